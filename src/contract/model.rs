@@ -1,0 +1,207 @@
+//! The typed contract: what the loader produces from one YAML file and what
+//! every later stage reads. Names here are already normalised and checked.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+/// The four ONEX node archetypes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum NodeType {
+    Effect,
+    Compute,
+    Reducer,
+    Orchestrator,
+}
+
+impl NodeType {
+    /// `EFFECT_GENERIC`, the spelling `ModelYamlContract` accepts.
+    pub fn generic(self) -> &'static str {
+        match self {
+            NodeType::Effect => "EFFECT_GENERIC",
+            NodeType::Compute => "COMPUTE_GENERIC",
+            NodeType::Reducer => "REDUCER_GENERIC",
+            NodeType::Orchestrator => "ORCHESTRATOR_GENERIC",
+        }
+    }
+
+    /// The framework base class: `NodeEffect`, ...
+    pub fn base_class(self) -> &'static str {
+        match self {
+            NodeType::Effect => "NodeEffect",
+            NodeType::Compute => "NodeCompute",
+            NodeType::Reducer => "NodeReducer",
+            NodeType::Orchestrator => "NodeOrchestrator",
+        }
+    }
+
+    /// `effect`, `compute`, ...: the suffix published node names end with.
+    pub fn lower(self) -> &'static str {
+        match self {
+            NodeType::Effect => "effect",
+            NodeType::Compute => "compute",
+            NodeType::Reducer => "reducer",
+            NodeType::Orchestrator => "orchestrator",
+        }
+    }
+}
+
+/// A semantic version as ONEX writes it: `{major, minor, patch}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Version {
+    pub major: u64,
+    pub minor: u64,
+    pub patch: u64,
+}
+
+/// One fully loaded contract.
+#[derive(Debug, Clone, Serialize)]
+pub struct Contract {
+    /// The file it came from, as the user named it.
+    pub source: PathBuf,
+    /// SHA-256 of the source bytes, hex.
+    pub source_hash: String,
+    /// Snake-case node name, a valid Python package name: `node_auth_gate_compute`.
+    pub name: String,
+    /// The node class: `NodeAuthGateCompute`.
+    pub class_name: String,
+    pub node_type: NodeType,
+    pub contract_version: Version,
+    pub node_version: Option<Version>,
+    /// The description, folded to one paragraph; may be empty.
+    pub description: String,
+    /// The input model class name and, when the package owns it, its module stem.
+    pub input_model: Option<ModelRef>,
+    pub output_model: Option<ModelRef>,
+    /// Models this package owns and must render, in a stable order.
+    pub models: Vec<ModelDef>,
+    /// Enums this package owns and must render, in a stable order.
+    pub enums: Vec<EnumDef>,
+    /// Handlers routed to inside this package: one scaffold each.
+    pub handlers: Vec<HandlerDef>,
+    /// The operations the contract declares (`io_operations` / routing), for docs and tests.
+    pub operations: Vec<String>,
+    /// The normalised contract copy to write as `contract.yaml` (without the header).
+    pub contract_yaml: String,
+}
+
+/// A reference to a model class from the contract (`input_model`, `output_model`, handler I/O).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ModelRef {
+    /// Python class name: `ModelAuthGateRequest`.
+    pub class_name: String,
+    /// Where the class lives.
+    pub location: ModelLocation,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum ModelLocation {
+    /// Rendered by us into `models/<module>.py` (module stem, e.g. `model_auth_gate_request`).
+    Package { module: String },
+    /// Lives elsewhere: a dotted Python module path we import from but do not render.
+    External { module: String },
+}
+
+/// A pydantic model the package owns: rendered to `models/<module>.py`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelDef {
+    /// `ModelAuthGateRequest`.
+    pub class_name: String,
+    /// `model_auth_gate_request` (file stem under `models/`).
+    pub module: String,
+    pub description: String,
+    pub fields: Vec<FieldDef>,
+}
+
+/// A string enum the package owns: rendered to `models/<module>.py`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnumDef {
+    /// `EnumAuthVerdict`.
+    pub class_name: String,
+    /// `enum_auth_verdict`.
+    pub module: String,
+    pub description: String,
+    pub members: Vec<EnumMember>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnumMember {
+    /// A valid upper-case Python identifier: `SOFT_DENY`.
+    pub name: String,
+    /// The string value: `soft_deny`.
+    pub value: String,
+}
+
+/// One field of a model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldDef {
+    /// A valid, non-keyword Python identifier (`class_` for `class`).
+    pub name: String,
+    /// The name as written in the contract when it differs from `name` (becomes a pydantic alias).
+    pub alias: Option<String>,
+    pub ty: FieldType,
+    /// False when the field has a default or is optional.
+    pub required: bool,
+    /// A default value as written in the contract (JSON-shaped), if any.
+    pub default: Option<serde_json::Value>,
+    pub description: Option<String>,
+    pub constraints: Constraints,
+}
+
+/// Field types the contract can declare.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum FieldType {
+    Str,
+    Int,
+    Float,
+    Bool,
+    Bytes,
+    DateTime,
+    Date,
+    Uuid,
+    Decimal,
+    /// `any`: an unconstrained JSON value.
+    Any,
+    List(Box<FieldType>),
+    /// `dict[str, T]`.
+    Dict(Box<FieldType>),
+    /// `T | None`.
+    Optional(Box<FieldType>),
+    /// `Literal["a", "b"]`.
+    Literal(Vec<String>),
+    /// Another model or enum this package owns, by class name.
+    Model(String),
+    Enum(String),
+}
+
+/// Pydantic `Field(...)` constraints.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Constraints {
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub ge: Option<f64>,
+    pub le: Option<f64>,
+    pub gt: Option<f64>,
+    pub lt: Option<f64>,
+    pub pattern: Option<String>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+/// A handler the contract routes to inside this package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HandlerDef {
+    /// `HandlerAuthGate`.
+    pub class_name: String,
+    /// `handler_auth_gate` (file stem under `handlers/`).
+    pub module: String,
+    /// Operations routed to it, in contract order.
+    pub operations: Vec<String>,
+    /// The model `handle` takes and returns (the node's I/O models unless the route says otherwise).
+    pub input: Option<ModelRef>,
+    pub output: Option<ModelRef>,
+}

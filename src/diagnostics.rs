@@ -1,0 +1,157 @@
+//! User-facing problems: a severity, an optional rule code, a location and a
+//! message, rendered as `file:line:col: message` with the offending line shown.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A 1-based line and column in a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Position {
+    pub fn new(line: usize, column: usize) -> Self {
+        Self {
+            line: line.max(1),
+            column: column.max(1),
+        }
+    }
+}
+
+/// One problem found in one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// A stable rule code (`SYN001`), or `None` for contract and input errors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'static str>,
+    pub file: PathBuf,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+    pub message: String,
+    /// What the user can do about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// The source line the position points into, shown under the message.
+    #[serde(skip)]
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, file, message)
+    }
+
+    pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, file, message)
+    }
+
+    fn new(severity: Severity, file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self {
+            severity,
+            code: None,
+            file: file.into(),
+            position: None,
+            message: message.into(),
+            help: None,
+            source_line: None,
+        }
+    }
+
+    #[must_use]
+    pub fn at(mut self, position: Position) -> Self {
+        self.position = Some(position);
+        self
+    }
+
+    /// Place the diagnostic at `position` and remember the line of `source` it points into.
+    #[must_use]
+    pub fn at_in(mut self, position: Position, source: &str) -> Self {
+        self.source_line = source
+            .lines()
+            .nth(position.line.saturating_sub(1))
+            .map(str::to_owned);
+        self.position = Some(position);
+        self
+    }
+
+    #[must_use]
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:col: severity: [CODE ]message`, then the source line with a caret and the help.
+    pub fn render(&self) -> String {
+        let mut out = self.headline();
+        if let (Some(line), Some(pos)) = (&self.source_line, self.position) {
+            let number = pos.line.to_string();
+            let pad = " ".repeat(number.len());
+            let caret_pad: String = line
+                .chars()
+                .take(pos.column.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let _ = write!(out, "\n{pad} |\n{number} | {line}\n{pad} | {caret_pad}^");
+        }
+        if let Some(help) = &self.help {
+            let _ = write!(out, "\n  = help: {help}");
+        }
+        out
+    }
+
+    /// The first line of [`Diagnostic::render`].
+    pub fn headline(&self) -> String {
+        let mut out = location(&self.file, self.position);
+        let _ = write!(out, ": {}: ", self.severity.as_str());
+        if let Some(code) = self.code {
+            let _ = write!(out, "{code} ");
+        }
+        out.push_str(&self.message);
+        out
+    }
+}
+
+/// `file:line:col`, or just `file` when there is no position.
+pub fn location(file: &Path, position: Option<Position>) -> String {
+    match position {
+        Some(p) => format!("{}:{}:{}", file.display(), p.line, p.column),
+        None => file.display().to_string(),
+    }
+}
+
+/// True when any diagnostic is an error.
+pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(Diagnostic::is_error)
+}
