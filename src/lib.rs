@@ -1,4 +1,29 @@
-//! codegen: ONEX v2.0 node contracts in, Python node packages out.
+//! codegen: ONEX v2.0 node contracts (YAML) in, Python node packages that the
+//! real framework accepts out, through a six-stage parallel pipeline.
 
+pub mod cli;
+pub mod commands;
 pub mod contract;
 pub mod diagnostics;
+pub mod discover;
+pub mod exit;
+pub mod output;
+pub mod pipeline;
+pub mod python;
+pub mod render;
+pub mod report;
+pub mod templates;
+
+use cli::{Cli, Command};
+use exit::ExitStatus;
+use report::Printer;
+
+/// Runs one command line to completion.
+pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
+    let printer = Printer::from_args(&cli.global);
+    printer.init_logging(cli.global.verbose);
+    match &cli.command {
+        Command::Generate(args) => commands::generate::run(args, printer),
+        Command::Completions(args) => commands::completions::run(args),
+    }
+}

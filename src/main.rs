@@ -1,1 +1,25 @@
-fn main() {}
+//! The `codegen` binary: parse the command line, run, map the outcome to an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+fn main() -> ExitCode {
+    let cli = codegen::cli::Cli::parse();
+    match codegen::run(cli) {
+        Ok(status) => status.into(),
+        Err(error) => {
+            if error
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("codegen: error: {error}");
+            for cause in error.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            codegen::exit::ExitStatus::Error.into()
+        }
+    }
+}

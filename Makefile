@@ -1,0 +1,54 @@
+# codegen: build, test, and the Python 3.12 environment the tests judge generated code with.
+
+CARGO        ?= cargo
+PYTHON312    ?= $(shell PYENV_VERSION=3.12.1 pyenv which python3.12 2>/dev/null || command -v python3.12)
+VENV         := .venv
+VENV_PYTHON  := $(abspath $(VENV))/bin/python
+CONTRACTS    := contracts
+OUT          := generated
+
+.PHONY: all build release test venv generate lint fmt completions clean
+
+all: build
+
+build:
+	$(CARGO) build
+
+release:
+	$(CARGO) build --release
+
+## The main job: generate a package for every example contract into ./generated.
+generate: build
+	$(CARGO) run --quiet -- generate $(CONTRACTS) -o $(OUT)
+
+## A Python 3.12 venv with omnibase-core, pytest and ruff, rebuilt when the requirements change.
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements-test.txt
+	@test -n "$(PYTHON312)" || { echo "Python 3.12 not found (tried pyenv 3.12.1 and python3.12)"; exit 2; }
+	rm -rf $(VENV)
+	$(PYTHON312) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+## Every test: Rust unit and integration tests, and generated code checked by CPython 3.12,
+## ruff, pytest and omnibase-core.
+test: venv
+	CODEGEN_TEST_PYTHON=$(VENV_PYTHON) $(CARGO) test --all-targets
+
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt
+
+## Regenerate the committed shell completions (a test checks they are current).
+completions: build
+	for shell in bash zsh fish powershell elvish; do \
+	  $(CARGO) run --quiet -- completions $$shell > completions/codegen.$$shell; \
+	done
+
+clean:
+	$(CARGO) clean
+	rm -rf $(VENV) $(OUT)

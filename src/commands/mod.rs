@@ -1,0 +1,4 @@
+//! One file per subcommand; each resolves its arguments and returns an [`ExitStatus`].
+
+pub mod completions;
+pub mod generate;

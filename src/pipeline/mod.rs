@@ -1,0 +1,4 @@
+//! The staged executor and the six codegen stages that run on it.
+
+pub mod codegen;
+pub mod executor;

@@ -1,0 +1,105 @@
+//! What the user sees: the [`Printer`] decides whether bars are drawn and
+//! colour is used, logging is routed through it so logs never tear the bars,
+//! and the run summary is rendered here.
+
+pub mod summary;
+
+use std::io::IsTerminal as _;
+
+use tracing::Span;
+use tracing_indicatif::IndicatifLayer;
+use tracing_indicatif::span_ext::IndicatifSpanExt as _;
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::SubscriberExt as _;
+use tracing_subscriber::util::SubscriberInitExt as _;
+
+use crate::cli::{ColorChoice, GlobalArgs};
+
+/// How much to print, and how.
+#[derive(Debug, Clone, Copy)]
+pub struct Printer {
+    /// Only errors.
+    pub quiet: bool,
+    /// Progress bars on standard error (a terminal, and not quiet).
+    pub progress: bool,
+    /// ANSI colour on standard error.
+    pub color: bool,
+}
+
+impl Printer {
+    /// Resolves the flags against the environment: bars only on a terminal,
+    /// colour only on a terminal without `NO_COLOR` or `TERM=dumb`.
+    pub fn from_args(args: &GlobalArgs) -> Self {
+        let terminal = std::io::stderr().is_terminal();
+        let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal && !dumb && !no_color,
+        };
+        Self {
+            quiet: args.quiet,
+            progress: terminal && !dumb && !args.quiet,
+            color,
+        }
+    }
+
+    /// Installs the global tracing subscriber: `RUST_LOG` wins, else `-v` levels.
+    pub fn init_logging(self, verbose: u8) {
+        let default = match (self.quiet, verbose) {
+            (true, _) => "error",
+            (false, 0) => "warn",
+            (false, 1) => "info",
+            (false, 2) => "debug",
+            (false, _) => "trace",
+        };
+        let filter = EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| EnvFilter::new(format!("codegen={default},{default}")));
+        let registry = tracing_subscriber::registry().with(filter);
+        if self.progress {
+            let layer = IndicatifLayer::new();
+            let fmt = tracing_subscriber::fmt::layer()
+                .with_ansi(self.color)
+                .with_target(false)
+                .without_time()
+                .with_writer(layer.get_stderr_writer());
+            let _ = registry.with(fmt).with(layer).try_init();
+        } else {
+            let fmt = tracing_subscriber::fmt::layer()
+                .with_ansi(self.color)
+                .with_target(false)
+                .without_time()
+                .with_writer(std::io::stderr);
+            let _ = registry.with(fmt).try_init();
+        }
+    }
+
+    /// Wraps `s` in the ANSI style `code` when colour is on.
+    pub fn paint(self, code: &str, s: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    }
+}
+
+/// A progress bar for one stage, drawn only when bars are on (the span exists either way).
+pub struct StageBar {
+    span: Span,
+}
+
+impl StageBar {
+    pub fn start(stage: &'static str, total: u64) -> Self {
+        let span = tracing::info_span!("stage", name = stage);
+        span.pb_set_length(total);
+        span.pb_set_message(stage);
+        span.pb_start();
+        Self { span }
+    }
+
+    pub fn inc(&self) {
+        self.span.pb_inc(1);
+    }
+}

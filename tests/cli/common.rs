@@ -1,0 +1,70 @@
+//! Shared helpers: a fresh directory per test, the built binary, and the
+//! Python 3.12 interpreter (with omnibase-core, pytest and ruff) that judges
+//! generated code.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use assert_cmd::cargo::cargo_bin;
+
+/// The repository root (where Cargo.toml is).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `codegen` with `args`, run in `cwd`, with no colour and no inherited log filter.
+pub fn codegen(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(cargo_bin("codegen"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run codegen")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The interpreter of the test venv: `CODEGEN_TEST_PYTHON`, else `.venv/bin/python`.
+/// A missing interpreter fails the test: generated code is always judged for real.
+pub fn python() -> PathBuf {
+    let path = std::env::var_os("CODEGEN_TEST_PYTHON")
+        .map_or_else(|| repo().join(".venv/bin/python"), PathBuf::from);
+    assert!(
+        path.exists(),
+        "no Python 3.12 test interpreter at {}: run `make venv` (or `make test`), or set CODEGEN_TEST_PYTHON",
+        path.display()
+    );
+    path
+}
+
+/// A tool of the venv (`ruff`, `onex`, ...), beside its interpreter.
+pub fn venv_tool(name: &str) -> PathBuf {
+    python().parent().expect("venv bin dir").join(name)
+}
+
+/// Runs `program args` in `cwd` and panics with its output unless it exits 0.
+pub fn run_ok(cwd: &Path, program: &Path, args: &[&str]) -> String {
+    let output = Command::new(program)
+        .args(args)
+        .current_dir(cwd)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env("PYTHONWARNINGS", "ignore")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
+    let text = format!("{}{}", stdout(&output), stderr(&output));
+    assert!(
+        output.status.success(),
+        "`{} {}` failed in {}:\n{text}",
+        program.display(),
+        args.join(" "),
+        cwd.display()
+    );
+    text
+}

@@ -1,0 +1,229 @@
+//! `codegen generate`: output layout, determinism, located errors, isolation
+//! of bad contracts, and no panic on any input.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use crate::common::{codegen, repo, stderr, stdout};
+
+fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap().filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(root).unwrap().display().to_string();
+                files.insert(rel, fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+fn copy_examples(to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(repo().join("contracts")).unwrap().filter_map(Result::ok) {
+        fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn writes_the_flat_package_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_examples(&dir.path().join("contracts"));
+    let output = codegen(dir.path(), &["generate", "contracts", "-o", "out"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let files = tree(&dir.path().join("out"));
+    let packages: Vec<&str> = files
+        .keys()
+        .filter_map(|k| k.strip_suffix("/node.py"))
+        .collect();
+    assert_eq!(packages.len(), 4, "{packages:?}");
+    for package in packages {
+        for expected in ["__init__.py", "contract.yaml", "models/__init__.py", "tests/__init__.py"] {
+            assert!(files.contains_key(&format!("{package}/{expected}")), "{package}/{expected} missing");
+        }
+        let node = String::from_utf8(files[&format!("{package}/node.py")].clone()).unwrap();
+        assert!(node.contains("DO NOT EDIT"), "{node}");
+        assert!(node.contains("class Node"), "{node}");
+    }
+    assert!(stdout(&output).is_empty(), "generate prints its summary on stderr");
+}
+
+#[test]
+fn generating_twice_gives_byte_identical_trees() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = [
+        repo().join("contracts").display().to_string(),
+        repo().join("tests/fixtures/contracts/valid").display().to_string(),
+    ];
+    for out in ["a", "b"] {
+        let output = codegen(dir.path(), &["generate", &inputs[0], &inputs[1], "-o", out, "-q"]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+    let a = tree(&dir.path().join("a"));
+    let b = tree(&dir.path().join("b"));
+    assert!(a.len() > 50);
+    assert_eq!(a, b);
+    // A second run into the same directory changes nothing either.
+    let output = codegen(dir.path(), &["generate", &inputs[0], &inputs[1], "-o", "a", "-q"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(tree(&dir.path().join("a")), b);
+}
+
+#[test]
+fn a_bad_contract_is_located_and_does_not_stop_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let contracts = dir.path().join("contracts");
+    copy_examples(&contracts);
+    let first = codegen(dir.path(), &["generate", "contracts", "-o", "out", "-q"]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let before = tree(&dir.path().join("out"));
+
+    // Break one example in two places; its old package must stay as it was.
+    let victim = fs::read_dir(&contracts).unwrap().filter_map(Result::ok).next().unwrap().path();
+    let text = fs::read_to_string(&victim).unwrap();
+    let broken = text
+        .replacen("node_type:", "node_type: NOT_A_TYPE\nnode_typo:", 1)
+        .replacen("patch:", "pitch:", 1);
+    fs::write(&victim, &broken).unwrap();
+    let bad_name = victim.file_name().unwrap().to_string_lossy().into_owned();
+    // Other contracts change, so their packages are rewritten.
+    for entry in fs::read_dir(&contracts).unwrap().filter_map(Result::ok) {
+        if entry.path() != victim {
+            let t = fs::read_to_string(entry.path()).unwrap();
+            fs::write(entry.path(), format!("{t}\nextra_section:\n  kept: true\n")).unwrap();
+        }
+    }
+
+    let output = codegen(dir.path(), &["generate", "contracts", "-o", "out"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    let located: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with(&format!("contracts/{bad_name}:")) && l.contains(": error: "))
+        .collect();
+    assert!(located.len() >= 2, "expected every error, located:\n{err}");
+    for line in &located {
+        let mut parts = line.splitn(4, ':');
+        parts.next();
+        assert!(parts.next().unwrap().parse::<usize>().is_ok(), "{line}");
+        assert!(parts.next().unwrap().parse::<usize>().is_ok(), "{line}");
+    }
+
+    let after = tree(&dir.path().join("out"));
+    let changed: Vec<&String> = after.keys().filter(|k| before.get(*k) != after.get(*k)).collect();
+    assert!(!changed.is_empty(), "the good contracts were regenerated");
+    let bad_package_changed = changed.iter().any(|k| {
+        before.keys().any(|b| b == *k) && k.contains(&bad_name.replace(".yaml", ""))
+    });
+    assert!(!bad_package_changed, "the bad contract's package was touched: {changed:?}");
+}
+
+#[test]
+fn fail_fast_stops_at_the_first_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let contracts = dir.path().join("contracts");
+    copy_examples(&contracts);
+    fs::write(contracts.join("a_broken.yaml"), "name: [unclosed\n").unwrap();
+    let output = codegen(dir.path(), &["generate", "contracts", "-o", "out", "--fail-fast"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let written = dir.path().join("out").exists()
+        && fs::read_dir(dir.path().join("out")).unwrap().count() > 0;
+    assert!(!written, "--fail-fast must not write after a parse failure");
+}
+
+#[test]
+fn no_input_makes_it_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("inputs");
+    fs::create_dir_all(&inputs).unwrap();
+    let example = fs::read_dir(repo().join("contracts"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| fs::read(e.path()).unwrap())
+        .next()
+        .unwrap();
+    let mut cases: Vec<(String, Vec<u8>)> = Vec::new();
+    for cut in [1, 7, example.len() / 3, example.len() / 2, example.len() - 3] {
+        cases.push((format!("truncated_{cut}"), example[..cut].to_vec()));
+    }
+    let mut garbled = example.clone();
+    for i in (0..garbled.len()).step_by(17) {
+        garbled[i] = b"{}[]:,-&*!|>'\"%@`\t"[i % 18];
+    }
+    cases.push(("garbled".into(), garbled));
+    cases.push(("nested_lists".into(), format!("name: {}1{}\n", "[".repeat(20_000), "]".repeat(20_000)).into_bytes()));
+    let mut deep = String::from("name: x\n");
+    for level in 0..5_000 {
+        deep.push_str(&" ".repeat(level));
+        deep.push_str("a:\n");
+    }
+    cases.push(("nested_maps".into(), deep.into_bytes()));
+    cases.push(("huge".into(), {
+        let mut s = example.clone();
+        s.extend(b"\nbig: \"");
+        s.extend(std::iter::repeat_n(b'x', 8 * 1024 * 1024));
+        s.extend(b"\"\n");
+        s
+    }));
+    cases.push(("binary".into(), (0..=255u8).cycle().take(4096).collect()));
+    cases.push(("empty".into(), Vec::new()));
+    cases.push(("bom_only".into(), vec![0xEF, 0xBB, 0xBF]));
+    cases.push(("anchors".into(), b"a: &a [*a]\nname: *a\n".to_vec()));
+    cases.push(("billion_laughs".into(), b"a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n".to_vec()));
+    for (name, bytes) in &cases {
+        fs::write(inputs.join(format!("{name}.yaml")), bytes).unwrap();
+    }
+    for (name, _) in &cases {
+        let file = format!("inputs/{name}.yaml");
+        let output = codegen(dir.path(), &["generate", &file, "-o", "out"]);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{name}: {err}");
+        assert!(!err.contains("panicked"), "{name}: {err}");
+        assert!(err.contains(&format!("{file}:")), "{name}: the error names the file: {err}");
+    }
+}
+
+#[test]
+fn unreadable_paths_and_a_file_as_output_are_input_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = codegen(dir.path(), &["generate", "missing.yaml", "-o", "out"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("missing.yaml"), "{}", stderr(&output));
+
+    copy_examples(&dir.path().join("contracts"));
+    fs::write(dir.path().join("file"), "").unwrap();
+    let output = codegen(dir.path(), &["generate", "contracts", "-o", "file"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("file"), "{}", stderr(&output));
+}
+
+#[test]
+fn duplicate_node_names_across_files_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let contracts = dir.path().join("contracts");
+    copy_examples(&contracts);
+    let first = fs::read_dir(&contracts).unwrap().filter_map(Result::ok).next().unwrap().path();
+    fs::copy(&first, contracts.join("zz_copy.yaml")).unwrap();
+    let output = codegen(dir.path(), &["generate", "contracts", "-o", "out"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.contains("contracts/zz_copy.yaml:"), "{err}");
+}
+
+#[test]
+fn piped_output_has_no_progress_bars_or_colour() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_examples(&dir.path().join("contracts"));
+    let output = codegen(dir.path(), &["generate", "contracts", "-o", "out"]);
+    let err = stderr(&output);
+    assert!(!err.contains('\x1b'), "{err:?}");
+    assert!(!err.contains('\r'), "{err:?}");
+    let quiet = codegen(dir.path(), &["generate", "contracts", "-o", "out2", "-q"]);
+    assert!(stderr(&quiet).is_empty(), "{}", stderr(&quiet));
+}

@@ -1,0 +1,6 @@
+//! Integration tests of the `codegen` binary: one test binary, one file per feature.
+
+mod common;
+mod completions;
+mod generate;
+mod python;
