@@ -620,9 +620,8 @@ async fn run_step<S: Send + 'static>(
                 duration,
             };
         };
-        let started = Instant::now();
-        let (next, result) = attempt(&step, config.timeout, permit, state).await;
-        duration += started.elapsed();
+        let (next, result, spent) = attempt(&step, config.timeout, permit, state).await;
+        duration += spent;
         match (next, result) {
             (Some(next), Err(error)) if error.kind.is_retryable() && attempts <= config.retries => {
                 tokio::time::sleep(backoff_delay(config.backoff, attempts)).await;
@@ -645,12 +644,15 @@ fn backoff_delay(base: Duration, failed: u32) -> Duration {
     base.saturating_mul(1 << failed.saturating_sub(1).min(20))
 }
 
+/// One attempt: the state back (unless a blocking step still holds it), the
+/// result, and the time spent in the step.
 async fn attempt<S: Send + 'static>(
     step: &Step<S>,
     timeout: Option<Duration>,
     permit: OwnedSemaphorePermit,
     mut state: S,
-) -> (Option<S>, Result<(), StepError>) {
+) -> (Option<S>, Result<(), StepError>, Duration) {
+    let started = Instant::now();
     let timed_out = || Err(StepError::timeout(timeout.unwrap_or_default()));
     match step {
         Step::Blocking(step) => {
@@ -658,17 +660,21 @@ async fn attempt<S: Send + 'static>(
             let thread = tokio::task::spawn_blocking(move || {
                 // Held until the step returns, even after its timeout fired.
                 let _permit = permit;
+                // Timed on its own thread: a busy machine may be slow to wake
+                // the waiting task, and that wait is not the step's.
+                let started = Instant::now();
                 let result = catch_unwind(AssertUnwindSafe(|| step(&mut state)))
                     .unwrap_or_else(|payload| Err(StepError::panic(&*payload)));
-                (state, result)
+                (state, result, started.elapsed())
             });
             match within(timeout, thread).await {
-                Some(Ok((state, result))) => (Some(state), result),
+                Some(Ok((state, result, spent))) => (Some(state), result, spent),
                 Some(Err(error)) => (
                     None,
                     Err(StepError::fatal(format!("step did not finish: {error}"))),
+                    started.elapsed(),
                 ),
-                None => (None, timed_out()),
+                None => (None, timed_out(), started.elapsed()),
             }
         }
         Step::Async(step) => {
@@ -691,8 +697,9 @@ async fn attempt<S: Send + 'static>(
                 }
                 Err(payload) => Err(StepError::panic(&*payload)),
             };
+            let spent = started.elapsed();
             drop(permit);
-            (Some(state), result)
+            (Some(state), result, spent)
         }
     }
 }
