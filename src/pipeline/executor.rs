@@ -13,6 +13,25 @@
 //! step cannot be interrupted, so one that times out keeps its thread, its
 //! state and its `jobs` permit until it returns; the item is reported as timed
 //! out at once and never retried, and the permit keeps the CPU bound honest.
+//!
+//! ```
+//! use codegen::pipeline::executor::{Executor, Stage, StepError};
+//!
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! let executor = Executor::new()
+//!     .jobs(2)
+//!     .stage(Stage::blocking("double", |n: &mut u32| {
+//!         *n *= 2;
+//!         Ok(())
+//!     }))
+//!     .stage(Stage::blocking("check", |n: &mut u32| {
+//!         if *n > 4 { Err(StepError::fatal("too big")) } else { Ok(()) }
+//!     }));
+//! let result = executor.run(vec![1, 2, 3]).await;
+//! assert_eq!(result.failures().count(), 1);
+//! assert_eq!(result.items[1].state(), Some(&4));
+//! # });
+//! ```
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -228,7 +247,8 @@ impl<S> Stage<S> {
 }
 
 /// Hooks for progress display, called from the task driving the run. Keep
-/// them cheap: they run between steps.
+/// them cheap: they run between steps. `stage_finished` is called for
+/// skipped stages too, without a `stage_started` before it.
 pub trait Observer: Send + Sync {
     fn stage_started(&self, _stage: usize, _name: &str, _items: usize) {}
     fn step_finished(&self, _stage: usize, _step: &StepReport) {}
@@ -815,7 +835,7 @@ mod tests {
             Stage::blocking("count", move |_: &mut Item| {
                 let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
                 peak.fetch_max(now, Ordering::SeqCst);
-                sleep(15);
+                sleep(25);
                 in_flight.fetch_sub(1, Ordering::SeqCst);
                 Ok(())
             })
@@ -1110,6 +1130,33 @@ mod tests {
                 result.stages[0].steps[index].outcome,
                 StepOutcome::Cancelled
             );
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn fail_fast_interrupts_async_steps_in_flight() {
+        let network = Stage::asynchronous("quorum", |item: &mut Item| {
+            Box::pin(async move {
+                if item.id == 0 {
+                    return Err(StepError::fatal("refused"));
+                }
+                tokio::time::sleep(Duration::from_secs(10)).await;
+                Ok(())
+            })
+        });
+        let executor = Executor::new().jobs(4).fail_fast(true).stage(network);
+        let started = Instant::now();
+        let result = executor.run(items(4)).await;
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert!(result.items[0].failure().is_some());
+        for outcome in &result.items[1..] {
+            assert!(matches!(
+                outcome,
+                ItemOutcome::Cancelled {
+                    stage: 0,
+                    state: None
+                }
+            ));
         }
     }
 
