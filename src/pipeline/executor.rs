@@ -1,0 +1,1300 @@
+//! The staged parallel executor: every item (one per contract) carries a state
+//! through ordered stages. Stages are barriers: stage k+1 starts only once
+//! stage k has finished for every item. Inside a stage each item's step runs
+//! in parallel, bounded by a `jobs` semaphore; each step has a timeout and a
+//! retry budget with exponential backoff. An item whose step fails drops out
+//! of later stages while the others go on, unless the stage forbids partial
+//! failure or the run is `fail_fast`. The [`RunResult`] holds per-stage and
+//! per-step timings, the parallel speedup and every item's final state or
+//! failure.
+//!
+//! Blocking steps (parsing, rendering, checking: CPU-bound sync code) run on
+//! tokio's blocking pool; async steps (network) run on the runtime. A blocking
+//! step cannot be interrupted, so one that times out keeps its thread, its
+//! state and its `jobs` permit until it returns; the item is reported as timed
+//! out at once and never retried, and the permit keeps the CPU bound honest.
+//!
+//! ```
+//! use codegen::pipeline::executor::{Executor, Stage, StepError};
+//!
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! let executor = Executor::new()
+//!     .jobs(2)
+//!     .stage(Stage::blocking("double", |n: &mut u32| {
+//!         *n *= 2;
+//!         Ok(())
+//!     }))
+//!     .stage(Stage::blocking("check", |n: &mut u32| {
+//!         if *n > 4 { Err(StepError::fatal("too big")) } else { Ok(()) }
+//!     }));
+//! let result = executor.run(vec![1, 2, 3]).await;
+//! assert_eq!(result.failures().count(), 1);
+//! assert_eq!(result.items[1].state(), Some(&4));
+//! # });
+//! ```
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::fmt;
+use std::future::{Future, poll_fn};
+use std::num::NonZeroUsize;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::Poll;
+use std::time::{Duration, Instant};
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::task::JoinSet;
+
+/// What an async step returns: a future that may borrow the item state.
+pub type StepFuture<'a> = Pin<Box<dyn Future<Output = Result<(), StepError>> + Send + 'a>>;
+
+type BlockingFn<S> = dyn Fn(&mut S) -> Result<(), StepError> + Send + Sync;
+type AsyncFn<S> = dyn for<'a> Fn(&'a mut S) -> StepFuture<'a> + Send + Sync;
+
+/// How a step failed; later recovery decides what to do by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StepErrorKind {
+    /// Retrying will not help (bad input, a bug in a template).
+    Fatal,
+    /// Transient (a network hiccup, a rate limit): worth another attempt.
+    Retryable,
+    /// The step ran past its stage's timeout.
+    Timeout,
+    /// The step panicked.
+    Panic,
+}
+
+impl StepErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepErrorKind::Fatal => "fatal",
+            StepErrorKind::Retryable => "retryable",
+            StepErrorKind::Timeout => "timeout",
+            StepErrorKind::Panic => "panic",
+        }
+    }
+
+    /// Whether the executor tries the step again (while retries remain).
+    pub fn is_retryable(self) -> bool {
+        matches!(self, StepErrorKind::Retryable | StepErrorKind::Timeout)
+    }
+}
+
+impl fmt::Display for StepErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A step's failure: a kind and a message for people.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct StepError {
+    pub kind: StepErrorKind,
+    pub message: String,
+}
+
+impl StepError {
+    pub fn new(kind: StepErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    pub fn fatal(message: impl Into<String>) -> Self {
+        Self::new(StepErrorKind::Fatal, message)
+    }
+
+    pub fn retryable(message: impl Into<String>) -> Self {
+        Self::new(StepErrorKind::Retryable, message)
+    }
+
+    fn timeout(limit: Duration) -> Self {
+        Self::new(StepErrorKind::Timeout, format!("timed out after {limit:?}"))
+    }
+
+    fn panic(payload: &(dyn Any + Send)) -> Self {
+        let text = payload
+            .downcast_ref::<&str>()
+            .map(|text| (*text).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_owned());
+        Self::new(StepErrorKind::Panic, format!("step panicked: {text}"))
+    }
+}
+
+/// How a stage runs its steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StageConfig {
+    /// Limit for one attempt of one step; `None` waits forever.
+    pub timeout: Option<Duration>,
+    /// Extra attempts after a retryable failure.
+    pub retries: u32,
+    /// Delay before the first retry; it doubles for each later one.
+    pub backoff: Duration,
+    /// When false, one failed step stops the run after this stage.
+    pub allow_partial_failure: bool,
+    /// A concurrency bound of its own (e.g. network calls) instead of the
+    /// run's `jobs`.
+    pub jobs: Option<NonZeroUsize>,
+}
+
+impl Default for StageConfig {
+    fn default() -> Self {
+        Self {
+            timeout: Some(Duration::from_secs(30)),
+            retries: 2,
+            backoff: Duration::from_secs(1),
+            allow_partial_failure: true,
+            jobs: None,
+        }
+    }
+}
+
+enum Step<S> {
+    Blocking(Arc<BlockingFn<S>>),
+    Async(Arc<AsyncFn<S>>),
+}
+
+impl<S> Clone for Step<S> {
+    fn clone(&self) -> Self {
+        match self {
+            Step::Blocking(step) => Step::Blocking(Arc::clone(step)),
+            Step::Async(step) => Step::Async(Arc::clone(step)),
+        }
+    }
+}
+
+/// A named stage: one step function applied to every item still running.
+pub struct Stage<S> {
+    name: String,
+    step: Step<S>,
+    config: StageConfig,
+}
+
+impl<S> Stage<S> {
+    /// A stage whose step is sync code, run on the blocking pool.
+    pub fn blocking<F>(name: impl Into<String>, step: F) -> Self
+    where
+        F: Fn(&mut S) -> Result<(), StepError> + Send + Sync + 'static,
+    {
+        Self {
+            name: name.into(),
+            step: Step::Blocking(Arc::new(step)),
+            config: StageConfig::default(),
+        }
+    }
+
+    /// A stage whose step is async: `|state| Box::pin(async move { .. })`.
+    pub fn asynchronous<F>(name: impl Into<String>, step: F) -> Self
+    where
+        F: for<'a> Fn(&'a mut S) -> StepFuture<'a> + Send + Sync + 'static,
+    {
+        Self {
+            name: name.into(),
+            step: Step::Async(Arc::new(step)),
+            config: StageConfig::default(),
+        }
+    }
+
+    #[must_use]
+    pub fn with_config(mut self, config: StageConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    #[must_use]
+    pub fn timeout(mut self, limit: Option<Duration>) -> Self {
+        self.config.timeout = limit;
+        self
+    }
+
+    #[must_use]
+    pub fn retries(mut self, retries: u32) -> Self {
+        self.config.retries = retries;
+        self
+    }
+
+    #[must_use]
+    pub fn backoff(mut self, base: Duration) -> Self {
+        self.config.backoff = base;
+        self
+    }
+
+    #[must_use]
+    pub fn allow_partial_failure(mut self, allow: bool) -> Self {
+        self.config.allow_partial_failure = allow;
+        self
+    }
+
+    /// Bound this stage by its own semaphore; 0 means 1.
+    #[must_use]
+    pub fn jobs(mut self, jobs: usize) -> Self {
+        self.config.jobs = Some(NonZeroUsize::new(jobs).unwrap_or(NonZeroUsize::MIN));
+        self
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn config(&self) -> &StageConfig {
+        &self.config
+    }
+}
+
+/// Hooks for progress display, called from the task driving the run. Keep
+/// them cheap: they run between steps. `stage_finished` is called for
+/// skipped stages too, without a `stage_started` before it.
+pub trait Observer: Send + Sync {
+    fn stage_started(&self, _stage: usize, _name: &str, _items: usize) {}
+    fn step_finished(&self, _stage: usize, _step: &StepReport) {}
+    fn stage_finished(&self, _stage: usize, _report: &StageReport) {}
+}
+
+struct Silent;
+
+impl Observer for Silent {}
+
+/// How one item's step in one stage ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepOutcome {
+    Succeeded,
+    Failed(StepErrorKind),
+    /// Stopped by `fail_fast` before it finished.
+    Cancelled,
+}
+
+/// One item's step in one stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepReport {
+    /// Index of the item in the run's input.
+    pub item: usize,
+    pub outcome: StepOutcome,
+    pub attempts: u32,
+    /// Time spent inside the step over all attempts (not queueing, not
+    /// backoff).
+    pub duration: Duration,
+}
+
+/// How a stage ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StageStatus {
+    /// Every step succeeded (also when there was none).
+    Succeeded,
+    /// Some steps failed; their items dropped out, the others went on.
+    PartiallyFailed,
+    /// A step failed and the stage or the run forbids going on: later stages
+    /// do not run.
+    Failed,
+    /// Never started because an earlier stage stopped the run.
+    Skipped,
+}
+
+/// One stage of a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageReport {
+    pub name: String,
+    pub status: StageStatus,
+    /// From the stage's start to its last step's end.
+    pub wall: Duration,
+    /// Sum of the step durations.
+    pub busy: Duration,
+    /// The steps of the items that entered this stage, in item order.
+    pub steps: Vec<StepReport>,
+}
+
+/// Where and how an item failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemFailure {
+    pub stage: usize,
+    pub stage_name: String,
+    pub error: StepError,
+    pub attempts: u32,
+}
+
+/// What became of one item.
+#[derive(Debug)]
+pub enum ItemOutcome<S> {
+    /// Went through every stage.
+    Completed(S),
+    /// A step failed. The state is what the step left (gone if a blocking
+    /// step timed out: its thread still holds it).
+    Failed {
+        failure: ItemFailure,
+        state: Option<S>,
+    },
+    /// The run stopped before this item finished `stage`. The state is gone
+    /// if the item was in flight when cancelled.
+    Cancelled { stage: usize, state: Option<S> },
+}
+
+impl<S> ItemOutcome<S> {
+    pub fn is_completed(&self) -> bool {
+        matches!(self, ItemOutcome::Completed(_))
+    }
+
+    pub fn failure(&self) -> Option<&ItemFailure> {
+        match self {
+            ItemOutcome::Failed { failure, .. } => Some(failure),
+            _ => None,
+        }
+    }
+
+    pub fn state(&self) -> Option<&S> {
+        match self {
+            ItemOutcome::Completed(state) => Some(state),
+            ItemOutcome::Failed { state, .. } | ItemOutcome::Cancelled { state, .. } => {
+                state.as_ref()
+            }
+        }
+    }
+
+    pub fn into_state(self) -> Option<S> {
+        match self {
+            ItemOutcome::Completed(state) => Some(state),
+            ItemOutcome::Failed { state, .. } | ItemOutcome::Cancelled { state, .. } => state,
+        }
+    }
+}
+
+/// Everything a run did, in stage order and in input item order.
+#[derive(Debug)]
+pub struct RunResult<S> {
+    pub stages: Vec<StageReport>,
+    pub items: Vec<ItemOutcome<S>>,
+    pub wall: Duration,
+}
+
+impl<S> RunResult<S> {
+    /// Every item went through every stage.
+    pub fn succeeded(&self) -> bool {
+        self.items.iter().all(ItemOutcome::is_completed)
+    }
+
+    /// Sum of all step durations: what a sequential run would have spent.
+    pub fn busy(&self) -> Duration {
+        self.stages.iter().map(|stage| stage.busy).sum()
+    }
+
+    /// Sum of step times over wall time; 1.0 when nothing ran.
+    pub fn speedup(&self) -> f64 {
+        let busy = self.busy();
+        if busy.is_zero() || self.wall.is_zero() {
+            return 1.0;
+        }
+        busy.as_secs_f64() / self.wall.as_secs_f64()
+    }
+
+    /// The failed items with their index.
+    pub fn failures(&self) -> impl Iterator<Item = (usize, &ItemFailure)> {
+        self.items
+            .iter()
+            .enumerate()
+            .filter_map(|(item, outcome)| Some((item, outcome.failure()?)))
+    }
+}
+
+/// Runs items through stages; build it once, run it on any number of inputs.
+pub struct Executor<S> {
+    stages: Vec<Stage<S>>,
+    jobs: usize,
+    fail_fast: bool,
+    observer: Arc<dyn Observer>,
+}
+
+impl<S> Default for Executor<S> {
+    fn default() -> Self {
+        Self {
+            stages: Vec::new(),
+            jobs: std::thread::available_parallelism().map_or(1, NonZeroUsize::get),
+            fail_fast: false,
+            observer: Arc::new(Silent),
+        }
+    }
+}
+
+impl<S: Send + 'static> Executor<S> {
+    /// No stages, `jobs` = number of cores, partial failure allowed.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    #[must_use]
+    pub fn stage(mut self, stage: Stage<S>) -> Self {
+        self.stages.push(stage);
+        self
+    }
+
+    /// Steps in flight at once across the run; 0 means 1.
+    #[must_use]
+    pub fn jobs(mut self, jobs: usize) -> Self {
+        self.jobs = jobs.max(1);
+        self
+    }
+
+    /// Stop at the first failure: cancel the steps in flight and skip the
+    /// later stages.
+    #[must_use]
+    pub fn fail_fast(mut self, fail_fast: bool) -> Self {
+        self.fail_fast = fail_fast;
+        self
+    }
+
+    #[must_use]
+    pub fn observer(mut self, observer: Arc<dyn Observer>) -> Self {
+        self.observer = observer;
+        self
+    }
+
+    pub fn stages(&self) -> &[Stage<S>] {
+        &self.stages
+    }
+
+    /// Run every item through every stage. Must be called inside a tokio
+    /// runtime; never panics on a step's behalf.
+    pub async fn run(&self, items: Vec<S>) -> RunResult<S> {
+        let started = Instant::now();
+        let shared = Arc::new(Semaphore::new(self.jobs));
+        let mut slots: Vec<Option<S>> = items.into_iter().map(Some).collect();
+        let mut ends: Vec<Option<ItemOutcome<S>>> = slots.iter().map(|_| None).collect();
+        let mut reports = Vec::with_capacity(self.stages.len());
+        let mut stopped = false;
+        for (index, stage) in self.stages.iter().enumerate() {
+            let report = if stopped {
+                cancel_waiting(index, &mut slots, &mut ends);
+                StageReport {
+                    name: stage.name.clone(),
+                    status: StageStatus::Skipped,
+                    wall: Duration::ZERO,
+                    busy: Duration::ZERO,
+                    steps: Vec::new(),
+                }
+            } else {
+                let semaphore = match stage.config.jobs {
+                    Some(jobs) => Arc::new(Semaphore::new(jobs.get())),
+                    None => Arc::clone(&shared),
+                };
+                self.run_stage(index, stage, semaphore, &mut slots, &mut ends)
+                    .await
+            };
+            stopped |= report.status == StageStatus::Failed;
+            self.observer.stage_finished(index, &report);
+            reports.push(report);
+        }
+        let last = self.stages.len();
+        let items = slots
+            .into_iter()
+            .zip(ends)
+            .map(|(state, end)| match (end, state) {
+                (Some(end), _) => end,
+                (None, Some(state)) => ItemOutcome::Completed(state),
+                (None, None) => ItemOutcome::Cancelled {
+                    stage: last,
+                    state: None,
+                },
+            })
+            .collect();
+        RunResult {
+            stages: reports,
+            items,
+            wall: started.elapsed(),
+        }
+    }
+
+    async fn run_stage(
+        &self,
+        index: usize,
+        stage: &Stage<S>,
+        semaphore: Arc<Semaphore>,
+        slots: &mut [Option<S>],
+        ends: &mut [Option<ItemOutcome<S>>],
+    ) -> StageReport {
+        let entering = slots.iter().filter(|slot| slot.is_some()).count();
+        self.observer.stage_started(index, &stage.name, entering);
+        let started = Instant::now();
+        let mut tasks = JoinSet::new();
+        let mut task_items = HashMap::with_capacity(entering);
+        for (item, slot) in slots.iter_mut().enumerate() {
+            if let Some(state) = slot.take() {
+                let step = stage.step.clone();
+                let task = tasks.spawn(run_step(step, stage.config, Arc::clone(&semaphore), state));
+                task_items.insert(task.id(), item);
+            }
+        }
+        let mut steps = Vec::with_capacity(entering);
+        let mut failed = false;
+        let mut cancelling = false;
+        while let Some(joined) = tasks.join_next_with_id().await {
+            let report = match joined {
+                Ok((id, run)) => {
+                    let Some(&item) = task_items.get(&id) else {
+                        continue;
+                    };
+                    let outcome = match run.result {
+                        Ok(()) => {
+                            slots[item] = run.state;
+                            StepOutcome::Succeeded
+                        }
+                        Err(error) => {
+                            failed = true;
+                            let kind = error.kind;
+                            ends[item] = Some(ItemOutcome::Failed {
+                                failure: ItemFailure {
+                                    stage: index,
+                                    stage_name: stage.name.clone(),
+                                    error,
+                                    attempts: run.attempts,
+                                },
+                                state: run.state,
+                            });
+                            StepOutcome::Failed(kind)
+                        }
+                    };
+                    StepReport {
+                        item,
+                        outcome,
+                        attempts: run.attempts,
+                        duration: run.duration,
+                    }
+                }
+                // Steps catch their own panics, so a join error is a cancel.
+                Err(error) => {
+                    let Some(&item) = task_items.get(&error.id()) else {
+                        continue;
+                    };
+                    failed = true;
+                    ends[item] = Some(ItemOutcome::Cancelled {
+                        stage: index,
+                        state: None,
+                    });
+                    StepReport {
+                        item,
+                        outcome: StepOutcome::Cancelled,
+                        attempts: 0,
+                        duration: Duration::ZERO,
+                    }
+                }
+            };
+            self.observer.step_finished(index, &report);
+            steps.push(report);
+            if failed && self.fail_fast && !cancelling {
+                cancelling = true;
+                tasks.abort_all();
+            }
+        }
+        steps.sort_by_key(|step| step.item);
+        let status = if !failed {
+            StageStatus::Succeeded
+        } else if self.fail_fast || !stage.config.allow_partial_failure {
+            StageStatus::Failed
+        } else {
+            StageStatus::PartiallyFailed
+        };
+        StageReport {
+            name: stage.name.clone(),
+            status,
+            wall: started.elapsed(),
+            busy: steps.iter().map(|step| step.duration).sum(),
+            steps,
+        }
+    }
+}
+
+fn cancel_waiting<S>(stage: usize, slots: &mut [Option<S>], ends: &mut [Option<ItemOutcome<S>>]) {
+    for (slot, end) in slots.iter_mut().zip(ends) {
+        if let Some(state) = slot.take() {
+            *end = Some(ItemOutcome::Cancelled {
+                stage,
+                state: Some(state),
+            });
+        }
+    }
+}
+
+struct StepRun<S> {
+    state: Option<S>,
+    result: Result<(), StepError>,
+    attempts: u32,
+    duration: Duration,
+}
+
+async fn run_step<S: Send + 'static>(
+    step: Step<S>,
+    config: StageConfig,
+    semaphore: Arc<Semaphore>,
+    mut state: S,
+) -> StepRun<S> {
+    let mut attempts = 0;
+    let mut duration = Duration::ZERO;
+    loop {
+        attempts += 1;
+        let Ok(permit) = Arc::clone(&semaphore).acquire_owned().await else {
+            return StepRun {
+                state: Some(state),
+                result: Err(StepError::fatal("the executor's semaphore was closed")),
+                attempts,
+                duration,
+            };
+        };
+        let (next, result, spent) = attempt(&step, config.timeout, permit, state).await;
+        duration += spent;
+        match (next, result) {
+            (Some(next), Err(error)) if error.kind.is_retryable() && attempts <= config.retries => {
+                tokio::time::sleep(backoff_delay(config.backoff, attempts)).await;
+                state = next;
+            }
+            (state, result) => {
+                return StepRun {
+                    state,
+                    result,
+                    attempts,
+                    duration,
+                };
+            }
+        }
+    }
+}
+
+/// The wait after the `failed`-th failed attempt: base, 2×base, 4×base, …
+fn backoff_delay(base: Duration, failed: u32) -> Duration {
+    base.saturating_mul(1 << failed.saturating_sub(1).min(20))
+}
+
+/// One attempt: the state back (unless a blocking step still holds it), the
+/// result, and the time spent in the step.
+async fn attempt<S: Send + 'static>(
+    step: &Step<S>,
+    timeout: Option<Duration>,
+    permit: OwnedSemaphorePermit,
+    mut state: S,
+) -> (Option<S>, Result<(), StepError>, Duration) {
+    let started = Instant::now();
+    let timed_out = || Err(StepError::timeout(timeout.unwrap_or_default()));
+    match step {
+        Step::Blocking(step) => {
+            let step = Arc::clone(step);
+            let thread = tokio::task::spawn_blocking(move || {
+                // Held until the step returns, even after its timeout fired.
+                let _permit = permit;
+                // Timed on its own thread: a busy machine may be slow to wake
+                // the waiting task, and that wait is not the step's.
+                let started = Instant::now();
+                let result = catch_unwind(AssertUnwindSafe(|| step(&mut state)))
+                    .unwrap_or_else(|payload| Err(StepError::panic(&*payload)));
+                (state, result, started.elapsed())
+            });
+            match within(timeout, thread).await {
+                Some(Ok((state, result, spent))) => (Some(state), result, spent),
+                Some(Err(error)) => (
+                    None,
+                    Err(StepError::fatal(format!("step did not finish: {error}"))),
+                    started.elapsed(),
+                ),
+                None => (None, timed_out(), started.elapsed()),
+            }
+        }
+        Step::Async(step) => {
+            let borrowed = &mut state;
+            // Moving the borrow out makes the closure FnOnce, so the future
+            // may keep it.
+            let start = move || {
+                let state = borrowed;
+                step(state)
+            };
+            let result = match catch_unwind(AssertUnwindSafe(start)) {
+                Ok(mut future) => {
+                    let guarded = poll_fn(move |cx| {
+                        match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
+                            Ok(poll) => poll,
+                            Err(payload) => Poll::Ready(Err(StepError::panic(&*payload))),
+                        }
+                    });
+                    within(timeout, guarded).await.unwrap_or_else(timed_out)
+                }
+                Err(payload) => Err(StepError::panic(&*payload)),
+            };
+            let spent = started.elapsed();
+            drop(permit);
+            (Some(state), result, spent)
+        }
+    }
+}
+
+async fn within<F: Future>(limit: Option<Duration>, future: F) -> Option<F::Output> {
+    match limit {
+        Some(limit) => tokio::time::timeout(limit, future).await.ok(),
+        None => Some(future.await),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    const MS: Duration = Duration::from_millis(1);
+
+    fn sleep(ms: u64) {
+        std::thread::sleep(MS * u32::try_from(ms).unwrap_or(u32::MAX));
+    }
+
+    /// A state that remembers which stages touched it.
+    #[derive(Debug, Default)]
+    struct Item {
+        id: usize,
+        visits: Vec<&'static str>,
+    }
+
+    fn items(count: usize) -> Vec<Item> {
+        (0..count)
+            .map(|id| Item {
+                id,
+                visits: Vec::new(),
+            })
+            .collect()
+    }
+
+    fn visit(name: &'static str) -> Stage<Item> {
+        Stage::blocking(name, move |item: &mut Item| {
+            item.visits.push(name);
+            Ok(())
+        })
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn items_flow_through_stages_in_order() {
+        let executor = Executor::new()
+            .stage(visit("parse"))
+            .stage(visit("models"))
+            .stage(visit("node"));
+        let result = executor.run(items(5)).await;
+        assert!(result.succeeded());
+        assert_eq!(result.items.len(), 5);
+        for (index, outcome) in result.items.iter().enumerate() {
+            let item = outcome.state().expect("completed items keep their state");
+            assert_eq!(item.id, index);
+            assert_eq!(item.visits, ["parse", "models", "node"]);
+        }
+        let names: Vec<_> = result.stages.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["parse", "models", "node"]);
+        for stage in &result.stages {
+            assert_eq!(stage.status, StageStatus::Succeeded);
+            let order: Vec<_> = stage.steps.iter().map(|s| s.item).collect();
+            assert_eq!(order, [0, 1, 2, 3, 4]);
+            assert!(stage.steps.iter().all(|s| s.attempts == 1));
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_stage_is_a_barrier() {
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let recording = |stage: usize| {
+            let events = Arc::clone(&events);
+            Stage::blocking(format!("s{stage}"), move |item: &mut Item| {
+                events.lock().unwrap().push((stage, item.id, "start"));
+                // Later items finish sooner, so a missing barrier would show.
+                sleep(5 * (6 - item.id as u64));
+                events.lock().unwrap().push((stage, item.id, "end"));
+                Ok(())
+            })
+        };
+        let executor = Executor::new()
+            .jobs(3)
+            .stage(recording(1))
+            .stage(recording(2))
+            .stage(recording(3));
+        let result = executor.run(items(6)).await;
+        assert!(result.succeeded());
+        let events = events.lock().unwrap();
+        assert_eq!(events.len(), 3 * 6 * 2);
+        for stage in 1..3 {
+            let last_end = events
+                .iter()
+                .rposition(|&(s, _, kind)| s == stage && kind == "end")
+                .unwrap();
+            let first_next = events
+                .iter()
+                .position(|&(s, _, kind)| s == stage + 1 && kind == "start")
+                .unwrap();
+            assert!(last_end < first_next, "stage {} started early", stage + 1);
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn in_flight_steps_never_exceed_jobs() {
+        let in_flight = Arc::new(AtomicUsize::new(0));
+        let peak = Arc::new(AtomicUsize::new(0));
+        let counting = {
+            let (in_flight, peak) = (Arc::clone(&in_flight), Arc::clone(&peak));
+            Stage::blocking("count", move |_: &mut Item| {
+                let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                peak.fetch_max(now, Ordering::SeqCst);
+                sleep(25);
+                in_flight.fetch_sub(1, Ordering::SeqCst);
+                Ok(())
+            })
+        };
+        let executor = Executor::new().jobs(3).stage(counting);
+        let result = executor.run(items(12)).await;
+        assert!(result.succeeded());
+        assert_eq!(peak.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_stage_can_have_its_own_bound() {
+        let in_flight = Arc::new(AtomicUsize::new(0));
+        let peak = Arc::new(AtomicUsize::new(0));
+        let counting = {
+            let (in_flight, peak) = (Arc::clone(&in_flight), Arc::clone(&peak));
+            Stage::asynchronous("network", move |_: &mut Item| {
+                let (in_flight, peak) = (Arc::clone(&in_flight), Arc::clone(&peak));
+                Box::pin(async move {
+                    let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                    peak.fetch_max(now, Ordering::SeqCst);
+                    tokio::time::sleep(MS * 15).await;
+                    in_flight.fetch_sub(1, Ordering::SeqCst);
+                    Ok(())
+                })
+            })
+            .jobs(5)
+        };
+        let executor = Executor::new().jobs(1).stage(counting);
+        let result = executor.run(items(10)).await;
+        assert!(result.succeeded());
+        assert_eq!(peak.load(Ordering::SeqCst), 5);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_slow_blocking_step_times_out_and_others_finish() {
+        let slow = Stage::blocking("slow", |item: &mut Item| {
+            if item.id == 1 {
+                sleep(400);
+            }
+            item.visits.push("slow");
+            Ok(())
+        })
+        .timeout(Some(MS * 50));
+        let executor = Executor::new().jobs(4).stage(slow).stage(visit("after"));
+        let started = Instant::now();
+        let result = executor.run(items(3)).await;
+        assert!(
+            started.elapsed() < MS * 390,
+            "the run waited for the slow step"
+        );
+        let failure = result.items[1].failure().expect("item 1 timed out");
+        assert_eq!(failure.error.kind, StepErrorKind::Timeout);
+        assert_eq!(failure.stage, 0);
+        assert_eq!(
+            failure.attempts, 1,
+            "a blocking step that timed out is not retried"
+        );
+        assert!(result.items[1].state().is_none());
+        assert_eq!(result.stages[0].status, StageStatus::PartiallyFailed);
+        assert_eq!(
+            result.stages[0].steps[1].outcome,
+            StepOutcome::Failed(StepErrorKind::Timeout)
+        );
+        for index in [0, 2] {
+            let item = result.items[index].state().unwrap();
+            assert_eq!(item.visits, ["slow", "after"]);
+        }
+        assert_eq!(result.stages[1].steps.len(), 2);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_slow_async_step_times_out_keeps_its_state_and_is_retried() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let slow = {
+            let calls = Arc::clone(&calls);
+            Stage::asynchronous("slow", move |item: &mut Item| {
+                let calls = Arc::clone(&calls);
+                Box::pin(async move {
+                    item.visits.push("slow");
+                    if item.id == 0 {
+                        calls.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(Duration::from_secs(5)).await;
+                    }
+                    Ok(())
+                })
+            })
+            .timeout(Some(MS * 30))
+            .retries(1)
+            .backoff(MS)
+        };
+        let result = Executor::new().stage(slow).run(items(2)).await;
+        let failure = result.items[0].failure().unwrap();
+        assert_eq!(failure.error.kind, StepErrorKind::Timeout);
+        assert_eq!(failure.attempts, 2);
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        assert_eq!(result.items[0].state().unwrap().visits, ["slow", "slow"]);
+        assert!(result.items[1].is_completed());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn retryable_failures_are_retried_with_backoff() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let flaky = {
+            let calls = Arc::clone(&calls);
+            Stage::blocking("flaky", move |item: &mut Item| {
+                if calls.fetch_add(1, Ordering::SeqCst) < 2 {
+                    return Err(StepError::retryable("try again"));
+                }
+                item.visits.push("flaky");
+                Ok(())
+            })
+            .backoff(MS * 20)
+        };
+        let started = Instant::now();
+        let result = Executor::new().stage(flaky).run(items(1)).await;
+        assert!(result.succeeded());
+        assert_eq!(result.stages[0].steps[0].attempts, 3);
+        assert_eq!(result.stages[0].steps[0].outcome, StepOutcome::Succeeded);
+        assert_eq!(result.items[0].state().unwrap().visits, ["flaky"]);
+        // 20 ms, then 40 ms of backoff.
+        assert!(started.elapsed() >= MS * 60);
+        // Backoff is waiting, not work.
+        assert!(result.stages[0].busy < MS * 50);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn retries_run_out_and_fatal_errors_are_not_retried() {
+        let always = |kind: StepErrorKind| {
+            Stage::blocking("fails", move |_: &mut Item| Err(StepError::new(kind, "no")))
+                .backoff(MS)
+        };
+        let result = Executor::new()
+            .stage(always(StepErrorKind::Retryable))
+            .run(items(1))
+            .await;
+        let failure = result.items[0].failure().unwrap();
+        assert_eq!(
+            (failure.error.kind, failure.attempts),
+            (StepErrorKind::Retryable, 3)
+        );
+
+        let result = Executor::new()
+            .stage(always(StepErrorKind::Fatal))
+            .run(items(1))
+            .await;
+        let failure = result.items[0].failure().unwrap();
+        assert_eq!(
+            (failure.error.kind, failure.attempts),
+            (StepErrorKind::Fatal, 1)
+        );
+        assert_eq!(failure.error.message, "no");
+        assert!(
+            result.items[0].state().is_some(),
+            "a failed step leaves its state"
+        );
+    }
+
+    #[test]
+    fn backoff_doubles_and_saturates() {
+        let base = Duration::from_secs(1);
+        assert_eq!(backoff_delay(base, 1), base);
+        assert_eq!(backoff_delay(base, 2), base * 2);
+        assert_eq!(backoff_delay(base, 3), base * 4);
+        assert!(backoff_delay(Duration::MAX, u32::MAX) == Duration::MAX);
+        let config = StageConfig::default();
+        assert_eq!(config.retries, 2);
+        assert_eq!(config.backoff, base);
+        assert!(config.allow_partial_failure);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failed_item_drops_out_and_the_others_finish() {
+        let third_calls = Arc::new(AtomicUsize::new(0));
+        let failing = Stage::blocking("models", |item: &mut Item| {
+            if item.id == 2 {
+                item.visits.push("models-broken");
+                return Err(StepError::fatal("bad model"));
+            }
+            item.visits.push("models");
+            Ok(())
+        });
+        let counting = {
+            let third_calls = Arc::clone(&third_calls);
+            Stage::blocking("node", move |item: &mut Item| {
+                third_calls.fetch_add(1, Ordering::SeqCst);
+                item.visits.push("node");
+                Ok(())
+            })
+        };
+        let executor = Executor::new()
+            .stage(visit("parse"))
+            .stage(failing)
+            .stage(counting);
+        let result = executor.run(items(4)).await;
+        assert!(!result.succeeded());
+        assert_eq!(third_calls.load(Ordering::SeqCst), 3);
+        let statuses: Vec<_> = result.stages.iter().map(|s| s.status).collect();
+        assert_eq!(
+            statuses,
+            [
+                StageStatus::Succeeded,
+                StageStatus::PartiallyFailed,
+                StageStatus::Succeeded
+            ]
+        );
+        let node_items: Vec<_> = result.stages[2].steps.iter().map(|s| s.item).collect();
+        assert_eq!(node_items, [0, 1, 3]);
+        let failures: Vec<_> = result.failures().collect();
+        assert_eq!(failures.len(), 1);
+        let (item, failure) = failures[0];
+        assert_eq!(item, 2);
+        assert_eq!((failure.stage, failure.stage_name.as_str()), (1, "models"));
+        assert_eq!(failure.error, StepError::fatal("bad model"));
+        let kept = result.items[2].state().unwrap();
+        assert_eq!(kept.visits, ["parse", "models-broken"]);
+        for index in [0, 1, 3] {
+            let item = result.items[index].state().unwrap();
+            assert_eq!(item.visits, ["parse", "models", "node"]);
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_stage_without_partial_failure_stops_the_run_after_it() {
+        let failing = Stage::blocking("models", |item: &mut Item| {
+            if item.id == 0 {
+                return Err(StepError::fatal("bad"));
+            }
+            item.visits.push("models");
+            Ok(())
+        })
+        .allow_partial_failure(false);
+        let executor = Executor::new()
+            .stage(failing)
+            .stage(visit("node"))
+            .stage(visit("tests"));
+        let result = executor.run(items(3)).await;
+        let statuses: Vec<_> = result.stages.iter().map(|s| s.status).collect();
+        assert_eq!(
+            statuses,
+            [
+                StageStatus::Failed,
+                StageStatus::Skipped,
+                StageStatus::Skipped
+            ]
+        );
+        assert_eq!(result.stages[0].steps.len(), 3, "the stage itself finished");
+        assert!(result.items[0].failure().is_some());
+        for outcome in &result.items[1..] {
+            let ItemOutcome::Cancelled { stage, state } = outcome else {
+                panic!("expected a cancelled item, got {outcome:?}");
+            };
+            assert_eq!(*stage, 1);
+            assert_eq!(state.as_ref().unwrap().visits, ["models"]);
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn fail_fast_cancels_the_rest() {
+        let first = Stage::blocking("parse", |item: &mut Item| {
+            if item.id == 0 {
+                return Err(StepError::fatal("broken"));
+            }
+            sleep(200);
+            Ok(())
+        });
+        let stage_two_calls = Arc::new(AtomicUsize::new(0));
+        let second = {
+            let calls = Arc::clone(&stage_two_calls);
+            Stage::blocking("models", move |_: &mut Item| {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            })
+        };
+        let executor = Executor::new()
+            .jobs(1)
+            .fail_fast(true)
+            .stage(first)
+            .stage(second);
+        let result = executor.run(items(5)).await;
+        assert_eq!(stage_two_calls.load(Ordering::SeqCst), 0);
+        assert_eq!(result.stages[0].status, StageStatus::Failed);
+        assert_eq!(result.stages[1].status, StageStatus::Skipped);
+        assert!(result.stages[1].steps.is_empty());
+        assert_eq!(result.items[0].failure().unwrap().stage, 0);
+        for (index, outcome) in result.items.iter().enumerate().skip(1) {
+            assert!(
+                matches!(outcome, ItemOutcome::Cancelled { stage: 0, .. }),
+                "item {index}: {outcome:?}"
+            );
+            assert_eq!(
+                result.stages[0].steps[index].outcome,
+                StepOutcome::Cancelled
+            );
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn fail_fast_interrupts_async_steps_in_flight() {
+        let network = Stage::asynchronous("quorum", |item: &mut Item| {
+            Box::pin(async move {
+                if item.id == 0 {
+                    return Err(StepError::fatal("refused"));
+                }
+                tokio::time::sleep(Duration::from_secs(10)).await;
+                Ok(())
+            })
+        });
+        let executor = Executor::new().jobs(4).fail_fast(true).stage(network);
+        let started = Instant::now();
+        let result = executor.run(items(4)).await;
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert!(result.items[0].failure().is_some());
+        for outcome in &result.items[1..] {
+            assert!(matches!(
+                outcome,
+                ItemOutcome::Cancelled {
+                    stage: 0,
+                    state: None
+                }
+            ));
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn parallel_steps_give_a_speedup() {
+        let slow = Stage::blocking("slow", |_: &mut Item| {
+            sleep(100);
+            Ok(())
+        });
+        let result = Executor::new().jobs(4).stage(slow).run(items(4)).await;
+        assert!(result.succeeded());
+        assert!(result.busy() >= MS * 400);
+        assert!(result.stages[0].wall < result.busy());
+        assert!(result.speedup() > 1.5, "speedup {}", result.speedup());
+        assert!(result.speedup() <= 4.5, "speedup {}", result.speedup());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn empty_input_runs_every_stage_with_no_steps() {
+        let result = Executor::new()
+            .stage(visit("parse"))
+            .stage(visit("models"))
+            .run(Vec::new())
+            .await;
+        assert!(result.succeeded());
+        assert!(result.items.is_empty());
+        assert_eq!(result.stages.len(), 2);
+        assert!(
+            result
+                .stages
+                .iter()
+                .all(|s| s.status == StageStatus::Succeeded)
+        );
+        assert!(result.stages.iter().all(|s| s.steps.is_empty()));
+        assert!((result.speedup() - 1.0).abs() < f64::EPSILON);
+
+        let result = Executor::<Item>::new().run(items(2)).await;
+        assert!(result.succeeded(), "no stages: items come back untouched");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_panicking_step_becomes_an_error() {
+        let blocking = Stage::blocking("blocking", |item: &mut Item| {
+            assert!(item.id != 1, "blocking step broke");
+            Ok(())
+        });
+        let asynchronous = Stage::asynchronous("async", |item: &mut Item| {
+            Box::pin(async move {
+                tokio::task::yield_now().await;
+                assert!(item.id != 2, "async step broke");
+                Ok(())
+            })
+        });
+        let executor = Executor::new().stage(blocking).stage(asynchronous);
+        let result = executor.run(items(4)).await;
+        let failures: Vec<_> = result.failures().collect();
+        assert_eq!(failures.len(), 2);
+        assert_eq!(failures[0].0, 1);
+        assert_eq!(failures[0].1.error.kind, StepErrorKind::Panic);
+        assert!(failures[0].1.error.message.contains("blocking step broke"));
+        assert_eq!(failures[0].1.attempts, 1);
+        assert_eq!(failures[1].0, 2);
+        assert_eq!(failures[1].1.stage, 1);
+        assert!(failures[1].1.error.message.contains("async step broke"));
+        assert!(result.items[0].is_completed());
+        assert!(result.items[3].is_completed());
+    }
+
+    #[derive(Default)]
+    struct Recorder {
+        events: Mutex<Vec<String>>,
+    }
+
+    impl Observer for Recorder {
+        fn stage_started(&self, stage: usize, name: &str, items: usize) {
+            self.events
+                .lock()
+                .unwrap()
+                .push(format!("start {stage} {name} {items}"));
+        }
+
+        fn step_finished(&self, stage: usize, step: &StepReport) {
+            self.events
+                .lock()
+                .unwrap()
+                .push(format!("step {stage} {}", step.item));
+        }
+
+        fn stage_finished(&self, stage: usize, report: &StageReport) {
+            self.events
+                .lock()
+                .unwrap()
+                .push(format!("end {stage} {:?}", report.status));
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_observer_sees_stages_and_steps() {
+        let recorder = Arc::new(Recorder::default());
+        let executor = Executor::new()
+            .jobs(1)
+            .observer(Arc::clone(&recorder) as Arc<dyn Observer>)
+            .stage(visit("parse"))
+            .stage(visit("models"));
+        // The run future is Send, so callers may spawn it.
+        let result = tokio::spawn(async move { executor.run(items(2)).await })
+            .await
+            .unwrap();
+        assert!(result.succeeded());
+        let mut events = recorder.events.lock().unwrap().clone();
+        // Steps of one stage may finish in any order.
+        events[1..3].sort();
+        events[5..7].sort();
+        assert_eq!(
+            events,
+            [
+                "start 0 parse 2",
+                "step 0 0",
+                "step 0 1",
+                "end 0 Succeeded",
+                "start 1 models 2",
+                "step 1 0",
+                "step 1 1",
+                "end 1 Succeeded"
+            ]
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn stage_transitions_are_cheap() {
+        let mut executor = Executor::new();
+        for name in ["parse", "models", "node", "tests", "quality", "package"] {
+            executor = executor.stage(visit(name));
+        }
+        let started = Instant::now();
+        let result = executor.run(items(200)).await;
+        assert!(result.succeeded());
+        // 1,200 trivial steps; generous for a loaded two-core machine.
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+}
