@@ -1,0 +1,1624 @@
+//! Loading one contract: bytes to spanned YAML tree, the tree walked into a
+//! [`Contract`] with every problem collected as a located [`Diagnostic`], and
+//! the normalised copy written out.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use super::model::{
+    Constraints, Contract, EnumDef, EnumMember, FieldDef, FieldType, HandlerDef, ModelDef,
+    ModelLocation, ModelRef, NodeType, Version,
+};
+use super::naming::{
+    did_you_mean, enum_member_name, field_identifier, is_identifier, is_snake_identifier,
+    module_stem, node_class_name, prefixed_class,
+};
+use super::tree::{self, Node, Value, scalar_text};
+use super::types::{make_optional, parse_type};
+use crate::diagnostics::{Diagnostic, Position};
+
+/// How strictly to read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Keys that look like typos of known keys are errors, not warnings.
+    pub strict: bool,
+}
+
+/// A contract that loaded, with the warnings found on the way.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub contract: Contract,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Top-level keys the published dialect uses; unknown keys near one of these are typos.
+const TOP_KEYS: &[&str] = &[
+    "name",
+    "contract_name",
+    "node_name",
+    "node_type",
+    "contract_version",
+    "node_version",
+    "version",
+    "description",
+    "input_model",
+    "output_model",
+    "state_model",
+    "handler_routing",
+    "io_operations",
+    "definitions",
+    "metadata",
+    "capabilities",
+    "dependencies",
+    "handler",
+    "handlers",
+    "event_bus",
+    "error_handling",
+    "runtime_profiles",
+    "health_check",
+    "execution",
+    "descriptor",
+    "published_events",
+    "consumed_events",
+    "state_machine",
+    "workflow_coordination",
+];
+const MODEL_KEYS: &[&str] = &["name", "module", "description", "fields"];
+const ROUTING_KEYS: &[&str] = &["routing_strategy", "handlers", "default_handler"];
+const FIELD_KEYS: &[&str] = &[
+    "type",
+    "description",
+    "default",
+    "required",
+    "optional",
+    "min_length",
+    "max_length",
+    "ge",
+    "le",
+    "gt",
+    "lt",
+    "pattern",
+    "values",
+];
+const VERSION_PARTS: [&str; 3] = ["major", "minor", "patch"];
+const NODE_TYPE_HELP: &str = "use EFFECT_GENERIC, COMPUTE_GENERIC, REDUCER_GENERIC or \
+     ORCHESTRATOR_GENERIC (also accepted: effect_generic, effect, EFFECT, ...)";
+
+/// Parse and check one contract. Ok: the contract plus warnings. Err: every
+/// error found (and warnings), all located.
+pub fn load(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Loaded, Vec<Diagnostic>> {
+    let source_hash = hex(&Sha256::digest(bytes));
+    let text = decode(path, bytes)?;
+    let root = parse_tree(path, text)?;
+    let mut walker = Walker {
+        path,
+        source: text,
+        strict: options.strict,
+        diagnostics: Vec::new(),
+    };
+    let contract = walker.contract(&root, source_hash);
+    let (errors, warnings): (Vec<_>, Vec<_>) = walker
+        .diagnostics
+        .into_iter()
+        .partition(Diagnostic::is_error);
+    match contract {
+        Some(contract) if errors.is_empty() => Ok(Loaded { contract, warnings }),
+        _ => {
+            let mut all = errors;
+            all.extend(warnings);
+            all.sort_by_key(|d| d.position);
+            Err(all)
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// Bytes to text, refusing binary and non-UTF-8 input with a position.
+fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, Vec<Diagnostic>> {
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        let pos = byte_position(bytes, at);
+        return Err(vec![
+            Diagnostic::error(
+                path,
+                "this is a binary file, not a YAML contract (NUL byte)",
+            )
+            .at(pos),
+        ]);
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let pos = byte_position(bytes, e.valid_up_to());
+        vec![
+            Diagnostic::error(path, "the contract is not valid UTF-8 text")
+                .at(pos)
+                .with_help("save the file as UTF-8"),
+        ]
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let meaningful = text
+        .lines()
+        .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#') && l.trim() != "---");
+    if !meaningful {
+        return Err(vec![
+            Diagnostic::error(path, "the contract is empty")
+                .at(Position::new(1, 1))
+                .with_help("a contract needs at least name, node_type and contract_version"),
+        ]);
+    }
+    Ok(text)
+}
+
+fn byte_position(bytes: &[u8], at: usize) -> Position {
+    let before = &bytes[..at.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    Position::new(line, column)
+}
+
+fn parse_tree(path: &Path, text: &str) -> Result<Node, Vec<Diagnostic>> {
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: 64,
+            max_nodes: 500_000,
+            max_documents: 1,
+        },
+        with_snippet: false,
+    };
+    serde_saphyr::from_str_with_options::<Node>(text, options).map_err(|err| {
+        let pos = err.location().map_or(Position::new(1, 1), |loc| {
+            Position::new(
+                usize::try_from(loc.line()).unwrap_or(1),
+                usize::try_from(loc.column()).unwrap_or(1),
+            )
+        });
+        let message = clean_yaml_message(&err.to_string());
+        vec![Diagnostic::error(path, format!("invalid YAML: {message}")).at_in(pos, text)]
+    })
+}
+
+/// serde-saphyr appends "at line X column Y"; the diagnostic already carries it.
+fn clean_yaml_message(message: &str) -> String {
+    let first = message.lines().next().unwrap_or(message).trim();
+    let cut = first.find(" at line ").map_or(first, |i| &first[..i]);
+    cut.to_owned()
+}
+
+struct Walker<'a> {
+    path: &'a Path,
+    source: &'a str,
+    strict: bool,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// What a definitions entry declares.
+enum DefKind<'n> {
+    Model(&'n Node),
+    Enum(&'n Node),
+}
+
+struct Definition<'n> {
+    key: String,
+    class_name: String,
+    module: String,
+    description: String,
+    kind: DefKind<'n>,
+    pos: Position,
+}
+
+/// What the copy must change, collected while walking.
+#[derive(Default)]
+struct Rewrites {
+    /// (top-level key, new module, dotted-string form?) for owned models.
+    models: Vec<(String, String, bool)>,
+    /// Handler module paths inside the package: old -> new.
+    handler_modules: HashMap<String, String>,
+}
+
+impl Walker<'_> {
+    fn error(&mut self, pos: Position, message: impl Into<String>, help: Option<String>) {
+        let mut d = Diagnostic::error(self.path, message).at_in(pos, self.source);
+        if let Some(help) = help {
+            d = d.with_help(help);
+        }
+        self.diagnostics.push(d);
+    }
+
+    fn warn(&mut self, pos: Position, message: impl Into<String>, help: Option<String>) {
+        let mut d = Diagnostic::warning(self.path, message).at_in(pos, self.source);
+        if let Some(help) = help {
+            d = d.with_help(help);
+        }
+        self.diagnostics.push(d);
+    }
+
+    /// Warn (or, when strict, fail) on keys one or two edits away from a known key.
+    fn check_typos(&mut self, map: &Node, known: &[&str], context: &str) {
+        let Some(entries) = map.as_map() else { return };
+        for (key, _) in entries {
+            let Some(k) = key.as_str() else { continue };
+            if known.contains(&k) {
+                continue;
+            }
+            if let Some(suggestion) = did_you_mean(k, known) {
+                let message = format!("unknown key '{k}'{context}, did you mean '{suggestion}'?");
+                if self.strict {
+                    self.error(key.pos, message, None);
+                } else {
+                    self.warn(key.pos, message, None);
+                }
+            }
+        }
+    }
+
+    fn contract(&mut self, root: &Node, source_hash: String) -> Option<Contract> {
+        if root.as_map().is_none() {
+            self.error(
+                root.pos,
+                format!(
+                    "the top level of a contract must be a mapping, found {}",
+                    root.kind()
+                ),
+                Some("start with `name: node_<what>_<type>`".to_owned()),
+            );
+            return None;
+        }
+        self.check_typos(root, TOP_KEYS, "");
+        self.check_duplicate_keys(root);
+
+        let name = self.name(root);
+        let node_type = self.node_type(root);
+        let contract_version = self.contract_version(root);
+        let node_version = root
+            .get("node_version")
+            .and_then(|n| self.version_value(n, "node_version"));
+        let description = self.description(root);
+        let node_name = name.clone().unwrap_or_default();
+
+        let definitions = self.definitions(root);
+        let def_lookup: HashMap<String, FieldType> = definitions
+            .iter()
+            .flat_map(|d| {
+                let ty = match d.kind {
+                    DefKind::Model(_) => FieldType::Model(d.class_name.clone()),
+                    DefKind::Enum(_) => FieldType::Enum(d.class_name.clone()),
+                };
+                [(d.key.clone(), ty.clone()), (d.class_name.clone(), ty)]
+            })
+            .collect();
+        let def_names: Vec<String> = definitions.iter().map(|d| d.key.clone()).collect();
+
+        let mut rewrites = Rewrites::default();
+        let mut models: Vec<ModelDef> = Vec::new();
+        let mut enums: Vec<EnumDef> = Vec::new();
+        let mut def_models = Vec::new();
+        for def in &definitions {
+            match def.kind {
+                DefKind::Model(fields) => {
+                    let fields = self.fields(fields, &def_lookup, &def_names);
+                    def_models.push((
+                        def.pos,
+                        ModelDef {
+                            class_name: def.class_name.clone(),
+                            module: def.module.clone(),
+                            description: def.description.clone(),
+                            fields,
+                        },
+                    ));
+                }
+                DefKind::Enum(values) => {
+                    if let Some(e) = self.enum_def(def, values) {
+                        enums.push(e);
+                    }
+                }
+            }
+        }
+        let order = self.dependency_order(&def_models);
+        for index in order {
+            models.push(def_models[index].1.clone());
+        }
+
+        let (typed_inputs, typed_outputs, mut operations) =
+            self.io_operations(root, &def_lookup, &def_names);
+
+        let mut io_refs = Vec::new();
+        for key in ["input_model", "output_model", "state_model"] {
+            let typed = match key {
+                "input_model" => typed_inputs.as_deref(),
+                "output_model" => typed_outputs.as_deref(),
+                _ => None,
+            };
+            let model = root.get(key).and_then(|node| {
+                self.model_ref(
+                    key,
+                    node,
+                    &node_name,
+                    &def_lookup,
+                    &def_names,
+                    typed,
+                    &mut models,
+                    &mut rewrites,
+                )
+            });
+            io_refs.push(model);
+        }
+        let mut io_refs = io_refs.into_iter();
+        let input_model = io_refs.next().flatten();
+        let output_model = io_refs.next().flatten();
+
+        self.check_class_collisions(&models, &enums, root.pos);
+
+        let handlers = self.handlers(
+            root,
+            &node_name,
+            input_model.as_ref(),
+            output_model.as_ref(),
+            &mut operations,
+            &mut rewrites,
+        );
+
+        let copy = self.contract_copy(root, node_type, contract_version, &rewrites);
+
+        Some(Contract {
+            source: self.path.to_path_buf(),
+            source_hash,
+            class_name: node_class_name(&node_name),
+            name: name?,
+            node_type: node_type?,
+            contract_version: contract_version?,
+            node_version,
+            description,
+            input_model,
+            output_model,
+            models,
+            enums,
+            handlers,
+            operations,
+            contract_yaml: copy,
+        })
+    }
+
+    fn check_duplicate_keys(&mut self, map: &Node) {
+        // serde-saphyr refuses duplicate keys while parsing; this guards keys that
+        // differ in YAML spelling but are equal as text (`1` and `"1"`).
+        let Some(entries) = map.as_map() else { return };
+        let mut seen = HashSet::new();
+        for (key, _) in entries {
+            let text = scalar_text(key);
+            if !seen.insert(text.clone()) {
+                self.error(key.pos, format!("duplicate key '{text}'"), None);
+            }
+        }
+    }
+
+    fn required<'n>(&mut self, map: &'n Node, key: &str, what: &str) -> Option<&'n Node> {
+        let found = map.get(key);
+        if found.is_none() {
+            self.error(map.pos, format!("missing required key '{key}'{what}"), None);
+        }
+        found
+    }
+
+    fn string<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n str> {
+        if let Some(s) = node.as_str() {
+            Some(s)
+        } else {
+            self.error(
+                node.pos,
+                format!("{what} must be a string, found {}", node.kind()),
+                None,
+            );
+            None
+        }
+    }
+
+    fn name(&mut self, root: &Node) -> Option<String> {
+        let node = self.required(root, "name", "")?;
+        let name = self.string(node, "'name'")?;
+        if is_snake_identifier(name) {
+            return Some(name.to_owned());
+        }
+        let suggestion = heck::ToSnakeCase::to_snake_case(name);
+        let help = if is_snake_identifier(&suggestion) {
+            format!("use snake case, e.g. '{suggestion}'")
+        } else {
+            "use lower snake case letters, digits and underscores, starting with a letter"
+                .to_owned()
+        };
+        let reason = if super::naming::is_keyword(name) {
+            "is a Python keyword"
+        } else {
+            "is not a valid Python package name"
+        };
+        self.error(node.pos, format!("node name '{name}' {reason}"), Some(help));
+        None
+    }
+
+    fn node_type(&mut self, root: &Node) -> Option<NodeType> {
+        let node = self.required(root, "node_type", "")?;
+        let text = self.string(node, "'node_type'")?;
+        let upper = text.trim().to_ascii_uppercase();
+        let base = upper.strip_suffix("_GENERIC").unwrap_or(&upper);
+        let found = match base {
+            "EFFECT" => Some(NodeType::Effect),
+            "COMPUTE" => Some(NodeType::Compute),
+            "REDUCER" => Some(NodeType::Reducer),
+            "ORCHESTRATOR" => Some(NodeType::Orchestrator),
+            _ => None,
+        };
+        if found.is_none() {
+            self.error(
+                node.pos,
+                format!("unknown node_type '{text}'"),
+                Some(NODE_TYPE_HELP.to_owned()),
+            );
+        }
+        found
+    }
+
+    fn contract_version(&mut self, root: &Node) -> Option<Version> {
+        match (root.get("contract_version"), root.get("version")) {
+            (Some(node), version) => {
+                if let Some(v) = version {
+                    self.warn(
+                        root_key_pos(root, "version").unwrap_or(v.pos),
+                        "top-level 'version' beside 'contract_version' is dropped from the copy",
+                        Some("ModelYamlContract refuses a top-level 'version' key".to_owned()),
+                    );
+                }
+                self.version_value(node, "contract_version")
+            }
+            (None, Some(node)) => {
+                self.warn(
+                    root_key_pos(root, "version").unwrap_or(node.pos),
+                    "top-level 'version' is used as 'contract_version'",
+                    Some("rename it to 'contract_version'".to_owned()),
+                );
+                self.version_value(node, "version")
+            }
+            (None, None) => {
+                self.error(root.pos, "missing required key 'contract_version'", None);
+                None
+            }
+        }
+    }
+
+    /// A `{major, minor, patch}` mapping or a `"1.2.3"` string (with a warning).
+    fn version_value(&mut self, node: &Node, key: &str) -> Option<Version> {
+        match &node.value {
+            Value::Map(_) => {
+                let mut parts = [0u64; 3];
+                let mut ok = true;
+                for (slot, part) in parts.iter_mut().zip(VERSION_PARTS) {
+                    match node.get(part) {
+                        None => {
+                            self.error(
+                                node.pos,
+                                format!("missing required key '{key}.{part}'"),
+                                None,
+                            );
+                            ok = false;
+                        }
+                        Some(Node {
+                            value: Value::Int(i),
+                            pos,
+                        }) => match u64::try_from(*i) {
+                            Ok(v) => *slot = v,
+                            Err(_) => {
+                                self.error(
+                                    *pos,
+                                    format!("'{key}.{part}' must be a non-negative integer"),
+                                    None,
+                                );
+                                ok = false;
+                            }
+                        },
+                        Some(other) => {
+                            self.error(
+                                other.pos,
+                                format!(
+                                    "'{key}.{part}' must be a non-negative integer, found {}",
+                                    other.kind()
+                                ),
+                                None,
+                            );
+                            ok = false;
+                        }
+                    }
+                }
+                ok.then_some(Version {
+                    major: parts[0],
+                    minor: parts[1],
+                    patch: parts[2],
+                })
+            }
+            Value::Str(s) => {
+                if let Some(v) = parse_version_string(s) {
+                    if key == "contract_version" {
+                        self.warn(
+                            node.pos,
+                            format!("'{key}' is a string; it is written as a mapping in the copy"),
+                            Some(format!(
+                                "write `{key}: {{major: {}, minor: {}, patch: {}}}`",
+                                v.major, v.minor, v.patch
+                            )),
+                        );
+                    }
+                    Some(v)
+                } else {
+                    self.error(
+                        node.pos,
+                        format!("'{key}' must look like \"1.2.3\", found '{s}'"),
+                        None,
+                    );
+                    None
+                }
+            }
+            Value::Float(_) | Value::Int(_) => {
+                self.error(
+                    node.pos,
+                    format!("'{key}' must be a mapping {{major, minor, patch}} or a \"1.2.3\" string, found {}", node.kind()),
+                    Some("quote it: \"1.0.0\"".to_owned()),
+                );
+                None
+            }
+            _ => {
+                self.error(
+                    node.pos,
+                    format!(
+                        "'{key}' must be a mapping {{major, minor, patch}}, found {}",
+                        node.kind()
+                    ),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    fn description(&mut self, root: &Node) -> String {
+        match root.get("description") {
+            None
+            | Some(Node {
+                value: Value::Null, ..
+            }) => String::new(),
+            Some(node) => self
+                .string(node, "'description'")
+                .map(fold)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Collect `definitions` entries that declare `fields` (models) or `enum`/`values` (enums),
+    /// hoisting nested `definitions` maps into one namespace.
+    fn definitions<'n>(&mut self, root: &'n Node) -> Vec<Definition<'n>> {
+        let mut out = Vec::new();
+        if let Some(defs) = root.get("definitions") {
+            self.collect_definitions(defs, &mut out, 0);
+        }
+        let mut seen: HashMap<String, Position> = HashMap::new();
+        let mut unique = Vec::new();
+        for def in out {
+            if seen.contains_key(&def.class_name) {
+                self.error(
+                    def.pos,
+                    format!(
+                        "definition '{}' is declared twice (as {})",
+                        def.key, def.class_name
+                    ),
+                    None,
+                );
+            } else {
+                seen.insert(def.class_name.clone(), def.pos);
+                unique.push(def);
+            }
+        }
+        unique
+    }
+
+    fn collect_definitions<'n>(
+        &mut self,
+        defs: &'n Node,
+        out: &mut Vec<Definition<'n>>,
+        depth: usize,
+    ) {
+        let Some(entries) = defs.as_map() else {
+            if depth == 0 {
+                self.error(
+                    defs.pos,
+                    format!("'definitions' must be a mapping, found {}", defs.kind()),
+                    None,
+                );
+            }
+            return;
+        };
+        for (key, spec) in entries {
+            let Some(key_text) = key.as_str() else {
+                continue;
+            };
+            if spec.as_map().is_none() {
+                continue;
+            }
+            if let Some(nested) = spec.get("definitions") {
+                if depth < 16 {
+                    self.collect_definitions(nested, out, depth + 1);
+                }
+            }
+            let description = spec
+                .get("description")
+                .and_then(Node::as_str)
+                .map(fold)
+                .unwrap_or_default();
+            let is_enum = spec.get("enum").is_some()
+                || (spec.get("values").is_some() && spec.get("fields").is_none());
+            let kind = if let Some(fields) = spec.get("fields") {
+                DefKind::Model(fields)
+            } else if is_enum {
+                DefKind::Enum(
+                    spec.get("enum")
+                        .or_else(|| spec.get("values"))
+                        .unwrap_or(spec),
+                )
+            } else {
+                // JSON-schema style definitions (`type: object`, `properties`) are kept, not rendered.
+                continue;
+            };
+            let prefix = match kind {
+                DefKind::Model(_) => "Model",
+                DefKind::Enum(_) => "Enum",
+            };
+            let class_name = prefixed_class(prefix, key_text);
+            if !is_identifier(&class_name) {
+                self.error(
+                    key.pos,
+                    format!("definition name '{key_text}' cannot become a Python class name"),
+                    None,
+                );
+                continue;
+            }
+            let module = module_stem(&prefix.to_ascii_lowercase(), &class_name);
+            out.push(Definition {
+                key: key_text.to_owned(),
+                class_name,
+                module,
+                description,
+                kind,
+                pos: key.pos,
+            });
+        }
+    }
+
+    fn enum_def(&mut self, def: &Definition<'_>, values: &Node) -> Option<EnumDef> {
+        let Some(items) = values.as_seq() else {
+            self.error(
+                values.pos,
+                format!(
+                    "enum '{}' values must be a list, found {}",
+                    def.key,
+                    values.kind()
+                ),
+                None,
+            );
+            return None;
+        };
+        if items.is_empty() {
+            self.error(
+                values.pos,
+                format!("enum '{}' has no values", def.key),
+                None,
+            );
+            return None;
+        }
+        let mut members: Vec<EnumMember> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let value = match &item.value {
+                Value::Str(s) => s.clone(),
+                Value::Int(_) | Value::Float(_) | Value::Bool(_) => scalar_text(item),
+                _ => {
+                    self.error(
+                        item.pos,
+                        format!("enum values must be scalars, found {}", item.kind()),
+                        None,
+                    );
+                    continue;
+                }
+            };
+            let name = enum_member_name(&value, i);
+            if members.iter().any(|m| m.name == name || m.value == value) {
+                self.error(
+                    item.pos,
+                    format!(
+                        "enum value '{value}' repeats or collides with another member ({name})"
+                    ),
+                    None,
+                );
+                continue;
+            }
+            members.push(EnumMember { name, value });
+        }
+        Some(EnumDef {
+            class_name: def.class_name.clone(),
+            module: def.module.clone(),
+            description: def.description.clone(),
+            members,
+        })
+    }
+
+    /// Inline `fields`: a mapping `name: TYPE` or `name: {type, ...}`.
+    fn fields(
+        &mut self,
+        fields: &Node,
+        defs: &HashMap<String, FieldType>,
+        def_names: &[String],
+    ) -> Vec<FieldDef> {
+        let Some(entries) = fields.as_map() else {
+            self.error(
+                fields.pos,
+                format!(
+                    "'fields' must be a mapping of field name to type, found {}",
+                    fields.kind()
+                ),
+                None,
+            );
+            return Vec::new();
+        };
+        let mut out: Vec<FieldDef> = Vec::new();
+        for (key, spec) in entries {
+            let Some(raw) = key.as_str() else {
+                self.error(
+                    key.pos,
+                    format!("field names must be strings, found {}", key.kind()),
+                    None,
+                );
+                continue;
+            };
+            let (name, alias) = match field_identifier(raw) {
+                None => (raw.to_owned(), None),
+                Some(Ok(name)) => (name, Some(raw.to_owned())),
+                Some(Err(message)) => {
+                    self.error(key.pos, message, None);
+                    continue;
+                }
+            };
+            if out.iter().any(|f| f.name == name) {
+                self.error(
+                    key.pos,
+                    format!("field '{raw}' collides with another field named '{name}'"),
+                    None,
+                );
+                continue;
+            }
+            if let Some(field) = self.field(name, alias, spec, defs, def_names) {
+                out.push(field);
+            }
+        }
+        out
+    }
+
+    fn field(
+        &mut self,
+        name: String,
+        alias: Option<String>,
+        spec: &Node,
+        defs: &HashMap<String, FieldType>,
+        def_names: &[String],
+    ) -> Option<FieldDef> {
+        let mut field = FieldDef {
+            name,
+            alias,
+            ty: FieldType::Any,
+            required: true,
+            default: None,
+            description: None,
+            constraints: Constraints::default(),
+        };
+        match &spec.value {
+            Value::Str(text) => {
+                field.ty = self.field_type(text, spec.pos, defs, def_names)?;
+            }
+            Value::Map(_) => {
+                self.check_typos(spec, FIELD_KEYS, " in a field");
+                let type_node = spec.get("type");
+                let ty_text = match type_node {
+                    Some(n) => self.string(n, "a field 'type'")?,
+                    None if spec.get("values").is_some() => "literal",
+                    None => {
+                        self.error(
+                            spec.pos,
+                            format!("field '{}' has no 'type'", field.name),
+                            None,
+                        );
+                        return None;
+                    }
+                };
+                let ty_pos = type_node.map_or(spec.pos, |n| n.pos);
+                field.ty = if matches!(ty_text, "literal" | "Literal" | "enum") {
+                    let values = spec.get("values").and_then(Node::as_seq);
+                    match values {
+                        Some(items) if !items.is_empty() => {
+                            FieldType::Literal(items.iter().map(scalar_text).collect())
+                        }
+                        _ => {
+                            self.error(
+                                ty_pos,
+                                "a literal field needs a non-empty 'values' list",
+                                None,
+                            );
+                            return None;
+                        }
+                    }
+                } else {
+                    self.field_type(ty_text, ty_pos, defs, def_names)?
+                };
+                if let Some(d) = spec.get("description") {
+                    field.description = self.string(d, "a field 'description'").map(fold);
+                }
+                if let Some(d) = spec.get("default") {
+                    field.default = Some(d.to_json());
+                    field.required = false;
+                }
+                if let Some(flag) = self.flag(spec, "optional") {
+                    if flag {
+                        field.ty = make_optional(field.ty);
+                    }
+                }
+                if let Some(required) = self.flag(spec, "required") {
+                    field.required = required && field.default.is_none();
+                    if !required && field.default.is_none() {
+                        field.ty = make_optional(field.ty);
+                        field.default = Some(serde_json::Value::Null);
+                    }
+                }
+                field.constraints = self.constraints(spec);
+            }
+            _ => {
+                self.error(
+                    spec.pos,
+                    format!(
+                        "field '{}' must have a type string or a mapping, found {}",
+                        field.name,
+                        spec.kind()
+                    ),
+                    None,
+                );
+                return None;
+            }
+        }
+        if matches!(field.ty, FieldType::Optional(_)) && field.default.is_none() {
+            field.required = false;
+            field.default = Some(serde_json::Value::Null);
+        }
+        Some(field)
+    }
+
+    fn flag(&mut self, spec: &Node, key: &str) -> Option<bool> {
+        let node = spec.get(key)?;
+        if let Value::Bool(b) = node.value {
+            Some(b)
+        } else {
+            self.error(
+                node.pos,
+                format!("'{key}' must be true or false, found {}", node.kind()),
+                None,
+            );
+            None
+        }
+    }
+
+    fn constraints(&mut self, spec: &Node) -> Constraints {
+        let mut c = Constraints::default();
+        for (key, slot) in [
+            ("min_length", &mut c.min_length),
+            ("max_length", &mut c.max_length),
+        ] {
+            if let Some(node) = spec.get(key) {
+                match node.value {
+                    Value::Int(i) if i >= 0 => *slot = u64::try_from(i).ok(),
+                    _ => self.error(
+                        node.pos,
+                        format!(
+                            "'{key}' must be a non-negative integer, found {}",
+                            node.kind()
+                        ),
+                        None,
+                    ),
+                }
+            }
+        }
+        for (key, slot) in [
+            ("ge", &mut c.ge),
+            ("le", &mut c.le),
+            ("gt", &mut c.gt),
+            ("lt", &mut c.lt),
+        ] {
+            if let Some(node) = spec.get(key) {
+                match node.value {
+                    #[allow(clippy::cast_precision_loss)]
+                    Value::Int(i) => *slot = Some(i as f64),
+                    Value::Float(f) if f.is_finite() => *slot = Some(f),
+                    _ => self.error(
+                        node.pos,
+                        format!("'{key}' must be a number, found {}", node.kind()),
+                        None,
+                    ),
+                }
+            }
+        }
+        if let Some(node) = spec.get("pattern") {
+            c.pattern = self.string(node, "'pattern'").map(str::to_owned);
+        }
+        c
+    }
+
+    fn field_type(
+        &mut self,
+        text: &str,
+        pos: Position,
+        defs: &HashMap<String, FieldType>,
+        def_names: &[String],
+    ) -> Option<FieldType> {
+        let mut resolve = |name: &str| defs.get(name).cloned();
+        let known: Vec<&str> = def_names.iter().map(String::as_str).collect();
+        match parse_type(text, &mut resolve, &known) {
+            Ok(ty) => Some(ty),
+            Err(e) => {
+                self.error(pos, format!("{} in '{text}'", e.message()), e.help());
+                None
+            }
+        }
+    }
+
+    /// Models referencing each other in an order where every model comes after
+    /// those it uses; cycles are errors.
+    fn dependency_order(&mut self, models: &[(Position, ModelDef)]) -> Vec<usize> {
+        let index: HashMap<&str, usize> = models
+            .iter()
+            .enumerate()
+            .map(|(i, (_, m))| (m.class_name.as_str(), i))
+            .collect();
+        let deps: Vec<Vec<usize>> = models
+            .iter()
+            .map(|(_, m)| {
+                model_refs(m)
+                    .iter()
+                    .filter_map(|r| index.get(r.as_str()).copied())
+                    .collect()
+            })
+            .collect();
+        // 0 = unvisited, 1 = on the stack, 2 = done
+        let mut state = vec![0u8; models.len()];
+        let mut order = Vec::new();
+        let mut reported = HashSet::new();
+        for start in 0..models.len() {
+            if state[start] != 0 {
+                continue;
+            }
+            let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+            state[start] = 1;
+            while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+                if let Some(&dep) = deps[node].get(*next) {
+                    *next += 1;
+                    match state[dep] {
+                        0 => {
+                            state[dep] = 1;
+                            stack.push((dep, 0));
+                        }
+                        1 => {
+                            if reported.insert(dep) {
+                                let cycle: Vec<&str> = stack
+                                    .iter()
+                                    .skip_while(|(n, _)| *n != dep)
+                                    .map(|(n, _)| models[*n].1.class_name.as_str())
+                                    .chain(std::iter::once(models[dep].1.class_name.as_str()))
+                                    .collect();
+                                let pos = models[dep].0;
+                                self.error(
+                                    pos,
+                                    format!("definitions form a cycle: {}", cycle.join(" -> ")),
+                                    Some(
+                                        "break the cycle; a model cannot contain itself".to_owned(),
+                                    ),
+                                );
+                            }
+                        }
+                        _ => {}
+                    }
+                } else {
+                    state[node] = 2;
+                    order.push(node);
+                    stack.pop();
+                }
+            }
+        }
+        order
+    }
+
+    /// `io_operations`: typed input/output fields for the owned models, and operation names.
+    fn io_operations(
+        &mut self,
+        root: &Node,
+        defs: &HashMap<String, FieldType>,
+        def_names: &[String],
+    ) -> (Option<Vec<FieldDef>>, Option<Vec<FieldDef>>, Vec<String>) {
+        let mut operations = Vec::new();
+        let Some(ops_node) = root.get("io_operations") else {
+            return (None, None, operations);
+        };
+        let Some(ops) = ops_node.as_seq() else {
+            self.error(
+                ops_node.pos,
+                format!("'io_operations' must be a list, found {}", ops_node.kind()),
+                None,
+            );
+            return (None, None, operations);
+        };
+        let mut inputs: Vec<Vec<(String, Position, FieldType)>> = Vec::new();
+        let mut outputs: Vec<Vec<(String, Position, FieldType)>> = Vec::new();
+        for op in ops {
+            if op.as_map().is_none() {
+                continue;
+            }
+            if let Some(name) = op.get("operation").and_then(Node::as_str) {
+                if !operations.iter().any(|o| o == name) {
+                    operations.push(name.to_owned());
+                }
+            }
+            inputs.push(self.typed_fields(op.get("input_fields"), defs, def_names));
+            outputs.push(self.typed_fields(op.get("output_fields"), defs, def_names));
+        }
+        (
+            self.merge_typed(&inputs),
+            self.merge_typed(&outputs),
+            operations,
+        )
+    }
+
+    fn typed_fields(
+        &mut self,
+        list: Option<&Node>,
+        defs: &HashMap<String, FieldType>,
+        def_names: &[String],
+    ) -> Vec<(String, Position, FieldType)> {
+        let mut out = Vec::new();
+        let Some(items) = list.and_then(Node::as_seq) else {
+            return out;
+        };
+        for item in items {
+            let Some(entries) = item.as_map() else {
+                continue;
+            };
+            for (key, ty) in entries {
+                let (Some(name), Some(text)) = (key.as_str(), ty.as_str()) else {
+                    continue;
+                };
+                let mut unknown = Vec::new();
+                let mut resolve = |n: &str| {
+                    Some(defs.get(n).cloned().unwrap_or_else(|| {
+                        unknown.push(n.to_owned());
+                        FieldType::Any
+                    }))
+                };
+                let known: Vec<&str> = def_names.iter().map(String::as_str).collect();
+                match parse_type(text, &mut resolve, &known) {
+                    Ok(parsed) => {
+                        for n in unknown {
+                            self.warn(
+                                ty.pos,
+                                format!(
+                                    "unknown type '{n}' in io_operations; the field is typed Any"
+                                ),
+                                None,
+                            );
+                        }
+                        out.push((name.to_owned(), key.pos, parsed));
+                    }
+                    Err(e) => {
+                        self.warn(
+                            ty.pos,
+                            format!("{} in io_operations; the field is typed Any", e.message()),
+                            None,
+                        );
+                        out.push((name.to_owned(), key.pos, FieldType::Any));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn merge_typed(
+        &mut self,
+        per_op: &[Vec<(String, Position, FieldType)>],
+    ) -> Option<Vec<FieldDef>> {
+        let mut order: Vec<(String, Position, FieldType)> = Vec::new();
+        for op in per_op {
+            for (name, pos, ty) in op {
+                if !order.iter().any(|(n, _, _)| n == name) {
+                    order.push((name.clone(), *pos, ty.clone()));
+                }
+            }
+        }
+        if order.is_empty() {
+            return None;
+        }
+        let mut fields: Vec<FieldDef> = Vec::new();
+        for (raw, pos, ty) in order {
+            let everywhere = per_op.iter().all(|op| op.iter().any(|(n, _, _)| *n == raw));
+            let (name, alias) = match field_identifier(&raw) {
+                None => (raw.clone(), None),
+                Some(Ok(name)) => (name, Some(raw.clone())),
+                Some(Err(message)) => {
+                    self.error(pos, message, None);
+                    continue;
+                }
+            };
+            if fields.iter().any(|f| f.name == name) {
+                self.error(
+                    pos,
+                    format!("field '{raw}' collides with another field named '{name}'"),
+                    None,
+                );
+                continue;
+            }
+            let optional = !everywhere || matches!(ty, FieldType::Optional(_));
+            fields.push(FieldDef {
+                name,
+                alias,
+                ty: if everywhere { ty } else { make_optional(ty) },
+                required: !optional,
+                default: optional.then_some(serde_json::Value::Null),
+                description: None,
+                constraints: Constraints::default(),
+            });
+        }
+        Some(fields)
+    }
+
+    /// `input_model` / `output_model` / `state_model`: a mapping or a dotted string.
+    #[allow(clippy::too_many_arguments)]
+    fn model_ref(
+        &mut self,
+        key: &str,
+        node: &Node,
+        node_name: &str,
+        defs: &HashMap<String, FieldType>,
+        def_names: &[String],
+        typed: Option<&[FieldDef]>,
+        models: &mut Vec<ModelDef>,
+        rewrites: &mut Rewrites,
+    ) -> Option<ModelRef> {
+        let (class_name, module, description, fields, dotted) = match &node.value {
+            Value::Str(s) => {
+                let (module, class) = match s.rsplit_once('.') {
+                    Some((m, c)) => (Some(m.to_owned()), c.to_owned()),
+                    None => (None, s.clone()),
+                };
+                (class, module, String::new(), None, true)
+            }
+            Value::Map(_) => {
+                self.check_typos(node, MODEL_KEYS, &format!(" in '{key}'"));
+                let name_node = self.required(node, "name", &format!(" in '{key}'"))?;
+                let class = self.string(name_node, &format!("'{key}.name'"))?.to_owned();
+                let module = match node.get("module") {
+                    Some(m) => Some(self.string(m, &format!("'{key}.module'"))?.to_owned()),
+                    None => None,
+                };
+                let description = node
+                    .get("description")
+                    .and_then(Node::as_str)
+                    .map(fold)
+                    .unwrap_or_default();
+                (class, module, description, node.get("fields"), false)
+            }
+            _ => {
+                self.error(
+                    node.pos,
+                    format!(
+                        "'{key}' must be a mapping {{name, module}} or a dotted string, found {}",
+                        node.kind()
+                    ),
+                    None,
+                );
+                return None;
+            }
+        };
+        if !is_identifier(&class_name) || super::naming::is_keyword(&class_name) {
+            self.error(
+                node.pos,
+                format!("'{class_name}' in '{key}' is not a valid Python class name"),
+                None,
+            );
+            return None;
+        }
+        let owned = fields.is_some()
+            || module
+                .as_deref()
+                .is_none_or(|m| inside_package(m, node_name, "models"));
+        if !owned {
+            return Some(ModelRef {
+                class_name,
+                location: ModelLocation::External {
+                    module: module.unwrap_or_default(),
+                },
+            });
+        }
+        let stem = module
+            .as_deref()
+            .and_then(|m| m.rsplit('.').next())
+            .filter(|s| s.starts_with("model_") && is_snake_identifier(s))
+            .map_or_else(|| module_stem("model", &class_name), str::to_owned);
+        let model_fields = match fields {
+            Some(f) => self.fields(f, defs, def_names),
+            None => typed.map(<[FieldDef]>::to_vec).unwrap_or_default(),
+        };
+        let new_module = format!("{node_name}.models.{stem}");
+        rewrites.models.push((key.to_owned(), new_module, dotted));
+        if let Some(existing) = models.iter().find(|m| m.class_name == class_name) {
+            if existing.module != stem {
+                self.error(
+                    node.pos,
+                    format!("model '{class_name}' is declared twice with different modules"),
+                    None,
+                );
+            }
+        } else {
+            models.push(ModelDef {
+                class_name: class_name.clone(),
+                module: stem.clone(),
+                description,
+                fields: model_fields,
+            });
+        }
+        Some(ModelRef {
+            class_name,
+            location: ModelLocation::Package { module: stem },
+        })
+    }
+
+    fn check_class_collisions(&mut self, models: &[ModelDef], enums: &[EnumDef], pos: Position) {
+        let mut seen = HashSet::new();
+        let stems = models
+            .iter()
+            .map(|m| (&m.class_name, &m.module))
+            .chain(enums.iter().map(|e| (&e.class_name, &e.module)));
+        for (class, module) in stems {
+            if !seen.insert(module.clone()) {
+                self.error(
+                    pos,
+                    format!("two owned classes would share the module '{module}' ({class})"),
+                    None,
+                );
+            }
+        }
+    }
+
+    /// Handlers routed to inside the package, from `handler_routing` and a top-level `handler`.
+    fn handlers(
+        &mut self,
+        root: &Node,
+        node_name: &str,
+        input: Option<&ModelRef>,
+        output: Option<&ModelRef>,
+        operations: &mut Vec<String>,
+        rewrites: &mut Rewrites,
+    ) -> Vec<HandlerDef> {
+        let mut found: Vec<(String, String, Option<String>)> = Vec::new();
+        if let Some(routing) = root.get("handler_routing") {
+            if routing.as_map().is_none() {
+                self.error(
+                    routing.pos,
+                    format!(
+                        "'handler_routing' must be a mapping, found {}",
+                        routing.kind()
+                    ),
+                    None,
+                );
+            } else {
+                self.check_typos(routing, ROUTING_KEYS, " in 'handler_routing'");
+                if let Some(list) = routing.get("handlers") {
+                    match list.as_seq() {
+                        Some(items) => {
+                            for item in items {
+                                let operation = item
+                                    .get("operation")
+                                    .and_then(Node::as_str)
+                                    .map(str::to_owned);
+                                let Some(handler) = item.get("handler") else {
+                                    continue;
+                                };
+                                let class = handler
+                                    .get("name")
+                                    .or_else(|| handler.get("class"))
+                                    .and_then(Node::as_str);
+                                let module = handler.get("module").and_then(Node::as_str);
+                                if let (Some(c), Some(m)) = (class, module) {
+                                    found.push((c.to_owned(), m.to_owned(), operation));
+                                }
+                            }
+                        }
+                        None => self.error(
+                            list.pos,
+                            format!(
+                                "'handler_routing.handlers' must be a list, found {}",
+                                list.kind()
+                            ),
+                            None,
+                        ),
+                    }
+                }
+                if let Some((m, c)) = routing
+                    .get("default_handler")
+                    .and_then(Node::as_str)
+                    .and_then(|s| s.split_once(':'))
+                {
+                    found.push((c.to_owned(), m.to_owned(), None));
+                }
+            }
+        }
+        if let Some(handler) = root.get("handler") {
+            let class = handler
+                .get("class")
+                .or_else(|| handler.get("name"))
+                .and_then(Node::as_str);
+            if let (Some(c), Some(m)) = (class, handler.get("module").and_then(Node::as_str)) {
+                found.push((c.to_owned(), m.to_owned(), None));
+            }
+        }
+        let mut handlers: Vec<HandlerDef> = Vec::new();
+        for (class, module, operation) in found {
+            if let Some(op) = &operation {
+                if !operations.contains(op) {
+                    operations.push(op.clone());
+                }
+            }
+            if !inside_package(&module, node_name, "handlers") || !is_identifier(&class) {
+                continue;
+            }
+            let stem = module
+                .rsplit('.')
+                .next()
+                .filter(|s| s.starts_with("handler_") && is_snake_identifier(s))
+                .map_or_else(|| module_stem("handler", &class), str::to_owned);
+            rewrites
+                .handler_modules
+                .insert(module.clone(), format!("{node_name}.handlers.{stem}"));
+            if let Some(existing) = handlers.iter_mut().find(|h| h.class_name == class) {
+                if let Some(op) = operation {
+                    if !existing.operations.contains(&op) {
+                        existing.operations.push(op);
+                    }
+                }
+            } else {
+                handlers.push(HandlerDef {
+                    class_name: class,
+                    module: stem,
+                    operations: operation.into_iter().collect(),
+                    input: input.cloned(),
+                    output: output.cloned(),
+                });
+            }
+        }
+        handlers
+    }
+
+    /// The normalised copy: `*_GENERIC`, mapping versions, no top-level `version`,
+    /// module paths inside the package rewritten, everything else as it was.
+    fn contract_copy(
+        &self,
+        root: &Node,
+        node_type: Option<NodeType>,
+        contract_version: Option<Version>,
+        rewrites: &Rewrites,
+    ) -> String {
+        let (Some(node_type), Some(version)) = (node_type, contract_version) else {
+            return String::new();
+        };
+        let has_contract_version = root.get("contract_version").is_some();
+        let mut copy = root.clone();
+        if let Value::Map(entries) = &mut copy.value {
+            let mut out = Vec::with_capacity(entries.len());
+            for (key, mut value) in std::mem::take(entries) {
+                match key.as_str() {
+                    Some("version") if has_contract_version => continue,
+                    Some("version") => {
+                        let key = Node::new(Value::Str("contract_version".to_owned()), key.pos);
+                        out.push((key, version_node(version, value.pos)));
+                        continue;
+                    }
+                    Some("contract_version") => value = version_node(version, value.pos),
+                    Some("node_version") => {
+                        if let Some(v) = value.as_str().and_then(parse_version_string) {
+                            value = version_node(v, value.pos);
+                        }
+                    }
+                    Some("node_type") => value.value = Value::Str(node_type.generic().to_owned()),
+                    _ => {}
+                }
+                out.push((key, value));
+            }
+            *entries = out;
+        }
+        for (key, module, dotted) in &rewrites.models {
+            let Some(node) = copy.get_mut(key) else {
+                continue;
+            };
+            if *dotted {
+                if let Value::Str(s) = &mut node.value {
+                    let class = s.rsplit('.').next().unwrap_or_default().to_owned();
+                    *s = format!("{module}.{class}");
+                }
+            } else if let Some(m) = node.get_mut("module") {
+                m.value = Value::Str(module.clone());
+            }
+        }
+        if !rewrites.handler_modules.is_empty() {
+            rewrite_handlers(&mut copy, &rewrites.handler_modules);
+        }
+        tree::emit(&copy)
+    }
+}
+
+fn rewrite_handlers(copy: &mut Node, modules: &HashMap<String, String>) {
+    if let Some(routing) = copy.get_mut("handler_routing") {
+        if let Some(Value::Seq(items)) = routing.get_mut("handlers").map(|n| &mut n.value) {
+            for item in items {
+                if let Some(m) = item.get_mut("handler").and_then(|h| h.get_mut("module")) {
+                    rewrite_module(m, modules);
+                }
+            }
+        }
+        if let Some(default) = routing.get_mut("default_handler") {
+            if let Value::Str(s) = &mut default.value {
+                if let Some((m, c)) = s.split_once(':') {
+                    if let Some(new) = modules.get(m) {
+                        *s = format!("{new}:{c}");
+                    }
+                }
+            }
+        }
+    }
+    if let Some(m) = copy.get_mut("handler").and_then(|h| h.get_mut("module")) {
+        rewrite_module(m, modules);
+    }
+}
+
+fn rewrite_module(node: &mut Node, modules: &HashMap<String, String>) {
+    if let Value::Str(s) = &mut node.value {
+        if let Some(new) = modules.get(s.as_str()) {
+            s.clone_from(new);
+        }
+    }
+}
+
+fn root_key_pos(root: &Node, key: &str) -> Option<Position> {
+    root.as_map()?
+        .iter()
+        .find(|(k, _)| k.as_str() == Some(key))
+        .map(|(k, _)| k.pos)
+}
+
+fn version_node(v: Version, pos: Position) -> Node {
+    let part = |name: &str, n: u64| {
+        (
+            Node::new(Value::Str(name.to_owned()), pos),
+            Node::new(Value::Int(i128::from(n)), pos),
+        )
+    };
+    Node::new(
+        Value::Map(vec![
+            part("major", v.major),
+            part("minor", v.minor),
+            part("patch", v.patch),
+        ]),
+        pos,
+    )
+}
+
+/// `"1.2.3"` (optionally `v1.2.3`) to a version.
+fn parse_version_string(s: &str) -> Option<Version> {
+    let s = s.trim();
+    let s = s.strip_prefix(['v', 'V']).unwrap_or(s);
+    let mut parts = s.split('.').map(|p| p.parse::<u64>().ok());
+    let v = Version {
+        major: parts.next()??,
+        minor: parts.next()??,
+        patch: parts.next()??,
+    };
+    parts.next().is_none().then_some(v)
+}
+
+/// Whitespace folded to single spaces: one paragraph.
+pub(crate) fn fold(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The ownership rule: a module path is inside the package when one of its
+/// segments is the node name, or it is relative/bare (`models.x`, `.models.x`).
+fn inside_package(module: &str, node_name: &str, folder: &str) -> bool {
+    let trimmed = module.trim_start_matches('.');
+    module.starts_with('.')
+        || trimmed.starts_with(&format!("{folder}."))
+        || !trimmed.contains('.')
+        || (!node_name.is_empty() && trimmed.split('.').any(|seg| seg == node_name))
+}
+
+/// Names of models a model's fields refer to.
+fn model_refs(model: &ModelDef) -> Vec<String> {
+    fn walk(ty: &FieldType, out: &mut Vec<String>) {
+        match ty {
+            FieldType::Model(name) => out.push(name.clone()),
+            FieldType::List(inner) | FieldType::Dict(inner) | FieldType::Optional(inner) => {
+                walk(inner, out)
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for field in &model.fields {
+        walk(&field.ty, &mut out);
+    }
+    out
+}
+
+/// Errors for node names (and package names) used by more than one contract,
+/// pointing at each later file.
+pub fn check_duplicates(contracts: &[&Contract]) -> Vec<Diagnostic> {
+    let mut first: HashMap<&str, &Contract> = HashMap::new();
+    let mut out = Vec::new();
+    for contract in contracts {
+        match first.get(contract.name.as_str()) {
+            Some(earlier) => out.push(
+                Diagnostic::error(
+                    &contract.source,
+                    format!("node name '{}' is already used by another contract", contract.name),
+                )
+                .with_help(format!(
+                    "{} also declares it; each node becomes the package '{}/', so names must be unique",
+                    earlier.source.display(),
+                    contract.name
+                )),
+            ),
+            None => {
+                first.insert(contract.name.as_str(), contract);
+            }
+        }
+    }
+    let mut classes: HashMap<&str, &Contract> = HashMap::new();
+    for contract in contracts {
+        if let Some(earlier) = classes.get(contract.class_name.as_str()) {
+            if earlier.name != contract.name {
+                out.push(
+                    Diagnostic::error(
+                        &contract.source,
+                        format!(
+                            "node class '{}' is already produced by '{}'",
+                            contract.class_name, earlier.name
+                        ),
+                    )
+                    .with_help(format!(
+                        "rename one of the nodes ({} declares the other)",
+                        earlier.source.display()
+                    )),
+                );
+            }
+        } else {
+            classes.insert(contract.class_name.as_str(), contract);
+        }
+    }
+    out
+}
