@@ -179,6 +179,8 @@ fn parse_tree(path: &Path, text: &str) -> Result<Node, Vec<Diagnostic>> {
             max_documents: 1,
         },
         with_snippet: false,
+        // YAML 1.2 booleans only: `y`, `on`, `no` stay strings (field names, enum values).
+        strict_booleans: true,
     };
     serde_saphyr::from_str_with_options::<Node>(text, options).map_err(|err| {
         let pos = err.location().map_or(Position::new(1, 1), |loc| {
