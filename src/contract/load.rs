@@ -171,10 +171,34 @@ fn byte_position(bytes: &[u8], at: usize) -> Position {
     Position::new(line, column)
 }
 
+/// Nesting allowed in a contract (published ones reach 8).
+const MAX_DEPTH: usize = 32;
+/// The YAML reader recurses per nesting level with large debug-build frames;
+/// it runs on its own thread with room for `MAX_DEPTH` levels.
+const PARSE_STACK_BYTES: usize = 32 * 1024 * 1024;
+
 fn parse_tree(path: &Path, text: &str) -> Result<Node, Vec<Diagnostic>> {
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new()
+            .name("contract-yaml".to_owned())
+            .stack_size(PARSE_STACK_BYTES)
+            .spawn_scoped(scope, || parse_tree_here(path, text))
+        {
+            Ok(handle) => handle.join().unwrap_or_else(|_| {
+                Err(vec![
+                    Diagnostic::error(path, "the YAML reader failed on this file")
+                        .at(Position::new(1, 1)),
+                ])
+            }),
+            Err(_) => parse_tree_here(path, text),
+        }
+    })
+}
+
+fn parse_tree_here(path: &Path, text: &str) -> Result<Node, Vec<Diagnostic>> {
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
-            max_depth: 64,
+            max_depth: MAX_DEPTH,
             max_nodes: 500_000,
             max_documents: 1,
         },
@@ -189,7 +213,17 @@ fn parse_tree(path: &Path, text: &str) -> Result<Node, Vec<Diagnostic>> {
                 usize::try_from(loc.column()).unwrap_or(1),
             )
         });
-        let message = clean_yaml_message(&err.to_string());
+        let text_of_error = err.to_string();
+        let message = if text_of_error.contains("budget breached: Depth") {
+            format!("nested deeper than {MAX_DEPTH} levels")
+        } else if text_of_error.contains("budget breached") {
+            format!(
+                "the file exceeds the reader's limits ({})",
+                clean_yaml_message(&text_of_error)
+            )
+        } else {
+            clean_yaml_message(&text_of_error)
+        };
         vec![Diagnostic::error(path, format!("invalid YAML: {message}")).at_in(pos, text)]
     })
 }
