@@ -159,7 +159,7 @@ fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, Vec<Diagnostic>> 
 
 fn byte_position(bytes: &[u8], at: usize) -> Position {
     let before = &bytes[..at.min(bytes.len())];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line = before.split(|&b| b == b'\n').count();
     let line_start = before
         .iter()
         .rposition(|&b| b == b'\n')
@@ -340,34 +340,7 @@ impl Walker<'_> {
         let def_names: Vec<String> = definitions.iter().map(|d| d.key.clone()).collect();
 
         let mut rewrites = Rewrites::default();
-        let mut models: Vec<ModelDef> = Vec::new();
-        let mut enums: Vec<EnumDef> = Vec::new();
-        let mut def_models = Vec::new();
-        for def in &definitions {
-            match def.kind {
-                DefKind::Model(fields) => {
-                    let fields = self.fields(fields, &def_lookup, &def_names);
-                    def_models.push((
-                        def.pos,
-                        ModelDef {
-                            class_name: def.class_name.clone(),
-                            module: def.module.clone(),
-                            description: def.description.clone(),
-                            fields,
-                        },
-                    ));
-                }
-                DefKind::Enum(values) => {
-                    if let Some(e) = self.enum_def(def, values) {
-                        enums.push(e);
-                    }
-                }
-            }
-        }
-        let order = self.dependency_order(&def_models);
-        for index in order {
-            models.push(def_models[index].1.clone());
-        }
+        let (mut models, enums) = self.definition_types(&definitions, &def_lookup, &def_names);
 
         let (typed_inputs, typed_outputs, mut operations) =
             self.io_operations(root, &def_lookup, &def_names);
@@ -408,7 +381,7 @@ impl Walker<'_> {
             &mut rewrites,
         );
 
-        let copy = self.contract_copy(root, node_type, contract_version, &rewrites);
+        let copy = contract_copy(root, node_type, contract_version, &rewrites);
 
         Some(Contract {
             source: self.path.to_path_buf(),
@@ -427,6 +400,44 @@ impl Walker<'_> {
             operations,
             contract_yaml: copy,
         })
+    }
+
+    /// Models and enums declared in `definitions`, models in dependency order.
+    fn definition_types(
+        &mut self,
+        definitions: &[Definition<'_>],
+        def_lookup: &HashMap<String, FieldType>,
+        def_names: &[String],
+    ) -> (Vec<ModelDef>, Vec<EnumDef>) {
+        let mut enums: Vec<EnumDef> = Vec::new();
+        let mut def_models = Vec::new();
+        for def in definitions {
+            match def.kind {
+                DefKind::Model(fields) => {
+                    let fields = self.fields(fields, def_lookup, def_names);
+                    def_models.push((
+                        def.pos,
+                        ModelDef {
+                            class_name: def.class_name.clone(),
+                            module: def.module.clone(),
+                            description: def.description.clone(),
+                            fields,
+                        },
+                    ));
+                }
+                DefKind::Enum(values) => {
+                    if let Some(e) = self.enum_def(def, values) {
+                        enums.push(e);
+                    }
+                }
+            }
+        }
+        let models = self
+            .dependency_order(&def_models)
+            .into_iter()
+            .map(|index| def_models[index].1.clone())
+            .collect();
+        (models, enums)
     }
 
     fn check_duplicate_keys(&mut self, map: &Node) {
@@ -553,9 +564,10 @@ impl Walker<'_> {
                         Some(Node {
                             value: Value::Int(i),
                             pos,
-                        }) => match u64::try_from(*i) {
-                            Ok(v) => *slot = v,
-                            Err(_) => {
+                        }) => {
+                            if let Ok(v) = u64::try_from(*i) {
+                                *slot = v;
+                            } else {
                                 self.error(
                                     *pos,
                                     format!("'{key}.{part}' must be a non-negative integer"),
@@ -563,7 +575,7 @@ impl Walker<'_> {
                                 );
                                 ok = false;
                             }
-                        },
+                        }
                         Some(other) => {
                             self.error(
                                 other.pos,
@@ -690,10 +702,10 @@ impl Walker<'_> {
             if spec.as_map().is_none() {
                 continue;
             }
-            if let Some(nested) = spec.get("definitions") {
-                if depth < 16 {
-                    self.collect_definitions(nested, out, depth + 1);
-                }
+            if let Some(nested) = spec.get("definitions")
+                && depth < 16
+            {
+                self.collect_definitions(nested, out, depth + 1);
             }
             let description = spec
                 .get("description")
@@ -908,10 +920,10 @@ impl Walker<'_> {
                     field.default = Some(d.to_json());
                     field.required = false;
                 }
-                if let Some(flag) = self.flag(spec, "optional") {
-                    if flag {
-                        field.ty = make_optional(field.ty);
-                    }
+                if let Some(flag) = self.flag(spec, "optional")
+                    && flag
+                {
+                    field.ty = make_optional(field.ty);
                 }
                 if let Some(required) = self.flag(spec, "required") {
                     field.required = required && field.default.is_none();
@@ -1054,23 +1066,19 @@ impl Walker<'_> {
                             state[dep] = 1;
                             stack.push((dep, 0));
                         }
-                        1 => {
-                            if reported.insert(dep) {
-                                let cycle: Vec<&str> = stack
-                                    .iter()
-                                    .skip_while(|(n, _)| *n != dep)
-                                    .map(|(n, _)| models[*n].1.class_name.as_str())
-                                    .chain(std::iter::once(models[dep].1.class_name.as_str()))
-                                    .collect();
-                                let pos = models[dep].0;
-                                self.error(
-                                    pos,
-                                    format!("definitions form a cycle: {}", cycle.join(" -> ")),
-                                    Some(
-                                        "break the cycle; a model cannot contain itself".to_owned(),
-                                    ),
-                                );
-                            }
+                        1 if reported.insert(dep) => {
+                            let cycle: Vec<&str> = stack
+                                .iter()
+                                .skip_while(|(n, _)| *n != dep)
+                                .map(|(n, _)| models[*n].1.class_name.as_str())
+                                .chain(std::iter::once(models[dep].1.class_name.as_str()))
+                                .collect();
+                            let pos = models[dep].0;
+                            self.error(
+                                pos,
+                                format!("definitions form a cycle: {}", cycle.join(" -> ")),
+                                Some("break the cycle; a model cannot contain itself".to_owned()),
+                            );
                         }
                         _ => {}
                     }
@@ -1109,10 +1117,10 @@ impl Walker<'_> {
             if op.as_map().is_none() {
                 continue;
             }
-            if let Some(name) = op.get("operation").and_then(Node::as_str) {
-                if !operations.iter().any(|o| o == name) {
-                    operations.push(name.to_owned());
-                }
+            if let Some(name) = op.get("operation").and_then(Node::as_str)
+                && !operations.iter().any(|o| o == name)
+            {
+                operations.push(name.to_owned());
             }
             inputs.push(self.typed_fields(op.get("input_fields"), defs, def_names));
             outputs.push(self.typed_fields(op.get("output_fields"), defs, def_names));
@@ -1417,10 +1425,10 @@ impl Walker<'_> {
         }
         let mut handlers: Vec<HandlerDef> = Vec::new();
         for (class, module, operation) in found {
-            if let Some(op) = &operation {
-                if !operations.contains(op) {
-                    operations.push(op.clone());
-                }
+            if let Some(op) = &operation
+                && !operations.contains(op)
+            {
+                operations.push(op.clone());
             }
             if !inside_package(&module, node_name, "handlers") || !is_identifier(&class) {
                 continue;
@@ -1434,10 +1442,10 @@ impl Walker<'_> {
                 .handler_modules
                 .insert(module.clone(), format!("{node_name}.handlers.{stem}"));
             if let Some(existing) = handlers.iter_mut().find(|h| h.class_name == class) {
-                if let Some(op) = operation {
-                    if !existing.operations.contains(&op) {
-                        existing.operations.push(op);
-                    }
+                if let Some(op) = operation
+                    && !existing.operations.contains(&op)
+                {
+                    existing.operations.push(op);
                 }
             } else {
                 handlers.push(HandlerDef {
@@ -1451,62 +1459,61 @@ impl Walker<'_> {
         }
         handlers
     }
+}
 
-    /// The normalised copy: `*_GENERIC`, mapping versions, no top-level `version`,
-    /// module paths inside the package rewritten, everything else as it was.
-    fn contract_copy(
-        &self,
-        root: &Node,
-        node_type: Option<NodeType>,
-        contract_version: Option<Version>,
-        rewrites: &Rewrites,
-    ) -> String {
-        let (Some(node_type), Some(version)) = (node_type, contract_version) else {
-            return String::new();
-        };
-        let has_contract_version = root.get("contract_version").is_some();
-        let mut copy = root.clone();
-        if let Value::Map(entries) = &mut copy.value {
-            let mut out = Vec::with_capacity(entries.len());
-            for (key, mut value) in std::mem::take(entries) {
-                match key.as_str() {
-                    Some("version") if has_contract_version => continue,
-                    Some("version") => {
-                        let key = Node::new(Value::Str("contract_version".to_owned()), key.pos);
-                        out.push((key, version_node(version, value.pos)));
-                        continue;
-                    }
-                    Some("contract_version") => value = version_node(version, value.pos),
-                    Some("node_version") => {
-                        if let Some(v) = value.as_str().and_then(parse_version_string) {
-                            value = version_node(v, value.pos);
-                        }
-                    }
-                    Some("node_type") => value.value = Value::Str(node_type.generic().to_owned()),
-                    _ => {}
+/// The normalised copy: `*_GENERIC`, mapping versions, no top-level `version`,
+/// module paths inside the package rewritten, everything else as it was.
+fn contract_copy(
+    root: &Node,
+    node_type: Option<NodeType>,
+    contract_version: Option<Version>,
+    rewrites: &Rewrites,
+) -> String {
+    let (Some(node_type), Some(version)) = (node_type, contract_version) else {
+        return String::new();
+    };
+    let has_contract_version = root.get("contract_version").is_some();
+    let mut copy = root.clone();
+    if let Value::Map(entries) = &mut copy.value {
+        let mut out = Vec::with_capacity(entries.len());
+        for (key, mut value) in std::mem::take(entries) {
+            match key.as_str() {
+                Some("version") if has_contract_version => continue,
+                Some("version") => {
+                    let key = Node::new(Value::Str("contract_version".to_owned()), key.pos);
+                    out.push((key, version_node(version, value.pos)));
+                    continue;
                 }
-                out.push((key, value));
-            }
-            *entries = out;
-        }
-        for (key, module, dotted) in &rewrites.models {
-            let Some(node) = copy.get_mut(key) else {
-                continue;
-            };
-            if *dotted {
-                if let Value::Str(s) = &mut node.value {
-                    let class = s.rsplit('.').next().unwrap_or_default().to_owned();
-                    *s = format!("{module}.{class}");
+                Some("contract_version") => value = version_node(version, value.pos),
+                Some("node_version") => {
+                    if let Some(v) = value.as_str().and_then(parse_version_string) {
+                        value = version_node(v, value.pos);
+                    }
                 }
-            } else if let Some(m) = node.get_mut("module") {
-                m.value = Value::Str(module.clone());
+                Some("node_type") => value.value = Value::Str(node_type.generic().to_owned()),
+                _ => {}
             }
+            out.push((key, value));
         }
-        if !rewrites.handler_modules.is_empty() {
-            rewrite_handlers(&mut copy, &rewrites.handler_modules);
-        }
-        tree::emit(&copy)
+        *entries = out;
     }
+    for (key, module, dotted) in &rewrites.models {
+        let Some(node) = copy.get_mut(key) else {
+            continue;
+        };
+        if *dotted {
+            if let Value::Str(s) = &mut node.value {
+                let class = s.rsplit('.').next().unwrap_or_default().to_owned();
+                *s = format!("{module}.{class}");
+            }
+        } else if let Some(m) = node.get_mut("module") {
+            m.value = Value::Str(module.clone());
+        }
+    }
+    if !rewrites.handler_modules.is_empty() {
+        rewrite_handlers(&mut copy, &rewrites.handler_modules);
+    }
+    tree::emit(&copy)
 }
 
 fn rewrite_handlers(copy: &mut Node, modules: &HashMap<String, String>) {
@@ -1518,14 +1525,12 @@ fn rewrite_handlers(copy: &mut Node, modules: &HashMap<String, String>) {
                 }
             }
         }
-        if let Some(default) = routing.get_mut("default_handler") {
-            if let Value::Str(s) = &mut default.value {
-                if let Some((m, c)) = s.split_once(':') {
-                    if let Some(new) = modules.get(m) {
-                        *s = format!("{new}:{c}");
-                    }
-                }
-            }
+        if let Some(default) = routing.get_mut("default_handler")
+            && let Value::Str(s) = &mut default.value
+            && let Some((m, c)) = s.split_once(':')
+            && let Some(new) = modules.get(m)
+        {
+            *s = format!("{new}:{c}");
         }
     }
     if let Some(m) = copy.get_mut("handler").and_then(|h| h.get_mut("module")) {
@@ -1534,10 +1539,10 @@ fn rewrite_handlers(copy: &mut Node, modules: &HashMap<String, String>) {
 }
 
 fn rewrite_module(node: &mut Node, modules: &HashMap<String, String>) {
-    if let Value::Str(s) = &mut node.value {
-        if let Some(new) = modules.get(s.as_str()) {
-            s.clone_from(new);
-        }
+    if let Value::Str(s) = &mut node.value
+        && let Some(new) = modules.get(s.as_str())
+    {
+        s.clone_from(new);
     }
 }
 
@@ -1599,7 +1604,7 @@ fn model_refs(model: &ModelDef) -> Vec<String> {
         match ty {
             FieldType::Model(name) => out.push(name.clone()),
             FieldType::List(inner) | FieldType::Dict(inner) | FieldType::Optional(inner) => {
-                walk(inner, out)
+                walk(inner, out);
             }
             _ => {}
         }

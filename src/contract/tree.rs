@@ -1,6 +1,6 @@
 //! The generic YAML tree the loader walks: every node keeps the line and
 //! column it came from, and the tree can be written back out as YAML that
-//! PyYAML's `safe_load` reads to the same values.
+//! `PyYAML`'s `safe_load` reads to the same values.
 
 use std::fmt::{self, Write as _};
 
@@ -210,7 +210,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
 }
 
 /// Write a node as block YAML. Strings are quoted whenever a YAML 1.1 reader
-/// (PyYAML) could take them for anything but a string.
+/// (`PyYAML`) could take them for anything but a string.
 pub(crate) fn emit(root: &Node) -> String {
     let mut out = String::new();
     match &root.value {
