@@ -17,7 +17,7 @@ use super::naming::{
     module_stem, node_class_name, prefixed_class,
 };
 use super::tree::{self, Node, Value, scalar_text};
-use super::types::{make_optional, parse_type};
+use super::types::{TypeError, make_optional, parse_type};
 use crate::diagnostics::{Diagnostic, Position};
 
 /// How strictly to read.
@@ -232,6 +232,10 @@ fn parse_tree_here(path: &Path, text: &str) -> Result<Node, Vec<Diagnostic>> {
 fn clean_yaml_message(message: &str) -> String {
     let first = message.lines().next().unwrap_or(message).trim();
     let cut = first.find(" at line ").map_or(first, |i| &first[..i]);
+    if let Some(key) = cut.strip_prefix("duplicate mapping key: ") {
+        let key = key.split(", set DuplicateKeyPolicy").next().unwrap_or(key);
+        return format!("duplicate key '{key}'");
+    }
     cut.to_owned()
 }
 
@@ -1025,7 +1029,11 @@ impl Walker<'_> {
         match parse_type(text, &mut resolve, &known) {
             Ok(ty) => Some(ty),
             Err(e) => {
-                self.error(pos, format!("{} in '{text}'", e.message()), e.help());
+                let message = match &e {
+                    TypeError::Unknown { name, .. } if name == text.trim() => e.message(),
+                    _ => format!("{} in '{text}'", e.message()),
+                };
+                self.error(pos, message, e.help());
                 None
             }
         }

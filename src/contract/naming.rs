@@ -132,6 +132,15 @@ pub(crate) fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a
         4..=6 => 1,
         _ => 2,
     };
+    did_you_mean_within(word, candidates, limit)
+}
+
+/// Like [`did_you_mean`] with an explicit edit limit (type names are short, so typos weigh more).
+pub(crate) fn did_you_mean_within<'a>(
+    word: &str,
+    candidates: &[&'a str],
+    limit: usize,
+) -> Option<&'a str> {
     candidates
         .iter()
         .map(|c| (edit_distance(word, c), *c))

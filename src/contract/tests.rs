@@ -842,3 +842,24 @@ fn duplicates_across_contracts() {
     let diagnostics = check_duplicates(&[&a.contract, &d.contract]);
     assert_eq!(diagnostics.len(), 1, "same class NodeDemoCompute");
 }
+
+#[test]
+fn type_typos_suggest() {
+    let errors = errors_of(&format!(
+        "{MINIMAL}input_model:\n  name: ModelA\n  fields:\n    title: strng\n    when: datetme\n"
+    ));
+    let helps: Vec<_> = errors
+        .iter()
+        .map(|d| (d.message.as_str(), d.help.as_deref()))
+        .collect();
+    assert_eq!(
+        helps,
+        [
+            ("unknown field type 'strng'", Some("did you mean 'str'?")),
+            (
+                "unknown field type 'datetme'",
+                Some("did you mean 'datetime'?")
+            ),
+        ]
+    );
+}

@@ -3,7 +3,7 @@
 //! parsed into [`FieldType`].
 
 use super::model::FieldType;
-use super::naming::did_you_mean;
+use super::naming::did_you_mean_within;
 
 /// Scalar type names, as written in contracts.
 pub(crate) const SCALARS: &[&str] = &[
@@ -277,7 +277,8 @@ impl Parser<'_> {
                 let mut candidates: Vec<&str> = SCALARS.to_vec();
                 candidates.extend_from_slice(GENERICS);
                 candidates.extend_from_slice(self.known);
-                let suggestion = did_you_mean(&name, &candidates)
+                let limit = if name.chars().count() >= 4 { 2 } else { 1 };
+                let suggestion = did_you_mean_within(&name, &candidates, limit)
                     .or_else(|| {
                         let lower = name.to_ascii_lowercase();
                         candidates
