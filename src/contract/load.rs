@@ -356,18 +356,21 @@ impl Walker<'_> {
                 "output_model" => typed_outputs.as_deref(),
                 _ => None,
             };
-            let model = root.get(key).and_then(|node| {
-                self.model_ref(
-                    key,
-                    node,
-                    &node_name,
-                    &def_lookup,
-                    &def_names,
-                    typed,
-                    &mut models,
-                    &mut rewrites,
-                )
-            });
+            let model = root
+                .get(key)
+                .filter(|n| n.value != Value::Null)
+                .and_then(|node| {
+                    self.model_ref(
+                        key,
+                        node,
+                        &node_name,
+                        &def_lookup,
+                        &def_names,
+                        typed,
+                        &mut models,
+                        &mut rewrites,
+                    )
+                });
             io_refs.push(model);
         }
         let mut io_refs = io_refs.into_iter();

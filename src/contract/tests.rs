@@ -863,3 +863,20 @@ fn type_typos_suggest() {
         ]
     );
 }
+
+#[test]
+fn null_sections_are_absent() {
+    let loaded = load_str(&format!(
+        "{MINIMAL}input_model: null\ndescription:\noutput_model:\n"
+    ))
+    .expect("loads");
+    assert!(loaded.contract.input_model.is_none());
+    assert!(loaded.contract.output_model.is_none());
+    assert_eq!(loaded.contract.description, "");
+    assert!(
+        loaded
+            .contract
+            .contract_yaml
+            .contains("input_model: null\n")
+    );
+}

@@ -349,11 +349,22 @@ fn float_text(f: f64) -> String {
         if f > 0.0 { ".inf" } else { "-.inf" }.to_owned()
     } else {
         let text = format!("{f:?}");
-        // PyYAML's float pattern needs a dot before any exponent: `1e+20` would read as a string.
-        if text.contains(['e', 'E']) && !text.contains('.') {
-            text.replacen(['e', 'E'], ".0e", 1)
-        } else {
-            text
+        // PyYAML's float pattern needs a dot before the exponent and a signed exponent.
+        match text.split_once(['e', 'E']) {
+            Some((mantissa, exponent)) => {
+                let mantissa = if mantissa.contains('.') {
+                    mantissa.to_owned()
+                } else {
+                    format!("{mantissa}.0")
+                };
+                let exponent = if exponent.starts_with(['-', '+']) {
+                    exponent.to_owned()
+                } else {
+                    format!("+{exponent}")
+                };
+                format!("{mantissa}e{exponent}")
+            }
+            None => text,
         }
     }
 }
@@ -408,4 +419,48 @@ pub(crate) fn quote(s: &str) -> String {
     }
     out.push('"');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(value: Value) -> Node {
+        Node::new(value, Position::new(1, 1))
+    }
+
+    #[test]
+    fn floats_read_back_as_floats() {
+        assert_eq!(float_text(1e20), "1.0e+20");
+        assert_eq!(float_text(1.5e-7), "1.5e-7");
+        assert_eq!(float_text(0.25), "0.25");
+        assert_eq!(float_text(f64::NEG_INFINITY), "-.inf");
+    }
+
+    #[test]
+    fn strings_quoted_when_ambiguous() {
+        for s in [
+            "on",
+            "Yes",
+            "null",
+            "1.0.0",
+            "2026-01-01",
+            "",
+            " lead",
+            "a: b",
+            "x #y",
+            "=",
+            "<<",
+        ] {
+            assert!(string_text(s).starts_with('"'), "{s}");
+        }
+        for s in ["plain", "EFFECT_GENERIC", "a.b.c", "two words"] {
+            assert_eq!(string_text(s), s);
+        }
+        let text = emit(&node(Value::Map(vec![(
+            node(Value::Str("k".into())),
+            node(Value::Str("line one\nline two\n".into())),
+        )])));
+        assert_eq!(text, "k: |\n  line one\n  line two\n");
+    }
 }
