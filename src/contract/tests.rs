@@ -795,6 +795,7 @@ fn unknown_sections_kept_in_order() {
             "empty_list",
             "nothing",
             "multi_line",
+            "scalars",
         ]
     );
     assert!(yaml.contains("    \"on\": \"yes\"\n"));
