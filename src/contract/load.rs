@@ -84,6 +84,7 @@ const FIELD_KEYS: &[&str] = &[
     "values",
 ];
 const VERSION_PARTS: [&str; 3] = ["major", "minor", "patch"];
+const DEFINITION_KEYS: &[&str] = &["fields", "enum", "values", "description", "definitions"];
 const NODE_TYPE_HELP: &str = "use EFFECT_GENERIC, COMPUTE_GENERIC, REDUCER_GENERIC or \
      ORCHESTRATOR_GENERIC (also accepted: effect_generic, effect, EFFECT, ...)";
 
@@ -556,6 +557,7 @@ impl Walker<'_> {
     fn version_value(&mut self, node: &Node, key: &str) -> Option<Version> {
         match &node.value {
             Value::Map(_) => {
+                self.check_typos(node, &VERSION_PARTS, &format!(" in '{key}'"));
                 let mut parts = [0u64; 3];
                 let mut ok = true;
                 for (slot, part) in parts.iter_mut().zip(VERSION_PARTS) {
@@ -709,6 +711,11 @@ impl Walker<'_> {
             if spec.as_map().is_none() {
                 continue;
             }
+            self.check_typos(
+                spec,
+                DEFINITION_KEYS,
+                &format!(" in definition '{key_text}'"),
+            );
             if let Some(nested) = spec.get("definitions")
                 && depth < 16
             {

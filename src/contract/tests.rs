@@ -881,3 +881,24 @@ fn null_sections_are_absent() {
             .contains("input_model: null\n")
     );
 }
+
+#[test]
+fn typos_in_nested_specs() {
+    let text =
+        "name: node_x\ncontract_version: {major: 1, minor: 0, ptach: 0}\nnode_type: effect\n";
+    let errors = load_str(text).expect_err("missing patch");
+    let messages: Vec<&str> = errors.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "missing required key 'contract_version.patch'",
+            "unknown key 'ptach' in 'contract_version', did you mean 'patch'?",
+        ]
+    );
+    let text = format!("{MINIMAL}definitions:\n  money:\n    feilds: {{amount: int}}\n");
+    let loaded = load_str(&text).expect("loads");
+    assert_eq!(
+        loaded.warnings[0].message,
+        "unknown key 'feilds' in definition 'money', did you mean 'fields'?"
+    );
+}
