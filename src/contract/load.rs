@@ -96,7 +96,7 @@ pub fn load(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Loaded, 
     let root = parse_tree(path, text)?;
     let mut walker = Walker {
         path,
-        source: text,
+        lines: text.lines().collect(),
         strict: options.strict,
         diagnostics: Vec::new(),
     };
@@ -157,6 +157,19 @@ fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, Vec<Diagnostic>> 
     }
     Ok(text)
 }
+
+/// Place a diagnostic, showing its source line unless that line is too long to read.
+fn located(diagnostic: Diagnostic, pos: Position, lines: &[&str]) -> Diagnostic {
+    let mut diagnostic = diagnostic.at(pos);
+    diagnostic.source_line = lines
+        .get(pos.line.saturating_sub(1))
+        .filter(|line| line.len() <= MAX_SHOWN_LINE)
+        .map(|line| (*line).to_owned());
+    diagnostic
+}
+
+/// Longer source lines are not echoed under a diagnostic.
+const MAX_SHOWN_LINE: usize = 400;
 
 fn byte_position(bytes: &[u8], at: usize) -> Position {
     let before = &bytes[..at.min(bytes.len())];
@@ -225,7 +238,12 @@ fn parse_tree_here(path: &Path, text: &str) -> Result<Node, Vec<Diagnostic>> {
         } else {
             clean_yaml_message(&text_of_error)
         };
-        vec![Diagnostic::error(path, format!("invalid YAML: {message}")).at_in(pos, text)]
+        let lines: Vec<&str> = text.lines().collect();
+        vec![located(
+            Diagnostic::error(path, format!("invalid YAML: {message}")),
+            pos,
+            &lines,
+        )]
     })
 }
 
@@ -242,7 +260,7 @@ fn clean_yaml_message(message: &str) -> String {
 
 struct Walker<'a> {
     path: &'a Path,
-    source: &'a str,
+    lines: Vec<&'a str>,
     strict: bool,
     diagnostics: Vec<Diagnostic>,
 }
@@ -273,7 +291,7 @@ struct Rewrites {
 
 impl Walker<'_> {
     fn error(&mut self, pos: Position, message: impl Into<String>, help: Option<String>) {
-        let mut d = Diagnostic::error(self.path, message).at_in(pos, self.source);
+        let mut d = located(Diagnostic::error(self.path, message), pos, &self.lines);
         if let Some(help) = help {
             d = d.with_help(help);
         }
@@ -281,7 +299,7 @@ impl Walker<'_> {
     }
 
     fn warn(&mut self, pos: Position, message: impl Into<String>, help: Option<String>) {
-        let mut d = Diagnostic::warning(self.path, message).at_in(pos, self.source);
+        let mut d = located(Diagnostic::warning(self.path, message), pos, &self.lines);
         if let Some(help) = help {
             d = d.with_help(help);
         }
@@ -787,6 +805,7 @@ impl Walker<'_> {
             return None;
         }
         let mut members: Vec<EnumMember> = Vec::new();
+        let mut taken: HashSet<String> = HashSet::new();
         for (i, item) in items.iter().enumerate() {
             let value = match &item.value {
                 Value::Str(s) => s.clone(),
@@ -801,7 +820,7 @@ impl Walker<'_> {
                 }
             };
             let name = enum_member_name(&value, i);
-            if members.iter().any(|m| m.name == name || m.value == value) {
+            if taken.contains(&name) || !taken.insert(format!("={value}")) {
                 self.error(
                     item.pos,
                     format!(
@@ -811,6 +830,7 @@ impl Walker<'_> {
                 );
                 continue;
             }
+            taken.insert(name.clone());
             members.push(EnumMember { name, value });
         }
         Some(EnumDef {
@@ -840,6 +860,7 @@ impl Walker<'_> {
             return Vec::new();
         };
         let mut out: Vec<FieldDef> = Vec::new();
+        let mut taken: HashSet<String> = HashSet::new();
         for (key, spec) in entries {
             let Some(raw) = key.as_str() else {
                 self.error(
@@ -857,7 +878,7 @@ impl Walker<'_> {
                     continue;
                 }
             };
-            if out.iter().any(|f| f.name == name) {
+            if !taken.insert(name.clone()) {
                 self.error(
                     key.pos,
                     format!("field '{raw}' collides with another field named '{name}'"),
@@ -1129,6 +1150,7 @@ impl Walker<'_> {
             );
             return (None, None, operations);
         };
+        let mut seen_operations: HashSet<String> = HashSet::new();
         let mut inputs: Vec<Vec<(String, Position, FieldType)>> = Vec::new();
         let mut outputs: Vec<Vec<(String, Position, FieldType)>> = Vec::new();
         for op in ops {
@@ -1136,7 +1158,7 @@ impl Walker<'_> {
                 continue;
             }
             if let Some(name) = op.get("operation").and_then(Node::as_str)
-                && !operations.iter().any(|o| o == name)
+                && seen_operations.insert(name.to_owned())
             {
                 operations.push(name.to_owned());
             }
@@ -1208,19 +1230,25 @@ impl Walker<'_> {
         per_op: &[Vec<(String, Position, FieldType)>],
     ) -> Option<Vec<FieldDef>> {
         let mut order: Vec<(String, Position, FieldType)> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         for op in per_op {
             for (name, pos, ty) in op {
-                if !order.iter().any(|(n, _, _)| n == name) {
+                if seen.insert(name) {
                     order.push((name.clone(), *pos, ty.clone()));
                 }
             }
         }
+        let per_op_names: Vec<HashSet<&str>> = per_op
+            .iter()
+            .map(|op| op.iter().map(|(n, _, _)| n.as_str()).collect())
+            .collect();
         if order.is_empty() {
             return None;
         }
         let mut fields: Vec<FieldDef> = Vec::new();
+        let mut taken: HashSet<String> = HashSet::new();
         for (raw, pos, ty) in order {
-            let everywhere = per_op.iter().all(|op| op.iter().any(|(n, _, _)| *n == raw));
+            let everywhere = per_op_names.iter().all(|op| op.contains(raw.as_str()));
             let (name, alias) = match field_identifier(&raw) {
                 None => (raw.clone(), None),
                 Some(Ok(name)) => (name, Some(raw.clone())),
@@ -1229,7 +1257,7 @@ impl Walker<'_> {
                     continue;
                 }
             };
-            if fields.iter().any(|f| f.name == name) {
+            if !taken.insert(name.clone()) {
                 self.error(
                     pos,
                     format!("field '{raw}' collides with another field named '{name}'"),
@@ -1369,16 +1397,8 @@ impl Walker<'_> {
         }
     }
 
-    /// Handlers routed to inside the package, from `handler_routing` and a top-level `handler`.
-    fn handlers(
-        &mut self,
-        root: &Node,
-        node_name: &str,
-        input: Option<&ModelRef>,
-        output: Option<&ModelRef>,
-        operations: &mut Vec<String>,
-        rewrites: &mut Rewrites,
-    ) -> Vec<HandlerDef> {
+    /// (class, module, operation) for every handler the contract names.
+    fn routed_handlers(&mut self, root: &Node) -> Vec<(String, String, Option<String>)> {
         let mut found: Vec<(String, String, Option<String>)> = Vec::new();
         if let Some(routing) = root.get("handler_routing") {
             if routing.as_map().is_none() {
@@ -1441,10 +1461,27 @@ impl Walker<'_> {
                 found.push((c.to_owned(), m.to_owned(), None));
             }
         }
+        found
+    }
+
+    /// Handlers routed to inside the package, from `handler_routing` and a top-level `handler`.
+    fn handlers(
+        &mut self,
+        root: &Node,
+        node_name: &str,
+        input: Option<&ModelRef>,
+        output: Option<&ModelRef>,
+        operations: &mut Vec<String>,
+        rewrites: &mut Rewrites,
+    ) -> Vec<HandlerDef> {
+        let found = self.routed_handlers(root);
         let mut handlers: Vec<HandlerDef> = Vec::new();
+        let mut by_class: HashMap<String, usize> = HashMap::new();
+        let mut routed: HashSet<(usize, String)> = HashSet::new();
+        let mut seen_operations: HashSet<String> = operations.iter().cloned().collect();
         for (class, module, operation) in found {
             if let Some(op) = &operation
-                && !operations.contains(op)
+                && seen_operations.insert(op.clone())
             {
                 operations.push(op.clone());
             }
@@ -1459,13 +1496,17 @@ impl Walker<'_> {
             rewrites
                 .handler_modules
                 .insert(module.clone(), format!("{node_name}.handlers.{stem}"));
-            if let Some(existing) = handlers.iter_mut().find(|h| h.class_name == class) {
+            if let Some(&index) = by_class.get(&class) {
                 if let Some(op) = operation
-                    && !existing.operations.contains(&op)
+                    && routed.insert((index, op.clone()))
                 {
-                    existing.operations.push(op);
+                    handlers[index].operations.push(op);
                 }
             } else {
+                by_class.insert(class.clone(), handlers.len());
+                if let Some(op) = &operation {
+                    routed.insert((handlers.len(), op.clone()));
+                }
                 handlers.push(HandlerDef {
                     class_name: class,
                     module: stem,

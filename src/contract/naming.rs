@@ -141,8 +141,13 @@ pub(crate) fn did_you_mean_within<'a>(
     candidates: &[&'a str],
     limit: usize,
 ) -> Option<&'a str> {
+    // Long words are never near a key; skipping them keeps huge keys cheap.
+    if word.len() > 64 {
+        return None;
+    }
     candidates
         .iter()
+        .filter(|c| c.len().abs_diff(word.len()) <= limit)
         .map(|c| (edit_distance(word, c), *c))
         .filter(|(d, c)| *d <= limit && *c != word)
         .min_by_key(|(d, _)| *d)

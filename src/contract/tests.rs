@@ -1,6 +1,7 @@
 //! Loader tests: the real published contracts, the fixture sets and each
 //! accept/reject rule.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::*;
@@ -901,4 +902,22 @@ fn typos_in_nested_specs() {
         loaded.warnings[0].message,
         "unknown key 'feilds' in definition 'money', did you mean 'fields'?"
     );
+}
+
+#[test]
+fn large_collections_stay_fast() {
+    let mut text = format!("{MINIMAL}definitions:\n  big:\n    enum:\n");
+    for i in 0..50_000 {
+        let _ = writeln!(text, "      - value_{i}");
+    }
+    text.push_str("input_model:\n  name: ModelBig\n  fields:\n");
+    for i in 0..50_000 {
+        let _ = writeln!(text, "    field_{i}: int");
+    }
+    let _ = writeln!(text, "{}: 1", "k".repeat(1_000));
+    let start = std::time::Instant::now();
+    let loaded = load_str(&text).expect("loads");
+    assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+    assert_eq!(loaded.contract.enums[0].members.len(), 50_000);
+    assert_eq!(loaded.contract.models[0].fields.len(), 50_000);
 }
