@@ -8,6 +8,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
+use super::copy::{Rewrites, contract_copy};
 use super::model::{
     Constraints, Contract, EnumDef, EnumMember, FieldDef, FieldType, HandlerDef, ModelDef,
     ModelLocation, ModelRef, NodeType, Version,
@@ -16,7 +17,7 @@ use super::naming::{
     did_you_mean, enum_member_name, field_identifier, is_identifier, is_snake_identifier,
     module_stem, node_class_name, prefixed_class,
 };
-use super::tree::{self, Node, Value, scalar_text};
+use super::tree::{Node, Value, scalar_text};
 use super::types::{TypeError, make_optional, parse_type};
 use crate::diagnostics::{Diagnostic, Position};
 
@@ -278,15 +279,6 @@ struct Definition<'n> {
     description: String,
     kind: DefKind<'n>,
     pos: Position,
-}
-
-/// What the copy must change, collected while walking.
-#[derive(Default)]
-struct Rewrites {
-    /// (top-level key, new module, dotted-string form?) for owned models.
-    models: Vec<(String, String, bool)>,
-    /// Handler module paths inside the package: old -> new.
-    handler_modules: HashMap<String, String>,
 }
 
 impl Walker<'_> {
@@ -1520,91 +1512,6 @@ impl Walker<'_> {
     }
 }
 
-/// The normalised copy: `*_GENERIC`, mapping versions, no top-level `version`,
-/// module paths inside the package rewritten, everything else as it was.
-fn contract_copy(
-    root: &Node,
-    node_type: Option<NodeType>,
-    contract_version: Option<Version>,
-    rewrites: &Rewrites,
-) -> String {
-    let (Some(node_type), Some(version)) = (node_type, contract_version) else {
-        return String::new();
-    };
-    let has_contract_version = root.get("contract_version").is_some();
-    let mut copy = root.clone();
-    if let Value::Map(entries) = &mut copy.value {
-        let mut out = Vec::with_capacity(entries.len());
-        for (key, mut value) in std::mem::take(entries) {
-            match key.as_str() {
-                Some("version") if has_contract_version => continue,
-                Some("version") => {
-                    let key = Node::new(Value::Str("contract_version".to_owned()), key.pos);
-                    out.push((key, version_node(version, value.pos)));
-                    continue;
-                }
-                Some("contract_version") => value = version_node(version, value.pos),
-                Some("node_version") => {
-                    if let Some(v) = value.as_str().and_then(parse_version_string) {
-                        value = version_node(v, value.pos);
-                    }
-                }
-                Some("node_type") => value.value = Value::Str(node_type.generic().to_owned()),
-                _ => {}
-            }
-            out.push((key, value));
-        }
-        *entries = out;
-    }
-    for (key, module, dotted) in &rewrites.models {
-        let Some(node) = copy.get_mut(key) else {
-            continue;
-        };
-        if *dotted {
-            if let Value::Str(s) = &mut node.value {
-                let class = s.rsplit('.').next().unwrap_or_default().to_owned();
-                *s = format!("{module}.{class}");
-            }
-        } else if let Some(m) = node.get_mut("module") {
-            m.value = Value::Str(module.clone());
-        }
-    }
-    if !rewrites.handler_modules.is_empty() {
-        rewrite_handlers(&mut copy, &rewrites.handler_modules);
-    }
-    tree::emit(&copy)
-}
-
-fn rewrite_handlers(copy: &mut Node, modules: &HashMap<String, String>) {
-    if let Some(routing) = copy.get_mut("handler_routing") {
-        if let Some(Value::Seq(items)) = routing.get_mut("handlers").map(|n| &mut n.value) {
-            for item in items {
-                if let Some(m) = item.get_mut("handler").and_then(|h| h.get_mut("module")) {
-                    rewrite_module(m, modules);
-                }
-            }
-        }
-        if let Some(default) = routing.get_mut("default_handler")
-            && let Value::Str(s) = &mut default.value
-            && let Some((m, c)) = s.split_once(':')
-            && let Some(new) = modules.get(m)
-        {
-            *s = format!("{new}:{c}");
-        }
-    }
-    if let Some(m) = copy.get_mut("handler").and_then(|h| h.get_mut("module")) {
-        rewrite_module(m, modules);
-    }
-}
-
-fn rewrite_module(node: &mut Node, modules: &HashMap<String, String>) {
-    if let Value::Str(s) = &mut node.value
-        && let Some(new) = modules.get(s.as_str())
-    {
-        s.clone_from(new);
-    }
-}
-
 fn root_key_pos(root: &Node, key: &str) -> Option<Position> {
     root.as_map()?
         .iter()
@@ -1612,25 +1519,8 @@ fn root_key_pos(root: &Node, key: &str) -> Option<Position> {
         .map(|(k, _)| k.pos)
 }
 
-fn version_node(v: Version, pos: Position) -> Node {
-    let part = |name: &str, n: u64| {
-        (
-            Node::new(Value::Str(name.to_owned()), pos),
-            Node::new(Value::Int(i128::from(n)), pos),
-        )
-    };
-    Node::new(
-        Value::Map(vec![
-            part("major", v.major),
-            part("minor", v.minor),
-            part("patch", v.patch),
-        ]),
-        pos,
-    )
-}
-
 /// `"1.2.3"` (optionally `v1.2.3`) to a version.
-fn parse_version_string(s: &str) -> Option<Version> {
+pub(super) fn parse_version_string(s: &str) -> Option<Version> {
     let s = s.trim();
     let s = s.strip_prefix(['v', 'V']).unwrap_or(s);
     let mut parts = s.split('.').map(|p| p.parse::<u64>().ok());
@@ -1671,54 +1561,6 @@ fn model_refs(model: &ModelDef) -> Vec<String> {
     let mut out = Vec::new();
     for field in &model.fields {
         walk(&field.ty, &mut out);
-    }
-    out
-}
-
-/// Errors for node names (and package names) used by more than one contract,
-/// pointing at each later file.
-pub fn check_duplicates(contracts: &[&Contract]) -> Vec<Diagnostic> {
-    let mut first: HashMap<&str, &Contract> = HashMap::new();
-    let mut out = Vec::new();
-    for contract in contracts {
-        match first.get(contract.name.as_str()) {
-            Some(earlier) => out.push(
-                Diagnostic::error(
-                    &contract.source,
-                    format!("node name '{}' is already used by another contract", contract.name),
-                )
-                .with_help(format!(
-                    "{} also declares it; each node becomes the package '{}/', so names must be unique",
-                    earlier.source.display(),
-                    contract.name
-                )),
-            ),
-            None => {
-                first.insert(contract.name.as_str(), contract);
-            }
-        }
-    }
-    let mut classes: HashMap<&str, &Contract> = HashMap::new();
-    for contract in contracts {
-        if let Some(earlier) = classes.get(contract.class_name.as_str()) {
-            if earlier.name != contract.name {
-                out.push(
-                    Diagnostic::error(
-                        &contract.source,
-                        format!(
-                            "node class '{}' is already produced by '{}'",
-                            contract.class_name, earlier.name
-                        ),
-                    )
-                    .with_help(format!(
-                        "rename one of the nodes ({} declares the other)",
-                        earlier.source.display()
-                    )),
-                );
-            }
-        } else {
-            classes.insert(contract.class_name.as_str(), contract);
-        }
     }
     out
 }
