@@ -1,6 +1,18 @@
 //! Contracts: reading ONEX v2.0 YAML in the published dialect into a typed
 //! [`Contract`], with every problem located as `file:line:col`.
 
+mod copy;
+mod duplicates;
+mod load;
 pub mod model;
+mod naming;
+mod tree;
+mod types;
 
+pub use duplicates::check_duplicates;
+pub use load::{LoadOptions, Loaded, load};
 pub use model::*;
+pub use naming::node_class_name;
+
+#[cfg(test)]
+mod tests;

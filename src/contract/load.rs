@@ -1,0 +1,1566 @@
+//! Loading one contract: bytes to spanned YAML tree, the tree walked into a
+//! [`Contract`] with every problem collected as a located [`Diagnostic`], and
+//! the normalised copy written out.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use super::copy::{Rewrites, contract_copy};
+use super::model::{
+    Constraints, Contract, EnumDef, EnumMember, FieldDef, FieldType, HandlerDef, ModelDef,
+    ModelLocation, ModelRef, NodeType, Version,
+};
+use super::naming::{
+    did_you_mean, enum_member_name, field_identifier, is_identifier, is_snake_identifier,
+    module_stem, node_class_name, prefixed_class,
+};
+use super::tree::{Node, Value, scalar_text};
+use super::types::{TypeError, make_optional, parse_type};
+use crate::diagnostics::{Diagnostic, Position};
+
+/// How strictly to read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Keys that look like typos of known keys are errors, not warnings.
+    pub strict: bool,
+}
+
+/// A contract that loaded, with the warnings found on the way.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub contract: Contract,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Top-level keys the published dialect uses; unknown keys near one of these are typos.
+const TOP_KEYS: &[&str] = &[
+    "name",
+    "contract_name",
+    "node_name",
+    "node_type",
+    "contract_version",
+    "node_version",
+    "version",
+    "description",
+    "input_model",
+    "output_model",
+    "state_model",
+    "handler_routing",
+    "io_operations",
+    "definitions",
+    "metadata",
+    "capabilities",
+    "dependencies",
+    "handler",
+    "handlers",
+    "event_bus",
+    "error_handling",
+    "runtime_profiles",
+    "health_check",
+    "execution",
+    "descriptor",
+    "published_events",
+    "consumed_events",
+    "state_machine",
+    "workflow_coordination",
+];
+const MODEL_KEYS: &[&str] = &["name", "module", "description", "fields"];
+const ROUTING_KEYS: &[&str] = &["routing_strategy", "handlers", "default_handler"];
+const FIELD_KEYS: &[&str] = &[
+    "type",
+    "description",
+    "default",
+    "required",
+    "optional",
+    "min_length",
+    "max_length",
+    "ge",
+    "le",
+    "gt",
+    "lt",
+    "pattern",
+    "values",
+];
+const VERSION_PARTS: [&str; 3] = ["major", "minor", "patch"];
+const DEFINITION_KEYS: &[&str] = &["fields", "enum", "values", "description", "definitions"];
+const NODE_TYPE_HELP: &str = "use EFFECT_GENERIC, COMPUTE_GENERIC, REDUCER_GENERIC or \
+     ORCHESTRATOR_GENERIC (also accepted: effect_generic, effect, EFFECT, ...)";
+
+/// Parse and check one contract. Ok: the contract plus warnings. Err: every
+/// error found (and warnings), all located.
+pub fn load(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Loaded, Vec<Diagnostic>> {
+    let source_hash = hex(&Sha256::digest(bytes));
+    let text = decode(path, bytes)?;
+    let root = parse_tree(path, text)?;
+    let mut walker = Walker {
+        path,
+        lines: text.lines().collect(),
+        strict: options.strict,
+        diagnostics: Vec::new(),
+    };
+    let contract = walker.contract(&root, source_hash);
+    let (errors, warnings): (Vec<_>, Vec<_>) = walker
+        .diagnostics
+        .into_iter()
+        .partition(Diagnostic::is_error);
+    match contract {
+        Some(contract) if errors.is_empty() => Ok(Loaded { contract, warnings }),
+        _ => {
+            let mut all = errors;
+            all.extend(warnings);
+            all.sort_by_key(|d| d.position);
+            Err(all)
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// Bytes to text, refusing binary and non-UTF-8 input with a position.
+fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, Vec<Diagnostic>> {
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        let pos = byte_position(bytes, at);
+        return Err(vec![
+            Diagnostic::error(
+                path,
+                "this is a binary file, not a YAML contract (NUL byte)",
+            )
+            .at(pos),
+        ]);
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let pos = byte_position(bytes, e.valid_up_to());
+        vec![
+            Diagnostic::error(path, "the contract is not valid UTF-8 text")
+                .at(pos)
+                .with_help("save the file as UTF-8"),
+        ]
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let meaningful = text
+        .lines()
+        .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#') && l.trim() != "---");
+    if !meaningful {
+        return Err(vec![
+            Diagnostic::error(path, "the contract is empty")
+                .at(Position::new(1, 1))
+                .with_help("a contract needs at least name, node_type and contract_version"),
+        ]);
+    }
+    Ok(text)
+}
+
+/// Place a diagnostic, showing its source line unless that line is too long to read.
+fn located(diagnostic: Diagnostic, pos: Position, lines: &[&str]) -> Diagnostic {
+    let mut diagnostic = diagnostic.at(pos);
+    diagnostic.source_line = lines
+        .get(pos.line.saturating_sub(1))
+        .filter(|line| line.len() <= MAX_SHOWN_LINE)
+        .map(|line| (*line).to_owned());
+    diagnostic
+}
+
+/// Longer source lines are not echoed under a diagnostic.
+const MAX_SHOWN_LINE: usize = 400;
+
+fn byte_position(bytes: &[u8], at: usize) -> Position {
+    let before = &bytes[..at.min(bytes.len())];
+    let line = before.split(|&b| b == b'\n').count();
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    Position::new(line, column)
+}
+
+/// Nesting allowed in a contract (published ones reach 8).
+const MAX_DEPTH: usize = 32;
+/// The YAML reader recurses per nesting level with large debug-build frames;
+/// it runs on its own thread with room for `MAX_DEPTH` levels.
+const PARSE_STACK_BYTES: usize = 32 * 1024 * 1024;
+
+fn parse_tree(path: &Path, text: &str) -> Result<Node, Vec<Diagnostic>> {
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new()
+            .name("contract-yaml".to_owned())
+            .stack_size(PARSE_STACK_BYTES)
+            .spawn_scoped(scope, || parse_tree_here(path, text))
+        {
+            Ok(handle) => handle.join().unwrap_or_else(|_| {
+                Err(vec![
+                    Diagnostic::error(path, "the YAML reader failed on this file")
+                        .at(Position::new(1, 1)),
+                ])
+            }),
+            Err(_) => parse_tree_here(path, text),
+        }
+    })
+}
+
+fn parse_tree_here(path: &Path, text: &str) -> Result<Node, Vec<Diagnostic>> {
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: MAX_DEPTH,
+            max_nodes: 500_000,
+            max_documents: 1,
+        },
+        with_snippet: false,
+        // YAML 1.2 booleans only: `y`, `on`, `no` stay strings (field names, enum values).
+        strict_booleans: true,
+    };
+    serde_saphyr::from_str_with_options::<Node>(text, options).map_err(|err| {
+        let pos = err.location().map_or(Position::new(1, 1), |loc| {
+            Position::new(
+                usize::try_from(loc.line()).unwrap_or(1),
+                usize::try_from(loc.column()).unwrap_or(1),
+            )
+        });
+        let text_of_error = err.to_string();
+        let message = if text_of_error.contains("budget breached: Depth") {
+            format!("nested deeper than {MAX_DEPTH} levels")
+        } else if text_of_error.contains("budget breached") {
+            format!(
+                "the file exceeds the reader's limits ({})",
+                clean_yaml_message(&text_of_error)
+            )
+        } else {
+            clean_yaml_message(&text_of_error)
+        };
+        let lines: Vec<&str> = text.lines().collect();
+        vec![located(
+            Diagnostic::error(path, format!("invalid YAML: {message}")),
+            pos,
+            &lines,
+        )]
+    })
+}
+
+/// serde-saphyr appends "at line X column Y"; the diagnostic already carries it.
+fn clean_yaml_message(message: &str) -> String {
+    let first = message.lines().next().unwrap_or(message).trim();
+    let cut = first.find(" at line ").map_or(first, |i| &first[..i]);
+    if let Some(key) = cut.strip_prefix("duplicate mapping key: ") {
+        let key = key.split(", set DuplicateKeyPolicy").next().unwrap_or(key);
+        return format!("duplicate key '{key}'");
+    }
+    cut.to_owned()
+}
+
+struct Walker<'a> {
+    path: &'a Path,
+    lines: Vec<&'a str>,
+    strict: bool,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// What a definitions entry declares.
+enum DefKind<'n> {
+    Model(&'n Node),
+    Enum(&'n Node),
+}
+
+struct Definition<'n> {
+    key: String,
+    class_name: String,
+    module: String,
+    description: String,
+    kind: DefKind<'n>,
+    pos: Position,
+}
+
+impl Walker<'_> {
+    fn error(&mut self, pos: Position, message: impl Into<String>, help: Option<String>) {
+        let mut d = located(Diagnostic::error(self.path, message), pos, &self.lines);
+        if let Some(help) = help {
+            d = d.with_help(help);
+        }
+        self.diagnostics.push(d);
+    }
+
+    fn warn(&mut self, pos: Position, message: impl Into<String>, help: Option<String>) {
+        let mut d = located(Diagnostic::warning(self.path, message), pos, &self.lines);
+        if let Some(help) = help {
+            d = d.with_help(help);
+        }
+        self.diagnostics.push(d);
+    }
+
+    /// Warn (or, when strict, fail) on keys one or two edits away from a known key.
+    fn check_typos(&mut self, map: &Node, known: &[&str], context: &str) {
+        let Some(entries) = map.as_map() else { return };
+        for (key, _) in entries {
+            let Some(k) = key.as_str() else { continue };
+            if known.contains(&k) {
+                continue;
+            }
+            if let Some(suggestion) = did_you_mean(k, known) {
+                let message = format!("unknown key '{k}'{context}, did you mean '{suggestion}'?");
+                if self.strict {
+                    self.error(key.pos, message, None);
+                } else {
+                    self.warn(key.pos, message, None);
+                }
+            }
+        }
+    }
+
+    fn contract(&mut self, root: &Node, source_hash: String) -> Option<Contract> {
+        if root.as_map().is_none() {
+            self.error(
+                root.pos,
+                format!(
+                    "the top level of a contract must be a mapping, found {}",
+                    root.kind()
+                ),
+                Some("start with `name: node_<what>_<type>`".to_owned()),
+            );
+            return None;
+        }
+        self.check_typos(root, TOP_KEYS, "");
+        self.check_duplicate_keys(root);
+
+        let name = self.name(root);
+        let node_type = self.node_type(root);
+        let contract_version = self.contract_version(root);
+        let node_version = root
+            .get("node_version")
+            .and_then(|n| self.version_value(n, "node_version"));
+        let description = self.description(root);
+        let node_name = name.clone().unwrap_or_default();
+
+        let definitions = self.definitions(root);
+        let def_lookup: HashMap<String, FieldType> = definitions
+            .iter()
+            .flat_map(|d| {
+                let ty = match d.kind {
+                    DefKind::Model(_) => FieldType::Model(d.class_name.clone()),
+                    DefKind::Enum(_) => FieldType::Enum(d.class_name.clone()),
+                };
+                [(d.key.clone(), ty.clone()), (d.class_name.clone(), ty)]
+            })
+            .collect();
+        let def_names: Vec<String> = definitions.iter().map(|d| d.key.clone()).collect();
+
+        let mut rewrites = Rewrites::default();
+        let (mut models, enums) = self.definition_types(&definitions, &def_lookup, &def_names);
+
+        let (typed_inputs, typed_outputs, mut operations) =
+            self.io_operations(root, &def_lookup, &def_names);
+
+        let mut io_refs = Vec::new();
+        for key in ["input_model", "output_model", "state_model"] {
+            let typed = match key {
+                "input_model" => typed_inputs.as_deref(),
+                "output_model" => typed_outputs.as_deref(),
+                _ => None,
+            };
+            let model = root
+                .get(key)
+                .filter(|n| n.value != Value::Null)
+                .and_then(|node| {
+                    self.model_ref(
+                        key,
+                        node,
+                        &node_name,
+                        &def_lookup,
+                        &def_names,
+                        typed,
+                        &mut models,
+                        &mut rewrites,
+                    )
+                });
+            io_refs.push(model);
+        }
+        let mut io_refs = io_refs.into_iter();
+        let input_model = io_refs.next().flatten();
+        let output_model = io_refs.next().flatten();
+
+        self.check_class_collisions(&models, &enums, root.pos);
+
+        let handlers = self.handlers(
+            root,
+            &node_name,
+            input_model.as_ref(),
+            output_model.as_ref(),
+            &mut operations,
+            &mut rewrites,
+        );
+
+        let copy = contract_copy(root, node_type, contract_version, &rewrites);
+
+        Some(Contract {
+            source: self.path.to_path_buf(),
+            source_hash,
+            class_name: node_class_name(&node_name),
+            name: name?,
+            node_type: node_type?,
+            contract_version: contract_version?,
+            node_version,
+            description,
+            input_model,
+            output_model,
+            models,
+            enums,
+            handlers,
+            operations,
+            contract_yaml: copy,
+        })
+    }
+
+    /// Models and enums declared in `definitions`, models in dependency order.
+    fn definition_types(
+        &mut self,
+        definitions: &[Definition<'_>],
+        def_lookup: &HashMap<String, FieldType>,
+        def_names: &[String],
+    ) -> (Vec<ModelDef>, Vec<EnumDef>) {
+        let mut enums: Vec<EnumDef> = Vec::new();
+        let mut def_models = Vec::new();
+        for def in definitions {
+            match def.kind {
+                DefKind::Model(fields) => {
+                    let fields = self.fields(fields, def_lookup, def_names);
+                    def_models.push((
+                        def.pos,
+                        ModelDef {
+                            class_name: def.class_name.clone(),
+                            module: def.module.clone(),
+                            description: def.description.clone(),
+                            fields,
+                        },
+                    ));
+                }
+                DefKind::Enum(values) => {
+                    if let Some(e) = self.enum_def(def, values) {
+                        enums.push(e);
+                    }
+                }
+            }
+        }
+        let models = self
+            .dependency_order(&def_models)
+            .into_iter()
+            .map(|index| def_models[index].1.clone())
+            .collect();
+        (models, enums)
+    }
+
+    fn check_duplicate_keys(&mut self, map: &Node) {
+        // serde-saphyr refuses duplicate keys while parsing; this guards keys that
+        // differ in YAML spelling but are equal as text (`1` and `"1"`).
+        let Some(entries) = map.as_map() else { return };
+        let mut seen = HashSet::new();
+        for (key, _) in entries {
+            let text = scalar_text(key);
+            if !seen.insert(text.clone()) {
+                self.error(key.pos, format!("duplicate key '{text}'"), None);
+            }
+        }
+    }
+
+    fn required<'n>(&mut self, map: &'n Node, key: &str, what: &str) -> Option<&'n Node> {
+        let found = map.get(key);
+        if found.is_none() {
+            self.error(map.pos, format!("missing required key '{key}'{what}"), None);
+        }
+        found
+    }
+
+    fn string<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n str> {
+        if let Some(s) = node.as_str() {
+            Some(s)
+        } else {
+            self.error(
+                node.pos,
+                format!("{what} must be a string, found {}", node.kind()),
+                None,
+            );
+            None
+        }
+    }
+
+    fn name(&mut self, root: &Node) -> Option<String> {
+        let node = self.required(root, "name", "")?;
+        let name = self.string(node, "'name'")?;
+        if is_snake_identifier(name) {
+            return Some(name.to_owned());
+        }
+        let suggestion = heck::ToSnakeCase::to_snake_case(name);
+        let help = if is_snake_identifier(&suggestion) {
+            format!("use snake case, e.g. '{suggestion}'")
+        } else {
+            "use lower snake case letters, digits and underscores, starting with a letter"
+                .to_owned()
+        };
+        let reason = if super::naming::is_keyword(name) {
+            "is a Python keyword"
+        } else {
+            "is not a valid Python package name"
+        };
+        self.error(node.pos, format!("node name '{name}' {reason}"), Some(help));
+        None
+    }
+
+    fn node_type(&mut self, root: &Node) -> Option<NodeType> {
+        let node = self.required(root, "node_type", "")?;
+        let text = self.string(node, "'node_type'")?;
+        let upper = text.trim().to_ascii_uppercase();
+        let base = upper.strip_suffix("_GENERIC").unwrap_or(&upper);
+        let found = match base {
+            "EFFECT" => Some(NodeType::Effect),
+            "COMPUTE" => Some(NodeType::Compute),
+            "REDUCER" => Some(NodeType::Reducer),
+            "ORCHESTRATOR" => Some(NodeType::Orchestrator),
+            _ => None,
+        };
+        if found.is_none() {
+            self.error(
+                node.pos,
+                format!("unknown node_type '{text}'"),
+                Some(NODE_TYPE_HELP.to_owned()),
+            );
+        }
+        found
+    }
+
+    fn contract_version(&mut self, root: &Node) -> Option<Version> {
+        match (root.get("contract_version"), root.get("version")) {
+            (Some(node), version) => {
+                if let Some(v) = version {
+                    self.warn(
+                        root_key_pos(root, "version").unwrap_or(v.pos),
+                        "top-level 'version' beside 'contract_version' is dropped from the copy",
+                        Some("ModelYamlContract refuses a top-level 'version' key".to_owned()),
+                    );
+                }
+                self.version_value(node, "contract_version")
+            }
+            (None, Some(node)) => {
+                self.warn(
+                    root_key_pos(root, "version").unwrap_or(node.pos),
+                    "top-level 'version' is used as 'contract_version'",
+                    Some("rename it to 'contract_version'".to_owned()),
+                );
+                self.version_value(node, "version")
+            }
+            (None, None) => {
+                self.error(root.pos, "missing required key 'contract_version'", None);
+                None
+            }
+        }
+    }
+
+    /// A `{major, minor, patch}` mapping or a `"1.2.3"` string (with a warning).
+    fn version_value(&mut self, node: &Node, key: &str) -> Option<Version> {
+        match &node.value {
+            Value::Map(_) => {
+                self.check_typos(node, &VERSION_PARTS, &format!(" in '{key}'"));
+                let mut parts = [0u64; 3];
+                let mut ok = true;
+                for (slot, part) in parts.iter_mut().zip(VERSION_PARTS) {
+                    match node.get(part) {
+                        None => {
+                            self.error(
+                                node.pos,
+                                format!("missing required key '{key}.{part}'"),
+                                None,
+                            );
+                            ok = false;
+                        }
+                        Some(Node {
+                            value: Value::Int(i),
+                            pos,
+                        }) => {
+                            if let Ok(v) = u64::try_from(*i) {
+                                *slot = v;
+                            } else {
+                                self.error(
+                                    *pos,
+                                    format!("'{key}.{part}' must be a non-negative integer"),
+                                    None,
+                                );
+                                ok = false;
+                            }
+                        }
+                        Some(other) => {
+                            self.error(
+                                other.pos,
+                                format!(
+                                    "'{key}.{part}' must be a non-negative integer, found {}",
+                                    other.kind()
+                                ),
+                                None,
+                            );
+                            ok = false;
+                        }
+                    }
+                }
+                ok.then_some(Version {
+                    major: parts[0],
+                    minor: parts[1],
+                    patch: parts[2],
+                })
+            }
+            Value::Str(s) => {
+                if let Some(v) = parse_version_string(s) {
+                    if key == "contract_version" {
+                        self.warn(
+                            node.pos,
+                            format!("'{key}' is a string; it is written as a mapping in the copy"),
+                            Some(format!(
+                                "write `{key}: {{major: {}, minor: {}, patch: {}}}`",
+                                v.major, v.minor, v.patch
+                            )),
+                        );
+                    }
+                    Some(v)
+                } else {
+                    self.error(
+                        node.pos,
+                        format!("'{key}' must look like \"1.2.3\", found '{s}'"),
+                        None,
+                    );
+                    None
+                }
+            }
+            Value::Float(_) | Value::Int(_) => {
+                self.error(
+                    node.pos,
+                    format!("'{key}' must be a mapping {{major, minor, patch}} or a \"1.2.3\" string, found {}", node.kind()),
+                    Some("quote it: \"1.0.0\"".to_owned()),
+                );
+                None
+            }
+            _ => {
+                self.error(
+                    node.pos,
+                    format!(
+                        "'{key}' must be a mapping {{major, minor, patch}}, found {}",
+                        node.kind()
+                    ),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    fn description(&mut self, root: &Node) -> String {
+        match root.get("description") {
+            None
+            | Some(Node {
+                value: Value::Null, ..
+            }) => String::new(),
+            Some(node) => self
+                .string(node, "'description'")
+                .map(fold)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Collect `definitions` entries that declare `fields` (models) or `enum`/`values` (enums),
+    /// hoisting nested `definitions` maps into one namespace.
+    fn definitions<'n>(&mut self, root: &'n Node) -> Vec<Definition<'n>> {
+        let mut out = Vec::new();
+        if let Some(defs) = root.get("definitions") {
+            self.collect_definitions(defs, &mut out, 0);
+        }
+        let mut seen: HashMap<String, Position> = HashMap::new();
+        let mut unique = Vec::new();
+        for def in out {
+            if seen.contains_key(&def.class_name) {
+                self.error(
+                    def.pos,
+                    format!(
+                        "definition '{}' is declared twice (as {})",
+                        def.key, def.class_name
+                    ),
+                    None,
+                );
+            } else {
+                seen.insert(def.class_name.clone(), def.pos);
+                unique.push(def);
+            }
+        }
+        unique
+    }
+
+    fn collect_definitions<'n>(
+        &mut self,
+        defs: &'n Node,
+        out: &mut Vec<Definition<'n>>,
+        depth: usize,
+    ) {
+        let Some(entries) = defs.as_map() else {
+            if depth == 0 {
+                self.error(
+                    defs.pos,
+                    format!("'definitions' must be a mapping, found {}", defs.kind()),
+                    None,
+                );
+            }
+            return;
+        };
+        for (key, spec) in entries {
+            let Some(key_text) = key.as_str() else {
+                continue;
+            };
+            if spec.as_map().is_none() {
+                continue;
+            }
+            self.check_typos(
+                spec,
+                DEFINITION_KEYS,
+                &format!(" in definition '{key_text}'"),
+            );
+            if let Some(nested) = spec.get("definitions")
+                && depth < 16
+            {
+                self.collect_definitions(nested, out, depth + 1);
+            }
+            let description = spec
+                .get("description")
+                .and_then(Node::as_str)
+                .map(fold)
+                .unwrap_or_default();
+            let is_enum = spec.get("enum").is_some()
+                || (spec.get("values").is_some() && spec.get("fields").is_none());
+            let kind = if let Some(fields) = spec.get("fields") {
+                DefKind::Model(fields)
+            } else if is_enum {
+                DefKind::Enum(
+                    spec.get("enum")
+                        .or_else(|| spec.get("values"))
+                        .unwrap_or(spec),
+                )
+            } else {
+                // JSON-schema style definitions (`type: object`, `properties`) are kept, not rendered.
+                continue;
+            };
+            let prefix = match kind {
+                DefKind::Model(_) => "Model",
+                DefKind::Enum(_) => "Enum",
+            };
+            let class_name = prefixed_class(prefix, key_text);
+            if !is_identifier(&class_name) {
+                self.error(
+                    key.pos,
+                    format!("definition name '{key_text}' cannot become a Python class name"),
+                    None,
+                );
+                continue;
+            }
+            let module = module_stem(&prefix.to_ascii_lowercase(), &class_name);
+            out.push(Definition {
+                key: key_text.to_owned(),
+                class_name,
+                module,
+                description,
+                kind,
+                pos: key.pos,
+            });
+        }
+    }
+
+    fn enum_def(&mut self, def: &Definition<'_>, values: &Node) -> Option<EnumDef> {
+        let Some(items) = values.as_seq() else {
+            self.error(
+                values.pos,
+                format!(
+                    "enum '{}' values must be a list, found {}",
+                    def.key,
+                    values.kind()
+                ),
+                None,
+            );
+            return None;
+        };
+        if items.is_empty() {
+            self.error(
+                values.pos,
+                format!("enum '{}' has no values", def.key),
+                None,
+            );
+            return None;
+        }
+        let mut members: Vec<EnumMember> = Vec::new();
+        let mut taken: HashSet<String> = HashSet::new();
+        for (i, item) in items.iter().enumerate() {
+            let value = match &item.value {
+                Value::Str(s) => s.clone(),
+                Value::Int(_) | Value::Float(_) | Value::Bool(_) => scalar_text(item),
+                _ => {
+                    self.error(
+                        item.pos,
+                        format!("enum values must be scalars, found {}", item.kind()),
+                        None,
+                    );
+                    continue;
+                }
+            };
+            let name = enum_member_name(&value, i);
+            if taken.contains(&name) || !taken.insert(format!("={value}")) {
+                self.error(
+                    item.pos,
+                    format!(
+                        "enum value '{value}' repeats or collides with another member ({name})"
+                    ),
+                    None,
+                );
+                continue;
+            }
+            taken.insert(name.clone());
+            members.push(EnumMember { name, value });
+        }
+        Some(EnumDef {
+            class_name: def.class_name.clone(),
+            module: def.module.clone(),
+            description: def.description.clone(),
+            members,
+        })
+    }
+
+    /// Inline `fields`: a mapping `name: TYPE` or `name: {type, ...}`.
+    fn fields(
+        &mut self,
+        fields: &Node,
+        defs: &HashMap<String, FieldType>,
+        def_names: &[String],
+    ) -> Vec<FieldDef> {
+        let Some(entries) = fields.as_map() else {
+            self.error(
+                fields.pos,
+                format!(
+                    "'fields' must be a mapping of field name to type, found {}",
+                    fields.kind()
+                ),
+                None,
+            );
+            return Vec::new();
+        };
+        let mut out: Vec<FieldDef> = Vec::new();
+        let mut taken: HashSet<String> = HashSet::new();
+        for (key, spec) in entries {
+            let Some(raw) = key.as_str() else {
+                self.error(
+                    key.pos,
+                    format!("field names must be strings, found {}", key.kind()),
+                    None,
+                );
+                continue;
+            };
+            let (name, alias) = match field_identifier(raw) {
+                None => (raw.to_owned(), None),
+                Some(Ok(name)) => (name, Some(raw.to_owned())),
+                Some(Err(message)) => {
+                    self.error(key.pos, message, None);
+                    continue;
+                }
+            };
+            if !taken.insert(name.clone()) {
+                self.error(
+                    key.pos,
+                    format!("field '{raw}' collides with another field named '{name}'"),
+                    None,
+                );
+                continue;
+            }
+            if let Some(field) = self.field(name, alias, spec, defs, def_names) {
+                out.push(field);
+            }
+        }
+        out
+    }
+
+    fn field(
+        &mut self,
+        name: String,
+        alias: Option<String>,
+        spec: &Node,
+        defs: &HashMap<String, FieldType>,
+        def_names: &[String],
+    ) -> Option<FieldDef> {
+        let mut field = FieldDef {
+            name,
+            alias,
+            ty: FieldType::Any,
+            required: true,
+            default: None,
+            description: None,
+            constraints: Constraints::default(),
+        };
+        match &spec.value {
+            Value::Str(text) => {
+                field.ty = self.field_type(text, spec.pos, defs, def_names)?;
+            }
+            Value::Map(_) => {
+                self.check_typos(spec, FIELD_KEYS, " in a field");
+                let type_node = spec.get("type");
+                let ty_text = match type_node {
+                    Some(n) => self.string(n, "a field 'type'")?,
+                    None if spec.get("values").is_some() => "literal",
+                    None => {
+                        self.error(
+                            spec.pos,
+                            format!("field '{}' has no 'type'", field.name),
+                            None,
+                        );
+                        return None;
+                    }
+                };
+                let ty_pos = type_node.map_or(spec.pos, |n| n.pos);
+                field.ty = if matches!(ty_text, "literal" | "Literal" | "enum") {
+                    let values = spec.get("values").and_then(Node::as_seq);
+                    match values {
+                        Some(items) if !items.is_empty() => {
+                            FieldType::Literal(items.iter().map(scalar_text).collect())
+                        }
+                        _ => {
+                            self.error(
+                                ty_pos,
+                                "a literal field needs a non-empty 'values' list",
+                                None,
+                            );
+                            return None;
+                        }
+                    }
+                } else {
+                    self.field_type(ty_text, ty_pos, defs, def_names)?
+                };
+                if let Some(d) = spec.get("description") {
+                    field.description = self.string(d, "a field 'description'").map(fold);
+                }
+                if let Some(d) = spec.get("default") {
+                    field.default = Some(d.to_json());
+                    field.required = false;
+                }
+                if let Some(flag) = self.flag(spec, "optional")
+                    && flag
+                {
+                    field.ty = make_optional(field.ty);
+                }
+                if let Some(required) = self.flag(spec, "required") {
+                    field.required = required && field.default.is_none();
+                    if !required && field.default.is_none() {
+                        field.ty = make_optional(field.ty);
+                        field.default = Some(serde_json::Value::Null);
+                    }
+                }
+                field.constraints = self.constraints(spec);
+            }
+            _ => {
+                self.error(
+                    spec.pos,
+                    format!(
+                        "field '{}' must have a type string or a mapping, found {}",
+                        field.name,
+                        spec.kind()
+                    ),
+                    None,
+                );
+                return None;
+            }
+        }
+        if matches!(field.ty, FieldType::Optional(_)) && field.default.is_none() {
+            field.required = false;
+            field.default = Some(serde_json::Value::Null);
+        }
+        Some(field)
+    }
+
+    fn flag(&mut self, spec: &Node, key: &str) -> Option<bool> {
+        let node = spec.get(key)?;
+        if let Value::Bool(b) = node.value {
+            Some(b)
+        } else {
+            self.error(
+                node.pos,
+                format!("'{key}' must be true or false, found {}", node.kind()),
+                None,
+            );
+            None
+        }
+    }
+
+    fn constraints(&mut self, spec: &Node) -> Constraints {
+        let mut c = Constraints::default();
+        for (key, slot) in [
+            ("min_length", &mut c.min_length),
+            ("max_length", &mut c.max_length),
+        ] {
+            if let Some(node) = spec.get(key) {
+                match node.value {
+                    Value::Int(i) if i >= 0 => *slot = u64::try_from(i).ok(),
+                    _ => self.error(
+                        node.pos,
+                        format!(
+                            "'{key}' must be a non-negative integer, found {}",
+                            node.kind()
+                        ),
+                        None,
+                    ),
+                }
+            }
+        }
+        for (key, slot) in [
+            ("ge", &mut c.ge),
+            ("le", &mut c.le),
+            ("gt", &mut c.gt),
+            ("lt", &mut c.lt),
+        ] {
+            if let Some(node) = spec.get(key) {
+                match node.value {
+                    #[allow(clippy::cast_precision_loss)]
+                    Value::Int(i) => *slot = Some(i as f64),
+                    Value::Float(f) if f.is_finite() => *slot = Some(f),
+                    _ => self.error(
+                        node.pos,
+                        format!("'{key}' must be a number, found {}", node.kind()),
+                        None,
+                    ),
+                }
+            }
+        }
+        if let Some(node) = spec.get("pattern") {
+            c.pattern = self.string(node, "'pattern'").map(str::to_owned);
+        }
+        c
+    }
+
+    fn field_type(
+        &mut self,
+        text: &str,
+        pos: Position,
+        defs: &HashMap<String, FieldType>,
+        def_names: &[String],
+    ) -> Option<FieldType> {
+        let mut resolve = |name: &str| defs.get(name).cloned();
+        let known: Vec<&str> = def_names.iter().map(String::as_str).collect();
+        match parse_type(text, &mut resolve, &known) {
+            Ok(ty) => Some(ty),
+            Err(e) => {
+                let message = match &e {
+                    TypeError::Unknown { name, .. } if name == text.trim() => e.message(),
+                    _ => format!("{} in '{text}'", e.message()),
+                };
+                self.error(pos, message, e.help());
+                None
+            }
+        }
+    }
+
+    /// Models referencing each other in an order where every model comes after
+    /// those it uses; cycles are errors.
+    fn dependency_order(&mut self, models: &[(Position, ModelDef)]) -> Vec<usize> {
+        let index: HashMap<&str, usize> = models
+            .iter()
+            .enumerate()
+            .map(|(i, (_, m))| (m.class_name.as_str(), i))
+            .collect();
+        let deps: Vec<Vec<usize>> = models
+            .iter()
+            .map(|(_, m)| {
+                model_refs(m)
+                    .iter()
+                    .filter_map(|r| index.get(r.as_str()).copied())
+                    .collect()
+            })
+            .collect();
+        // 0 = unvisited, 1 = on the stack, 2 = done
+        let mut state = vec![0u8; models.len()];
+        let mut order = Vec::new();
+        let mut reported = HashSet::new();
+        for start in 0..models.len() {
+            if state[start] != 0 {
+                continue;
+            }
+            let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+            state[start] = 1;
+            while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+                if let Some(&dep) = deps[node].get(*next) {
+                    *next += 1;
+                    match state[dep] {
+                        0 => {
+                            state[dep] = 1;
+                            stack.push((dep, 0));
+                        }
+                        1 if reported.insert(dep) => {
+                            let cycle: Vec<&str> = stack
+                                .iter()
+                                .skip_while(|(n, _)| *n != dep)
+                                .map(|(n, _)| models[*n].1.class_name.as_str())
+                                .chain(std::iter::once(models[dep].1.class_name.as_str()))
+                                .collect();
+                            let pos = models[dep].0;
+                            self.error(
+                                pos,
+                                format!("definitions form a cycle: {}", cycle.join(" -> ")),
+                                Some("break the cycle; a model cannot contain itself".to_owned()),
+                            );
+                        }
+                        _ => {}
+                    }
+                } else {
+                    state[node] = 2;
+                    order.push(node);
+                    stack.pop();
+                }
+            }
+        }
+        order
+    }
+
+    /// `io_operations`: typed input/output fields for the owned models, and operation names.
+    fn io_operations(
+        &mut self,
+        root: &Node,
+        defs: &HashMap<String, FieldType>,
+        def_names: &[String],
+    ) -> (Option<Vec<FieldDef>>, Option<Vec<FieldDef>>, Vec<String>) {
+        let mut operations = Vec::new();
+        let Some(ops_node) = root.get("io_operations") else {
+            return (None, None, operations);
+        };
+        let Some(ops) = ops_node.as_seq() else {
+            self.error(
+                ops_node.pos,
+                format!("'io_operations' must be a list, found {}", ops_node.kind()),
+                None,
+            );
+            return (None, None, operations);
+        };
+        let mut seen_operations: HashSet<String> = HashSet::new();
+        let mut inputs: Vec<Vec<(String, Position, FieldType)>> = Vec::new();
+        let mut outputs: Vec<Vec<(String, Position, FieldType)>> = Vec::new();
+        for op in ops {
+            if op.as_map().is_none() {
+                continue;
+            }
+            if let Some(name) = op.get("operation").and_then(Node::as_str)
+                && seen_operations.insert(name.to_owned())
+            {
+                operations.push(name.to_owned());
+            }
+            inputs.push(self.typed_fields(op.get("input_fields"), defs, def_names));
+            outputs.push(self.typed_fields(op.get("output_fields"), defs, def_names));
+        }
+        (
+            self.merge_typed(&inputs),
+            self.merge_typed(&outputs),
+            operations,
+        )
+    }
+
+    fn typed_fields(
+        &mut self,
+        list: Option<&Node>,
+        defs: &HashMap<String, FieldType>,
+        def_names: &[String],
+    ) -> Vec<(String, Position, FieldType)> {
+        let mut out = Vec::new();
+        let Some(items) = list.and_then(Node::as_seq) else {
+            return out;
+        };
+        for item in items {
+            let Some(entries) = item.as_map() else {
+                continue;
+            };
+            for (key, ty) in entries {
+                let (Some(name), Some(text)) = (key.as_str(), ty.as_str()) else {
+                    continue;
+                };
+                let mut unknown = Vec::new();
+                let mut resolve = |n: &str| {
+                    Some(defs.get(n).cloned().unwrap_or_else(|| {
+                        unknown.push(n.to_owned());
+                        FieldType::Any
+                    }))
+                };
+                let known: Vec<&str> = def_names.iter().map(String::as_str).collect();
+                match parse_type(text, &mut resolve, &known) {
+                    Ok(parsed) => {
+                        for n in unknown {
+                            self.warn(
+                                ty.pos,
+                                format!(
+                                    "unknown type '{n}' in io_operations; the field is typed Any"
+                                ),
+                                None,
+                            );
+                        }
+                        out.push((name.to_owned(), key.pos, parsed));
+                    }
+                    Err(e) => {
+                        self.warn(
+                            ty.pos,
+                            format!("{} in io_operations; the field is typed Any", e.message()),
+                            None,
+                        );
+                        out.push((name.to_owned(), key.pos, FieldType::Any));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn merge_typed(
+        &mut self,
+        per_op: &[Vec<(String, Position, FieldType)>],
+    ) -> Option<Vec<FieldDef>> {
+        let mut order: Vec<(String, Position, FieldType)> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
+        for op in per_op {
+            for (name, pos, ty) in op {
+                if seen.insert(name) {
+                    order.push((name.clone(), *pos, ty.clone()));
+                }
+            }
+        }
+        let per_op_names: Vec<HashSet<&str>> = per_op
+            .iter()
+            .map(|op| op.iter().map(|(n, _, _)| n.as_str()).collect())
+            .collect();
+        if order.is_empty() {
+            return None;
+        }
+        let mut fields: Vec<FieldDef> = Vec::new();
+        let mut taken: HashSet<String> = HashSet::new();
+        for (raw, pos, ty) in order {
+            let everywhere = per_op_names.iter().all(|op| op.contains(raw.as_str()));
+            let (name, alias) = match field_identifier(&raw) {
+                None => (raw.clone(), None),
+                Some(Ok(name)) => (name, Some(raw.clone())),
+                Some(Err(message)) => {
+                    self.error(pos, message, None);
+                    continue;
+                }
+            };
+            if !taken.insert(name.clone()) {
+                self.error(
+                    pos,
+                    format!("field '{raw}' collides with another field named '{name}'"),
+                    None,
+                );
+                continue;
+            }
+            let optional = !everywhere || matches!(ty, FieldType::Optional(_));
+            fields.push(FieldDef {
+                name,
+                alias,
+                ty: if everywhere { ty } else { make_optional(ty) },
+                required: !optional,
+                default: optional.then_some(serde_json::Value::Null),
+                description: None,
+                constraints: Constraints::default(),
+            });
+        }
+        Some(fields)
+    }
+
+    /// `input_model` / `output_model` / `state_model`: a mapping or a dotted string.
+    #[allow(clippy::too_many_arguments)]
+    fn model_ref(
+        &mut self,
+        key: &str,
+        node: &Node,
+        node_name: &str,
+        defs: &HashMap<String, FieldType>,
+        def_names: &[String],
+        typed: Option<&[FieldDef]>,
+        models: &mut Vec<ModelDef>,
+        rewrites: &mut Rewrites,
+    ) -> Option<ModelRef> {
+        let (class_name, module, description, fields, dotted) = match &node.value {
+            Value::Str(s) => {
+                let (module, class) = match s.rsplit_once('.') {
+                    Some((m, c)) => (Some(m.to_owned()), c.to_owned()),
+                    None => (None, s.clone()),
+                };
+                (class, module, String::new(), None, true)
+            }
+            Value::Map(_) => {
+                self.check_typos(node, MODEL_KEYS, &format!(" in '{key}'"));
+                let name_node = self.required(node, "name", &format!(" in '{key}'"))?;
+                let class = self.string(name_node, &format!("'{key}.name'"))?.to_owned();
+                let module = match node.get("module") {
+                    Some(m) => Some(self.string(m, &format!("'{key}.module'"))?.to_owned()),
+                    None => None,
+                };
+                let description = node
+                    .get("description")
+                    .and_then(Node::as_str)
+                    .map(fold)
+                    .unwrap_or_default();
+                (class, module, description, node.get("fields"), false)
+            }
+            _ => {
+                self.error(
+                    node.pos,
+                    format!(
+                        "'{key}' must be a mapping {{name, module}} or a dotted string, found {}",
+                        node.kind()
+                    ),
+                    None,
+                );
+                return None;
+            }
+        };
+        if !is_identifier(&class_name) || super::naming::is_keyword(&class_name) {
+            self.error(
+                node.pos,
+                format!("'{class_name}' in '{key}' is not a valid Python class name"),
+                None,
+            );
+            return None;
+        }
+        let owned = fields.is_some()
+            || module
+                .as_deref()
+                .is_none_or(|m| inside_package(m, node_name, "models"));
+        if !owned {
+            return Some(ModelRef {
+                class_name,
+                location: ModelLocation::External {
+                    module: module.unwrap_or_default(),
+                },
+            });
+        }
+        let stem = module
+            .as_deref()
+            .and_then(|m| m.rsplit('.').next())
+            .filter(|s| s.starts_with("model_") && is_snake_identifier(s))
+            .map_or_else(|| module_stem("model", &class_name), str::to_owned);
+        let model_fields = match fields {
+            Some(f) => self.fields(f, defs, def_names),
+            None => typed.map(<[FieldDef]>::to_vec).unwrap_or_default(),
+        };
+        let new_module = format!("{node_name}.models.{stem}");
+        rewrites.models.push((key.to_owned(), new_module, dotted));
+        if let Some(existing) = models.iter().find(|m| m.class_name == class_name) {
+            if existing.module != stem {
+                self.error(
+                    node.pos,
+                    format!("model '{class_name}' is declared twice with different modules"),
+                    None,
+                );
+            }
+        } else {
+            models.push(ModelDef {
+                class_name: class_name.clone(),
+                module: stem.clone(),
+                description,
+                fields: model_fields,
+            });
+        }
+        Some(ModelRef {
+            class_name,
+            location: ModelLocation::Package { module: stem },
+        })
+    }
+
+    fn check_class_collisions(&mut self, models: &[ModelDef], enums: &[EnumDef], pos: Position) {
+        let mut seen = HashSet::new();
+        let stems = models
+            .iter()
+            .map(|m| (&m.class_name, &m.module))
+            .chain(enums.iter().map(|e| (&e.class_name, &e.module)));
+        for (class, module) in stems {
+            if !seen.insert(module.clone()) {
+                self.error(
+                    pos,
+                    format!("two owned classes would share the module '{module}' ({class})"),
+                    None,
+                );
+            }
+        }
+    }
+
+    /// (class, module, operation) for every handler the contract names.
+    fn routed_handlers(&mut self, root: &Node) -> Vec<(String, String, Option<String>)> {
+        let mut found: Vec<(String, String, Option<String>)> = Vec::new();
+        if let Some(routing) = root.get("handler_routing") {
+            if routing.as_map().is_none() {
+                self.error(
+                    routing.pos,
+                    format!(
+                        "'handler_routing' must be a mapping, found {}",
+                        routing.kind()
+                    ),
+                    None,
+                );
+            } else {
+                self.check_typos(routing, ROUTING_KEYS, " in 'handler_routing'");
+                if let Some(list) = routing.get("handlers") {
+                    match list.as_seq() {
+                        Some(items) => {
+                            for item in items {
+                                let operation = item
+                                    .get("operation")
+                                    .and_then(Node::as_str)
+                                    .map(str::to_owned);
+                                let Some(handler) = item.get("handler") else {
+                                    continue;
+                                };
+                                let class = handler
+                                    .get("name")
+                                    .or_else(|| handler.get("class"))
+                                    .and_then(Node::as_str);
+                                let module = handler.get("module").and_then(Node::as_str);
+                                if let (Some(c), Some(m)) = (class, module) {
+                                    found.push((c.to_owned(), m.to_owned(), operation));
+                                }
+                            }
+                        }
+                        None => self.error(
+                            list.pos,
+                            format!(
+                                "'handler_routing.handlers' must be a list, found {}",
+                                list.kind()
+                            ),
+                            None,
+                        ),
+                    }
+                }
+                if let Some((m, c)) = routing
+                    .get("default_handler")
+                    .and_then(Node::as_str)
+                    .and_then(|s| s.split_once(':'))
+                {
+                    found.push((c.to_owned(), m.to_owned(), None));
+                }
+            }
+        }
+        if let Some(handler) = root.get("handler") {
+            let class = handler
+                .get("class")
+                .or_else(|| handler.get("name"))
+                .and_then(Node::as_str);
+            if let (Some(c), Some(m)) = (class, handler.get("module").and_then(Node::as_str)) {
+                found.push((c.to_owned(), m.to_owned(), None));
+            }
+        }
+        found
+    }
+
+    /// Handlers routed to inside the package, from `handler_routing` and a top-level `handler`.
+    fn handlers(
+        &mut self,
+        root: &Node,
+        node_name: &str,
+        input: Option<&ModelRef>,
+        output: Option<&ModelRef>,
+        operations: &mut Vec<String>,
+        rewrites: &mut Rewrites,
+    ) -> Vec<HandlerDef> {
+        let found = self.routed_handlers(root);
+        let mut handlers: Vec<HandlerDef> = Vec::new();
+        let mut by_class: HashMap<String, usize> = HashMap::new();
+        let mut routed: HashSet<(usize, String)> = HashSet::new();
+        let mut seen_operations: HashSet<String> = operations.iter().cloned().collect();
+        for (class, module, operation) in found {
+            if let Some(op) = &operation
+                && seen_operations.insert(op.clone())
+            {
+                operations.push(op.clone());
+            }
+            if !inside_package(&module, node_name, "handlers") || !is_identifier(&class) {
+                continue;
+            }
+            let stem = module
+                .rsplit('.')
+                .next()
+                .filter(|s| s.starts_with("handler_") && is_snake_identifier(s))
+                .map_or_else(|| module_stem("handler", &class), str::to_owned);
+            rewrites
+                .handler_modules
+                .insert(module.clone(), format!("{node_name}.handlers.{stem}"));
+            if let Some(&index) = by_class.get(&class) {
+                if let Some(op) = operation
+                    && routed.insert((index, op.clone()))
+                {
+                    handlers[index].operations.push(op);
+                }
+            } else {
+                by_class.insert(class.clone(), handlers.len());
+                if let Some(op) = &operation {
+                    routed.insert((handlers.len(), op.clone()));
+                }
+                handlers.push(HandlerDef {
+                    class_name: class,
+                    module: stem,
+                    operations: operation.into_iter().collect(),
+                    input: input.cloned(),
+                    output: output.cloned(),
+                });
+            }
+        }
+        handlers
+    }
+}
+
+fn root_key_pos(root: &Node, key: &str) -> Option<Position> {
+    root.as_map()?
+        .iter()
+        .find(|(k, _)| k.as_str() == Some(key))
+        .map(|(k, _)| k.pos)
+}
+
+/// `"1.2.3"` (optionally `v1.2.3`) to a version.
+pub(super) fn parse_version_string(s: &str) -> Option<Version> {
+    let s = s.trim();
+    let s = s.strip_prefix(['v', 'V']).unwrap_or(s);
+    let mut parts = s.split('.').map(|p| p.parse::<u64>().ok());
+    let v = Version {
+        major: parts.next()??,
+        minor: parts.next()??,
+        patch: parts.next()??,
+    };
+    parts.next().is_none().then_some(v)
+}
+
+/// Whitespace folded to single spaces: one paragraph.
+pub(crate) fn fold(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The ownership rule: a module path is inside the package when one of its
+/// segments is the node name, or it is relative/bare (`models.x`, `.models.x`).
+fn inside_package(module: &str, node_name: &str, folder: &str) -> bool {
+    let trimmed = module.trim_start_matches('.');
+    module.starts_with('.')
+        || trimmed.starts_with(&format!("{folder}."))
+        || !trimmed.contains('.')
+        || (!node_name.is_empty() && trimmed.split('.').any(|seg| seg == node_name))
+}
+
+/// Names of models a model's fields refer to.
+fn model_refs(model: &ModelDef) -> Vec<String> {
+    fn walk(ty: &FieldType, out: &mut Vec<String>) {
+        match ty {
+            FieldType::Model(name) => out.push(name.clone()),
+            FieldType::List(inner) | FieldType::Dict(inner) | FieldType::Optional(inner) => {
+                walk(inner, out);
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for field in &model.fields {
+        walk(&field.ty, &mut out);
+    }
+    out
+}

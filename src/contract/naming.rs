@@ -1,0 +1,244 @@
+//! Naming rules shared by the loader, the templates and the tests: node and
+//! model class names, module stems, Python identifiers and "did you mean".
+
+use heck::{ToPascalCase, ToShoutySnakeCase, ToSnakeCase};
+
+/// `node_auth_gate_compute` -> `NodeAuthGateCompute`; a name that does not
+/// start with `node_` gets the `Node` prefix (`auth_gate` -> `NodeAuthGate`).
+pub fn node_class_name(name: &str) -> String {
+    let pascal = name.to_pascal_case();
+    if name.starts_with("node_") {
+        pascal
+    } else {
+        format!("Node{pascal}")
+    }
+}
+
+/// Python keywords: never usable as identifiers.
+pub(crate) const KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
+];
+
+/// Soft keywords: legal identifiers, but confusing as field names in generated code.
+pub(crate) const SOFT_KEYWORDS: &[&str] = &["match", "case", "type", "_"];
+
+pub(crate) fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
+/// An ASCII Python identifier (generated code stays ASCII).
+pub(crate) fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A valid package / module name in our convention: lower snake case, not a keyword.
+pub(crate) fn is_snake_identifier(name: &str) -> bool {
+    is_identifier(name)
+        && !is_keyword(name)
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Turn a contract field name into a pydantic field name. `None` when the
+/// name is already fine; `Some(Ok(new))` when it needs an alias; `Some(Err)`
+/// when nothing sensible can be made of it.
+pub(crate) fn field_identifier(name: &str) -> Option<Result<String, String>> {
+    if is_identifier(name)
+        && !is_keyword(name)
+        && !SOFT_KEYWORDS.contains(&name)
+        && !name.starts_with('_')
+        && !name.starts_with("model_")
+    {
+        return None;
+    }
+    if is_keyword(name) || SOFT_KEYWORDS.contains(&name) {
+        return Some(Ok(format!("{name}_")));
+    }
+    let mut cleaned: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    cleaned = cleaned.trim_start_matches('_').to_owned();
+    if cleaned.starts_with("model_") {
+        cleaned = format!("field_{cleaned}");
+    }
+    if cleaned.starts_with(|c: char| c.is_ascii_digit()) {
+        cleaned = format!("field_{cleaned}");
+    }
+    if cleaned.chars().all(|c| c == '_') {
+        return Some(Err(format!(
+            "field name '{name}' cannot be made into a Python identifier"
+        )));
+    }
+    if is_keyword(&cleaned) || SOFT_KEYWORDS.contains(&cleaned.as_str()) {
+        cleaned.push('_');
+    }
+    Some(Ok(cleaned))
+}
+
+/// `ModelAuthGateRequest` -> `model_auth_gate_request`.
+pub(crate) fn module_stem(prefix: &str, class_name: &str) -> String {
+    let pascal_prefix = prefix.to_pascal_case();
+    let bare = class_name
+        .strip_prefix(&pascal_prefix)
+        .unwrap_or(class_name);
+    let snake = bare.to_snake_case();
+    if snake.is_empty() {
+        prefix.to_owned()
+    } else {
+        format!("{prefix}_{snake}")
+    }
+}
+
+/// A definition key as a class name with the given prefix: `auth_verdict` -> `EnumAuthVerdict`.
+pub(crate) fn prefixed_class(prefix: &str, key: &str) -> String {
+    let pascal = if key.chars().any(|c| c == '_' || c == '-' || c == ' ')
+        || key.starts_with(|c: char| c.is_ascii_lowercase())
+    {
+        key.to_pascal_case()
+    } else {
+        key.to_owned()
+    };
+    if pascal.starts_with(prefix) {
+        pascal
+    } else {
+        format!("{prefix}{pascal}")
+    }
+}
+
+/// An enum member name from its value: `soft-deny` -> `SOFT_DENY`.
+pub(crate) fn enum_member_name(value: &str, index: usize) -> String {
+    let mut name = value.to_shouty_snake_case();
+    name.retain(|c| c.is_ascii_alphanumeric() || c == '_');
+    if name.is_empty() {
+        return format!("VALUE_{index}");
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "V_");
+    }
+    name
+}
+
+/// The suggestion closest to `word` within a small edit distance, if any.
+pub(crate) fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let limit = match word.chars().count() {
+        0..=3 => 0,
+        4..=6 => 1,
+        _ => 2,
+    };
+    did_you_mean_within(word, candidates, limit)
+}
+
+/// Like [`did_you_mean`] with an explicit edit limit (type names are short, so typos weigh more).
+pub(crate) fn did_you_mean_within<'a>(
+    word: &str,
+    candidates: &[&'a str],
+    limit: usize,
+) -> Option<&'a str> {
+    // Long words are never near a key; skipping them keeps huge keys cheap.
+    if word.len() > 64 {
+        return None;
+    }
+    candidates
+        .iter()
+        .filter(|c| c.len().abs_diff(word.len()) <= limit)
+        .map(|c| (edit_distance(word, c), *c))
+        .filter(|(d, c)| *d <= limit && *c != word)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Damerau-style edit distance (adjacent transpositions count as one).
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn class_names() {
+        assert_eq!(
+            node_class_name("node_auth_gate_compute"),
+            "NodeAuthGateCompute"
+        );
+        assert_eq!(node_class_name("auth_gate"), "NodeAuthGate");
+        assert_eq!(
+            node_class_name("node_llm_completion_effect"),
+            "NodeLlmCompletionEffect"
+        );
+    }
+
+    #[test]
+    fn field_names() {
+        assert_eq!(field_identifier("ok"), None);
+        assert_eq!(field_identifier("class"), Some(Ok("class_".into())));
+        assert_eq!(field_identifier("match"), Some(Ok("match_".into())));
+        assert_eq!(
+            field_identifier("model_config"),
+            Some(Ok("field_model_config".into()))
+        );
+        assert_eq!(field_identifier("_x"), Some(Ok("x".into())));
+        assert_eq!(field_identifier("a-b"), Some(Ok("a_b".into())));
+        assert_eq!(field_identifier("1abc"), Some(Ok("field_1abc".into())));
+        assert!(matches!(field_identifier("--"), Some(Err(_))));
+    }
+
+    #[test]
+    fn stems_and_members() {
+        assert_eq!(
+            module_stem("model", "ModelAuthGateRequest"),
+            "model_auth_gate_request"
+        );
+        assert_eq!(
+            module_stem("handler", "HandlerAuthGate"),
+            "handler_auth_gate"
+        );
+        assert_eq!(prefixed_class("Enum", "auth_verdict"), "EnumAuthVerdict");
+        assert_eq!(prefixed_class("Model", "ModelThing"), "ModelThing");
+        assert_eq!(enum_member_name("soft-deny", 0), "SOFT_DENY");
+        assert_eq!(enum_member_name("2xx", 0), "V_2XX");
+        assert_eq!(enum_member_name("??", 3), "VALUE_3");
+    }
+
+    #[test]
+    fn suggestions() {
+        let known = ["contract_version", "node_type", "name"];
+        assert_eq!(
+            did_you_mean("contrct_version", &known),
+            Some("contract_version")
+        );
+        assert_eq!(did_you_mean("node_tpye", &known), Some("node_type"));
+        assert_eq!(did_you_mean("nmae", &known), Some("name"));
+        assert_eq!(did_you_mean("nam", &known), None);
+        assert_eq!(did_you_mean("event_bus", &known), None);
+    }
+}

@@ -1,0 +1,466 @@
+//! The generic YAML tree the loader walks: every node keeps the line and
+//! column it came from, and the tree can be written back out as YAML that
+//! `PyYAML`'s `safe_load` reads to the same values.
+
+use std::fmt::{self, Write as _};
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+
+use crate::diagnostics::Position;
+
+/// One YAML node and where it starts.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Node {
+    pub(crate) value: Value,
+    pub(crate) pos: Position,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    Null,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+impl Node {
+    pub(crate) fn new(value: Value, pos: Position) -> Self {
+        Self { value, pos }
+    }
+
+    pub(crate) fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn as_map(&self) -> Option<&[(Node, Node)]> {
+        match &self.value {
+            Value::Map(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The value under a string key of a mapping.
+    pub(crate) fn get(&self, key: &str) -> Option<&Node> {
+        self.as_map()?
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(_, v)| v)
+    }
+
+    pub(crate) fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
+        match &mut self.value {
+            Value::Map(entries) => entries
+                .iter_mut()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// A short name for the kind of value, for "expected X, found Y" messages.
+    pub(crate) fn kind(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) => "an integer",
+            Value::Float(_) => "a number",
+            Value::Str(_) => "a string",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+
+    /// The JSON shape of this node (keys become strings).
+    pub(crate) fn to_json(&self) -> serde_json::Value {
+        match &self.value {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Int(i) => i64::try_from(*i).map_or_else(
+                |_| serde_json::Value::String(i.to_string()),
+                serde_json::Value::from,
+            ),
+            Value::Float(f) => serde_json::Number::from_f64(*f)
+                .map_or_else(|| serde_json::Value::String(f.to_string()), Into::into),
+            Value::Str(s) => serde_json::Value::String(s.clone()),
+            Value::Seq(items) => items.iter().map(Node::to_json).collect(),
+            Value::Map(entries) => entries
+                .iter()
+                .map(|(k, v)| (scalar_text(k), v.to_json()))
+                .collect::<serde_json::Map<_, _>>()
+                .into(),
+        }
+    }
+}
+
+/// The text of a scalar as a plain string (for keys and messages).
+pub(crate) fn scalar_text(node: &Node) -> String {
+    match &node.value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Str(s) => s.clone(),
+        Value::Seq(_) => "[...]".to_owned(),
+        Value::Map(_) => "{...}".to_owned(),
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned = Spanned::<Value>::deserialize(deserializer)?;
+        let line = usize::try_from(spanned.referenced.line()).unwrap_or(usize::MAX);
+        let column = usize::try_from(spanned.referenced.column()).unwrap_or(usize::MAX);
+        Ok(Node::new(spanned.value, Position::new(line, column)))
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        Value::deserialize(deserializer)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Int(i128::from(v)))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Int(i128::from(v)))
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Value, E> {
+        Ok(Value::Int(v))
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Value, E> {
+        Ok(i128::try_from(v).map_or_else(|_| Value::Str(v.to_string()), Value::Int))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Float(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::Str(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::Str(v))
+    }
+
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Value, E> {
+        Ok(Value::Str(String::from_utf8_lossy(v).into_owned()))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Node>()? {
+            items.push(item);
+        }
+        Ok(Value::Seq(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key::<Node>()? {
+            let value = map.next_value::<Node>()?;
+            entries.push((key, value));
+        }
+        Ok(Value::Map(entries))
+    }
+}
+
+/// Write a node as block YAML. Strings are quoted whenever a YAML 1.1 reader
+/// (`PyYAML`) could take them for anything but a string.
+pub(crate) fn emit(root: &Node) -> String {
+    let mut out = String::new();
+    match &root.value {
+        Value::Map(entries) if !entries.is_empty() => emit_map(entries, 0, &mut out),
+        Value::Seq(items) if !items.is_empty() => emit_seq(items, 0, &mut out),
+        _ => {
+            out.push_str(&inline_scalar(root));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn indent(level: usize, out: &mut String) {
+    for _ in 0..level {
+        out.push_str("  ");
+    }
+}
+
+fn emit_map(entries: &[(Node, Node)], level: usize, out: &mut String) {
+    for (i, (key, value)) in entries.iter().enumerate() {
+        if i > 0 {
+            indent(level, out);
+        }
+        out.push_str(&key_text(key));
+        out.push(':');
+        emit_after_key(value, level, out);
+    }
+}
+
+fn key_text(key: &Node) -> String {
+    match &key.value {
+        Value::Seq(_) | Value::Map(_) => quote(&scalar_text(key)),
+        _ => inline_scalar(key),
+    }
+}
+
+fn emit_after_key(value: &Node, level: usize, out: &mut String) {
+    match &value.value {
+        Value::Map(entries) if !entries.is_empty() => {
+            out.push('\n');
+            indent(level + 1, out);
+            emit_map(entries, level + 1, out);
+        }
+        Value::Seq(items) if !items.is_empty() => {
+            out.push('\n');
+            indent(level + 1, out);
+            emit_seq(items, level + 1, out);
+        }
+        Value::Str(s) if block_literal_ok(s) => {
+            out.push_str(" |");
+            emit_literal_body(s, level + 1, out);
+        }
+        _ => {
+            out.push(' ');
+            out.push_str(&inline_scalar(value));
+            out.push('\n');
+        }
+    }
+}
+
+fn emit_seq(items: &[Node], level: usize, out: &mut String) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            indent(level, out);
+        }
+        out.push('-');
+        match &item.value {
+            Value::Map(entries) if !entries.is_empty() => {
+                out.push(' ');
+                emit_map(entries, level + 1, out);
+            }
+            Value::Seq(inner) if !inner.is_empty() => {
+                out.push(' ');
+                emit_seq(inner, level + 1, out);
+            }
+            Value::Str(s) if block_literal_ok(s) => {
+                out.push_str(" |");
+                emit_literal_body(s, level + 1, out);
+            }
+            _ => {
+                out.push(' ');
+                out.push_str(&inline_scalar(item));
+                out.push('\n');
+            }
+        }
+    }
+}
+
+/// A multi-line string that reads back identically from a literal block.
+fn block_literal_ok(s: &str) -> bool {
+    s.contains('\n')
+        && !s.starts_with([' ', '\n'])
+        && s.chars()
+            .all(|c| c == '\n' || !(c.is_control() || c == '\u{feff}' || c == '\u{85}'))
+        && s.lines().all(|l| l == l.trim_end())
+}
+
+fn emit_literal_body(s: &str, level: usize, out: &mut String) {
+    let body = s.trim_end_matches('\n');
+    let trailing = s.len() - body.len();
+    match trailing {
+        0 => out.push('-'),
+        1 => {}
+        _ => out.push('+'),
+    }
+    out.push('\n');
+    for line in body.split('\n') {
+        if !line.is_empty() {
+            indent(level, out);
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    for _ in 1..trailing {
+        out.push('\n');
+    }
+}
+
+pub(crate) fn inline_scalar(node: &Node) -> String {
+    match &node.value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => float_text(*f),
+        Value::Str(s) => string_text(s),
+        Value::Seq(_) => "[]".to_owned(),
+        Value::Map(_) => "{}".to_owned(),
+    }
+}
+
+fn float_text(f: f64) -> String {
+    if f.is_nan() {
+        ".nan".to_owned()
+    } else if f.is_infinite() {
+        if f > 0.0 { ".inf" } else { "-.inf" }.to_owned()
+    } else {
+        let text = format!("{f:?}");
+        // PyYAML's float pattern needs a dot before the exponent and a signed exponent.
+        match text.split_once(['e', 'E']) {
+            Some((mantissa, exponent)) => {
+                let mantissa = if mantissa.contains('.') {
+                    mantissa.to_owned()
+                } else {
+                    format!("{mantissa}.0")
+                };
+                let exponent = if exponent.starts_with(['-', '+']) {
+                    exponent.to_owned()
+                } else {
+                    format!("+{exponent}")
+                };
+                format!("{mantissa}e{exponent}")
+            }
+            None => text,
+        }
+    }
+}
+
+fn string_text(s: &str) -> String {
+    if plain_safe(s) {
+        s.to_owned()
+    } else {
+        quote(s)
+    }
+}
+
+/// Words YAML 1.1 or 1.2 readers resolve to booleans or null.
+const RESERVED: &[&str] = &[
+    "y", "yes", "n", "no", "true", "false", "on", "off", "null", "~",
+];
+
+fn plain_safe(s: &str) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    if !(first.is_ascii_alphabetic() || first == '_' || first == '/') {
+        return false;
+    }
+    if RESERVED.contains(&s.to_ascii_lowercase().as_str()) {
+        return false;
+    }
+    if s.ends_with([' ', ':']) || s.contains(": ") || s.contains(" #") {
+        return false;
+    }
+    s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || " _-./()+=@,".contains(c))
+        && !s.contains(',')
+}
+
+/// A double-quoted YAML string; JSON escapes are valid YAML escapes.
+pub(crate) fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}' => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(value: Value) -> Node {
+        Node::new(value, Position::new(1, 1))
+    }
+
+    #[test]
+    fn floats_read_back_as_floats() {
+        assert_eq!(float_text(1e20), "1.0e+20");
+        assert_eq!(float_text(1.5e-7), "1.5e-7");
+        assert_eq!(float_text(0.25), "0.25");
+        assert_eq!(float_text(f64::NEG_INFINITY), "-.inf");
+    }
+
+    #[test]
+    fn strings_quoted_when_ambiguous() {
+        for s in [
+            "on",
+            "Yes",
+            "null",
+            "1.0.0",
+            "2026-01-01",
+            "",
+            " lead",
+            "a: b",
+            "x #y",
+            "=",
+            "<<",
+        ] {
+            assert!(string_text(s).starts_with('"'), "{s}");
+        }
+        for s in ["plain", "EFFECT_GENERIC", "a.b.c", "two words"] {
+            assert_eq!(string_text(s), s);
+        }
+        let text = emit(&node(Value::Map(vec![(
+            node(Value::Str("k".into())),
+            node(Value::Str("line one\nline two\n".into())),
+        )])));
+        assert_eq!(text, "k: |\n  line one\n  line two\n");
+    }
+}
