@@ -2,3 +2,5 @@
 
 pub mod contract;
 pub mod diagnostics;
+pub mod render;
+pub mod templates;
