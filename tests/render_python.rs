@@ -48,25 +48,14 @@ fn boxed(ty: FieldType) -> Box<FieldType> {
     Box::new(ty)
 }
 
-/// A contract exercising every field type, constraints, aliases, defaults,
-/// nested containers of models and enums, several handlers and an external model.
-fn rich(node_type: NodeType) -> Contract {
-    let lower = node_type.lower();
-    let name = format!("node_sample_{lower}");
-    let pascal: String = name
-        .split('_')
-        .map(|p| {
-            let mut cs = p.chars();
-            cs.next()
-                .map(|c| c.to_ascii_uppercase().to_string() + cs.as_str())
-                .unwrap_or_default()
-        })
-        .collect();
-    let constrained = |mut f: FieldDef, c: Constraints| {
-        f.constraints = c;
-        f
-    };
-    let request_fields = vec![
+fn constrained(mut f: FieldDef, c: Constraints) -> FieldDef {
+    f.constraints = c;
+    f
+}
+
+#[expect(clippy::too_many_lines, reason = "one literal fixture")]
+fn request_fields() -> Vec<FieldDef> {
+    vec![
         described(
             constrained(
                 field("title", FieldType::Str),
@@ -171,7 +160,24 @@ fn rich(node_type: NodeType) -> Contract {
             ..field("weight", FieldType::Float)
         },
         optional(field("note", FieldType::Str)),
-    ];
+    ]
+}
+
+/// A contract exercising every field type, constraints, aliases, defaults,
+/// nested containers of models and enums, several handlers and an external model.
+#[expect(clippy::too_many_lines, reason = "one literal fixture")]
+fn rich(node_type: NodeType) -> Contract {
+    let lower = node_type.lower();
+    let name = format!("node_sample_{lower}");
+    let pascal: String = name
+        .split('_')
+        .map(|p| {
+            let mut cs = p.chars();
+            cs.next()
+                .map(|c| c.to_ascii_uppercase().to_string() + cs.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
     let models = vec![
         ModelDef {
             class_name: format!("Model{pascal}Request").replace("ModelNode", "Model"),
@@ -179,7 +185,7 @@ fn rich(node_type: NodeType) -> Contract {
             description: "The request: every field type the contract format knows, with \
                           constraints, aliases and defaults, in one model."
                 .into(),
-            fields: request_fields,
+            fields: request_fields(),
         },
         ModelDef {
             class_name: "ModelSampleItem".into(),

@@ -43,7 +43,7 @@ pub enum RenderError {
         node: String,
         path: String,
         #[source]
-        source: TemplateError,
+        source: Box<TemplateError>,
     },
     #[error("node `{node}`: {what} `{name}` is referenced but the contract does not define it")]
     Undefined {
@@ -208,12 +208,12 @@ impl Renderer {
         files.push(self.file(c, "test_node.py.tera", &ctx, path, gen_.clone())?);
 
         if !c.models.is_empty() || !c.enums.is_empty() {
-            let ctx = self.model_tests_context(c)?;
+            let ctx = self.model_tests_context(c);
             let path = format!("tests/test_{}_models.py", c.name);
             files.push(self.file(c, "test_models.py.tera", &ctx, path, gen_.clone())?);
         }
         if !c.handlers.is_empty() {
-            let ctx = self.handler_tests_context(c)?;
+            let ctx = self.handler_tests_context(c);
             let path = format!("tests/test_{}_handlers.py", c.name);
             files.push(self.file(c, "test_handlers.py.tera", &ctx, path, gen_)?);
         }
@@ -234,7 +234,7 @@ impl Renderer {
                 .map_err(|source| RenderError::Template {
                     node: c.name.clone(),
                     path: path.clone(),
-                    source,
+                    source: Box::new(source),
                 })?;
         Ok(GeneratedFile {
             path: PathBuf::from(path),
@@ -268,7 +268,9 @@ impl Renderer {
         exports.sort();
         let imports: Vec<String> = exports
             .iter()
-            .map(|(module, class)| python::from_import(&format!(".{module}"), &[class.clone()], 0))
+            .map(|(module, class)| {
+                python::from_import(&format!(".{module}"), std::slice::from_ref(class), 0)
+            })
             .collect();
         let mut names: Vec<String> = exports.iter().map(|(_, class)| class.clone()).collect();
         names.sort();
@@ -433,21 +435,8 @@ impl Renderer {
         Ok(ctx)
     }
 
-    fn model_tests_context(&self, c: &Contract) -> Result<Context, RenderError> {
+    fn model_tests_context(&self, c: &Contract) -> Context {
         let mut ctx = self.base(c, false);
-        #[derive(Serialize)]
-        struct ModelCase {
-            class_name: String,
-            test_name: String,
-            data: Option<String>,
-            unknown_key: String,
-        }
-        #[derive(Serialize)]
-        struct EnumCase {
-            class_name: String,
-            test_name: String,
-            values: String,
-        }
         let mut names: Vec<String> = c.enums.iter().map(|e| e.class_name.clone()).collect();
         names.extend(c.models.iter().map(|m| m.class_name.clone()));
         let mut models = Vec::new();
@@ -494,18 +483,11 @@ impl Renderer {
         ctx.insert("enums", &enums);
         ctx.insert("uses_pytest", &pytest_needed);
         ctx.insert("models_import", &python::from_import("..models", &names, 0));
-        Ok(ctx)
+        ctx
     }
 
-    fn handler_tests_context(&self, c: &Contract) -> Result<Context, RenderError> {
+    fn handler_tests_context(&self, c: &Contract) -> Context {
         let mut ctx = self.base(c, false);
-        #[derive(Serialize)]
-        struct HandlerCase {
-            class_name: String,
-            test_name: String,
-            request_class: Option<String>,
-            data: Option<String>,
-        }
         let mut cases = Vec::new();
         let mut model_imports = BTreeSet::new();
         for h in &c.handlers {
@@ -547,8 +529,30 @@ impl Renderer {
                 python::from_import("..models", &model_imports, 0)
             },
         );
-        Ok(ctx)
+        ctx
     }
+}
+
+#[derive(Serialize)]
+struct ModelCase {
+    class_name: String,
+    test_name: String,
+    data: Option<String>,
+    unknown_key: String,
+}
+#[derive(Serialize)]
+struct EnumCase {
+    class_name: String,
+    test_name: String,
+    values: String,
+}
+
+#[derive(Serialize)]
+struct HandlerCase {
+    class_name: String,
+    test_name: String,
+    request_class: Option<String>,
+    data: Option<String>,
 }
 
 fn package_summary(c: &Contract) -> String {

@@ -273,8 +273,8 @@ pub fn float(f: f64) -> String {
 }
 
 /// A number for a constraint: integral values as ints (fits `int` fields).
+#[allow(clippy::cast_possible_truncation)]
 pub fn number(f: f64, as_float: bool) -> String {
-    #[allow(clippy::cast_possible_truncation)]
     let integral = f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15;
     if integral && !as_float {
         format!("{}", f as i64)

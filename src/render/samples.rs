@@ -108,7 +108,7 @@ fn sample(contract: &Contract, ty: &FieldType, c: &Constraints, depth: usize) ->
         FieldType::List(inner) => {
             let count = usize::try_from(c.min_length.unwrap_or(1)).ok()?;
             let count = match c.max_length {
-                Some(max) if (max as usize) < count => return None,
+                Some(max) if usize::try_from(max).is_ok_and(|max| max < count) => return None,
                 _ => count.min(64),
             };
             if count == 0 {

@@ -1,4 +1,4 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::*;
 use crate::contract::model::{Constraints, EnumMember, NodeType, Version};
@@ -89,7 +89,7 @@ fn all_files(r: &Renderer, c: &Contract) -> Vec<GeneratedFile> {
 fn find<'a>(files: &'a [GeneratedFile], path: &str) -> &'a GeneratedFile {
     files
         .iter()
-        .find(|f| f.path == PathBuf::from(path))
+        .find(|f| f.path == Path::new(path))
         .unwrap_or_else(|| panic!("no {path}"))
 }
 
