@@ -302,6 +302,11 @@ fn minimal(node_type: NodeType) -> Contract {
     c.operations.clear();
     c.input_model = None;
     c.output_model = None;
+    c.contract_version = Version {
+        major: 0,
+        minor: 1,
+        patch: 0,
+    };
     c.contract_yaml = format!(
         "name: {}\nnode_type: {}\ncontract_version:\n  major: 0\n  minor: 1\n  patch: 0\n",
         c.name,

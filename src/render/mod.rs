@@ -203,7 +203,14 @@ impl Renderer {
             gen_.clone(),
         )?);
 
-        let ctx = self.base(c, false);
+        let mut ctx = self.base(c, false);
+        ctx.insert(
+            "contract_version",
+            &format!(
+                "{}.{}.{}",
+                c.contract_version.major, c.contract_version.minor, c.contract_version.patch
+            ),
+        );
         let path = format!("tests/test_{}.py", c.name);
         files.push(self.file(c, "test_node.py.tera", &ctx, path, gen_.clone())?);
 
@@ -414,7 +421,11 @@ impl Renderer {
         ctx.insert(
             "method_doc",
             &python::docstring(
-                &format!("Process one `{request}` and return its `{response}`."),
+                &if h.input.is_none() && h.output.is_none() {
+                    "Process one request and return the response.".to_owned()
+                } else {
+                    format!("Process one `{request}` and return a `{response}`.")
+                },
                 &[],
                 2,
             ),
@@ -752,8 +763,11 @@ fn field_line(c: &Contract, f: &FieldDef, uses: &mut Uses) -> Result<String, Ren
     if let Some(p) = &k.pattern {
         args.push(format!("pattern={}", python::string(p)));
     }
-    let head = format!("{}: {} = Field(", f.name, python::annotation(&ty));
-    Ok(python::call(&head, &args, ")", 1))
+    let declared = format!("{}: {}", f.name, python::annotation(&ty));
+    if args.is_empty() {
+        return Ok(format!("    {declared}"));
+    }
+    Ok(python::call(&format!("{declared} = Field("), &args, ")", 1))
 }
 
 fn strip_optional(ty: &FieldType) -> &FieldType {
