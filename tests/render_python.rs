@@ -160,6 +160,36 @@ fn request_fields() -> Vec<FieldDef> {
             ..field("weight", FieldType::Float)
         },
         optional(field("note", FieldType::Str)),
+        field(
+            "a_rather_long_field_name_for_choices",
+            FieldType::Literal(
+                [
+                    "alpha_value_one",
+                    "beta_value_two",
+                    "gamma_value_three",
+                    "delta_four",
+                ]
+                .map(String::from)
+                .to_vec(),
+            ),
+        ),
+        described(
+            optional(field(
+                "an_optional_field_with_long_choices",
+                FieldType::Optional(boxed(FieldType::Literal(
+                    ["alpha_value_one", "beta_value_two", "gamma_value_three"]
+                        .map(String::from)
+                        .to_vec(),
+                ))),
+            )),
+            "Optional, long, and described at some length so the arguments explode too.",
+        ),
+        field(
+            "some_rather_long_field_name_for_nesting",
+            FieldType::Dict(boxed(FieldType::List(boxed(FieldType::Dict(boxed(
+                FieldType::Model("ModelSampleItem".into()),
+            )))))),
+        ),
     ]
 }
 

@@ -764,10 +764,30 @@ fn field_line(c: &Contract, f: &FieldDef, uses: &mut Uses) -> Result<String, Ren
         args.push(format!("pattern={}", python::string(p)));
     }
     let declared = format!("{}: {}", f.name, python::annotation(&ty));
-    if args.is_empty() {
-        return Ok(format!("    {declared}"));
+    let head = if args.is_empty() {
+        format!("    {declared}")
+    } else {
+        format!("    {declared} = Field(")
+    };
+    if python::width(&head) <= python::LINE_LENGTH {
+        if args.is_empty() {
+            return Ok(head);
+        }
+        return Ok(python::call(&format!("{declared} = Field("), &args, ")", 1));
     }
-    Ok(python::call(&format!("{declared} = Field("), &args, ")", 1))
+    let exploded = format!("    {}: {}", f.name, python::annotation_exploded(&ty, 1));
+    if args.is_empty() {
+        return Ok(exploded);
+    }
+    let (body, last) = exploded
+        .rsplit_once('\n')
+        .unwrap_or(("", exploded.as_str()));
+    let tail = python::call(&format!("{} = Field(", last.trim_start()), &args, ")", 1);
+    Ok(if body.is_empty() {
+        tail
+    } else {
+        format!("{body}\n{tail}")
+    })
 }
 
 fn strip_optional(ty: &FieldType) -> &FieldType {

@@ -223,6 +223,40 @@ pub fn annotation(ty: &FieldType) -> String {
     }
 }
 
+/// The annotation split over lines the way `ruff format` lays out one that is
+/// too long: the outer subscript one item per line with a trailing comma, an
+/// optional type parenthesised with `| None` on its own line. The first line
+/// continues the current one; the others are indented from `level`.
+pub fn annotation_exploded(ty: &FieldType, level: usize) -> String {
+    let outer = INDENT.repeat(level);
+    let inner = INDENT.repeat(level + 1);
+    let items = |head: &str, items: Vec<String>| {
+        let mut out = format!("{head}[\n");
+        for item in items {
+            let _ = writeln!(out, "{inner}{item},");
+        }
+        let _ = write!(out, "{outer}]");
+        out
+    };
+    match ty {
+        FieldType::List(item) => items("list", vec![annotation(item)]),
+        FieldType::Dict(value) => items("dict", vec!["str".into(), annotation(value)]),
+        FieldType::Literal(values) => items("Literal", values.iter().map(|v| string(v)).collect()),
+        FieldType::Optional(item)
+            if matches!(
+                **item,
+                FieldType::List(_) | FieldType::Dict(_) | FieldType::Literal(_)
+            ) =>
+        {
+            format!(
+                "(\n{inner}{}\n{inner}| None\n{outer})",
+                annotation_exploded(item, level + 1)
+            )
+        }
+        other => annotation(other),
+    }
+}
+
 /// A Python expression for a JSON-shaped value.
 pub fn value(v: &serde_json::Value) -> String {
     match v {

@@ -234,3 +234,10 @@ fn broken_override_names_the_template_and_variable() {
     assert!(text.contains("enum.py.tera:2:"), "{text}");
     assert!(text.contains("`nope`"), "{text}");
 }
+
+#[test]
+fn renderer_is_shareable_across_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Renderer>();
+    shareable::<TemplateManager>();
+}
