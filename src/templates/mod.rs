@@ -254,13 +254,17 @@ impl TemplateManager {
 fn included_names(source: &str) -> Vec<String> {
     let mut names = Vec::new();
     let mut rest = source;
-    while let Some(at) = rest.find("include") {
-        rest = &rest[at + "include".len()..];
-        let trimmed = rest.trim_start();
-        let Some(quote) = trimmed.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+    while let Some(at) = rest.find("{%") {
+        rest = &rest[at + 2..];
+        let tag = rest.trim_start_matches('-').trim_start();
+        let Some(after) = tag.strip_prefix("include") else {
             continue;
         };
-        let body = &trimmed[1..];
+        let after = after.trim_start();
+        let Some(quote) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        let body = &after[1..];
         if let Some(end) = body.find(quote) {
             names.push(body[..end].to_owned());
         }
@@ -409,6 +413,13 @@ mod tests {
             matches!(&err, TemplateError::Template { template, .. } if template == "node.py.tera"),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn includes_are_found_only_in_tags() {
+        let names =
+            included_names("include \"no\" {%- include 'a' -%} {% if x %}{% include \"b\" %}");
+        assert_eq!(names, ["a", "b"]);
     }
 
     #[test]
