@@ -345,6 +345,53 @@ fn minimal(node_type: NodeType) -> Contract {
     c
 }
 
+/// Descriptions and names chosen to break quoting, wrapping and sampling.
+fn odd() -> Contract {
+    let mut c = minimal(NodeType::Compute);
+    c.name = "node_odd_compute".into();
+    c.class_name = "NodeOddCompute".into();
+    c.description = "\"Quoted\" start, a \"\"\" run, a back\\slash,\ttab and\nnewline \
+                     with 日本語テキスト that goes on long enough to wrap twice over the line \
+                     limit of the formatter \""
+        .into();
+    c.contract_yaml = c
+        .contract_yaml
+        .replace("node_bare_compute", "node_odd_compute");
+    c.enums = vec![EnumDef {
+        class_name: "EnumOddEmpty".into(),
+        module: "enum_odd_empty".into(),
+        description: "\"\"\"".into(),
+        members: Vec::new(),
+    }];
+    c.models = vec![ModelDef {
+        class_name: "ModelOddUnsampled".into(),
+        module: "model_odd_unsampled".into(),
+        description: "Ends with a backslash \\".into(),
+        fields: vec![
+            described(
+                field("choice", FieldType::Enum("EnumOddEmpty".into())),
+                "It's \"odd\": 'both' quotes",
+            ),
+            constrained(
+                field("tight", FieldType::Int),
+                Constraints {
+                    ge: Some(10.0),
+                    le: Some(5.0),
+                    ..Constraints::default()
+                },
+            ),
+        ],
+    }];
+    c.handlers = vec![HandlerDef {
+        class_name: "HandlerOddUnsampled".into(),
+        module: "handler_odd_unsampled".into(),
+        operations: vec!["odd.op".into()],
+        input: Some(owned("ModelOddUnsampled", "model_odd_unsampled")),
+        output: None,
+    }];
+    c
+}
+
 const ALL: [NodeType; 4] = [
     NodeType::Effect,
     NodeType::Compute,
@@ -359,6 +406,7 @@ fn write_packages(out: &Path) -> Vec<String> {
         .iter()
         .map(|t| rich(*t))
         .chain(ALL.iter().map(|t| minimal(*t)))
+        .chain([odd()])
     {
         let mut files = renderer.render_models(&c).unwrap();
         files.extend(renderer.render_node(&c).unwrap());

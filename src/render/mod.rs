@@ -488,7 +488,7 @@ impl Renderer {
                 }
             })
             .collect();
-        let pytest_needed = models.iter().any(|m| m.data.is_some());
+        let pytest_needed = !models.is_empty();
         let names: Vec<String> = names.clone();
         ctx.insert("models", &models);
         ctx.insert("enums", &enums);
