@@ -387,7 +387,13 @@ fn odd() -> Contract {
         module: "handler_odd_unsampled".into(),
         operations: vec!["odd.op".into()],
         input: Some(owned("ModelOddUnsampled", "model_odd_unsampled")),
-        output: None,
+        output: Some(ModelRef {
+            class_name: "ModelAnExternalResultWithAVeryLongNameIndeed".into(),
+            location: ModelLocation::External {
+                module: "a_rather_deeply.nested_external_package.models.model_an_external_result"
+                    .into(),
+            },
+        }),
     }];
     c
 }

@@ -434,15 +434,7 @@ impl Renderer {
             "{}.handle is a scaffold: implement it in handlers/{}.py",
             h.class_name, h.module
         );
-        ctx.insert(
-            "raise_line",
-            &python::call(
-                "raise NotImplementedError(",
-                &[python::string(&message)],
-                ")",
-                2,
-            ),
-        );
+        ctx.insert("message", &python::string(&message));
         Ok(ctx)
     }
 
