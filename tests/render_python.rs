@@ -372,6 +372,11 @@ fn odd() -> Contract {
                 field("choice", FieldType::Enum("EnumOddEmpty".into())),
                 "It's \"odd\": 'both' quotes",
             ),
+            field("date", FieldType::Date),
+            optional(field(
+                "datetime",
+                FieldType::Optional(boxed(FieldType::DateTime)),
+            )),
             constrained(
                 field("tight", FieldType::Int),
                 Constraints {

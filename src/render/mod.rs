@@ -307,10 +307,19 @@ impl Renderer {
 
     fn model_context(&self, c: &Contract, m: &ModelDef) -> Result<Context, RenderError> {
         let mut ctx = self.base(c, false);
-        let mut uses = Uses::default();
+        let mut uses = Uses {
+            // A field named `date` or `datetime` shadows the type in the class
+            // body, which pydantic cannot evaluate: qualify through the module.
+            qualified_dates: m
+                .fields
+                .iter()
+                .any(|f| f.name == "date" || f.name == "datetime"),
+            ..Uses::default()
+        };
+        let dates = if uses.qualified_dates { "dt." } else { "" };
         let mut fields = Vec::new();
         for f in &m.fields {
-            fields.push(field_line(c, f, &mut uses)?);
+            fields.push(field_line(c, f, &mut uses, dates)?);
         }
         let mut config = vec!["frozen=True".to_owned(), "extra=\"forbid\"".to_owned()];
         if m.fields.iter().any(|f| f.alias.is_some()) {
@@ -611,6 +620,7 @@ fn model_ref_name(
 #[derive(Default)]
 struct Uses {
     datetime: BTreeSet<&'static str>,
+    qualified_dates: bool,
     uuid: bool,
     decimal: bool,
     typing: BTreeSet<&'static str>,
@@ -650,7 +660,9 @@ impl Uses {
 
     fn stdlib(&self) -> Vec<String> {
         let mut lines = Vec::new();
-        if !self.datetime.is_empty() {
+        if !self.datetime.is_empty() && self.qualified_dates {
+            lines.push("import datetime as dt".into());
+        } else if !self.datetime.is_empty() {
             let names: Vec<String> = self.datetime.iter().map(|s| (*s).to_owned()).collect();
             lines.push(python::from_import("datetime", &names, 0));
         }
@@ -702,7 +714,12 @@ impl Uses {
 }
 
 /// One `name: T = Field(...)` declaration inside a model class.
-fn field_line(c: &Contract, f: &FieldDef, uses: &mut Uses) -> Result<String, RenderError> {
+fn field_line(
+    c: &Contract,
+    f: &FieldDef,
+    uses: &mut Uses,
+    dates: &str,
+) -> Result<String, RenderError> {
     uses.note(&f.ty);
     for name in referenced(&f.ty) {
         let known = c.models.iter().any(|m| m.class_name == name)
@@ -755,7 +772,7 @@ fn field_line(c: &Contract, f: &FieldDef, uses: &mut Uses) -> Result<String, Ren
     if let Some(p) = &k.pattern {
         args.push(format!("pattern={}", python::string(p)));
     }
-    let declared = format!("{}: {}", f.name, python::annotation(&ty));
+    let declared = format!("{}: {}", f.name, python::annotation_in(&ty, dates));
     let head = if args.is_empty() {
         format!("    {declared}")
     } else {
@@ -767,7 +784,11 @@ fn field_line(c: &Contract, f: &FieldDef, uses: &mut Uses) -> Result<String, Ren
         }
         return Ok(python::call(&format!("{declared} = Field("), &args, ")", 1));
     }
-    let exploded = format!("    {}: {}", f.name, python::annotation_exploded(&ty, 1));
+    let exploded = format!(
+        "    {}: {}",
+        f.name,
+        python::annotation_exploded(&ty, 1, dates)
+    );
     if args.is_empty() {
         return Ok(exploded);
     }

@@ -194,14 +194,21 @@ pub fn list_assign(name: &str, items: &[String]) -> String {
 
 /// The Python annotation for a field type.
 pub fn annotation(ty: &FieldType) -> String {
+    annotation_in(ty, "")
+}
+
+/// The annotation with `datetime`/`date` written as `{dates}datetime`, for
+/// models whose field names would shadow the bare names.
+pub fn annotation_in(ty: &FieldType, dates: &str) -> String {
+    let annotation = |ty: &FieldType| annotation_in(ty, dates);
     match ty {
         FieldType::Str => "str".into(),
         FieldType::Int => "int".into(),
         FieldType::Float => "float".into(),
         FieldType::Bool => "bool".into(),
         FieldType::Bytes => "bytes".into(),
-        FieldType::DateTime => "datetime".into(),
-        FieldType::Date => "date".into(),
+        FieldType::DateTime => format!("{dates}datetime"),
+        FieldType::Date => format!("{dates}date"),
         FieldType::Uuid => "UUID".into(),
         FieldType::Decimal => "Decimal".into(),
         FieldType::Any => "Any".into(),
@@ -227,7 +234,8 @@ pub fn annotation(ty: &FieldType) -> String {
 /// too long: the outer subscript one item per line with a trailing comma, an
 /// optional type parenthesised with `| None` on its own line. The first line
 /// continues the current one; the others are indented from `level`.
-pub fn annotation_exploded(ty: &FieldType, level: usize) -> String {
+pub fn annotation_exploded(ty: &FieldType, level: usize, dates: &str) -> String {
+    let annotation = |ty: &FieldType| annotation_in(ty, dates);
     let outer = INDENT.repeat(level);
     let inner = INDENT.repeat(level + 1);
     let items = |head: &str, items: Vec<String>| {
@@ -250,7 +258,7 @@ pub fn annotation_exploded(ty: &FieldType, level: usize) -> String {
         {
             format!(
                 "(\n{inner}{}\n{inner}| None\n{outer})",
-                annotation_exploded(item, level + 1)
+                annotation_exploded(item, level + 1, dates)
             )
         }
         other => annotation(other),

@@ -1,3 +1,6 @@
+//! Unit tests of the renderer on a small hand-built contract: layout, ownership,
+//! determinism, cache reuse and error reporting.
+
 use std::path::{Path, PathBuf};
 
 use super::*;
