@@ -733,7 +733,8 @@ fn field_line(
         }
     }
     let mut ty = f.ty.clone();
-    if !f.required && f.default.is_none() && !matches!(ty, FieldType::Optional(_)) {
+    let no_value = f.default.as_ref().is_none_or(serde_json::Value::is_null);
+    if !f.required && no_value && !matches!(ty, FieldType::Optional(_)) {
         ty = FieldType::Optional(Box::new(ty));
     }
     let mut args = Vec::new();

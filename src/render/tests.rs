@@ -247,3 +247,25 @@ fn renderer_is_shareable_across_threads() {
     shareable::<Renderer>();
     shareable::<TemplateManager>();
 }
+
+#[test]
+fn null_default_makes_the_field_optional_and_dates_stay_evaluable() {
+    let mut c = contract();
+    c.models[0].fields = vec![
+        FieldDef {
+            default: Some(serde_json::Value::Null),
+            ..field("limit", FieldType::Int, false)
+        },
+        field("date", FieldType::Date, true),
+    ];
+    let r = Renderer::new(TemplateManager::builtin());
+    let files = r.render_models(&c).unwrap();
+    let model = &find(&files, "models/model_gate_request.py").contents;
+    assert!(
+        model.contains("    limit: int | None = Field(default=None"),
+        "{model}"
+    );
+    assert!(model.contains("import datetime as dt\n"), "{model}");
+    assert!(model.contains("    date: dt.date = Field("), "{model}");
+    assert!(!model.contains("validate_default"), "{model}");
+}
