@@ -160,6 +160,20 @@ fn request_fields() -> Vec<FieldDef> {
             ..field("weight", FieldType::Float)
         },
         optional(field("note", FieldType::Str)),
+        constrained(
+            field("pairs", FieldType::Dict(boxed(FieldType::Int))),
+            Constraints {
+                min_length: Some(2),
+                ..Constraints::default()
+            },
+        ),
+        constrained(
+            field("nothing", FieldType::List(boxed(FieldType::Str))),
+            Constraints {
+                max_length: Some(0),
+                ..Constraints::default()
+            },
+        ),
         field(
             "a_rather_long_field_name_for_choices",
             FieldType::Literal(

@@ -106,11 +106,7 @@ fn sample(contract: &Contract, ty: &FieldType, c: &Constraints, depth: usize) ->
         FieldType::Literal(values) => Py::Atom(python::string(values.first()?)),
         FieldType::Optional(inner) => sample(contract, inner, c, depth)?,
         FieldType::List(inner) => {
-            let count = usize::try_from(c.min_length.unwrap_or(1)).ok()?;
-            let count = match c.max_length {
-                Some(max) if usize::try_from(max).is_ok_and(|max| max < count) => return None,
-                _ => count.min(64),
-            };
+            let count = container_size(c)?;
             if count == 0 {
                 return Some(Py::List(Vec::new()));
             }
@@ -118,8 +114,19 @@ fn sample(contract: &Contract, ty: &FieldType, c: &Constraints, depth: usize) ->
             Py::List(vec![item; count])
         }
         FieldType::Dict(inner) => {
+            let count = container_size(c)?;
+            if count == 0 {
+                return Some(Py::Dict(Vec::new()));
+            }
             let item = sample(contract, inner, &none, depth)?;
-            Py::Dict(vec![("key".into(), item)])
+            let key = |i: usize| {
+                if i == 0 {
+                    "key".to_owned()
+                } else {
+                    format!("key_{i}")
+                }
+            };
+            Py::Dict((0..count).map(|i| (key(i), item.clone())).collect())
         }
         FieldType::Enum(name) => {
             let found = contract.enums.iter().find(|e| &e.class_name == name)?;
@@ -133,6 +140,17 @@ fn sample(contract: &Contract, ty: &FieldType, c: &Constraints, depth: usize) ->
             model_sample(contract, found, depth + 1)?
         }
     })
+}
+
+/// How many items a list or dict sample holds: one, or what the bounds ask.
+fn container_size(c: &Constraints) -> Option<usize> {
+    let wanted = c.min_length.unwrap_or(1);
+    let count = match c.max_length {
+        Some(max) if max < wanted && c.min_length.is_some() => return None,
+        Some(max) => wanted.min(max),
+        None => wanted,
+    };
+    usize::try_from(count).ok().filter(|n| *n <= 64)
 }
 
 /// A string length inside the field's bounds, at least one.
