@@ -52,8 +52,8 @@ impl Py {
     }
 }
 
-/// Nested models deeper than this are left out (recursive models).
-const MAX_DEPTH: usize = 4;
+/// Required nesting deeper than this is taken for a cycle: no sample.
+const MAX_DEPTH: usize = 8;
 
 /// Input data for `model_validate` that makes a valid instance of `model`, keyed
 /// by alias where there is one; `None` when no valid value can be built.
@@ -84,10 +84,22 @@ fn field_sample(contract: &Contract, field: &FieldDef, depth: usize) -> Option<P
             return None;
         }
     }
-    if depth >= MAX_DEPTH && !field.required {
+    if depth >= 1 && !field.required && mentions_model(&field.ty) {
         return None;
     }
     sample(contract, &field.ty, c, depth)
+}
+
+/// Whether the type holds another model (optional ones are left out of nested
+/// samples, which keeps recursive models small).
+fn mentions_model(ty: &FieldType) -> bool {
+    match ty {
+        FieldType::Model(_) => true,
+        FieldType::List(inner) | FieldType::Dict(inner) | FieldType::Optional(inner) => {
+            mentions_model(inner)
+        }
+        _ => false,
+    }
 }
 
 fn sample(contract: &Contract, ty: &FieldType, c: &Constraints, depth: usize) -> Option<Py> {
