@@ -216,14 +216,21 @@ impl TemplateManager {
     /// The compiled template `name` (with everything it includes), from the cache
     /// or compiled now.
     fn compiled(&self, name: &str) -> Result<Arc<Tera>, TemplateError> {
-        if let Some(tera) = self.cache.get(name) {
-            self.hits.fetch_add(1, Ordering::Relaxed);
-            return Ok(tera);
-        }
-        self.misses.fetch_add(1, Ordering::Relaxed);
-        let tera = Arc::new(self.compile(name)?);
-        self.cache.insert(name.to_owned(), Arc::clone(&tera));
-        Ok(tera)
+        let mut compiled_here = false;
+        // `try_get_with` lets one caller compile while concurrent callers for the
+        // same name wait for its result, so each template compiles once.
+        let result = self.cache.try_get_with(name.to_owned(), || {
+            compiled_here = true;
+            self.compile(name).map(Arc::new)
+        });
+        let counter = if compiled_here {
+            &self.misses
+        } else {
+            &self.hits
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        // Failures are not cached; compiling again yields the error by value.
+        result.or_else(|_| self.compile(name).map(Arc::new))
     }
 
     fn compile(&self, name: &str) -> Result<Tera, TemplateError> {
@@ -354,6 +361,20 @@ mod tests {
         assert_eq!(first.unwrap(), second.unwrap());
         let stats = m.stats();
         assert_eq!((stats.misses, stats.hits, stats.size), (1, 1, 1));
+    }
+
+    #[test]
+    fn concurrent_first_renders_compile_once() {
+        let m = manager_with("a.py", "{% include \"_part.txt\" %}");
+        let mut ctx = tera::Context::new();
+        ctx.insert("who", "x");
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                scope.spawn(|| m.render("a.py", &ctx).unwrap());
+            }
+        });
+        let stats = m.stats();
+        assert_eq!((stats.misses, stats.hits), (1, 7));
     }
 
     #[test]
