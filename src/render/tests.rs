@@ -1,0 +1,271 @@
+//! Unit tests of the renderer on a small hand-built contract: layout, ownership,
+//! determinism, cache reuse and error reporting.
+
+use std::path::{Path, PathBuf};
+
+use super::*;
+use crate::contract::model::{Constraints, EnumMember, NodeType, Version};
+
+fn field(name: &str, ty: FieldType, required: bool) -> FieldDef {
+    FieldDef {
+        name: name.into(),
+        alias: None,
+        ty,
+        required,
+        default: None,
+        description: Some(format!("The {name}.")),
+        constraints: Constraints::default(),
+    }
+}
+
+fn package(module: &str) -> ModelLocation {
+    ModelLocation::Package {
+        module: module.into(),
+    }
+}
+
+fn contract() -> Contract {
+    Contract {
+        source: PathBuf::from("contracts/gate.yaml"),
+        source_hash: "0".repeat(64),
+        name: "node_gate_compute".into(),
+        class_name: "NodeGateCompute".into(),
+        node_type: NodeType::Compute,
+        contract_version: Version {
+            major: 1,
+            minor: 0,
+            patch: 0,
+        },
+        node_version: None,
+        description: "Decides whether a request may pass.".into(),
+        input_model: Some(ModelRef {
+            class_name: "ModelGateRequest".into(),
+            location: package("model_gate_request"),
+        }),
+        output_model: Some(ModelRef {
+            class_name: "ModelGateVerdict".into(),
+            location: ModelLocation::External {
+                module: "shared.models".into(),
+            },
+        }),
+        models: vec![ModelDef {
+            class_name: "ModelGateRequest".into(),
+            module: "model_gate_request".into(),
+            description: String::new(),
+            fields: vec![
+                FieldDef {
+                    alias: Some("class".into()),
+                    ..field("class_", FieldType::Str, true)
+                },
+                field("level", FieldType::Enum("EnumLevel".into()), false),
+                field("when", FieldType::DateTime, true),
+            ],
+        }],
+        enums: vec![EnumDef {
+            class_name: "EnumLevel".into(),
+            module: "enum_level".into(),
+            description: "How strict.".into(),
+            members: vec![EnumMember {
+                name: "LOW".into(),
+                value: "low".into(),
+            }],
+        }],
+        handlers: vec![HandlerDef {
+            class_name: "HandlerGate".into(),
+            module: "handler_gate".into(),
+            operations: vec!["gate.check".into()],
+            input: None,
+            output: None,
+        }],
+        operations: vec!["gate.check".into()],
+        contract_yaml: "name: node_gate_compute\nnode_type: COMPUTE_GENERIC\n".into(),
+    }
+}
+
+fn all_files(r: &Renderer, c: &Contract) -> Vec<GeneratedFile> {
+    let mut files = r.render_models(c).unwrap();
+    files.extend(r.render_node(c).unwrap());
+    files.extend(r.render_tests(c).unwrap());
+    files
+}
+
+fn find<'a>(files: &'a [GeneratedFile], path: &str) -> &'a GeneratedFile {
+    files
+        .iter()
+        .find(|f| f.path == Path::new(path))
+        .unwrap_or_else(|| panic!("no {path}"))
+}
+
+#[test]
+fn rendering_is_deterministic_and_the_cache_hits_the_second_time() {
+    let r = Renderer::new(TemplateManager::builtin());
+    let c = contract();
+    let first = all_files(&r, &c);
+    let after_first = r.templates().stats();
+    let second = all_files(&r, &c);
+    let after_second = r.templates().stats();
+    let bytes = |files: &[GeneratedFile]| {
+        files
+            .iter()
+            .map(|f| (f.path.clone(), f.contents.clone(), f.ownership.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(bytes(&first), bytes(&second));
+    assert_eq!(after_second.misses, after_first.misses, "no recompilation");
+    assert!(after_second.hits >= after_first.hits + first.len() as u64);
+    let fresh = all_files(&Renderer::new(TemplateManager::builtin()), &c);
+    assert_eq!(bytes(&first), bytes(&fresh));
+}
+
+#[test]
+fn package_layout_and_ownership() {
+    let r = Renderer::new(TemplateManager::builtin());
+    let files = all_files(&r, &contract());
+    let mut paths: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        [
+            "__init__.py",
+            "contract.yaml",
+            "handlers/__init__.py",
+            "handlers/handler_gate.py",
+            "models/__init__.py",
+            "models/enum_level.py",
+            "models/model_gate_request.py",
+            "node.py",
+            "tests/__init__.py",
+            "tests/test_node_gate_compute.py",
+            "tests/test_node_gate_compute_handlers.py",
+            "tests/test_node_gate_compute_models.py",
+        ]
+    );
+    for f in &files {
+        let scaffold = f.path.starts_with("handlers/handler_gate.py");
+        assert_eq!(f.ownership == Ownership::Scaffold, scaffold, "{:?}", f.path);
+        let first = f.contents.lines().next().unwrap();
+        assert!(first.contains("contracts/gate.yaml"), "{first}");
+        assert!(first.contains("node_gate_compute"), "{first}");
+        assert_eq!(first.contains("DO NOT EDIT"), !scaffold, "{first}");
+        assert!(
+            f.contents.ends_with('\n') && !f.contents.ends_with("\n\n"),
+            "{:?}",
+            f.path
+        );
+    }
+}
+
+#[test]
+fn model_uses_alias_enum_import_and_strict_config() {
+    let r = Renderer::new(TemplateManager::builtin());
+    let files = r.render_models(&contract()).unwrap();
+    let model = &find(&files, "models/model_gate_request.py").contents;
+    assert!(model.contains("from datetime import datetime\n"), "{model}");
+    assert!(
+        model.contains("from .enum_level import EnumLevel\n"),
+        "{model}"
+    );
+    assert!(model.contains("populate_by_name=True"), "{model}");
+    assert!(
+        model.contains("class_: str = Field(alias=\"class\""),
+        "{model}"
+    );
+    assert!(
+        model.contains("level: EnumLevel | None = Field("),
+        "{model}"
+    );
+    assert!(!model.contains("import Any"), "{model}");
+}
+
+#[test]
+fn handler_imports_external_models_for_type_checking_only() {
+    let mut c = contract();
+    c.handlers[0].input.clone_from(&c.input_model);
+    c.handlers[0].output.clone_from(&c.output_model);
+    let r = Renderer::new(TemplateManager::builtin());
+    let files = r.render_node(&c).unwrap();
+    let handler = &find(&files, "handlers/handler_gate.py").contents;
+    assert!(
+        handler.contains("from __future__ import annotations"),
+        "{handler}"
+    );
+    assert!(
+        handler.contains("if TYPE_CHECKING:\n    from shared.models import ModelGateVerdict"),
+        "{handler}"
+    );
+    assert!(
+        handler.contains("from ..models.model_gate_request import ModelGateRequest"),
+        "{handler}"
+    );
+    assert!(
+        handler.contains("raise NotImplementedError(message)"),
+        "{handler}"
+    );
+}
+
+#[test]
+fn contract_copy_has_header_and_verbatim_body() {
+    let r = Renderer::new(TemplateManager::builtin());
+    let c = contract();
+    let files = r.render_node(&c).unwrap();
+    let yaml = &find(&files, "contract.yaml").contents;
+    assert!(yaml.starts_with("# "));
+    assert!(yaml.ends_with(&c.contract_yaml), "{yaml}");
+    for banned in ["TODO", "NOTE:", "Manual"] {
+        assert!(!yaml.contains(banned));
+    }
+}
+
+#[test]
+fn undefined_model_reference_is_an_error() {
+    let mut c = contract();
+    c.models[0].fields.push(field(
+        "other",
+        FieldType::Model("ModelMissing".into()),
+        true,
+    ));
+    let r = Renderer::new(TemplateManager::builtin());
+    let err = r.render_models(&c).unwrap_err();
+    assert!(matches!(err, RenderError::Undefined { name, .. } if name == "ModelMissing"));
+}
+
+#[test]
+fn broken_override_names_the_template_and_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("enum.py.tera"), "x = 1\ny = {{ nope }}\n").unwrap();
+    let r = Renderer::new(TemplateManager::with_overrides(dir.path()).unwrap());
+    let err = r.render_models(&contract()).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("models/enum_level.py"), "{text}");
+    assert!(text.contains("enum.py.tera:2:"), "{text}");
+    assert!(text.contains("`nope`"), "{text}");
+}
+
+#[test]
+fn renderer_is_shareable_across_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Renderer>();
+    shareable::<TemplateManager>();
+}
+
+#[test]
+fn null_default_makes_the_field_optional_and_dates_stay_evaluable() {
+    let mut c = contract();
+    c.models[0].fields = vec![
+        FieldDef {
+            default: Some(serde_json::Value::Null),
+            ..field("limit", FieldType::Int, false)
+        },
+        field("date", FieldType::Date, true),
+    ];
+    let r = Renderer::new(TemplateManager::builtin());
+    let files = r.render_models(&c).unwrap();
+    let model = &find(&files, "models/model_gate_request.py").contents;
+    assert!(
+        model.contains("    limit: int | None = Field(default=None"),
+        "{model}"
+    );
+    assert!(model.contains("import datetime as dt\n"), "{model}");
+    assert!(model.contains("    date: dt.date = Field("), "{model}");
+    assert!(!model.contains("validate_default"), "{model}");
+}
