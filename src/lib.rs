@@ -2,3 +2,4 @@
 
 pub mod contract;
 pub mod diagnostics;
+pub mod python;

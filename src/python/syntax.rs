@@ -1,0 +1,293 @@
+//! Parsing with ruff's parser for Python 3.12 and choosing the one `SYN001` error CPython would
+//! report: tokenizer errors win over parser errors, and a parser error inside a bracket that is
+//! never closed is reported at that bracket, as CPython's tokenizer does.
+
+use std::path::Path;
+
+use ruff_python_ast::token::TokenKind;
+use ruff_python_ast::{ModModule, PythonVersion};
+use ruff_python_parser::{
+    LexicalErrorType, Mode, ParseErrorType, ParseOptions, Parsed, parse_unchecked,
+};
+use ruff_source_file::LineIndex;
+use ruff_text_size::{Ranged, TextSize};
+
+use super::rules;
+use crate::diagnostics::{Diagnostic, Position};
+
+/// Parse `source` as a Python 3.12 module, keeping every error ruff finds.
+pub(super) fn parse(source: &str) -> Parsed<ModModule> {
+    let options = ParseOptions::from(Mode::Module).with_target_version(PythonVersion::PY312);
+    match parse_unchecked(source, options).try_into_module() {
+        Some(parsed) => parsed,
+        // Module mode always yields a module; an empty parse keeps us panic-free regardless.
+        None => {
+            ruff_python_parser::parse_unchecked_source("", ruff_python_ast::PySourceType::Python)
+        }
+    }
+}
+
+/// Maps byte offsets to CPython's 1-based line and character column.
+pub(super) struct Locator<'a> {
+    source: &'a str,
+    index: LineIndex,
+}
+
+impl<'a> Locator<'a> {
+    pub(super) fn new(source: &'a str) -> Self {
+        Self {
+            source,
+            index: LineIndex::from_source_text(source),
+        }
+    }
+
+    pub(super) fn position(&self, offset: TextSize) -> Position {
+        let offset = offset.min(self.source.text_len());
+        let location = self.index.line_column(offset, self.source);
+        Position::new(location.line.get(), location.column.get())
+    }
+
+    /// The number of characters on 1-based `line`, without its line ending.
+    pub(super) fn line_chars(&self, line: usize) -> usize {
+        self.source
+            .lines()
+            .nth(line.saturating_sub(1))
+            .map_or(0, |text| text.chars().count())
+    }
+}
+
+trait TextLen {
+    fn text_len(&self) -> TextSize;
+}
+
+impl TextLen for str {
+    fn text_len(&self) -> TextSize {
+        TextSize::try_from(self.len()).unwrap_or(TextSize::new(u32::MAX))
+    }
+}
+
+/// One candidate error, before we decide which one CPython would report.
+struct Candidate {
+    offset: TextSize,
+    /// CPython's column when it is not the one of `offset`.
+    column: Option<usize>,
+    message: String,
+    /// Raised by CPython's tokenizer rather than its parser.
+    from_tokenizer: bool,
+}
+
+/// The `SYN001` diagnostic CPython 3.12 would most likely raise, if the parse failed.
+pub(super) fn first_error(
+    path: &Path,
+    source: &str,
+    parsed: &Parsed<ModModule>,
+) -> Option<Diagnostic> {
+    let locator = Locator::new(source);
+    let mut candidates: Vec<Candidate> = parsed
+        .errors()
+        .iter()
+        .map(|error| {
+            let from_tokenizer = match &error.error {
+                // The end of the file inside a bracket is judged with the brackets below.
+                ParseErrorType::Lexical(LexicalErrorType::Eof) => false,
+                ParseErrorType::Lexical(_)
+                | ParseErrorType::FStringError(_)
+                | ParseErrorType::TStringError(_) => true,
+                _ => false,
+            };
+            let mut candidate = Candidate {
+                offset: error.range().start(),
+                column: None,
+                message: error.error.to_string(),
+                from_tokenizer,
+            };
+            match &error.error {
+                // CPython points just past the indentation, or at the end of a line that
+                // dedents to no known level.
+                ParseErrorType::UnexpectedIndentation => {
+                    let width = source
+                        .get(error.range().to_std_range())
+                        .map_or(1, |indent| indent.chars().count());
+                    candidate.column = Some(width.max(1));
+                    candidate.message = "unexpected indent".to_owned();
+                }
+                ParseErrorType::Lexical(LexicalErrorType::IndentationError) => {
+                    let line = locator.position(error.range().start()).line;
+                    candidate.column = Some(locator.line_chars(line) + 1);
+                    candidate.message =
+                        "unindent does not match any outer indentation level".to_owned();
+                }
+                _ => {}
+            }
+            candidate
+        })
+        .chain(
+            parsed
+                .unsupported_syntax_errors()
+                .iter()
+                .map(|error| Candidate {
+                    offset: error.range().start(),
+                    column: None,
+                    message: error.to_string(),
+                    from_tokenizer: false,
+                }),
+        )
+        .collect();
+    candidates.extend(inconsistent_tabs(source, parsed));
+    if candidates.is_empty() {
+        return None;
+    }
+    let brackets = scan_brackets(parsed);
+    candidates.extend(brackets.errors);
+    candidates.sort_by_key(|candidate| candidate.offset);
+
+    let chosen = match candidates.iter().find(|c| c.from_tokenizer) {
+        Some(tokenizer_error) => tokenizer_error,
+        None => {
+            let first = &candidates[0];
+            match brackets.unclosed.last() {
+                // CPython's parser reads on to the end of the file inside the open bracket,
+                // where its tokenizer reports the innermost bracket still open.
+                Some(open) if brackets.unclosed[0].offset <= first.offset => open,
+                _ => first,
+            }
+        }
+    };
+    let mut position = locator.position(chosen.offset);
+    if let Some(column) = chosen.column {
+        position.column = column;
+    }
+    Some(rules::diagnostic("SYN001", path, chosen.message.clone()).at_in(position, source))
+}
+
+struct Brackets {
+    /// Closing brackets with no opener, or with the wrong one.
+    errors: Vec<Candidate>,
+    /// Brackets still open at the end of the file, outermost first.
+    unclosed: Vec<Candidate>,
+}
+
+/// Match brackets over the token stream the way CPython's tokenizer does.
+fn scan_brackets(parsed: &Parsed<ModModule>) -> Brackets {
+    let mut stack: Vec<(char, TextSize)> = Vec::new();
+    let mut errors = Vec::new();
+    for token in parsed.tokens().iter() {
+        let (open, close) = match token.kind() {
+            TokenKind::Lpar => (Some('('), None),
+            TokenKind::Lsqb => (Some('['), None),
+            TokenKind::Lbrace => (Some('{'), None),
+            TokenKind::Rpar => (None, Some(')')),
+            TokenKind::Rsqb => (None, Some(']')),
+            TokenKind::Rbrace => (None, Some('}')),
+            _ => (None, None),
+        };
+        if let Some(open) = open {
+            stack.push((open, token.start()));
+        } else if let Some(close) = close {
+            match stack.pop() {
+                Some((open, _)) if matching(open) == close => {}
+                Some((open, _)) => errors.push(Candidate {
+                    offset: token.start(),
+                    column: None,
+                    message: format!(
+                        "closing parenthesis '{close}' does not match opening parenthesis '{open}'"
+                    ),
+                    from_tokenizer: true,
+                }),
+                None => errors.push(Candidate {
+                    offset: token.start(),
+                    column: None,
+                    message: format!("unmatched '{close}'"),
+                    from_tokenizer: true,
+                }),
+            }
+        }
+    }
+    let unclosed = stack
+        .into_iter()
+        .map(|(open, offset)| Candidate {
+            offset,
+            column: None,
+            message: format!("'{open}' was never closed"),
+            from_tokenizer: true,
+        })
+        .collect();
+    Brackets { errors, unclosed }
+}
+
+fn matching(open: char) -> char {
+    match open {
+        '(' => ')',
+        '[' => ']',
+        _ => '}',
+    }
+}
+
+/// CPython's `TabError`: the indentation of each logical line is compared twice, with tabs
+/// to multiples of 8 and with tabs as one column, and both comparisons must agree.
+fn inconsistent_tabs(source: &str, parsed: &Parsed<ModModule>) -> Option<Candidate> {
+    let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
+    let mut at_line_start = true;
+    for token in parsed.tokens().iter() {
+        match token.kind() {
+            TokenKind::Newline => {
+                at_line_start = true;
+                continue;
+            }
+            TokenKind::NonLogicalNewline
+            | TokenKind::Comment
+            | TokenKind::Indent
+            | TokenKind::Dedent => continue,
+            _ if !at_line_start => continue,
+            _ => at_line_start = false,
+        }
+        let start = token.start().to_usize();
+        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+        let indent = &source[line_start..start];
+        if !indent.chars().all(|c| matches!(c, ' ' | '\t' | '\x0c')) {
+            continue;
+        }
+        let (mut col, mut alt) = (0, 0);
+        for c in indent.chars() {
+            match c {
+                ' ' => {
+                    col += 1;
+                    alt += 1;
+                }
+                '\t' => {
+                    col = (col / 8 + 1) * 8;
+                    alt += 1;
+                }
+                _ => {
+                    col = 0;
+                    alt = 0;
+                }
+            }
+        }
+        let &(top_col, top_alt) = stack.last().unwrap_or(&(0, 0));
+        let consistent = if col == top_col {
+            alt == top_alt
+        } else if col > top_col {
+            stack.push((col, alt));
+            alt > top_alt
+        } else {
+            while stack.len() > 1 && stack.last().is_some_and(|&(c, _)| col < c) {
+                stack.pop();
+            }
+            match stack.last() {
+                Some(&(c, a)) if c == col => a == alt,
+                // A dedent to no known level is the parser's error, not a TabError.
+                _ => return None,
+            }
+        };
+        if !consistent {
+            return Some(Candidate {
+                offset: TextSize::try_from(line_start).unwrap_or_default(),
+                column: None,
+                message: "inconsistent use of tabs and spaces in indentation".to_owned(),
+                from_tokenizer: true,
+            });
+        }
+    }
+    None
+}

@@ -1,0 +1,118 @@
+//! Planted snippets judged against CPython 3.12: the expected rows come from
+//! `tests/fixtures/python/cpython_verdicts.py` run under CPython 3.12.
+
+use std::path::{Path, PathBuf};
+
+use super::{FileRole, check_bytes, check_structure, check_syntax, rules};
+
+/// (case, code CPython's verdict maps to or "" when it compiles, line, column); 0 = no position.
+const CPYTHON: &[(&str, &str, usize, i64)] = &[
+    ("async_for_in_sync_def", "SYN002", 2, 5), // 'async for' outside async function
+    ("await_in_sync_def", "SYN002", 2, 5),     // 'await' outside async function
+    ("await_outside", "SYN002", 1, 1),         // 'await' outside function
+    ("bad_cookie_name", "SYN003", 0, -1),      // unknown encoding: no-such-codec
+    ("break_in_def_in_loop", "SYN002", 3, 9),  // 'break' outside loop
+    ("break_outside", "SYN002", 2, 5),         // 'break' outside loop
+    ("continue_outside", "SYN002", 2, 5),      // 'continue' not properly in loop
+    ("duplicate_argument", "SYN002", 1, 13),   // duplicate argument 'a' in function definition
+    ("duplicate_argument_lambda", "SYN002", 1, 18), // duplicate argument 'x' in function definition
+    ("expected_indent", "SYN001", 2, 1), // expected an indented block after function definition on line 1
+    ("fstring_empty_expr", "SYN001", 1, 8), // f-string: valid expression required before '}'
+    ("fstring_single_rbrace", "SYN001", 1, 8), // f-string: single '}' is not allowed
+    ("fstring_unclosed_brace", "SYN001", 1, 9), // f-string: expecting '}'
+    ("future_late", "SYN002", 2, 1), // from __future__ imports must occur at the beginning of the file
+    ("future_unknown", "SYN002", 1, 1), // future feature braces_please is not defined
+    ("invalid_augassign", "SYN001", 1, 1), // 'tuple' is an illegal expression for augmented assignment
+    ("invalid_target_call", "SYN001", 1, 1), // cannot assign to function call here. Maybe you meant '==' instead of '='?
+    ("invalid_target_literal", "SYN001", 1, 1), // cannot assign to literal here. Maybe you meant '==' instead of '='?
+    ("invalid_utf8", "SYN003", 1, 5), // (unicode error) 'utf-8' codec can't decode byte 0xff in position 0: invalid start byte
+    ("invalid_utf8_line3", "SYN003", 3, 5), // (unicode error) 'utf-8' codec can't decode byte 0xc3 in position 0: invalid continuation byte
+    ("kwarg_before_positional", "SYN001", 1, 9), // positional argument follows keyword argument
+    ("latin1_no_cookie", "SYN003", 1, 5), // (unicode error) 'utf-8' codec can't decode byte 0xe9 in position 3: unexpected end of data
+    ("missing_colon_def", "SYN001", 1, 8), // expected ':'
+    ("missing_colon_if", "SYN001", 1, 5), // expected ':'
+    ("nonlocal_module", "SYN002", 1, 1),  // nonlocal declaration not allowed at module level
+    ("nul_byte", "SYN003", 0, 0),         // source code string cannot contain null bytes
+    ("print_stmt", "SYN001", 1, 1), // Missing parentheses in call to 'print'. Did you mean print(...)?
+    ("return_in_class", "SYN002", 2, 5), // 'return' outside function
+    ("return_outside", "SYN002", 2, 1), // 'return' outside function
+    ("star_expr_bad", "SYN002", 1, 5), // can't use starred expression here
+    ("stray_dollar", "SYN001", 1, 5), // invalid syntax
+    ("stray_token", "SYN001", 1, 7), // invalid syntax
+    ("tab_space_mix", "SYN001", 3, 1), // inconsistent use of tabs and spaces in indentation
+    ("unclosed_brace_nested", "SYN001", 1, 16), // closing parenthesis '}' does not match opening parenthesis '('
+    ("unclosed_bracket_eof", "SYN001", 1, 8),   // '[' was never closed
+    ("unclosed_paren", "SYN001", 1, 8),         // '(' was never closed
+    ("unexpected_indent", "SYN001", 2, 4),      // unexpected indent
+    ("unindent_mismatch", "SYN001", 3, 10), // unindent does not match any outer indentation level
+    ("unmatched_close", "SYN001", 1, 6),    // unmatched ')'
+    ("unmatched_close_line3", "SYN001", 3, 8), // unmatched ']'
+    ("unterminated_string", "SYN001", 1, 5), // unterminated string literal (detected at line 1)
+    ("unterminated_triple", "SYN001", 2, 5), // unterminated triple-quoted string literal (detected at line 4)
+    ("valid_bom", "", 0, 0),
+    ("valid_class", "", 0, 0),
+    ("valid_cookie_line2", "", 0, 0),
+    ("valid_crlf", "", 0, 0),
+    ("valid_empty", "", 0, 0),
+    ("valid_fstring", "", 0, 0),
+    ("valid_future", "", 0, 0),
+    ("valid_lambda_yield", "", 0, 0),
+    ("valid_latin1_cookie", "", 0, 0),
+    ("valid_loops", "", 0, 0),
+    ("valid_match", "", 0, 0),
+    ("valid_nonlocal", "", 0, 0),
+    ("valid_simple", "", 0, 0),
+    ("valid_type_params", "", 0, 0),
+    ("valid_unicode", "", 0, 0),
+    ("walrus_bad", "SYN001", 1, 3),     // invalid syntax
+    ("yield_in_class", "SYN002", 2, 9), // 'yield' outside function
+    ("yield_outside", "SYN002", 1, 1),  // 'yield' outside function
+];
+
+/// Cases where ruff places the error elsewhere on the same line than CPython does.
+const COLUMN_DIFFERS: &[&str] = &["invalid_augassign", "kwarg_before_positional", "print_stmt"];
+
+fn case_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/python/cases")
+        .join(format!("{name}.py"))
+}
+
+#[test]
+fn verdicts_match_cpython() {
+    let mut mismatches = Vec::new();
+    for &(name, code, line, column) in CPYTHON {
+        let path = case_path(name);
+        let bytes = std::fs::read(&path).expect("fixture exists");
+        let found = check_bytes(&path, &bytes);
+        let first = found.first();
+        let got_code = first.and_then(|d| d.code).unwrap_or("");
+        let got = first.and_then(|d| d.position);
+        let line_ok = line == 0 || got.is_some_and(|p| p.line == line);
+        let column_ok = column <= 0
+            || COLUMN_DIFFERS.contains(&name)
+            || got.is_some_and(|p| i64::try_from(p.column).ok() == Some(column));
+        if got_code != code || (!code.is_empty() && !(line_ok && column_ok)) {
+            mismatches.push(format!(
+                "{name}: expected {code} {line}:{column}, got {:?}",
+                first.map(super::super::diagnostics::Diagnostic::headline)
+            ));
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+#[test]
+#[ignore = "debugging aid"]
+fn dump_ruff_errors() {
+    for name in std::env::var("CASES").unwrap_or_default().split(',') {
+        let source = std::fs::read_to_string(case_path(name)).unwrap_or_default();
+        let parsed = super::syntax::parse(&source);
+        for error in parsed.errors() {
+            eprintln!("{name}: {:?} {:?}", error.error, error.location);
+        }
+        for error in parsed.unsupported_syntax_errors() {
+            eprintln!("{name}: unsupported {error}");
+        }
+    }
+}
