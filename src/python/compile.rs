@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
-use ruff_python_ast::{Expr, ModModule, Parameters, Stmt};
+use ruff_python_ast::{Comprehension, Expr, ModModule, Parameters, Stmt};
 use ruff_text_size::{Ranged, TextSize};
 
 use super::rules;
@@ -231,8 +231,36 @@ impl Checker {
                 "asynchronous comprehension outside of an asynchronous function",
             );
         }
-        self.with_scope(Scope::Comprehension(kind), |this| walk_expr(this, expr));
+        let (elements, generators): (Vec<&Expr>, &[Comprehension]) = match expr {
+            Expr::ListComp(e) => (vec![&e.elt], &e.generators),
+            Expr::SetComp(e) => (vec![&e.elt], &e.generators),
+            Expr::DictComp(e) => (
+                e.key.iter().map(|key| &**key).chain([&*e.value]).collect(),
+                &e.generators,
+            ),
+            Expr::Generator(e) => (vec![&e.elt], &e.generators),
+            _ => (Vec::new(), &[]),
+        };
+        // The first iterable is evaluated in the enclosing scope.
+        if let Some(first) = generators.first() {
+            self.visit_expr(&first.iter);
+        }
+        self.with_scope(Scope::Comprehension(kind), |this| {
+            for (index, generator) in generators.iter().enumerate() {
+                this.visit_expr(&generator.target);
+                if index > 0 {
+                    this.visit_expr(&generator.iter);
+                }
+                for condition in &generator.ifs {
+                    this.visit_expr(condition);
+                }
+            }
+            for element in elements {
+                this.visit_expr(element);
+            }
+        });
     }
+
 }
 
 impl<'a> Visitor<'a> for Checker {

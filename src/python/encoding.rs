@@ -45,7 +45,9 @@ pub(super) fn decode(path: &Path, bytes: &[u8]) -> Result<String, Box<Diagnostic
                     format!("unknown encoding: {name}"),
                 )
             })?;
-            if has_bom && !matches!(codec, Codec::Utf8) {
+            // CPython compares the cookie's spelling, not the codec, with the BOM.
+            let normal = name.to_ascii_lowercase().replace('_', "-");
+            if has_bom && normal != "utf-8" && !normal.starts_with("utf-8-") {
                 return Err(error(
                     path,
                     Position::new(line, 1),

@@ -116,3 +116,56 @@ fn dump_ruff_errors() {
         }
     }
 }
+
+/// Every file CPython accepts must be accepted, and every file it refuses refused. The list
+/// comes from `tests/fixtures/python/corpus_verdicts.py DIR...` saved to $CODEGEN_PY_CORPUS.
+#[test]
+#[ignore = "needs a corpus list from CPython; run with --ignored"]
+fn corpus_agrees_with_cpython() {
+    let Ok(list) = std::env::var("CODEGEN_PY_CORPUS") else {
+        return;
+    };
+    let list = std::fs::read_to_string(list).expect("corpus list is readable");
+    let (mut agree, mut bytes_total) = (0usize, 0usize);
+    let mut rejected_valid = Vec::new();
+    let mut accepted_invalid = Vec::new();
+    let mut wrong_line = Vec::new();
+    let mut elapsed = std::time::Duration::ZERO;
+    for row in list.lines() {
+        let fields: Vec<&str> = row.split('\t').collect();
+        let (valid, line, path) = match fields.as_slice() {
+            ["ok", path] => (true, 0, *path),
+            ["err", line, path] => (false, line.parse().unwrap_or(0), *path),
+            _ => continue,
+        };
+        let Ok(bytes) = std::fs::read(path) else { continue };
+        bytes_total += bytes.len();
+        let start = std::time::Instant::now();
+        let found = check_bytes(Path::new(path), &bytes);
+        elapsed += start.elapsed();
+        match (valid, found.first()) {
+            (true, None) => agree += 1,
+            (true, Some(d)) => rejected_valid.push(d.headline()),
+            (false, None) => accepted_invalid.push(path.to_owned()),
+            (false, Some(d)) => {
+                agree += 1;
+                if line != 0 && d.position.map(|p| p.line) != Some(line) {
+                    wrong_line.push(format!("{} (CPython line {line})", d.headline()));
+                }
+            }
+        }
+    }
+    let files = agree + rejected_valid.len() + accepted_invalid.len();
+    eprintln!(
+        "{files} files, {} MB: {agree} agree, {} valid rejected, {} invalid accepted, {} on another line; {:.0} files/s",
+        bytes_total / 1_000_000,
+        rejected_valid.len(),
+        accepted_invalid.len(),
+        wrong_line.len(),
+        files as f64 / elapsed.as_secs_f64().max(f64::EPSILON),
+    );
+    for line in rejected_valid.iter().chain(&accepted_invalid).chain(&wrong_line) {
+        eprintln!("  {line}");
+    }
+    assert!(rejected_valid.is_empty(), "valid files rejected");
+}
