@@ -133,7 +133,10 @@ pub(super) fn first_error(
                 }),
         )
         .collect();
-    candidates.extend(inconsistent_tabs(source, parsed));
+    // Ahead of the others, so it wins a tie with ruff's own error on the same line.
+    if let Some(tab_error) = inconsistent_tabs(source, parsed) {
+        candidates.insert(0, tab_error);
+    }
     if candidates.is_empty() {
         return None;
     }
@@ -243,9 +246,18 @@ fn inconsistent_tabs(source: &str, parsed: &Parsed<ModModule>) -> Option<Candida
         }
         let start = token.start().to_usize();
         let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
-        let indent = &source[line_start..start];
-        if !indent.chars().all(|c| matches!(c, ' ' | '\t' | '\x0c')) {
+        // From the line's text: after a bad dedent ruff's error token covers the indentation.
+        let Some(indent) = source[line_start..]
+            .split(|c| !matches!(c, ' ' | '\t' | '\x0c'))
+            .next()
+        else {
             continue;
+        };
+        if line_start + indent.len() < start {
+            // The token is not the first thing on its line (a continuation or `;`).
+            if !source[line_start + indent.len()..start].trim().is_empty() {
+                continue;
+            }
         }
         let (mut col, mut alt) = (0, 0);
         for c in indent.chars() {

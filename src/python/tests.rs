@@ -7,19 +7,33 @@ use super::{FileRole, check_bytes, check_structure, check_syntax, rules};
 
 /// (case, code CPython's verdict maps to or "" when it compiles, line, column); 0 = no position.
 const CPYTHON: &[(&str, &str, usize, i64)] = &[
+    ("ascii_cookie_high_byte", "SYN003", 0, -1), // 'ascii' codec can't decode byte 0xe9 in position 21: ordinal not in range(128)
+    ("async_comprehension_sync_def", "SYN002", 2, 5), // asynchronous comprehension outside of an asynchronous function
     ("async_for_in_sync_def", "SYN002", 2, 5), // 'async for' outside async function
-    ("await_in_sync_def", "SYN002", 2, 5),     // 'await' outside async function
-    ("await_outside", "SYN002", 1, 1),         // 'await' outside function
-    ("bad_cookie_name", "SYN003", 0, -1),      // unknown encoding: no-such-codec
-    ("break_in_def_in_loop", "SYN002", 3, 9),  // 'break' outside loop
-    ("break_outside", "SYN002", 2, 5),         // 'break' outside loop
-    ("continue_outside", "SYN002", 2, 5),      // 'continue' not properly in loop
-    ("duplicate_argument", "SYN002", 1, 13),   // duplicate argument 'a' in function definition
+    ("async_with_module", "SYN002", 1, 1), // 'async with' outside async function
+    ("await_comprehension_module", "SYN002", 1, 1), // asynchronous comprehension outside of an asynchronous function
+    ("await_in_class_in_async", "SYN002", 3, 9), // 'await' outside function
+    ("await_in_lambda", "SYN002", 1, 9), // 'await' outside async function
+    ("await_in_sync_def", "SYN002", 2, 5), // 'await' outside async function
+    ("await_outside", "SYN002", 1, 1), // 'await' outside function
+    ("bad_cookie_name", "SYN003", 0, -1), // unknown encoding: no-such-codec
+    ("bad_utf8_in_comment", "SYN003", 0, 0), // python file.py: Non-UTF-8 code
+    ("bom_with_utf8_spelling", "SYN003", 0, -1), // encoding problem: utf8 with BOM
+    ("break_in_def_in_loop", "SYN002", 3, 9), // 'break' outside loop
+    ("break_in_loop_else", "SYN002", 4, 5), // 'break' outside loop
+    ("break_outside", "SYN002", 2, 5), // 'break' outside loop
+    ("continue_outside", "SYN002", 2, 5), // 'continue' not properly in loop
+    ("cp1252_undefined", "SYN003", 0, -1), // 'charmap' codec can't decode byte 0x81 in position 22: character maps to <undefined>
+    ("duplicate_argument", "SYN002", 1, 13), // duplicate argument 'a' in function definition
     ("duplicate_argument_lambda", "SYN002", 1, 18), // duplicate argument 'x' in function definition
+    ("except_group_unparenthesized", "SYN001", 3, 8), // multiple exception types must be parenthesized
     ("expected_indent", "SYN001", 2, 1), // expected an indented block after function definition on line 1
     ("fstring_empty_expr", "SYN001", 1, 8), // f-string: valid expression required before '}'
     ("fstring_single_rbrace", "SYN001", 1, 8), // f-string: single '}' is not allowed
     ("fstring_unclosed_brace", "SYN001", 1, 9), // f-string: expecting '}'
+    ("future_after_two_strings", "SYN002", 3, 1), // from __future__ imports must occur at the beginning of the file
+    ("future_braces", "SYN002", 1, 1), // not a chance
+    ("future_in_function", "SYN002", 2, 5), // from __future__ imports must occur at the beginning of the file
     ("future_late", "SYN002", 2, 1), // from __future__ imports must occur at the beginning of the file
     ("future_unknown", "SYN002", 1, 1), // future feature braces_please is not defined
     ("invalid_augassign", "SYN001", 1, 1), // 'tuple' is an illegal expression for augmented assignment
@@ -29,31 +43,43 @@ const CPYTHON: &[(&str, &str, usize, i64)] = &[
     ("invalid_utf8_line3", "SYN003", 3, 5), // (unicode error) 'utf-8' codec can't decode byte 0xc3 in position 0: invalid continuation byte
     ("kwarg_before_positional", "SYN001", 1, 9), // positional argument follows keyword argument
     ("latin1_no_cookie", "SYN003", 1, 5), // (unicode error) 'utf-8' codec can't decode byte 0xe9 in position 3: unexpected end of data
+    ("mismatch_paren", "SYN001", 1, 9), // closing parenthesis ']' does not match opening parenthesis '('
     ("missing_colon_def", "SYN001", 1, 8), // expected ':'
     ("missing_colon_if", "SYN001", 1, 5), // expected ':'
-    ("nonlocal_module", "SYN002", 1, 1),  // nonlocal declaration not allowed at module level
-    ("nul_byte", "SYN003", 0, 0),         // source code string cannot contain null bytes
+    ("nonlocal_module", "SYN002", 1, 1), // nonlocal declaration not allowed at module level
+    ("nul_byte", "SYN003", 0, 0), // source code string cannot contain null bytes
     ("print_stmt", "SYN001", 1, 1), // Missing parentheses in call to 'print'. Did you mean print(...)?
     ("return_in_class", "SYN002", 2, 5), // 'return' outside function
     ("return_outside", "SYN002", 2, 1), // 'return' outside function
     ("star_expr_bad", "SYN002", 1, 5), // can't use starred expression here
+    ("starred_for_target", "SYN002", 1, 5), // starred assignment target must be in a list or tuple
+    ("starred_statement", "SYN002", 1, 8), // can't use starred expression here
     ("stray_dollar", "SYN001", 1, 5), // invalid syntax
     ("stray_token", "SYN001", 1, 7), // invalid syntax
+    ("symtable_before_codegen", "SYN002", 2, 10), // duplicate argument 'a' in function definition
+    ("tab_after_spaces", "SYN001", 3, 1), // inconsistent use of tabs and spaces in indentation
+    ("tab_nested", "SYN001", 4, 1), // inconsistent use of tabs and spaces in indentation
     ("tab_space_mix", "SYN001", 3, 1), // inconsistent use of tabs and spaces in indentation
     ("unclosed_brace_nested", "SYN001", 1, 16), // closing parenthesis '}' does not match opening parenthesis '('
-    ("unclosed_bracket_eof", "SYN001", 1, 8),   // '[' was never closed
-    ("unclosed_paren", "SYN001", 1, 8),         // '(' was never closed
-    ("unexpected_indent", "SYN001", 2, 4),      // unexpected indent
+    ("unclosed_bracket_eof", "SYN001", 1, 8), // '[' was never closed
+    ("unclosed_nested_eof", "SYN001", 1, 12), // '[' was never closed
+    ("unclosed_paren", "SYN001", 1, 8), // '(' was never closed
+    ("unexpected_indent", "SYN001", 2, 4), // unexpected indent
+    ("unexpected_indent_tab", "SYN001", 2, 4), // unexpected indent
     ("unindent_mismatch", "SYN001", 3, 10), // unindent does not match any outer indentation level
-    ("unmatched_close", "SYN001", 1, 6),    // unmatched ')'
+    ("unmatched_close", "SYN001", 1, 6), // unmatched ')'
     ("unmatched_close_line3", "SYN001", 3, 8), // unmatched ']'
     ("unterminated_string", "SYN001", 1, 5), // unterminated string literal (detected at line 1)
     ("unterminated_triple", "SYN001", 2, 5), // unterminated triple-quoted string literal (detected at line 4)
+    ("valid_await_comprehension_async_def", "", 0, 0),
     ("valid_bom", "", 0, 0),
+    ("valid_bom_cookie", "", 0, 0),
     ("valid_class", "", 0, 0),
     ("valid_cookie_line2", "", 0, 0),
+    ("valid_cp1252_cookie", "", 0, 0),
     ("valid_crlf", "", 0, 0),
     ("valid_empty", "", 0, 0),
+    ("valid_euc_jp", "", 0, 0),
     ("valid_fstring", "", 0, 0),
     ("valid_future", "", 0, 0),
     ("valid_lambda_yield", "", 0, 0),
@@ -62,11 +88,15 @@ const CPYTHON: &[(&str, &str, usize, i64)] = &[
     ("valid_match", "", 0, 0),
     ("valid_nonlocal", "", 0, 0),
     ("valid_simple", "", 0, 0),
+    ("valid_starred", "", 0, 0),
     ("valid_type_params", "", 0, 0),
     ("valid_unicode", "", 0, 0),
-    ("walrus_bad", "SYN001", 1, 3),     // invalid syntax
+    ("valid_yield_first_iterable", "", 0, 0),
+    ("walrus_bad", "SYN001", 1, 3), // invalid syntax
+    ("yield_from_async", "SYN002", 2, 5), // 'yield from' inside async function
     ("yield_in_class", "SYN002", 2, 9), // 'yield' outside function
-    ("yield_outside", "SYN002", 1, 1),  // 'yield' outside function
+    ("yield_in_comprehension", "SYN002", 2, 7), // 'yield' inside list comprehension
+    ("yield_outside", "SYN002", 1, 1), // 'yield' outside function
 ];
 
 /// Cases where ruff places the error elsewhere on the same line than CPython does.
