@@ -1,5 +1,5 @@
-//! `SYN002`: the errors CPython's `compile()` raises on a module that parses, found by walking
-//! the syntax tree with a scope stack. CPython reports one error, from the first of its phases
+//! `SYN002`: the errors `CPython`'s `compile()` raises on a module that parses, found by walking
+//! the syntax tree with a scope stack. `CPython` reports one error, from the first of its phases
 //! that fails (`__future__` handling, then the symbol table, then code generation), so every
 //! finding carries its phase and the caller takes the first.
 
@@ -7,14 +7,16 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
-use ruff_python_ast::{Comprehension, Expr, ModModule, Parameters, Stmt};
+use ruff_python_ast::{
+    Comprehension, Expr, ModModule, Parameters, Stmt, StmtClassDef, StmtFunctionDef,
+};
 use ruff_text_size::{Ranged, TextSize};
 
 use super::rules;
 use super::syntax::Locator;
 use crate::diagnostics::Diagnostic;
 
-/// The features `from __future__ import` accepts in CPython 3.12.
+/// The features `from __future__ import` accepts in `CPython` 3.12.
 const FUTURE_FEATURES: &[&str] = &[
     "nested_scopes",
     "generators",
@@ -50,7 +52,7 @@ struct Finding {
     message: String,
 }
 
-/// All compile-time errors in `module`, CPython's first one first.
+/// All compile-time errors in `module`, `CPython`'s first one first.
 pub(super) fn check(path: &Path, source: &str, module: &ModModule) -> Vec<Diagnostic> {
     let mut checker = Checker {
         scopes: vec![Scope::Module],
@@ -260,41 +262,13 @@ impl Checker {
             }
         });
     }
-
 }
 
 impl<'a> Visitor<'a> for Checker {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         match stmt {
-            Stmt::FunctionDef(def) => {
-                self.check_parameters(&def.parameters);
-                for decorator in &def.decorator_list {
-                    self.visit_decorator(decorator);
-                }
-                if let Some(type_params) = &def.type_params {
-                    self.visit_type_params(type_params);
-                }
-                self.visit_parameters(&def.parameters);
-                if let Some(returns) = &def.returns {
-                    self.visit_annotation(returns);
-                }
-                let scope = Scope::Function {
-                    is_async: def.is_async,
-                };
-                self.with_scope(scope, |this| this.visit_body(&def.body));
-            }
-            Stmt::ClassDef(class) => {
-                for decorator in &class.decorator_list {
-                    self.visit_decorator(decorator);
-                }
-                if let Some(type_params) = &class.type_params {
-                    self.visit_type_params(type_params);
-                }
-                if let Some(arguments) = &class.arguments {
-                    self.visit_arguments(arguments);
-                }
-                self.with_scope(Scope::Class, |this| this.visit_body(&class.body));
-            }
+            Stmt::FunctionDef(def) => self.visit_function(def),
+            Stmt::ClassDef(class) => self.visit_class(class),
             Stmt::Return(_) => {
                 if !matches!(self.scope(), Scope::Function { .. }) {
                     self.report(Phase::Codegen, stmt.start(), "'return' outside function");
@@ -336,29 +310,8 @@ impl<'a> Visitor<'a> for Checker {
                 }
                 walk_stmt(self, stmt);
             }
-            Stmt::Expr(expr_stmt) if expr_stmt.value.is_starred_expr() => {
-                self.report(
-                    Phase::Codegen,
-                    expr_stmt.value.start(),
-                    "can't use starred expression here",
-                );
-                walk_stmt(self, stmt);
-            }
-            Stmt::Assign(assign) => {
-                if assign.value.is_starred_expr() {
-                    self.report(
-                        Phase::Codegen,
-                        assign.value.start(),
-                        "can't use starred expression here",
-                    );
-                }
-                for target in assign.targets.iter().filter(|t| t.is_starred_expr()) {
-                    self.report(
-                        Phase::Codegen,
-                        target.start(),
-                        "starred assignment target must be in a list or tuple",
-                    );
-                }
+            Stmt::Expr(_) | Stmt::Assign(_) => {
+                self.check_starred(stmt);
                 walk_stmt(self, stmt);
             }
             Stmt::Break(_) => {
@@ -428,6 +381,62 @@ impl<'a> Visitor<'a> for Checker {
             Expr::DictComp(_) => self.visit_comprehension_expr(expr, "dict comprehension"),
             Expr::Generator(_) => self.visit_comprehension_expr(expr, "generator expression"),
             _ => walk_expr(self, expr),
+        }
+    }
+}
+
+impl Checker {
+    fn visit_function(&mut self, def: &StmtFunctionDef) {
+        self.check_parameters(&def.parameters);
+        for decorator in &def.decorator_list {
+            self.visit_decorator(decorator);
+        }
+        if let Some(type_params) = &def.type_params {
+            self.visit_type_params(type_params);
+        }
+        self.visit_parameters(&def.parameters);
+        if let Some(returns) = &def.returns {
+            self.visit_annotation(returns);
+        }
+        let scope = Scope::Function {
+            is_async: def.is_async,
+        };
+        self.with_scope(scope, |this| this.visit_body(&def.body));
+    }
+
+    fn visit_class(&mut self, class: &StmtClassDef) {
+        for decorator in &class.decorator_list {
+            self.visit_decorator(decorator);
+        }
+        if let Some(type_params) = &class.type_params {
+            self.visit_type_params(type_params);
+        }
+        if let Some(arguments) = &class.arguments {
+            self.visit_arguments(arguments);
+        }
+        self.with_scope(Scope::Class, |this| this.visit_body(&class.body));
+    }
+
+    /// A bare `*x` as a statement, an assigned value or an assignment target.
+    fn check_starred(&mut self, stmt: &Stmt) {
+        let (values, targets): (Vec<&Expr>, &[Expr]) = match stmt {
+            Stmt::Expr(expr_stmt) => (vec![&*expr_stmt.value], &[]),
+            Stmt::Assign(assign) => (vec![&*assign.value], &assign.targets),
+            _ => return,
+        };
+        for value in values.into_iter().filter(|value| value.is_starred_expr()) {
+            self.report(
+                Phase::Codegen,
+                value.start(),
+                "can't use starred expression here",
+            );
+        }
+        for target in targets.iter().filter(|target| target.is_starred_expr()) {
+            self.report(
+                Phase::Codegen,
+                target.start(),
+                "starred assignment target must be in a list or tuple",
+            );
         }
     }
 }

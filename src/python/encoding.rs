@@ -1,4 +1,4 @@
-//! `SYN003`: turning a file's bytes into text as CPython does. UTF-8 unless a PEP 263 coding
+//! `SYN003`: turning a file's bytes into text as `CPython` does. UTF-8 unless a PEP 263 coding
 //! cookie in line 1 or 2 declares otherwise; a UTF-8 byte order mark is dropped; NUL bytes are
 //! refused.
 
@@ -11,7 +11,7 @@ use ruff_text_size::Ranged;
 use super::rules;
 use crate::diagnostics::{Diagnostic, Position};
 
-/// The bytes CPython's cp1252 codec refuses, though the WHATWG table maps them.
+/// The bytes `CPython`'s cp1252 codec refuses, though the `WHATWG` table maps them.
 const CP1252_UNDEFINED: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
 
 enum Codec {
@@ -22,7 +22,7 @@ enum Codec {
     Other(&'static Encoding),
 }
 
-/// Decode `bytes` as CPython would read a source file.
+/// Decode `bytes` as `CPython` would read a source file.
 pub(super) fn decode(path: &Path, bytes: &[u8]) -> Result<String, Box<Diagnostic>> {
     if let Some(offset) = bytes.iter().position(|byte| *byte == 0) {
         return Err(error(
@@ -128,7 +128,7 @@ fn error(path: &Path, position: Position, message: impl Into<String>) -> Box<Dia
     )
 }
 
-/// Where CPython reports an undecodable byte at `offset`: the start of the token holding it.
+/// Where `CPython` reports an undecodable byte at `offset`: the start of the token holding it.
 /// `text` is the file decoded with replacement characters, identical to the bytes up to
 /// `offset`.
 fn token_start(text: &str, offset: usize) -> Position {
@@ -142,7 +142,7 @@ fn token_start(text: &str, offset: usize) -> Position {
     position_after(text.get(..start).unwrap_or_default())
 }
 
-/// The position just after `prefix`, in CPython's 1-based lines and character columns.
+/// The position just after `prefix`, in `CPython`'s 1-based lines and character columns.
 fn position_after(prefix: &str) -> Position {
     let line = prefix.matches('\n').count() + 1;
     let last_line = prefix.rsplit('\n').next().unwrap_or_default();
@@ -164,7 +164,7 @@ fn cookie(bytes: &[u8]) -> Option<(String, usize)> {
     cookie_in_line(lines.next()?).map(|name| (name, 2))
 }
 
-/// CPython's `^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)`.
+/// `CPython`'s `^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)`.
 fn cookie_in_line(line: &[u8]) -> Option<String> {
     let start = line
         .iter()

@@ -1,5 +1,5 @@
-//! Python source checks: decoding (PEP 263), syntax as CPython 3.12 judges it, the
-//! compile-time errors CPython raises after parsing, and the structural rules a generated
+//! Python source checks: decoding (PEP 263), syntax as `CPython` 3.12 judges it, the
+//! compile-time errors `CPython` raises after parsing, and the structural rules a generated
 //! ONEX node package must follow. This is the only module that names `ruff_*` types; callers
 //! see paths, strings and [`Diagnostic`]s.
 
@@ -20,8 +20,8 @@ pub use rules::{RuleInfo, rules};
 pub use structure::{FileRole, check_structure};
 
 /// Parse `source` as Python (target 3.12) and return findings: `SYN001` for what the parser
-/// rejects (at CPython's line and column where we can match it) and `SYN002` for what
-/// CPython's `compile()` rejects after parsing.
+/// rejects (at `CPython`'s line and column where we can match it) and `SYN002` for what
+/// `CPython`'s `compile()` rejects after parsing.
 pub fn check_syntax(path: &Path, source: &str) -> Vec<Diagnostic> {
     let parsed = syntax::parse(source);
     if let Some(error) = syntax::first_error(path, source, &parsed) {
@@ -33,7 +33,7 @@ pub fn check_syntax(path: &Path, source: &str) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Decode `bytes` as CPython would (UTF-8, or the encoding a PEP 263 cookie in line 1 or 2
+/// Decode `bytes` as `CPython` would (UTF-8, or the encoding a PEP 263 cookie in line 1 or 2
 /// declares) and check the text with [`check_syntax`]. Undecodable input and NUL bytes are
 /// `SYN003`.
 pub fn check_bytes(path: &Path, bytes: &[u8]) -> Vec<Diagnostic> {

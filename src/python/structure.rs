@@ -218,7 +218,7 @@ impl Structure<'_> {
 
 /// The last component of each base class: `NodeCompute`, `pydantic.BaseModel` → `BaseModel`,
 /// `Generic[T]` → `Generic`.
-fn base_names<'a>(class: &'a StmtClassDef) -> impl Iterator<Item = &'a str> {
+fn base_names(class: &StmtClassDef) -> impl Iterator<Item = &str> {
     class
         .arguments
         .iter()
@@ -240,7 +240,7 @@ fn is_protocol(class: &StmtClassDef) -> bool {
     base_names(class).any(|base| base == "Protocol")
 }
 
-/// `Node` followed by a PascalCase word: letters and digits, starting upper-case.
+/// `Node` followed by a `PascalCase` word: letters and digits, starting upper-case.
 fn is_node_name(name: &str) -> bool {
     let Some(rest) = name.strip_prefix("Node") else {
         return false;

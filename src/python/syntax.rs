@@ -1,7 +1,8 @@
-//! Parsing with ruff's parser for Python 3.12 and choosing the one `SYN001` error CPython would
+//! Parsing with ruff's parser for Python 3.12 and choosing the one `SYN001` error `CPython` would
 //! report: tokenizer errors win over parser errors, and a parser error inside a bracket that is
-//! never closed is reported at that bracket, as CPython's tokenizer does.
+//! never closed is reported at that bracket, as `CPython`'s tokenizer does.
 
+use std::cmp::Ordering;
 use std::path::Path;
 
 use ruff_python_ast::token::TokenKind;
@@ -27,7 +28,7 @@ pub(super) fn parse(source: &str) -> Parsed<ModModule> {
     }
 }
 
-/// Maps byte offsets to CPython's 1-based line and character column.
+/// Maps byte offsets to `CPython`'s 1-based line and character column.
 pub(super) struct Locator<'a> {
     source: &'a str,
     index: LineIndex,
@@ -66,17 +67,17 @@ impl TextLen for str {
     }
 }
 
-/// One candidate error, before we decide which one CPython would report.
+/// One candidate error, before we decide which one `CPython` would report.
 struct Candidate {
     offset: TextSize,
-    /// CPython's column when it is not the one of `offset`.
+    /// `CPython`'s column when it is not the one of `offset`.
     column: Option<usize>,
     message: String,
-    /// Raised by CPython's tokenizer rather than its parser.
+    /// Raised by `CPython`'s tokenizer rather than its parser.
     from_tokenizer: bool,
 }
 
-/// The `SYN001` diagnostic CPython 3.12 would most likely raise, if the parse failed.
+/// The `SYN001` diagnostic `CPython` 3.12 would most likely raise, if the parse failed.
 pub(super) fn first_error(
     path: &Path,
     source: &str,
@@ -109,13 +110,13 @@ pub(super) fn first_error(
                         .get(error.range().to_std_range())
                         .map_or(1, |indent| indent.chars().count());
                     candidate.column = Some(width.max(1));
-                    candidate.message = "unexpected indent".to_owned();
+                    "unexpected indent".clone_into(&mut candidate.message);
                 }
                 ParseErrorType::Lexical(LexicalErrorType::IndentationError) => {
                     let line = locator.position(error.range().start()).line;
                     candidate.column = Some(locator.line_chars(line) + 1);
-                    candidate.message =
-                        "unindent does not match any outer indentation level".to_owned();
+                    "unindent does not match any outer indentation level"
+                        .clone_into(&mut candidate.message);
                 }
                 _ => {}
             }
@@ -144,16 +145,15 @@ pub(super) fn first_error(
     candidates.extend(brackets.errors);
     candidates.sort_by_key(|candidate| candidate.offset);
 
-    let chosen = match candidates.iter().find(|c| c.from_tokenizer) {
-        Some(tokenizer_error) => tokenizer_error,
-        None => {
-            let first = &candidates[0];
-            match brackets.unclosed.last() {
-                // CPython's parser reads on to the end of the file inside the open bracket,
-                // where its tokenizer reports the innermost bracket still open.
-                Some(open) if brackets.unclosed[0].offset <= first.offset => open,
-                _ => first,
-            }
+    let chosen = if let Some(tokenizer_error) = candidates.iter().find(|c| c.from_tokenizer) {
+        tokenizer_error
+    } else {
+        let first = &candidates[0];
+        match brackets.unclosed.last() {
+            // `CPython`'s parser reads on to the end of the file inside the open bracket,
+            // where its tokenizer reports the innermost bracket still open.
+            Some(open) if brackets.unclosed[0].offset <= first.offset => open,
+            _ => first,
         }
     };
     let mut position = locator.position(chosen.offset);
@@ -170,11 +170,11 @@ struct Brackets {
     unclosed: Vec<Candidate>,
 }
 
-/// Match brackets over the token stream the way CPython's tokenizer does.
+/// Match brackets over the token stream the way `CPython`'s tokenizer does.
 fn scan_brackets(parsed: &Parsed<ModModule>) -> Brackets {
     let mut stack: Vec<(char, TextSize)> = Vec::new();
     let mut errors = Vec::new();
-    for token in parsed.tokens().iter() {
+    for token in parsed.tokens() {
         let (open, close) = match token.kind() {
             TokenKind::Lpar => (Some('('), None),
             TokenKind::Lsqb => (Some('['), None),
@@ -226,12 +226,12 @@ fn matching(open: char) -> char {
     }
 }
 
-/// CPython's `TabError`: the indentation of each logical line is compared twice, with tabs
+/// `CPython`'s `TabError`: the indentation of each logical line is compared twice, with tabs
 /// to multiples of 8 and with tabs as one column, and both comparisons must agree.
 fn inconsistent_tabs(source: &str, parsed: &Parsed<ModModule>) -> Option<Candidate> {
     let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
     let mut at_line_start = true;
-    for token in parsed.tokens().iter() {
+    for token in parsed.tokens() {
         match token.kind() {
             TokenKind::Newline => {
                 at_line_start = true;
@@ -277,19 +277,21 @@ fn inconsistent_tabs(source: &str, parsed: &Parsed<ModModule>) -> Option<Candida
             }
         }
         let &(top_col, top_alt) = stack.last().unwrap_or(&(0, 0));
-        let consistent = if col == top_col {
-            alt == top_alt
-        } else if col > top_col {
-            stack.push((col, alt));
-            alt > top_alt
-        } else {
-            while stack.len() > 1 && stack.last().is_some_and(|&(c, _)| col < c) {
-                stack.pop();
+        let consistent = match col.cmp(&top_col) {
+            Ordering::Equal => alt == top_alt,
+            Ordering::Greater => {
+                stack.push((col, alt));
+                alt > top_alt
             }
-            match stack.last() {
-                Some(&(c, a)) if c == col => a == alt,
-                // A dedent to no known level is the parser's error, not a TabError.
-                _ => return None,
+            Ordering::Less => {
+                while stack.len() > 1 && stack.last().is_some_and(|&(c, _)| col < c) {
+                    stack.pop();
+                }
+                match stack.last() {
+                    Some(&(c, a)) if c == col => a == alt,
+                    // A dedent to no known level is the parser's error, not a `TabError`.
+                    _ => return None,
+                }
             }
         };
         if !consistent {
