@@ -67,14 +67,24 @@ impl TextLen for str {
     }
 }
 
+/// Which part of `CPython` raises an error decides which error it reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    Parser,
+    /// A tokenizer error; after a parser error `CPython` tokenizes the rest of the file, and
+    /// one of these found there replaces the parser's error.
+    Tokenizer,
+    /// An indentation error of the tokenizer, which only counts when it comes first.
+    Indentation,
+}
+
 /// One candidate error, before we decide which one `CPython` would report.
 struct Candidate {
     offset: TextSize,
     /// `CPython`'s column when it is not the one of `offset`.
     column: Option<usize>,
     message: String,
-    /// Raised by `CPython`'s tokenizer rather than its parser.
-    from_tokenizer: bool,
+    origin: Origin,
 }
 
 /// The `SYN001` diagnostic `CPython` 3.12 would most likely raise, if the parse failed.
@@ -88,19 +98,20 @@ pub(super) fn first_error(
         .errors()
         .iter()
         .map(|error| {
-            let from_tokenizer = match &error.error {
+            let origin = match &error.error {
                 // The end of the file inside a bracket is judged with the brackets below.
-                ParseErrorType::Lexical(LexicalErrorType::Eof) => false,
+                ParseErrorType::Lexical(LexicalErrorType::Eof) => Origin::Parser,
+                ParseErrorType::Lexical(LexicalErrorType::IndentationError) => Origin::Indentation,
                 ParseErrorType::Lexical(_)
                 | ParseErrorType::FStringError(_)
-                | ParseErrorType::TStringError(_) => true,
-                _ => false,
+                | ParseErrorType::TStringError(_) => Origin::Tokenizer,
+                _ => Origin::Parser,
             };
             let mut candidate = Candidate {
                 offset: error.range().start(),
                 column: None,
                 message: error.error.to_string(),
-                from_tokenizer,
+                origin,
             };
             match &error.error {
                 // CPython points just past the indentation, or at the end of a line that
@@ -118,6 +129,17 @@ pub(super) fn first_error(
                     "unindent does not match any outer indentation level"
                         .clone_into(&mut candidate.message);
                 }
+                // `CPython` reports a missing block at the statement that should have been
+                // indented; ruff at the end of the header when a dedent follows it.
+                ParseErrorType::OtherError(message)
+                    if message.starts_with("Expected an indented block") =>
+                {
+                    let header_line = locator.position(error.range().start()).line;
+                    if let Some(next) = next_significant_token(parsed, error.range().start()) {
+                        candidate.offset = next;
+                    }
+                    candidate.message = format!("{message} on line {header_line}");
+                }
                 _ => {}
             }
             candidate
@@ -130,7 +152,7 @@ pub(super) fn first_error(
                     offset: error.range().start(),
                     column: None,
                     message: error.to_string(),
-                    from_tokenizer: false,
+                    origin: Origin::Parser,
                 }),
         )
         .collect();
@@ -145,10 +167,13 @@ pub(super) fn first_error(
     candidates.extend(brackets.errors);
     candidates.sort_by_key(|candidate| candidate.offset);
 
-    let chosen = if let Some(tokenizer_error) = candidates.iter().find(|c| c.from_tokenizer) {
+    let first = &candidates[0];
+    let later_tokenizer_error = candidates.iter().find(|c| c.origin == Origin::Tokenizer);
+    let chosen = if first.origin != Origin::Parser {
+        first
+    } else if let Some(tokenizer_error) = later_tokenizer_error {
         tokenizer_error
     } else {
-        let first = &candidates[0];
         match brackets.unclosed.last() {
             // `CPython`'s parser reads on to the end of the file inside the open bracket,
             // where its tokenizer reports the innermost bracket still open.
@@ -195,13 +220,13 @@ fn scan_brackets(parsed: &Parsed<ModModule>) -> Brackets {
                     message: format!(
                         "closing parenthesis '{close}' does not match opening parenthesis '{open}'"
                     ),
-                    from_tokenizer: true,
+                    origin: Origin::Tokenizer,
                 }),
                 None => errors.push(Candidate {
                     offset: token.start(),
                     column: None,
                     message: format!("unmatched '{close}'"),
-                    from_tokenizer: true,
+                    origin: Origin::Tokenizer,
                 }),
             }
         }
@@ -212,7 +237,7 @@ fn scan_brackets(parsed: &Parsed<ModModule>) -> Brackets {
             offset,
             column: None,
             message: format!("'{open}' was never closed"),
-            from_tokenizer: true,
+            origin: Origin::Tokenizer,
         })
         .collect();
     Brackets { errors, unclosed }
@@ -299,9 +324,30 @@ fn inconsistent_tabs(source: &str, parsed: &Parsed<ModModule>) -> Option<Candida
                 offset: TextSize::try_from(line_start).unwrap_or_default(),
                 column: None,
                 message: "inconsistent use of tabs and spaces in indentation".to_owned(),
-                from_tokenizer: true,
+                origin: Origin::Indentation,
             });
         }
     }
     None
+}
+
+/// The start of the first token at or after `offset` that is not a line break, comment or
+/// indentation change, unless that is the end of the file.
+fn next_significant_token(parsed: &Parsed<ModModule>, offset: TextSize) -> Option<TextSize> {
+    parsed
+        .tokens()
+        .iter()
+        .skip_while(|token| token.start() < offset)
+        .find(|token| {
+            !matches!(
+                token.kind(),
+                TokenKind::Newline
+                    | TokenKind::NonLogicalNewline
+                    | TokenKind::Comment
+                    | TokenKind::Indent
+                    | TokenKind::Dedent
+            )
+        })
+        .filter(|token| token.kind() != TokenKind::EndOfFile)
+        .map(Ranged::start)
 }

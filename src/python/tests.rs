@@ -160,12 +160,19 @@ fn corpus_agrees_with_cpython() {
     let mut rejected_valid = Vec::new();
     let mut accepted_invalid = Vec::new();
     let mut wrong_line = Vec::new();
+    let mut wrong_column = Vec::new();
     let mut elapsed = std::time::Duration::ZERO;
     for row in list.lines() {
         let fields: Vec<&str> = row.split('\t').collect();
-        let (valid, line, path) = match fields.as_slice() {
-            ["ok", path] => (true, 0, *path),
-            ["err", line, path] => (false, line.parse().unwrap_or(0), *path),
+        let (valid, line, column, path) = match fields.as_slice() {
+            ["ok", path] => (true, 0, 0, *path),
+            ["err", line, path] => (false, line.parse().unwrap_or(0), 0, *path),
+            ["err", line, column, path, ..] => (
+                false,
+                line.parse().unwrap_or(0),
+                column.parse().unwrap_or(0),
+                *path,
+            ),
             _ => continue,
         };
         let Ok(bytes) = std::fs::read(path) else {
@@ -182,18 +189,21 @@ fn corpus_agrees_with_cpython() {
             (false, Some(d)) => {
                 agree += 1;
                 if line != 0 && d.position.map(|p| p.line) != Some(line) {
-                    wrong_line.push(format!("{} (CPython line {line})", d.headline()));
+                    wrong_line.push(format!("{} (CPython {line}:{column})", d.headline()));
+                } else if column > 0 && d.position.map(|p| p.column) != Some(column) {
+                    wrong_column.push(format!("{} (CPython {line}:{column})", d.headline()));
                 }
             }
         }
     }
     let files = agree + rejected_valid.len() + accepted_invalid.len();
     eprintln!(
-        "{files} files, {} MB: {agree} agree, {} valid rejected, {} invalid accepted, {} on another line; {:.0} files/s",
+        "{files} files, {} MB: {agree} agree, {} valid rejected, {} invalid accepted, {} on another line, {} on another column; {:.0} files/s",
         bytes_total / 1_000_000,
         rejected_valid.len(),
         accepted_invalid.len(),
         wrong_line.len(),
+        wrong_column.len(),
         f64::from(u32::try_from(files).unwrap_or(u32::MAX))
             / elapsed.as_secs_f64().max(f64::EPSILON),
     );
