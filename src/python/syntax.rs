@@ -129,6 +129,22 @@ pub(super) fn first_error(
                     "unindent does not match any outer indentation level"
                         .clone_into(&mut candidate.message);
                 }
+                ParseErrorType::Lexical(LexicalErrorType::LineContinuationError) => {
+                    // Past the backslash, at the character that follows it.
+                    candidate.offset = error.range().start() + TextSize::new(1);
+                    "unexpected character after line continuation character"
+                        .clone_into(&mut candidate.message);
+                }
+                // Inside brackets, ruff ends the bracket at a line starting with a keyword;
+                // `CPython` reports the keyword.
+                ParseErrorType::ExpectedToken {
+                    expected: TokenKind::Rpar | TokenKind::Rsqb | TokenKind::Rbrace,
+                    found: TokenKind::Newline,
+                } => {
+                    if let Some(next) = next_significant_token(parsed, error.range().start()) {
+                        candidate.offset = next;
+                    }
+                }
                 // `CPython` reports a missing block at the statement that should have been
                 // indented; ruff at the end of the header when a dedent follows it.
                 ParseErrorType::OtherError(message)
@@ -174,10 +190,18 @@ pub(super) fn first_error(
     } else if let Some(tokenizer_error) = later_tokenizer_error {
         tokenizer_error
     } else {
+        // After a parser error `CPython` tokenizes on to the end of the file and reports the
+        // innermost bracket left open if it was opened on an earlier line than the error; on
+        // the last line its parser reaches the end of the file itself.
+        let error_line = locator.position(first.offset).line;
+        let on_last_line = last_significant_line(parsed, &locator) <= error_line;
         match brackets.unclosed.last() {
-            // `CPython`'s parser reads on to the end of the file inside the open bracket,
-            // where its tokenizer reports the innermost bracket still open.
-            Some(open) if brackets.unclosed[0].offset <= first.offset => open,
+            Some(open)
+                if brackets.unclosed[0].offset <= first.offset
+                    && (locator.position(open.offset).line < error_line || on_last_line) =>
+            {
+                open
+            }
             _ => first,
         }
     };
@@ -350,4 +374,24 @@ fn next_significant_token(parsed: &Parsed<ModModule>, offset: TextSize) -> Optio
         })
         .filter(|token| token.kind() != TokenKind::EndOfFile)
         .map(Ranged::start)
+}
+
+/// The line of the last token that is not a line break, comment or indentation change.
+fn last_significant_line(parsed: &Parsed<ModModule>, locator: &Locator) -> usize {
+    parsed
+        .tokens()
+        .iter()
+        .rev()
+        .find(|token| {
+            !matches!(
+                token.kind(),
+                TokenKind::Newline
+                    | TokenKind::NonLogicalNewline
+                    | TokenKind::Comment
+                    | TokenKind::Indent
+                    | TokenKind::Dedent
+                    | TokenKind::EndOfFile
+            )
+        })
+        .map_or(1, |token| locator.position(token.start()).line)
 }

@@ -211,6 +211,7 @@ fn corpus_agrees_with_cpython() {
         .iter()
         .chain(&accepted_invalid)
         .chain(&wrong_line)
+        .chain(&wrong_column)
     {
         eprintln!("  {line}");
     }
