@@ -85,6 +85,8 @@ struct Candidate {
     column: Option<usize>,
     message: String,
     origin: Origin,
+    /// The parser stopped at an expression where it wanted a separator, as in `[1 2`.
+    adjacent_expressions: bool,
 }
 
 /// The `SYN001` diagnostic `CPython` 3.12 would most likely raise, if the parse failed.
@@ -112,6 +114,21 @@ pub(super) fn first_error(
                 column: None,
                 message: error.error.to_string(),
                 origin,
+                adjacent_expressions: matches!(
+                    error.error,
+                    ParseErrorType::ExpectedToken {
+                        found: TokenKind::Name
+                            | TokenKind::Int
+                            | TokenKind::Float
+                            | TokenKind::Complex
+                            | TokenKind::String
+                            | TokenKind::FStringStart
+                            | TokenKind::Lpar
+                            | TokenKind::Lsqb
+                            | TokenKind::Lbrace,
+                        ..
+                    }
+                ),
             };
             match &error.error {
                 // CPython points just past the indentation, or at the end of a line that
@@ -169,11 +186,12 @@ pub(super) fn first_error(
                     column: None,
                     message: error.to_string(),
                     origin: Origin::Parser,
+                    adjacent_expressions: false,
                 }),
         )
         .collect();
     // Ahead of the others, so it wins a tie with ruff's own error on the same line.
-    if let Some(tab_error) = inconsistent_tabs(source, parsed) {
+    if let Some(tab_error) = indentation_error(source, parsed) {
         candidates.insert(0, tab_error);
     }
     if candidates.is_empty() {
@@ -191,14 +209,16 @@ pub(super) fn first_error(
         tokenizer_error
     } else {
         // After a parser error `CPython` tokenizes on to the end of the file and reports the
-        // innermost bracket left open if it was opened on an earlier line than the error; on
-        // the last line its parser reaches the end of the file itself.
+        // innermost bracket left open if it was opened on an earlier line than the error. Its
+        // parser reaches the end of the file itself when the error is on the last line, or
+        // when it goes on looking for a missing comma between expressions.
         let error_line = locator.position(first.offset).line;
-        let on_last_line = last_significant_line(parsed, &locator) <= error_line;
+        let reaches_end =
+            first.adjacent_expressions || last_significant_line(parsed, &locator) <= error_line;
         match brackets.unclosed.last() {
             Some(open)
                 if brackets.unclosed[0].offset <= first.offset
-                    && (locator.position(open.offset).line < error_line || on_last_line) =>
+                    && (locator.position(open.offset).line < error_line || reaches_end) =>
             {
                 open
             }
@@ -245,12 +265,14 @@ fn scan_brackets(parsed: &Parsed<ModModule>) -> Brackets {
                         "closing parenthesis '{close}' does not match opening parenthesis '{open}'"
                     ),
                     origin: Origin::Tokenizer,
+                    adjacent_expressions: false,
                 }),
                 None => errors.push(Candidate {
                     offset: token.start(),
                     column: None,
                     message: format!("unmatched '{close}'"),
                     origin: Origin::Tokenizer,
+                    adjacent_expressions: false,
                 }),
             }
         }
@@ -262,6 +284,7 @@ fn scan_brackets(parsed: &Parsed<ModModule>) -> Brackets {
             column: None,
             message: format!("'{open}' was never closed"),
             origin: Origin::Tokenizer,
+            adjacent_expressions: false,
         })
         .collect();
     Brackets { errors, unclosed }
@@ -275,9 +298,11 @@ fn matching(open: char) -> char {
     }
 }
 
-/// `CPython`'s `TabError`: the indentation of each logical line is compared twice, with tabs
-/// to multiples of 8 and with tabs as one column, and both comparisons must agree.
-fn inconsistent_tabs(source: &str, parsed: &Parsed<ModModule>) -> Option<Candidate> {
+/// `CPython`'s indentation errors, which ruff measures differently when tabs are involved: each
+/// logical line's indentation is compared twice, with tabs to multiples of 8 and with tabs as
+/// one column; the comparisons must agree (else `TabError`) and a dedent must return to a
+/// level seen before.
+fn indentation_error(source: &str, parsed: &Parsed<ModModule>) -> Option<Candidate> {
     let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
     let mut at_line_start = true;
     for token in parsed.tokens() {
@@ -338,8 +363,18 @@ fn inconsistent_tabs(source: &str, parsed: &Parsed<ModModule>) -> Option<Candida
                 }
                 match stack.last() {
                     Some(&(c, a)) if c == col => a == alt,
-                    // A dedent to no known level is the parser's error, not a `TabError`.
-                    _ => return None,
+                    _ => {
+                        let line = &source[line_start..];
+                        let end = line.find(['\r', '\n']).unwrap_or(line.len());
+                        return Some(Candidate {
+                            offset: TextSize::try_from(line_start + end).unwrap_or_default(),
+                            column: None,
+                            message: "unindent does not match any outer indentation level"
+                                .to_owned(),
+                            origin: Origin::Indentation,
+                            adjacent_expressions: false,
+                        });
+                    }
                 }
             }
         };
@@ -349,6 +384,7 @@ fn inconsistent_tabs(source: &str, parsed: &Parsed<ModModule>) -> Option<Candida
                 column: None,
                 message: "inconsistent use of tabs and spaces in indentation".to_owned(),
                 origin: Origin::Indentation,
+                adjacent_expressions: false,
             });
         }
     }

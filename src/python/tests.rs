@@ -22,8 +22,10 @@ const CPYTHON: &[(&str, &str, usize, i64)] = &[
     ("break_in_def_in_loop", "SYN002", 3, 9),       // 'break' outside loop
     ("break_in_loop_else", "SYN002", 4, 5),         // 'break' outside loop
     ("break_outside", "SYN002", 2, 5),              // 'break' outside loop
-    ("continue_outside", "SYN002", 2, 5),           // 'continue' not properly in loop
+    ("continuation_space", "SYN001", 1, 10), // unexpected character after line continuation character
+    ("continue_outside", "SYN002", 2, 5),    // 'continue' not properly in loop
     ("cp1252_undefined", "SYN003", 0, -1), // 'charmap' codec can't decode byte 0x81 in position 22: character maps to <undefined>
+    ("dedent_after_tab", "SYN001", 5, 22), // unindent does not match any outer indentation level
     ("duplicate_argument", "SYN002", 1, 13), // duplicate argument 'a' in function definition
     ("duplicate_argument_lambda", "SYN002", 1, 18), // duplicate argument 'x' in function definition
     ("except_group_unparenthesized", "SYN001", 3, 8), // multiple exception types must be parenthesized
@@ -41,6 +43,7 @@ const CPYTHON: &[(&str, &str, usize, i64)] = &[
     ("invalid_target_literal", "SYN001", 1, 1), // cannot assign to literal here. Maybe you meant '==' instead of '='?
     ("invalid_utf8", "SYN003", 1, 5), // (unicode error) 'utf-8' codec can't decode byte 0xff in position 0: invalid start byte
     ("invalid_utf8_line3", "SYN003", 3, 5), // (unicode error) 'utf-8' codec can't decode byte 0xc3 in position 0: invalid continuation byte
+    ("keyword_inside_bracket", "SYN001", 1, 5), // '[' was never closed
     ("kwarg_before_positional", "SYN001", 1, 9), // positional argument follows keyword argument
     ("latin1_no_cookie", "SYN003", 1, 5), // (unicode error) 'utf-8' codec can't decode byte 0xe9 in position 3: unexpected end of data
     ("mismatch_paren", "SYN001", 1, 9), // closing parenthesis ']' does not match opening parenthesis '('
@@ -60,10 +63,13 @@ const CPYTHON: &[(&str, &str, usize, i64)] = &[
     ("tab_after_spaces", "SYN001", 3, 1), // inconsistent use of tabs and spaces in indentation
     ("tab_nested", "SYN001", 4, 1), // inconsistent use of tabs and spaces in indentation
     ("tab_space_mix", "SYN001", 3, 1), // inconsistent use of tabs and spaces in indentation
+    ("unclosed_after_block", "SYN001", 2, 9), // '(' was never closed
     ("unclosed_brace_nested", "SYN001", 1, 16), // closing parenthesis '}' does not match opening parenthesis '('
     ("unclosed_bracket_eof", "SYN001", 1, 8),   // '[' was never closed
     ("unclosed_nested_eof", "SYN001", 1, 12),   // '[' was never closed
     ("unclosed_paren", "SYN001", 1, 8),         // '(' was never closed
+    ("unclosed_same_line_eof", "SYN001", 2, 12), // '(' was never closed
+    ("unclosed_same_line_more", "SYN001", 1, 5), // '[' was never closed
     ("unexpected_indent", "SYN001", 2, 4),      // unexpected indent
     ("unexpected_indent_tab", "SYN001", 2, 4),  // unexpected indent
     ("unindent_mismatch", "SYN001", 3, 10), // unindent does not match any outer indentation level
