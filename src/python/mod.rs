@@ -23,6 +23,9 @@ pub use structure::{FileRole, check_structure};
 /// rejects (at `CPython`'s line and column where we can match it) and `SYN002` for what
 /// `CPython`'s `compile()` rejects after parsing.
 pub fn check_syntax(path: &Path, source: &str) -> Vec<Diagnostic> {
+    if !syntax::fits(source.len()) {
+        return vec![too_large(path)];
+    }
     let parsed = syntax::parse(source);
     if let Some(error) = syntax::first_error(path, source, &parsed) {
         return vec![error];
@@ -37,8 +40,19 @@ pub fn check_syntax(path: &Path, source: &str) -> Vec<Diagnostic> {
 /// declares) and check the text with [`check_syntax`]. Undecodable input and NUL bytes are
 /// `SYN003`.
 pub fn check_bytes(path: &Path, bytes: &[u8]) -> Vec<Diagnostic> {
+    if !syntax::fits(bytes.len()) {
+        return vec![too_large(path)];
+    }
     match encoding::decode(path, bytes) {
         Ok(source) => check_syntax(path, &source),
         Err(diagnostic) => vec![*diagnostic],
     }
+}
+
+fn too_large(path: &Path) -> Diagnostic {
+    rules::diagnostic(
+        "SYN001",
+        path,
+        "the file is too large to parse (4 GiB or more)",
+    )
 }

@@ -10,11 +10,16 @@ use ruff_python_ast::{ModModule, PythonVersion};
 use ruff_python_parser::{
     LexicalErrorType, Mode, ParseErrorType, ParseOptions, Parsed, parse_unchecked,
 };
-use ruff_source_file::LineIndex;
+use ruff_source_file::{LineIndex, OneIndexed};
 use ruff_text_size::{Ranged, TextSize};
 
 use super::rules;
 use crate::diagnostics::{Diagnostic, Position};
+
+/// Whether a source of `len` bytes is small enough for ruff's 32-bit offsets.
+pub(super) fn fits(len: usize) -> bool {
+    u32::try_from(len).is_ok_and(|len| len < u32::MAX)
+}
 
 /// Parse `source` as a Python 3.12 module, keeping every error ruff finds.
 pub(super) fn parse(source: &str) -> Parsed<ModModule> {
@@ -50,10 +55,15 @@ impl<'a> Locator<'a> {
 
     /// The number of characters on 1-based `line`, without its line ending.
     pub(super) fn line_chars(&self, line: usize) -> usize {
-        self.source
-            .lines()
-            .nth(line.saturating_sub(1))
-            .map_or(0, |text| text.chars().count())
+        if line == 0 || line > self.index.line_count() {
+            return 0;
+        }
+        let range = self
+            .index
+            .line_range(OneIndexed::from_zero_indexed(line - 1), self.source);
+        self.source.get(range.to_std_range()).map_or(0, |text| {
+            text.trim_end_matches(['\r', '\n']).chars().count()
+        })
     }
 }
 
