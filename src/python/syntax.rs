@@ -8,7 +8,7 @@ use std::path::Path;
 use ruff_python_ast::token::TokenKind;
 use ruff_python_ast::{ModModule, PythonVersion};
 use ruff_python_parser::{
-    LexicalErrorType, Mode, ParseErrorType, ParseOptions, Parsed, parse_unchecked,
+    LexicalErrorType, Mode, ParseError, ParseErrorType, ParseOptions, Parsed, parse_unchecked,
 };
 use ruff_source_file::{LineIndex, OneIndexed};
 use ruff_text_size::{Ranged, TextSize};
@@ -109,84 +109,7 @@ pub(super) fn first_error(
     let mut candidates: Vec<Candidate> = parsed
         .errors()
         .iter()
-        .map(|error| {
-            let origin = match &error.error {
-                // The end of the file inside a bracket is judged with the brackets below.
-                ParseErrorType::Lexical(LexicalErrorType::Eof) => Origin::Parser,
-                ParseErrorType::Lexical(LexicalErrorType::IndentationError) => Origin::Indentation,
-                ParseErrorType::Lexical(_)
-                | ParseErrorType::FStringError(_)
-                | ParseErrorType::TStringError(_) => Origin::Tokenizer,
-                _ => Origin::Parser,
-            };
-            let mut candidate = Candidate {
-                offset: error.range().start(),
-                column: None,
-                message: error.error.to_string(),
-                origin,
-                adjacent_expressions: matches!(
-                    error.error,
-                    ParseErrorType::ExpectedToken {
-                        found: TokenKind::Name
-                            | TokenKind::Int
-                            | TokenKind::Float
-                            | TokenKind::Complex
-                            | TokenKind::String
-                            | TokenKind::FStringStart
-                            | TokenKind::Lpar
-                            | TokenKind::Lsqb
-                            | TokenKind::Lbrace,
-                        ..
-                    }
-                ),
-            };
-            match &error.error {
-                // CPython points just past the indentation, or at the end of a line that
-                // dedents to no known level.
-                ParseErrorType::UnexpectedIndentation => {
-                    let width = source
-                        .get(error.range().to_std_range())
-                        .map_or(1, |indent| indent.chars().count());
-                    candidate.column = Some(width.max(1));
-                    "unexpected indent".clone_into(&mut candidate.message);
-                }
-                ParseErrorType::Lexical(LexicalErrorType::IndentationError) => {
-                    let line = locator.position(error.range().start()).line;
-                    candidate.column = Some(locator.line_chars(line) + 1);
-                    "unindent does not match any outer indentation level"
-                        .clone_into(&mut candidate.message);
-                }
-                ParseErrorType::Lexical(LexicalErrorType::LineContinuationError) => {
-                    // Past the backslash, at the character that follows it.
-                    candidate.offset = error.range().start() + TextSize::new(1);
-                    "unexpected character after line continuation character"
-                        .clone_into(&mut candidate.message);
-                }
-                // Inside brackets, ruff ends the bracket at a line starting with a keyword;
-                // `CPython` reports the keyword.
-                ParseErrorType::ExpectedToken {
-                    expected: TokenKind::Rpar | TokenKind::Rsqb | TokenKind::Rbrace,
-                    found: TokenKind::Newline,
-                } => {
-                    if let Some(next) = next_significant_token(parsed, error.range().start()) {
-                        candidate.offset = next;
-                    }
-                }
-                // `CPython` reports a missing block at the statement that should have been
-                // indented; ruff at the end of the header when a dedent follows it.
-                ParseErrorType::OtherError(message)
-                    if message.starts_with("Expected an indented block") =>
-                {
-                    let header_line = locator.position(error.range().start()).line;
-                    if let Some(next) = next_significant_token(parsed, error.range().start()) {
-                        candidate.offset = next;
-                    }
-                    candidate.message = format!("{message} on line {header_line}");
-                }
-                _ => {}
-            }
-            candidate
-        })
+        .map(|error| parse_candidate(error, source, &locator, parsed))
         .chain(
             parsed
                 .unsupported_syntax_errors()
@@ -240,6 +163,92 @@ pub(super) fn first_error(
         position.column = column;
     }
     Some(rules::diagnostic("SYN001", path, chosen.message.clone()).at_in(position, source))
+}
+
+/// One of ruff's errors, moved to where `CPython` reports it and worded as `CPython` words the
+/// ones whose wording differs most.
+fn parse_candidate(
+    error: &ParseError,
+    source: &str,
+    locator: &Locator,
+    parsed: &Parsed<ModModule>,
+) -> Candidate {
+    let origin = match &error.error {
+        // The end of the file inside a bracket is judged with the brackets below.
+        ParseErrorType::Lexical(LexicalErrorType::Eof) => Origin::Parser,
+        ParseErrorType::Lexical(LexicalErrorType::IndentationError) => Origin::Indentation,
+        ParseErrorType::Lexical(_)
+        | ParseErrorType::FStringError(_)
+        | ParseErrorType::TStringError(_) => Origin::Tokenizer,
+        _ => Origin::Parser,
+    };
+    let mut candidate = Candidate {
+        offset: error.range().start(),
+        column: None,
+        message: error.error.to_string(),
+        origin,
+        adjacent_expressions: matches!(
+            error.error,
+            ParseErrorType::ExpectedToken {
+                found: TokenKind::Name
+                    | TokenKind::Int
+                    | TokenKind::Float
+                    | TokenKind::Complex
+                    | TokenKind::String
+                    | TokenKind::FStringStart
+                    | TokenKind::Lpar
+                    | TokenKind::Lsqb
+                    | TokenKind::Lbrace,
+                ..
+            }
+        ),
+    };
+    match &error.error {
+        // CPython points just past the indentation, or at the end of a line that
+        // dedents to no known level.
+        ParseErrorType::UnexpectedIndentation => {
+            let width = source
+                .get(error.range().to_std_range())
+                .map_or(1, |indent| indent.chars().count());
+            candidate.column = Some(width.max(1));
+            "unexpected indent".clone_into(&mut candidate.message);
+        }
+        ParseErrorType::Lexical(LexicalErrorType::IndentationError) => {
+            let line = locator.position(error.range().start()).line;
+            candidate.column = Some(locator.line_chars(line) + 1);
+            "unindent does not match any outer indentation level"
+                .clone_into(&mut candidate.message);
+        }
+        ParseErrorType::Lexical(LexicalErrorType::LineContinuationError) => {
+            // Past the backslash, at the character that follows it.
+            candidate.offset = error.range().start() + TextSize::new(1);
+            "unexpected character after line continuation character"
+                .clone_into(&mut candidate.message);
+        }
+        // Inside brackets, ruff ends the bracket at a line starting with a keyword;
+        // `CPython` reports the keyword.
+        ParseErrorType::ExpectedToken {
+            expected: TokenKind::Rpar | TokenKind::Rsqb | TokenKind::Rbrace,
+            found: TokenKind::Newline,
+        } => {
+            if let Some(next) = next_significant_token(parsed, error.range().start()) {
+                candidate.offset = next;
+            }
+        }
+        // `CPython` reports a missing block at the statement that should have been
+        // indented; ruff at the end of the header when a dedent follows it.
+        ParseErrorType::OtherError(message)
+            if message.starts_with("Expected an indented block") =>
+        {
+            let header_line = locator.position(error.range().start()).line;
+            if let Some(next) = next_significant_token(parsed, error.range().start()) {
+                candidate.offset = next;
+            }
+            candidate.message = format!("{message} on line {header_line}");
+        }
+        _ => {}
+    }
+    candidate
 }
 
 struct Brackets {
