@@ -1,0 +1,58 @@
+//! Python source checks: decoding (PEP 263), syntax as `CPython` 3.12 judges it, the
+//! compile-time errors `CPython` raises after parsing, and the structural rules a generated
+//! ONEX node package must follow. This is the only module that names `ruff_*` types; callers
+//! see paths, strings and [`Diagnostic`]s.
+
+mod compile;
+mod encoding;
+mod rules;
+mod structure;
+mod syntax;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
+
+use crate::diagnostics::Diagnostic;
+
+pub use rules::{RuleInfo, rules};
+pub use structure::{FileRole, check_structure};
+
+/// Parse `source` as Python (target 3.12) and return findings: `SYN001` for what the parser
+/// rejects (at `CPython`'s line and column where we can match it) and `SYN002` for what
+/// `CPython`'s `compile()` rejects after parsing.
+pub fn check_syntax(path: &Path, source: &str) -> Vec<Diagnostic> {
+    if !syntax::fits(source.len()) {
+        return vec![too_large(path)];
+    }
+    let parsed = syntax::parse(source);
+    if let Some(error) = syntax::first_error(path, source, &parsed) {
+        return vec![error];
+    }
+    compile::check(path, source, parsed.syntax())
+        .into_iter()
+        .take(1)
+        .collect()
+}
+
+/// Decode `bytes` as `CPython` would (UTF-8, or the encoding a PEP 263 cookie in line 1 or 2
+/// declares) and check the text with [`check_syntax`]. Undecodable input and NUL bytes are
+/// `SYN003`.
+pub fn check_bytes(path: &Path, bytes: &[u8]) -> Vec<Diagnostic> {
+    if !syntax::fits(bytes.len()) {
+        return vec![too_large(path)];
+    }
+    match encoding::decode(path, bytes) {
+        Ok(source) => check_syntax(path, &source),
+        Err(diagnostic) => vec![*diagnostic],
+    }
+}
+
+fn too_large(path: &Path) -> Diagnostic {
+    rules::diagnostic(
+        "SYN001",
+        path,
+        "the file is too large to parse (4 GiB or more)",
+    )
+}

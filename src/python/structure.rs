@@ -1,0 +1,307 @@
+//! Structural rules for the files of a generated node package: the node class and its base
+//! (`CMP001`, `ONX001`, `ONX002`), handler classes (`CMP003`) and pydantic models and enums
+//! (`ONX003`, `ONX006`, `ONX007`). Only module-level classes are judged; a file that does not
+//! parse yields nothing here, since `check_syntax` reports it.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use ruff_python_ast::{Expr, Stmt, StmtClassDef};
+use ruff_text_size::{Ranged, TextSize};
+
+use super::rules;
+use super::syntax::{self, Locator};
+use crate::diagnostics::Diagnostic;
+
+/// The ONEX node base classes of `omnibase_core.nodes`.
+const NODE_BASES: &[&str] = &[
+    "NodeEffect",
+    "NodeCompute",
+    "NodeReducer",
+    "NodeOrchestrator",
+];
+
+const ENUM_BASES: &[&str] = &["Enum", "StrEnum", "IntEnum", "Flag", "IntFlag"];
+
+/// Which file of a node package is being checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileRole {
+    /// `node.py`; `base_class` is the expected base, e.g. `NodeCompute`.
+    Node {
+        base_class: String,
+    },
+    /// A file under `handlers/`.
+    Handler,
+    /// A file under `models/`.
+    Model,
+    /// An `__init__.py`.
+    Init,
+    /// A test module.
+    Test,
+    Other,
+}
+
+/// Structural findings for one file of a generated node package.
+pub fn check_structure(path: &Path, source: &str, role: &FileRole) -> Vec<Diagnostic> {
+    if !syntax::fits(source.len()) {
+        return Vec::new();
+    }
+    let parsed = syntax::parse(source);
+    if !parsed.errors().is_empty() {
+        return Vec::new();
+    }
+    let classes: Vec<&StmtClassDef> = parsed
+        .syntax()
+        .body
+        .iter()
+        .filter_map(Stmt::as_class_def_stmt)
+        .collect();
+    let mut checker = Structure {
+        path,
+        source,
+        locator: Locator::new(source),
+        findings: Vec::new(),
+    };
+    if let FileRole::Node { base_class } = role {
+        checker.node(&classes, base_class);
+    }
+    checker.handlers(&classes);
+    if *role != FileRole::Test {
+        checker.models(&classes, *role == FileRole::Model);
+    }
+    checker.findings
+}
+
+struct Structure<'a> {
+    path: &'a Path,
+    source: &'a str,
+    locator: Locator<'a>,
+    findings: Vec<Diagnostic>,
+}
+
+impl Structure<'_> {
+    fn report(&mut self, code: &'static str, offset: TextSize, message: String, help: &str) {
+        let diagnostic = rules::diagnostic(code, self.path, message)
+            .at_in(self.locator.position(offset), self.source)
+            .with_help(help);
+        self.findings.push(diagnostic);
+    }
+
+    fn node(&mut self, classes: &[&StmtClassDef], expected: &str) {
+        let nodes: Vec<&&StmtClassDef> = classes
+            .iter()
+            .filter(|class| base_names(class).any(|base| NODE_BASES.contains(&base)))
+            .collect();
+        if nodes.is_empty() {
+            let (offset, message) =
+                match classes.iter().find(|c| c.name.as_str().starts_with("Node")) {
+                    Some(class) => (
+                        class.name.start(),
+                        format!(
+                            "class `{}` does not derive from a node base",
+                            class.name.as_str()
+                        ),
+                    ),
+                    None => (TextSize::new(0), "no node class in node.py".to_owned()),
+                };
+            self.report(
+                "CMP001",
+                offset,
+                message,
+                &format!("define `class Node<Name>({expected})` in node.py"),
+            );
+            return;
+        }
+        for class in nodes {
+            let name = class.name.as_str();
+            if !is_node_name(name) {
+                self.report(
+                    "ONX001",
+                    class.name.start(),
+                    format!("node class `{name}` is not named `Node` + PascalCase"),
+                    "name the class like `NodeOrderTotalCompute`",
+                );
+            }
+            if !base_names(class).any(|base| base == expected) {
+                let offset = class
+                    .arguments
+                    .as_ref()
+                    .map_or(class.name.start(), |arguments| arguments.start());
+                self.report(
+                    "ONX002",
+                    offset,
+                    format!("node class `{name}` does not derive from `{expected}`"),
+                    &format!("the contract's node_type needs `{expected}` as the base class"),
+                );
+            }
+        }
+    }
+
+    fn handlers(&mut self, classes: &[&StmtClassDef]) {
+        for class in classes {
+            let name = class.name.as_str();
+            if !name.starts_with("Handler") || is_protocol(class) {
+                continue;
+            }
+            let has_handle = class.body.iter().any(|stmt| {
+                stmt.as_function_def_stmt()
+                    .is_some_and(|def| def.name.as_str() == "handle")
+            });
+            if !has_handle {
+                self.report(
+                    "CMP003",
+                    class.name.start(),
+                    format!("handler class `{name}` has no `handle` method"),
+                    "add `async def handle(self, ...)`",
+                );
+            }
+        }
+    }
+
+    fn models(&mut self, classes: &[&StmtClassDef], models_file: bool) {
+        let mut models: HashSet<&str> = HashSet::new();
+        let mut strict: HashSet<&str> = HashSet::new();
+        let mut enums: HashSet<&str> = HashSet::new();
+        let mut model_count = 0;
+        for class in classes {
+            let name = class.name.as_str();
+            let bases: Vec<&str> = base_names(class).collect();
+            if bases
+                .iter()
+                .any(|b| ENUM_BASES.contains(b) || enums.contains(b))
+            {
+                enums.insert(name);
+                if !name.starts_with("Enum") {
+                    self.report(
+                        "ONX003",
+                        class.name.start(),
+                        format!("enum `{name}` is not named `Enum*`"),
+                        "prefix enum names with `Enum`",
+                    );
+                }
+                continue;
+            }
+            if !bases
+                .iter()
+                .any(|b| *b == "BaseModel" || models.contains(b))
+            {
+                continue;
+            }
+            models.insert(name);
+            model_count += 1;
+            if !name.starts_with("Model") {
+                self.report(
+                    "ONX003",
+                    class.name.start(),
+                    format!("model `{name}` is not named `Model*`"),
+                    "prefix pydantic model names with `Model`",
+                );
+            }
+            if forbids_extra(class) || bases.iter().any(|b| strict.contains(b)) {
+                strict.insert(name);
+            } else {
+                self.report(
+                    "ONX006",
+                    class.name.start(),
+                    format!("model `{name}` does not forbid extra fields"),
+                    "add `model_config = ConfigDict(extra=\"forbid\")`",
+                );
+            }
+            if models_file && model_count == 2 {
+                self.report(
+                    "ONX007",
+                    class.name.start(),
+                    format!("`{name}` is a second model class in this models/ file"),
+                    "move each model to its own file",
+                );
+            }
+        }
+    }
+}
+
+/// The last component of each base class: `NodeCompute`, `pydantic.BaseModel` → `BaseModel`,
+/// `Generic[T]` → `Generic`.
+fn base_names(class: &StmtClassDef) -> impl Iterator<Item = &str> {
+    class
+        .arguments
+        .iter()
+        .flat_map(|arguments| arguments.args.iter())
+        .filter_map(|base| {
+            let base = match base {
+                Expr::Subscript(subscript) => &*subscript.value,
+                other => other,
+            };
+            match base {
+                Expr::Name(name) => Some(name.id.as_str()),
+                Expr::Attribute(attribute) => Some(attribute.attr.as_str()),
+                _ => None,
+            }
+        })
+}
+
+fn is_protocol(class: &StmtClassDef) -> bool {
+    base_names(class).any(|base| base == "Protocol")
+}
+
+/// `Node` followed by a `PascalCase` word: letters and digits, starting upper-case.
+fn is_node_name(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix("Node") else {
+        return false;
+    };
+    rest.chars().next().is_some_and(char::is_uppercase)
+        && rest.chars().all(char::is_alphanumeric)
+        && !NODE_BASES.contains(&name)
+}
+
+/// `model_config = ConfigDict(extra="forbid")`, `model_config = {"extra": "forbid"}` or the
+/// class keyword `extra="forbid"`.
+fn forbids_extra(class: &StmtClassDef) -> bool {
+    let keyword = class.arguments.as_ref().is_some_and(|arguments| {
+        arguments.keywords.iter().any(|keyword| {
+            keyword
+                .arg
+                .as_ref()
+                .is_some_and(|arg| arg.as_str() == "extra")
+                && is_forbid(&keyword.value)
+        })
+    });
+    keyword
+        || class.body.iter().any(|stmt| {
+            let (targets, value): (Vec<&Expr>, Option<&Expr>) = match stmt {
+                Stmt::Assign(assign) => (assign.targets.iter().collect(), Some(&assign.value)),
+                Stmt::AnnAssign(assign) => (vec![&*assign.target], assign.value.as_deref()),
+                _ => return false,
+            };
+            let is_config = targets.iter().any(|target| {
+                target
+                    .as_name_expr()
+                    .is_some_and(|n| n.id.as_str() == "model_config")
+            });
+            is_config && value.is_some_and(config_forbids_extra)
+        })
+}
+
+fn config_forbids_extra(value: &Expr) -> bool {
+    match value {
+        Expr::Call(call) => call.arguments.keywords.iter().any(|keyword| {
+            keyword
+                .arg
+                .as_ref()
+                .is_some_and(|arg| arg.as_str() == "extra")
+                && is_forbid(&keyword.value)
+        }),
+        Expr::Dict(dict) => dict.items.iter().any(|item| {
+            item.key.as_ref().is_some_and(|key| {
+                key.as_string_literal_expr()
+                    .is_some_and(|s| s.value.to_str() == "extra")
+            }) && is_forbid(&item.value)
+        }),
+        _ => false,
+    }
+}
+
+fn is_forbid(value: &Expr) -> bool {
+    value
+        .as_string_literal_expr()
+        .is_some_and(|s| s.value.to_str() == "forbid")
+}

@@ -1,0 +1,452 @@
+//! Parsing with ruff's parser for Python 3.12 and choosing the one `SYN001` error `CPython` would
+//! report: tokenizer errors win over parser errors, and a parser error inside a bracket that is
+//! never closed is reported at that bracket, as `CPython`'s tokenizer does.
+
+use std::cmp::Ordering;
+use std::path::Path;
+
+use ruff_python_ast::token::TokenKind;
+use ruff_python_ast::{ModModule, PythonVersion};
+use ruff_python_parser::{
+    LexicalErrorType, Mode, ParseError, ParseErrorType, ParseOptions, Parsed, parse_unchecked,
+};
+use ruff_source_file::{LineIndex, OneIndexed};
+use ruff_text_size::{Ranged, TextSize};
+
+use super::rules;
+use crate::diagnostics::{Diagnostic, Position};
+
+/// Whether a source of `len` bytes is small enough for ruff's 32-bit offsets.
+pub(super) fn fits(len: usize) -> bool {
+    u32::try_from(len).is_ok_and(|len| len < u32::MAX)
+}
+
+/// Parse `source` as a Python 3.12 module, keeping every error ruff finds.
+pub(super) fn parse(source: &str) -> Parsed<ModModule> {
+    let options = ParseOptions::from(Mode::Module).with_target_version(PythonVersion::PY312);
+    match parse_unchecked(source, options).try_into_module() {
+        Some(parsed) => parsed,
+        // Module mode always yields a module; an empty parse keeps us panic-free regardless.
+        None => {
+            ruff_python_parser::parse_unchecked_source("", ruff_python_ast::PySourceType::Python)
+        }
+    }
+}
+
+/// Maps byte offsets to `CPython`'s 1-based line and character column.
+pub(super) struct Locator<'a> {
+    source: &'a str,
+    index: LineIndex,
+}
+
+impl<'a> Locator<'a> {
+    pub(super) fn new(source: &'a str) -> Self {
+        Self {
+            source,
+            index: LineIndex::from_source_text(source),
+        }
+    }
+
+    pub(super) fn position(&self, offset: TextSize) -> Position {
+        let offset = offset.min(self.source.text_len());
+        let location = self.index.line_column(offset, self.source);
+        Position::new(location.line.get(), location.column.get())
+    }
+
+    /// The number of characters on 1-based `line`, without its line ending.
+    pub(super) fn line_chars(&self, line: usize) -> usize {
+        if line == 0 || line > self.index.line_count() {
+            return 0;
+        }
+        let range = self
+            .index
+            .line_range(OneIndexed::from_zero_indexed(line - 1), self.source);
+        self.source.get(range.to_std_range()).map_or(0, |text| {
+            text.trim_end_matches(['\r', '\n']).chars().count()
+        })
+    }
+}
+
+trait TextLen {
+    fn text_len(&self) -> TextSize;
+}
+
+impl TextLen for str {
+    fn text_len(&self) -> TextSize {
+        TextSize::try_from(self.len()).unwrap_or(TextSize::new(u32::MAX))
+    }
+}
+
+/// Which part of `CPython` raises an error decides which error it reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    Parser,
+    /// A tokenizer error; after a parser error `CPython` tokenizes the rest of the file, and
+    /// one of these found there replaces the parser's error.
+    Tokenizer,
+    /// An indentation error of the tokenizer, which only counts when it comes first.
+    Indentation,
+}
+
+/// One candidate error, before we decide which one `CPython` would report.
+struct Candidate {
+    offset: TextSize,
+    /// `CPython`'s column when it is not the one of `offset`.
+    column: Option<usize>,
+    message: String,
+    origin: Origin,
+    /// The parser stopped at an expression where it wanted a separator, as in `[1 2`.
+    adjacent_expressions: bool,
+}
+
+/// The `SYN001` diagnostic `CPython` 3.12 would most likely raise, if the parse failed.
+pub(super) fn first_error(
+    path: &Path,
+    source: &str,
+    parsed: &Parsed<ModModule>,
+) -> Option<Diagnostic> {
+    let locator = Locator::new(source);
+    let mut candidates: Vec<Candidate> = parsed
+        .errors()
+        .iter()
+        .map(|error| parse_candidate(error, source, &locator, parsed))
+        .chain(
+            parsed
+                .unsupported_syntax_errors()
+                .iter()
+                .map(|error| Candidate {
+                    offset: error.range().start(),
+                    column: None,
+                    message: error.to_string(),
+                    origin: Origin::Parser,
+                    adjacent_expressions: false,
+                }),
+        )
+        .collect();
+    // Ahead of the others, so it wins a tie with ruff's own error on the same line.
+    if let Some(tab_error) = indentation_error(source, parsed) {
+        candidates.insert(0, tab_error);
+    }
+    if candidates.is_empty() {
+        return None;
+    }
+    let brackets = scan_brackets(parsed);
+    candidates.extend(brackets.errors);
+    candidates.sort_by_key(|candidate| candidate.offset);
+
+    let first = &candidates[0];
+    let later_tokenizer_error = candidates.iter().find(|c| c.origin == Origin::Tokenizer);
+    let chosen = if first.origin != Origin::Parser {
+        first
+    } else if let Some(tokenizer_error) = later_tokenizer_error {
+        tokenizer_error
+    } else {
+        // After a parser error `CPython` tokenizes on to the end of the file and reports the
+        // innermost bracket left open if it was opened on an earlier line than the error. Its
+        // parser reaches the end of the file itself when the error is on the last line, or
+        // when it goes on looking for a missing comma between expressions.
+        let error_line = locator.position(first.offset).line;
+        let reaches_end =
+            first.adjacent_expressions || last_significant_line(parsed, &locator) <= error_line;
+        match brackets.unclosed.last() {
+            Some(open)
+                if brackets.unclosed[0].offset <= first.offset
+                    && (locator.position(open.offset).line < error_line || reaches_end) =>
+            {
+                open
+            }
+            _ => first,
+        }
+    };
+    let mut position = locator.position(chosen.offset);
+    if let Some(column) = chosen.column {
+        position.column = column;
+    }
+    Some(rules::diagnostic("SYN001", path, chosen.message.clone()).at_in(position, source))
+}
+
+/// One of ruff's errors, moved to where `CPython` reports it and worded as `CPython` words the
+/// ones whose wording differs most.
+fn parse_candidate(
+    error: &ParseError,
+    source: &str,
+    locator: &Locator,
+    parsed: &Parsed<ModModule>,
+) -> Candidate {
+    let origin = match &error.error {
+        // The end of the file inside a bracket is judged with the brackets below.
+        ParseErrorType::Lexical(LexicalErrorType::Eof) => Origin::Parser,
+        ParseErrorType::Lexical(LexicalErrorType::IndentationError) => Origin::Indentation,
+        ParseErrorType::Lexical(_)
+        | ParseErrorType::FStringError(_)
+        | ParseErrorType::TStringError(_) => Origin::Tokenizer,
+        _ => Origin::Parser,
+    };
+    let mut candidate = Candidate {
+        offset: error.range().start(),
+        column: None,
+        message: error.error.to_string(),
+        origin,
+        adjacent_expressions: matches!(
+            error.error,
+            ParseErrorType::ExpectedToken {
+                found: TokenKind::Name
+                    | TokenKind::Int
+                    | TokenKind::Float
+                    | TokenKind::Complex
+                    | TokenKind::String
+                    | TokenKind::FStringStart
+                    | TokenKind::Lpar
+                    | TokenKind::Lsqb
+                    | TokenKind::Lbrace,
+                ..
+            }
+        ),
+    };
+    match &error.error {
+        // CPython points just past the indentation, or at the end of a line that
+        // dedents to no known level.
+        ParseErrorType::UnexpectedIndentation => {
+            let width = source
+                .get(error.range().to_std_range())
+                .map_or(1, |indent| indent.chars().count());
+            candidate.column = Some(width.max(1));
+            "unexpected indent".clone_into(&mut candidate.message);
+        }
+        ParseErrorType::Lexical(LexicalErrorType::IndentationError) => {
+            let line = locator.position(error.range().start()).line;
+            candidate.column = Some(locator.line_chars(line) + 1);
+            "unindent does not match any outer indentation level"
+                .clone_into(&mut candidate.message);
+        }
+        ParseErrorType::Lexical(LexicalErrorType::LineContinuationError) => {
+            // Past the backslash, at the character that follows it.
+            candidate.offset = error.range().start() + TextSize::new(1);
+            "unexpected character after line continuation character"
+                .clone_into(&mut candidate.message);
+        }
+        // Inside brackets, ruff ends the bracket at a line starting with a keyword;
+        // `CPython` reports the keyword.
+        ParseErrorType::ExpectedToken {
+            expected: TokenKind::Rpar | TokenKind::Rsqb | TokenKind::Rbrace,
+            found: TokenKind::Newline,
+        } => {
+            if let Some(next) = next_significant_token(parsed, error.range().start()) {
+                candidate.offset = next;
+            }
+        }
+        // `CPython` reports a missing block at the statement that should have been
+        // indented; ruff at the end of the header when a dedent follows it.
+        ParseErrorType::OtherError(message)
+            if message.starts_with("Expected an indented block") =>
+        {
+            let header_line = locator.position(error.range().start()).line;
+            if let Some(next) = next_significant_token(parsed, error.range().start()) {
+                candidate.offset = next;
+            }
+            candidate.message = format!("{message} on line {header_line}");
+        }
+        _ => {}
+    }
+    candidate
+}
+
+struct Brackets {
+    /// Closing brackets with no opener, or with the wrong one.
+    errors: Vec<Candidate>,
+    /// Brackets still open at the end of the file, outermost first.
+    unclosed: Vec<Candidate>,
+}
+
+/// Match brackets over the token stream the way `CPython`'s tokenizer does.
+fn scan_brackets(parsed: &Parsed<ModModule>) -> Brackets {
+    let mut stack: Vec<(char, TextSize)> = Vec::new();
+    let mut errors = Vec::new();
+    for token in parsed.tokens() {
+        let (open, close) = match token.kind() {
+            TokenKind::Lpar => (Some('('), None),
+            TokenKind::Lsqb => (Some('['), None),
+            TokenKind::Lbrace => (Some('{'), None),
+            TokenKind::Rpar => (None, Some(')')),
+            TokenKind::Rsqb => (None, Some(']')),
+            TokenKind::Rbrace => (None, Some('}')),
+            _ => (None, None),
+        };
+        if let Some(open) = open {
+            stack.push((open, token.start()));
+        } else if let Some(close) = close {
+            match stack.pop() {
+                Some((open, _)) if matching(open) == close => {}
+                Some((open, _)) => errors.push(Candidate {
+                    offset: token.start(),
+                    column: None,
+                    message: format!(
+                        "closing parenthesis '{close}' does not match opening parenthesis '{open}'"
+                    ),
+                    origin: Origin::Tokenizer,
+                    adjacent_expressions: false,
+                }),
+                None => errors.push(Candidate {
+                    offset: token.start(),
+                    column: None,
+                    message: format!("unmatched '{close}'"),
+                    origin: Origin::Tokenizer,
+                    adjacent_expressions: false,
+                }),
+            }
+        }
+    }
+    let unclosed = stack
+        .into_iter()
+        .map(|(open, offset)| Candidate {
+            offset,
+            column: None,
+            message: format!("'{open}' was never closed"),
+            origin: Origin::Tokenizer,
+            adjacent_expressions: false,
+        })
+        .collect();
+    Brackets { errors, unclosed }
+}
+
+fn matching(open: char) -> char {
+    match open {
+        '(' => ')',
+        '[' => ']',
+        _ => '}',
+    }
+}
+
+/// `CPython`'s indentation errors, which ruff measures differently when tabs are involved: each
+/// logical line's indentation is compared twice, with tabs to multiples of 8 and with tabs as
+/// one column; the comparisons must agree (else `TabError`) and a dedent must return to a
+/// level seen before.
+fn indentation_error(source: &str, parsed: &Parsed<ModModule>) -> Option<Candidate> {
+    let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
+    let mut at_line_start = true;
+    for token in parsed.tokens() {
+        match token.kind() {
+            TokenKind::Newline => {
+                at_line_start = true;
+                continue;
+            }
+            TokenKind::NonLogicalNewline
+            | TokenKind::Comment
+            | TokenKind::Indent
+            | TokenKind::Dedent => continue,
+            _ if !at_line_start => continue,
+            _ => at_line_start = false,
+        }
+        let start = token.start().to_usize();
+        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+        // From the line's text: after a bad dedent ruff's error token covers the indentation.
+        let Some(indent) = source[line_start..]
+            .split(|c| !matches!(c, ' ' | '\t' | '\x0c'))
+            .next()
+        else {
+            continue;
+        };
+        if line_start + indent.len() < start {
+            // The token is not the first thing on its line (a continuation or `;`).
+            if !source[line_start + indent.len()..start].trim().is_empty() {
+                continue;
+            }
+        }
+        let (mut col, mut alt) = (0, 0);
+        for c in indent.chars() {
+            match c {
+                ' ' => {
+                    col += 1;
+                    alt += 1;
+                }
+                '\t' => {
+                    col = (col / 8 + 1) * 8;
+                    alt += 1;
+                }
+                _ => {
+                    col = 0;
+                    alt = 0;
+                }
+            }
+        }
+        let &(top_col, top_alt) = stack.last().unwrap_or(&(0, 0));
+        let consistent = match col.cmp(&top_col) {
+            Ordering::Equal => alt == top_alt,
+            Ordering::Greater => {
+                stack.push((col, alt));
+                alt > top_alt
+            }
+            Ordering::Less => {
+                while stack.len() > 1 && stack.last().is_some_and(|&(c, _)| col < c) {
+                    stack.pop();
+                }
+                match stack.last() {
+                    Some(&(c, a)) if c == col => a == alt,
+                    _ => {
+                        let line = &source[line_start..];
+                        let end = line.find(['\r', '\n']).unwrap_or(line.len());
+                        return Some(Candidate {
+                            offset: TextSize::try_from(line_start + end).unwrap_or_default(),
+                            column: None,
+                            message: "unindent does not match any outer indentation level"
+                                .to_owned(),
+                            origin: Origin::Indentation,
+                            adjacent_expressions: false,
+                        });
+                    }
+                }
+            }
+        };
+        if !consistent {
+            return Some(Candidate {
+                offset: TextSize::try_from(line_start).unwrap_or_default(),
+                column: None,
+                message: "inconsistent use of tabs and spaces in indentation".to_owned(),
+                origin: Origin::Indentation,
+                adjacent_expressions: false,
+            });
+        }
+    }
+    None
+}
+
+/// The start of the first token at or after `offset` that is not a line break, comment or
+/// indentation change, unless that is the end of the file.
+fn next_significant_token(parsed: &Parsed<ModModule>, offset: TextSize) -> Option<TextSize> {
+    parsed
+        .tokens()
+        .iter()
+        .skip_while(|token| token.start() < offset)
+        .find(|token| {
+            !matches!(
+                token.kind(),
+                TokenKind::Newline
+                    | TokenKind::NonLogicalNewline
+                    | TokenKind::Comment
+                    | TokenKind::Indent
+                    | TokenKind::Dedent
+            )
+        })
+        .filter(|token| token.kind() != TokenKind::EndOfFile)
+        .map(Ranged::start)
+}
+
+/// The line of the last token that is not a line break, comment or indentation change.
+fn last_significant_line(parsed: &Parsed<ModModule>, locator: &Locator) -> usize {
+    parsed
+        .tokens()
+        .iter()
+        .rev()
+        .find(|token| {
+            !matches!(
+                token.kind(),
+                TokenKind::Newline
+                    | TokenKind::NonLogicalNewline
+                    | TokenKind::Comment
+                    | TokenKind::Indent
+                    | TokenKind::Dedent
+                    | TokenKind::EndOfFile
+            )
+        })
+        .map_or(1, |token| locator.position(token.start()).line)
+}
