@@ -430,3 +430,60 @@ proptest::proptest! {
         let _ = check_bytes(Path::new("x.py"), &with_cookie);
     }
 }
+
+/// Structure rules over hand-written ONEX node packages (`$CODEGEN_INFRA_NODES`, a directory
+/// of node directories, each with contract.yaml, node.py, handlers/ and models/): prints how
+/// often each rule fires, to judge false positives by hand.
+#[test]
+#[ignore = "needs a directory of real node packages; run with --ignored"]
+fn structure_on_real_nodes() {
+    let Ok(root) = std::env::var("CODEGEN_INFRA_NODES") else {
+        return;
+    };
+    let mut counts = std::collections::BTreeMap::<&str, usize>::new();
+    let mut files = 0;
+    let mut shown = 0;
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
+        .expect("readable")
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let contract = std::fs::read_to_string(dir.join("contract.yaml")).unwrap_or_default();
+        let base = ["EFFECT", "COMPUTE", "REDUCER", "ORCHESTRATOR"]
+            .into_iter()
+            .find(|kind| {
+                contract.lines().any(|line| {
+                    line.starts_with("node_type:") && line.to_ascii_uppercase().contains(kind)
+                })
+            })
+            .map(|kind| format!("Node{}{}", &kind[..1], kind[1..].to_ascii_lowercase()));
+        let mut targets = Vec::new();
+        if let Some(base) = base {
+            targets.push((dir.join("node.py"), FileRole::Node { base_class: base }));
+        }
+        for (sub, role) in [("handlers", FileRole::Handler), ("models", FileRole::Model)] {
+            for entry in std::fs::read_dir(dir.join(sub)).into_iter().flatten().flatten() {
+                let path = entry.path();
+                let is_init = path.file_name().is_some_and(|n| n == "__init__.py");
+                if path.extension().is_some_and(|e| e == "py") && !is_init {
+                    targets.push((path, role.clone()));
+                }
+            }
+        }
+        for (path, role) in targets {
+            let Ok(source) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            files += 1;
+            for finding in check_structure(&path, &source, &role) {
+                *counts.entry(finding.code.unwrap_or("")).or_default() += 1;
+                if shown < 40 {
+                    shown += 1;
+                    eprintln!("  {}", finding.headline());
+                }
+            }
+        }
+    }
+    eprintln!("{files} files: {counts:?}");
+}
