@@ -3,12 +3,13 @@
 //! that fails (`__future__` handling, then the symbol table, then code generation), so every
 //! finding carries its phase and the caller takes the first.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
 use ruff_python_ast::{
-    Comprehension, Expr, ModModule, Parameters, Stmt, StmtClassDef, StmtFunctionDef,
+    Comprehension, Expr, Identifier, IrrefutablePatternKind, MatchCase, ModModule, Parameters,
+    Stmt, StmtClassDef, StmtFunctionDef, TypeParams,
 };
 use ruff_text_size::{Ranged, TextSize};
 
@@ -56,6 +57,7 @@ struct Finding {
 pub(super) fn check(path: &Path, source: &str, module: &ModModule) -> Vec<Diagnostic> {
     let mut checker = Checker {
         scopes: vec![Scope::Module],
+        declarations: vec![Declarations::default()],
         loops: vec![0],
         findings: Vec::new(),
     };
@@ -73,8 +75,20 @@ pub(super) fn check(path: &Path, source: &str, module: &ModModule) -> Vec<Diagno
         .collect()
 }
 
+/// What a function, class or module body declares, for the symbol-table errors.
+#[derive(Default)]
+struct Declarations {
+    parameters: HashSet<String>,
+    globals: HashMap<String, TextSize>,
+    nonlocals: HashMap<String, TextSize>,
+    /// A function body that yields, outside nested scopes.
+    is_generator: bool,
+}
+
 struct Checker {
     scopes: Vec<Scope>,
+    /// One entry per function, class or module body (comprehensions and lambdas excluded).
+    declarations: Vec<Declarations>,
     /// How many loops enclose the current point, one counter per function or class body.
     loops: Vec<usize>,
     findings: Vec<Finding>,
@@ -266,30 +280,12 @@ impl Checker {
 
 impl<'a> Visitor<'a> for Checker {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        self.check_flow(stmt);
+        self.check_declaration(stmt);
         match stmt {
             Stmt::FunctionDef(def) => self.visit_function(def),
             Stmt::ClassDef(class) => self.visit_class(class),
-            Stmt::Return(_) => {
-                if !matches!(self.scope(), Scope::Function { .. }) {
-                    self.report(Phase::Codegen, stmt.start(), "'return' outside function");
-                }
-                walk_stmt(self, stmt);
-            }
             Stmt::For(for_stmt) => {
-                if for_stmt.target.is_starred_expr() {
-                    self.report(
-                        Phase::Codegen,
-                        for_stmt.target.start(),
-                        "starred assignment target must be in a list or tuple",
-                    );
-                }
-                if for_stmt.is_async && !self.in_async_function() {
-                    self.report(
-                        Phase::Codegen,
-                        stmt.start(),
-                        "'async for' outside async function",
-                    );
-                }
                 self.visit_expr(&for_stmt.target);
                 self.visit_expr(&for_stmt.iter);
                 self.with_loop(&for_stmt.body);
@@ -299,57 +295,6 @@ impl<'a> Visitor<'a> for Checker {
                 self.visit_expr(&while_stmt.test);
                 self.with_loop(&while_stmt.body);
                 self.visit_body(&while_stmt.orelse);
-            }
-            Stmt::With(with_stmt) => {
-                if with_stmt.is_async && !self.in_async_function() {
-                    self.report(
-                        Phase::Codegen,
-                        stmt.start(),
-                        "'async with' outside async function",
-                    );
-                }
-                walk_stmt(self, stmt);
-            }
-            Stmt::Expr(_) | Stmt::Assign(_) => {
-                self.check_starred(stmt);
-                walk_stmt(self, stmt);
-            }
-            Stmt::Break(_) => {
-                if !self.in_loop() {
-                    self.report(Phase::Codegen, stmt.start(), "'break' outside loop");
-                }
-            }
-            Stmt::Continue(_) => {
-                if !self.in_loop() {
-                    self.report(
-                        Phase::Codegen,
-                        stmt.start(),
-                        "'continue' not properly in loop",
-                    );
-                }
-            }
-            Stmt::Nonlocal(_) => {
-                if self.scope() == Scope::Module {
-                    self.report(
-                        Phase::Symtable,
-                        stmt.start(),
-                        "nonlocal declaration not allowed at module level",
-                    );
-                }
-            }
-            Stmt::ImportFrom(import)
-                if import.level == 0
-                    && import
-                        .module
-                        .as_ref()
-                        .is_some_and(|m| m.as_str() == "__future__")
-                    && self.scopes.len() > 1 =>
-            {
-                self.report(
-                    Phase::Future,
-                    stmt.start(),
-                    "from __future__ imports must occur at the beginning of the file",
-                );
             }
             _ => walk_stmt(self, stmt),
         }
@@ -376,6 +321,24 @@ impl<'a> Visitor<'a> for Checker {
                 }
                 self.with_scope(Scope::Lambda, |this| this.visit_expr(&lambda.body));
             }
+            Expr::Call(call) => {
+                let mut seen = HashSet::new();
+                for keyword in &call.arguments.keywords {
+                    if let Some(arg) = &keyword.arg
+                        && !seen.insert(arg.as_str())
+                    {
+                        self.report(
+                            Phase::Codegen,
+                            keyword.start(),
+                            format!("keyword argument repeated: {}", arg.as_str()),
+                        );
+                    }
+                }
+                walk_expr(self, expr);
+            }
+            Expr::Name(name) if name.id.as_str() == "__debug__" && name.ctx.is_store() => {
+                self.report(Phase::Codegen, expr.start(), "cannot assign to __debug__");
+            }
             Expr::ListComp(_) => self.visit_comprehension_expr(expr, "list comprehension"),
             Expr::SetComp(_) => self.visit_comprehension_expr(expr, "set comprehension"),
             Expr::DictComp(_) => self.visit_comprehension_expr(expr, "dict comprehension"),
@@ -398,10 +361,87 @@ impl Checker {
         if let Some(returns) = &def.returns {
             self.visit_annotation(returns);
         }
+        if let Some(type_params) = &def.type_params {
+            self.check_type_params(type_params);
+        }
         let scope = Scope::Function {
             is_async: def.is_async,
         };
+        let declarations = Declarations {
+            parameters: (&*def.parameters)
+                .into_iter()
+                .map(|p| p.name().to_string())
+                .collect(),
+            is_generator: body_yields(&def.body),
+            ..Declarations::default()
+        };
+        self.declarations.push(declarations);
         self.with_scope(scope, |this| this.visit_body(&def.body));
+        self.declarations.pop();
+    }
+
+    fn check_type_params(&mut self, type_params: &TypeParams) {
+        let mut seen = HashSet::new();
+        for param in &type_params.type_params {
+            let name = param.name();
+            if !seen.insert(name.as_str()) {
+                self.report(
+                    Phase::Symtable,
+                    name.start(),
+                    format!("duplicate type parameter '{}'", name.as_str()),
+                );
+            }
+        }
+    }
+
+    /// `global` and `nonlocal` must not name a parameter, and not both at once.
+    fn declare(&mut self, stmt: &Stmt, names: &[Identifier], global: bool) {
+        let Some(declarations) = self.declarations.last_mut() else {
+            return;
+        };
+        let mut errors = Vec::new();
+        for name in names {
+            let id = name.as_str();
+            let (kind, other) = if global {
+                ("global", &declarations.nonlocals)
+            } else {
+                ("nonlocal", &declarations.globals)
+            };
+            if declarations.parameters.contains(id) {
+                errors.push((stmt.start(), format!("name '{id}' is parameter and {kind}")));
+            } else if let Some(&first) = other.get(id) {
+                errors.push((first, format!("name '{id}' is nonlocal and global")));
+            }
+            let own = if global {
+                &mut declarations.globals
+            } else {
+                &mut declarations.nonlocals
+            };
+            own.entry(id.to_owned()).or_insert(stmt.start());
+        }
+        for (offset, message) in errors {
+            self.report(Phase::Symtable, offset, message);
+        }
+    }
+
+    /// A `case` that matches anything must be the last one.
+    fn check_match(&mut self, cases: &[MatchCase]) {
+        let Some((_, earlier)) = cases.split_last() else {
+            return;
+        };
+        for case in earlier.iter().filter(|case| case.guard.is_none()) {
+            if let Some(pattern) = case.pattern.irrefutable_pattern() {
+                let message = match pattern.kind {
+                    IrrefutablePatternKind::Name(name) => {
+                        format!("name capture '{name}' makes remaining patterns unreachable")
+                    }
+                    IrrefutablePatternKind::Wildcard => {
+                        "wildcard makes remaining patterns unreachable".to_owned()
+                    }
+                };
+                self.report(Phase::Codegen, pattern.range.start(), message);
+            }
+        }
     }
 
     fn visit_class(&mut self, class: &StmtClassDef) {
@@ -414,7 +454,12 @@ impl Checker {
         if let Some(arguments) = &class.arguments {
             self.visit_arguments(arguments);
         }
+        if let Some(type_params) = &class.type_params {
+            self.check_type_params(type_params);
+        }
+        self.declarations.push(Declarations::default());
         self.with_scope(Scope::Class, |this| this.visit_body(&class.body));
+        self.declarations.pop();
     }
 
     /// A bare `*x` as a statement, an assigned value or an assignment target.
@@ -431,12 +476,142 @@ impl Checker {
                 "can't use starred expression here",
             );
         }
+        for target in targets {
+            let elements = match target {
+                Expr::Tuple(tuple) => &tuple.elts[..],
+                Expr::List(list) => &list.elts[..],
+                _ => &[],
+            };
+            if elements.iter().filter(|e| e.is_starred_expr()).count() > 1 {
+                self.report(
+                    Phase::Codegen,
+                    target.start(),
+                    "multiple starred expressions in assignment",
+                );
+            }
+        }
         for target in targets.iter().filter(|target| target.is_starred_expr()) {
             self.report(
                 Phase::Codegen,
                 target.start(),
                 "starred assignment target must be in a list or tuple",
             );
+        }
+    }
+}
+
+impl Checker {
+    /// Statements that need an enclosing function, loop or async function, and starred
+    /// expressions out of place.
+    fn check_flow(&mut self, stmt: &Stmt) {
+        match stmt {
+            Stmt::Return(ret) => {
+                if !matches!(self.scope(), Scope::Function { .. }) {
+                    self.report(Phase::Codegen, stmt.start(), "'return' outside function");
+                } else if ret.value.is_some()
+                    && self.scope() == (Scope::Function { is_async: true })
+                    && self.declarations.last().is_some_and(|d| d.is_generator)
+                {
+                    self.report(
+                        Phase::Symtable,
+                        stmt.start(),
+                        "'return' with value in async generator",
+                    );
+                }
+            }
+            Stmt::For(for_stmt) => {
+                if for_stmt.target.is_starred_expr() {
+                    self.report(
+                        Phase::Codegen,
+                        for_stmt.target.start(),
+                        "starred assignment target must be in a list or tuple",
+                    );
+                }
+                if for_stmt.is_async && !self.in_async_function() {
+                    self.report(
+                        Phase::Codegen,
+                        stmt.start(),
+                        "'async for' outside async function",
+                    );
+                }
+            }
+            Stmt::With(with_stmt) if with_stmt.is_async && !self.in_async_function() => {
+                self.report(
+                    Phase::Codegen,
+                    stmt.start(),
+                    "'async with' outside async function",
+                );
+            }
+            Stmt::Expr(_) | Stmt::Assign(_) => self.check_starred(stmt),
+            Stmt::Break(_) if !self.in_loop() => {
+                self.report(Phase::Codegen, stmt.start(), "'break' outside loop");
+            }
+            Stmt::Continue(_) if !self.in_loop() => {
+                self.report(
+                    Phase::Codegen,
+                    stmt.start(),
+                    "'continue' not properly in loop",
+                );
+            }
+            Stmt::Match(match_stmt) => self.check_match(&match_stmt.cases),
+            _ => {}
+        }
+    }
+
+    /// `global`, `nonlocal` and imports that are only allowed in some scopes.
+    fn check_declaration(&mut self, stmt: &Stmt) {
+        match stmt {
+            Stmt::Nonlocal(_) if self.scope() == Scope::Module => {
+                self.report(
+                    Phase::Symtable,
+                    stmt.start(),
+                    "nonlocal declaration not allowed at module level",
+                );
+            }
+            Stmt::Nonlocal(nonlocal) => self.declare(stmt, &nonlocal.names, false),
+            Stmt::Global(global) => self.declare(stmt, &global.names, true),
+            Stmt::AnnAssign(assign) => {
+                let Some(name) = assign.target.as_name_expr() else {
+                    return;
+                };
+                let id = name.id.as_str();
+                let kind = self.declarations.last().and_then(|d| {
+                    if d.globals.contains_key(id) {
+                        Some("global")
+                    } else {
+                        d.nonlocals.contains_key(id).then_some("nonlocal")
+                    }
+                });
+                if let Some(kind) = kind {
+                    self.report(
+                        Phase::Symtable,
+                        stmt.start(),
+                        format!("annotated name '{id}' can't be {kind}"),
+                    );
+                }
+            }
+            Stmt::ImportFrom(import) if self.scope() != Scope::Module => {
+                let is_future = import.level == 0
+                    && import
+                        .module
+                        .as_ref()
+                        .is_some_and(|m| m.as_str() == "__future__");
+                if is_future {
+                    self.report(
+                        Phase::Future,
+                        stmt.start(),
+                        "from __future__ imports must occur at the beginning of the file",
+                    );
+                }
+                if let Some(star) = import.names.iter().find(|a| a.name.as_str() == "*") {
+                    self.report(
+                        Phase::Symtable,
+                        star.start(),
+                        "import * only allowed at module level",
+                    );
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -470,5 +645,30 @@ fn contains_await(expr: &Expr) -> bool {
         depth: 0,
     };
     finder.visit_expr(expr);
+    finder.found
+}
+
+/// Whether a function body yields, not counting nested functions, classes and lambdas.
+fn body_yields(body: &[Stmt]) -> bool {
+    struct Finder {
+        found: bool,
+    }
+    impl<'a> Visitor<'a> for Finder {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if !self.found && !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                walk_stmt(self, stmt);
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            match expr {
+                Expr::Yield(_) | Expr::YieldFrom(_) => self.found = true,
+                Expr::Lambda(_) => {}
+                _ if !self.found => walk_expr(self, expr),
+                _ => {}
+            }
+        }
+    }
+    let mut finder = Finder { found: false };
+    finder.visit_body(body);
     finder.found
 }

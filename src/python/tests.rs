@@ -7,7 +7,9 @@ use super::{FileRole, check_bytes, check_structure, check_syntax, rules};
 
 /// (case, code `CPython`'s verdict maps to or "" when it compiles, line, column); 0 = no position.
 const CPYTHON: &[(&str, &str, usize, i64)] = &[
+    ("annotated_global", "SYN002", 3, 5), // annotated name 'x' can't be global
     ("ascii_cookie_high_byte", "SYN003", 0, -1), // 'ascii' codec can't decode byte 0xe9 in position 21: ordinal not in range(128)
+    ("assign_debug", "SYN002", 1, 1),            // cannot assign to __debug__
     ("async_comprehension_sync_def", "SYN002", 2, 5), // asynchronous comprehension outside of an asynchronous function
     ("async_for_in_sync_def", "SYN002", 2, 5),        // 'async for' outside async function
     ("async_with_module", "SYN002", 1, 1),            // 'async with' outside async function
@@ -26,6 +28,10 @@ const CPYTHON: &[(&str, &str, usize, i64)] = &[
     ("continue_outside", "SYN002", 2, 5),    // 'continue' not properly in loop
     ("cp1252_undefined", "SYN003", 0, -1), // 'charmap' codec can't decode byte 0x81 in position 22: character maps to <undefined>
     ("dedent_after_tab", "SYN001", 5, 22), // unindent does not match any outer indentation level
+    ("default_order", "SYN001", 1, 12), // parameter without a default follows parameter with a default
+    ("del_call", "SYN001", 1, 5),       // cannot delete function call
+    ("dup_kwarg", "SYN002", 1, 8),      // keyword argument repeated: a
+    ("dup_type_param", "SYN002", 1, 10), // duplicate type parameter 'T'
     ("duplicate_argument", "SYN002", 1, 13), // duplicate argument 'a' in function definition
     ("duplicate_argument_lambda", "SYN002", 1, 18), // duplicate argument 'x' in function definition
     ("except_group_unparenthesized", "SYN001", 3, 8), // multiple exception types must be parenthesized
@@ -38,6 +44,8 @@ const CPYTHON: &[(&str, &str, usize, i64)] = &[
     ("future_in_function", "SYN002", 2, 5), // from __future__ imports must occur at the beginning of the file
     ("future_late", "SYN002", 2, 1), // from __future__ imports must occur at the beginning of the file
     ("future_unknown", "SYN002", 1, 1), // future feature braces_please is not defined
+    ("global_nonlocal", "SYN002", 4, 9), // name 'x' is nonlocal and global
+    ("import_star_func", "SYN002", 2, 20), // import * only allowed at module level
     ("invalid_augassign", "SYN001", 1, 1), // 'tuple' is an illegal expression for augmented assignment
     ("invalid_target_call", "SYN001", 1, 1), // cannot assign to function call here. Maybe you meant '==' instead of '='?
     ("invalid_target_literal", "SYN001", 1, 1), // cannot assign to literal here. Maybe you meant '==' instead of '='?
@@ -46,14 +54,19 @@ const CPYTHON: &[(&str, &str, usize, i64)] = &[
     ("keyword_inside_bracket", "SYN001", 1, 5), // '[' was never closed
     ("kwarg_before_positional", "SYN001", 1, 9), // positional argument follows keyword argument
     ("latin1_no_cookie", "SYN003", 1, 5), // (unicode error) 'utf-8' codec can't decode byte 0xe9 in position 3: unexpected end of data
+    ("match_irrefutable", "SYN002", 2, 10), // name capture 'y' makes remaining patterns unreachable
     ("mismatch_paren", "SYN001", 1, 9), // closing parenthesis ']' does not match opening parenthesis '('
     ("missing_colon_def", "SYN001", 1, 8), // expected ':'
     ("missing_colon_if", "SYN001", 1, 5), // expected ':'
+    ("multi_starred", "SYN002", 1, 1),  // multiple starred expressions in assignment
     ("nonlocal_module", "SYN002", 1, 1), // nonlocal declaration not allowed at module level
     ("nul_byte", "SYN003", 0, 0),       // source code string cannot contain null bytes
+    ("param_global", "SYN002", 2, 5),   // name 'a' is parameter and global
+    ("param_nonlocal", "SYN002", 4, 9), // name 'a' is parameter and nonlocal
     ("print_stmt", "SYN001", 1, 1), // Missing parentheses in call to 'print'. Did you mean print(...)?
     ("return_in_class", "SYN002", 2, 5), // 'return' outside function
     ("return_outside", "SYN002", 2, 1), // 'return' outside function
+    ("return_value_async_gen", "SYN002", 3, 5), // 'return' with value in async generator
     ("star_expr_bad", "SYN002", 1, 5), // can't use starred expression here
     ("starred_for_target", "SYN002", 1, 5), // starred assignment target must be in a list or tuple
     ("starred_statement", "SYN002", 1, 8), // can't use starred expression here
@@ -428,5 +441,87 @@ proptest::proptest! {
         let mut with_cookie = b"# coding: latin-1\n".to_vec();
         with_cookie.extend_from_slice(&bytes);
         let _ = check_bytes(Path::new("x.py"), &with_cookie);
+    }
+}
+
+/// Structure rules over hand-written ONEX node packages (`$CODEGEN_INFRA_NODES`, a directory
+/// of node directories, each with contract.yaml, node.py, handlers/ and models/): prints how
+/// often each rule fires, to judge false positives by hand.
+#[test]
+#[ignore = "needs a directory of real node packages; run with --ignored"]
+fn structure_on_real_nodes() {
+    let Ok(root) = std::env::var("CODEGEN_INFRA_NODES") else {
+        return;
+    };
+    let mut counts = std::collections::BTreeMap::<&str, usize>::new();
+    let mut files = 0;
+    let mut shown = 0;
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
+        .expect("readable")
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let contract = std::fs::read_to_string(dir.join("contract.yaml")).unwrap_or_default();
+        let base = ["EFFECT", "COMPUTE", "REDUCER", "ORCHESTRATOR"]
+            .into_iter()
+            .find(|kind| {
+                contract.lines().any(|line| {
+                    line.starts_with("node_type:") && line.to_ascii_uppercase().contains(kind)
+                })
+            })
+            .map(|kind| format!("Node{}{}", &kind[..1], kind[1..].to_ascii_lowercase()));
+        let mut targets = Vec::new();
+        if let Some(base) = base {
+            targets.push((dir.join("node.py"), FileRole::Node { base_class: base }));
+        }
+        for (sub, role) in [("handlers", FileRole::Handler), ("models", FileRole::Model)] {
+            for entry in std::fs::read_dir(dir.join(sub))
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                let path = entry.path();
+                let is_init = path.file_name().is_some_and(|n| n == "__init__.py");
+                if path.extension().is_some_and(|e| e == "py") && !is_init {
+                    targets.push((path, role.clone()));
+                }
+            }
+        }
+        for (path, role) in targets {
+            let Ok(source) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            files += 1;
+            for finding in check_structure(&path, &source, &role) {
+                *counts.entry(finding.code.unwrap_or("")).or_default() += 1;
+                if shown < 40 {
+                    shown += 1;
+                    eprintln!("  {}", finding.headline());
+                }
+            }
+        }
+    }
+    eprintln!("{files} files: {counts:?}");
+}
+
+#[test]
+#[ignore = "debugging aid"]
+fn dump_verdicts() {
+    let dir = std::env::var("CASE_DIR").unwrap_or_default();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    paths.sort();
+    for path in paths {
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        let found = check_bytes(&path, &bytes);
+        eprintln!(
+            "{:?}",
+            found.first().map(crate::diagnostics::Diagnostic::headline)
+        );
     }
 }
