@@ -19,8 +19,11 @@ pub fn contract_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                 found.sort();
                 if found.is_empty() {
                     problems.push(
-                        Diagnostic::error(path, "no contract files (*.yaml, *.yml) in this directory")
-                            .with_help("name contract files or a directory that holds them"),
+                        Diagnostic::error(
+                            path,
+                            "no contract files (*.yaml, *.yml) in this directory",
+                        )
+                        .with_help("name contract files or a directory that holds them"),
                     );
                 }
                 files.extend(found);
@@ -41,7 +44,10 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, problems: &mut Vec<Diagnostic>) {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            problems.push(Diagnostic::error(dir, format!("cannot read directory: {e}")));
+            problems.push(Diagnostic::error(
+                dir,
+                format!("cannot read directory: {e}"),
+            ));
             return;
         }
     };
@@ -66,7 +72,8 @@ fn is_contract_name(path: &Path) -> bool {
 
 /// `./a/b.yaml` → `a/b.yaml`: paths are shown and recorded as the user would write them.
 fn tidy(path: &Path) -> PathBuf {
-    path.strip_prefix(".").map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+    path.strip_prefix(".")
+        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
 }
 
 #[cfg(test)]
@@ -79,22 +86,36 @@ mod tests {
         let root = dir.path();
         fs::create_dir_all(root.join("b/nested")).unwrap();
         fs::create_dir_all(root.join(".hidden")).unwrap();
-        for f in ["b/z.yaml", "b/a.yml", "b/nested/c.yaml", "b/readme.md", ".hidden/x.yaml"] {
+        for f in [
+            "b/z.yaml",
+            "b/a.yml",
+            "b/nested/c.yaml",
+            "b/readme.md",
+            ".hidden/x.yaml",
+        ] {
             fs::write(root.join(f), "").unwrap();
         }
         let (files, problems) = contract_files(&[root.join("b"), root.join("b/z.yaml")]);
         assert!(problems.is_empty());
-        let names: Vec<_> = files.iter().map(|f| f.strip_prefix(root).unwrap().to_path_buf()).collect();
+        let names: Vec<_> = files
+            .iter()
+            .map(|f| f.strip_prefix(root).unwrap().to_path_buf())
+            .collect();
         assert_eq!(
             names,
-            [PathBuf::from("b/a.yml"), PathBuf::from("b/nested/c.yaml"), PathBuf::from("b/z.yaml")]
+            [
+                PathBuf::from("b/a.yml"),
+                PathBuf::from("b/nested/c.yaml"),
+                PathBuf::from("b/z.yaml")
+            ]
         );
     }
 
     #[test]
     fn missing_paths_and_empty_directories_are_reported() {
         let dir = tempfile::tempdir().unwrap();
-        let (files, problems) = contract_files(&[dir.path().join("nope.yaml"), dir.path().to_path_buf()]);
+        let (files, problems) =
+            contract_files(&[dir.path().join("nope.yaml"), dir.path().to_path_buf()]);
         assert!(files.is_empty());
         assert_eq!(problems.len(), 2);
     }

@@ -46,9 +46,10 @@ pub fn run(args: &GenerateArgs, printer: Printer) -> anyhow::Result<ExitStatus> 
         out: args.output.clone(),
     });
     let options = Options {
-        jobs: args
-            .jobs
-            .map_or_else(|| std::thread::available_parallelism().map_or(1, usize::from), usize::from),
+        jobs: args.jobs.map_or_else(
+            || std::thread::available_parallelism().map_or(1, usize::from),
+            usize::from,
+        ),
         fail_fast: args.fail_fast,
         step_timeout: STEP_TIMEOUT,
     };
@@ -60,7 +61,8 @@ pub fn run(args: &GenerateArgs, printer: Printer) -> anyhow::Result<ExitStatus> 
 
     let bars: Arc<dyn Observer> = Arc::new(Bars::new(printer.progress));
     let jobs: Vec<Job> = files.into_iter().map(Job::new).collect();
-    let parse = runtime.block_on(codegen::parse_executor(&ctx, &options, Arc::clone(&bars)).run(jobs));
+    let parse =
+        runtime.block_on(codegen::parse_executor(&ctx, &options, Arc::clone(&bars)).run(jobs));
 
     // Duplicate node names are a cross-contract check: it needs every contract parsed.
     let parsed: Vec<&contract::Contract> = parse
@@ -141,7 +143,11 @@ impl Observer for Bars {
             return;
         }
         if let Ok(mut current) = self.current.lock() {
-            let name = codegen::STAGES.iter().find(|s| **s == name).copied().unwrap_or("stage");
+            let name = codegen::STAGES
+                .iter()
+                .find(|s| **s == name)
+                .copied()
+                .unwrap_or("stage");
             *current = Some(StageBar::start(name, items as u64));
         }
     }

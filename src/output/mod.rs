@@ -33,6 +33,8 @@ pub struct WrittenFile {
 pub enum OutputError {
     #[error("{path}: the output directory is a file, not a directory")]
     NotADirectory { path: PathBuf },
+    #[error("{path}: two generated files share this path")]
+    DuplicatePath { path: PathBuf },
     #[error("{path}: {action}: {source}")]
     Io {
         path: PathBuf,
@@ -99,6 +101,12 @@ fn stage_files(
             path: package_dir.to_path_buf(),
         });
     }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(dup) = files.iter().find(|f| !seen.insert(&f.path)) {
+        return Err(OutputError::DuplicatePath {
+            path: package_dir.join(&dup.path),
+        });
+    }
     for file in files {
         let target = package_dir.join(&file.path);
         let action = match fs::read(&target) {
@@ -162,7 +170,8 @@ mod tests {
         assert_eq!(first[0].action, FileAction::Created);
         let second = write_package(&pkg, &files).unwrap();
         assert_eq!(second[0].action, FileAction::Unchanged);
-        let third = write_package(&pkg, &[file("a/b.py", "x = 2\n", Ownership::Generated)]).unwrap();
+        let third =
+            write_package(&pkg, &[file("a/b.py", "x = 2\n", Ownership::Generated)]).unwrap();
         assert_eq!(third[0].action, FileAction::Updated);
         assert_eq!(fs::read_to_string(pkg.join("a/b.py")).unwrap(), "x = 2\n");
     }
@@ -173,9 +182,13 @@ mod tests {
         let pkg = dir.path().join("node_x");
         fs::create_dir_all(pkg.join("handlers")).unwrap();
         fs::write(pkg.join("handlers/h.py"), "mine\n").unwrap();
-        let report = write_package(&pkg, &[file("handlers/h.py", "new\n", Ownership::Scaffold)]).unwrap();
+        let report =
+            write_package(&pkg, &[file("handlers/h.py", "new\n", Ownership::Scaffold)]).unwrap();
         assert_eq!(report[0].action, FileAction::Kept);
-        assert_eq!(fs::read_to_string(pkg.join("handlers/h.py")).unwrap(), "mine\n");
+        assert_eq!(
+            fs::read_to_string(pkg.join("handlers/h.py")).unwrap(),
+            "mine\n"
+        );
     }
 
     #[test]
@@ -197,6 +210,21 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn two_files_with_one_path_are_refused_before_anything_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let pkg = dir.path().join("node_x");
+        let files = [
+            file("a.py", "one\n", Ownership::Generated),
+            file("a.py", "two\n", Ownership::Generated),
+        ];
+        assert!(matches!(
+            write_package(&pkg, &files),
+            Err(OutputError::DuplicatePath { .. })
+        ));
+        assert!(!pkg.exists());
     }
 
     #[test]

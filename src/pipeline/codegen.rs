@@ -133,7 +133,11 @@ fn parse(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         Err(diagnostics) => {
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             job.diagnostics.extend(diagnostics);
-            Err(StepError::fatal(plural(errors, "error in the contract", "errors in the contract")))
+            Err(StepError::fatal(plural(
+                errors,
+                "error in the contract",
+                "errors in the contract",
+            )))
         }
     }
 }
@@ -143,7 +147,8 @@ fn render(
     stage: impl FnOnce(&Contract) -> Result<Vec<GeneratedFile>, crate::render::RenderError>,
 ) -> Result<(), StepError> {
     let files = stage(job.contract()?).map_err(|e| {
-        job.diagnostics.push(Diagnostic::error(&job.path, e.to_string()));
+        job.diagnostics
+            .push(Diagnostic::error(&job.path, e.to_string()));
         StepError::fatal(e.to_string())
     })?;
     job.files.extend(files);
@@ -156,7 +161,11 @@ fn quality(job: &mut Job) -> Result<(), StepError> {
     let package = PathBuf::from(&contract.name);
     let base = contract.node_type.base_class().to_owned();
     let mut findings = Vec::new();
-    for file in job.files.iter().filter(|f| f.path.extension().is_some_and(|e| e == "py")) {
+    for file in job
+        .files
+        .iter()
+        .filter(|f| f.path.extension().is_some_and(|e| e == "py"))
+    {
         let shown = package.join(&file.path);
         findings.extend(python::check_bytes(&shown, file.contents.as_bytes()));
         let role = role_of(&file.path, &base);
@@ -171,8 +180,14 @@ fn quality(job: &mut Job) -> Result<(), StepError> {
 }
 
 fn role_of(path: &Path, base: &str) -> FileRole {
-    let top = path.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let top = path
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     match (top.as_deref(), name.as_str()) {
         (_, "__init__.py") => FileRole::Init,
         (Some("node.py"), _) => FileRole::Node {
@@ -201,7 +216,11 @@ fn write(out: &Path, job: &mut Job) -> Result<(), StepError> {
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }
 
 /// The parse run and the generate run of one `generate` invocation.

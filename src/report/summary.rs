@@ -71,12 +71,14 @@ impl Summary {
             summary.diagnostics.extend(job.diagnostics.iter().cloned());
             let duplicate = outcome.duplicates.iter().filter(|d| d.file == job.path);
             summary.diagnostics.extend(duplicate.clone().cloned());
-            let stage_reason = failure.map(|(s, r)| (s.to_owned(), r.to_owned())).or_else(|| {
-                duplicate
-                    .clone()
-                    .next()
-                    .map(|_| ("parse".to_owned(), "duplicate node name".to_owned()))
-            });
+            let stage_reason = failure
+                .map(|(s, r)| (s.to_owned(), r.to_owned()))
+                .or_else(|| {
+                    duplicate
+                        .clone()
+                        .next()
+                        .map(|_| ("parse".to_owned(), "duplicate node name".to_owned()))
+                });
             match stage_reason {
                 Some((stage, reason)) => {
                     if stage == "quality" {
@@ -165,7 +167,11 @@ pub fn render_text(s: &Summary, printer: Printer) -> String {
         count(s.contracts, "contract", "contracts"),
         human(s.wall),
         s.speedup(),
-        if actions.is_empty() { String::new() } else { format!(": {}", actions.join(", ")) },
+        if actions.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", actions.join(", "))
+        },
     );
     if !s.failures.is_empty() {
         let _ = writeln!(
@@ -183,7 +189,8 @@ pub fn render_text(s: &Summary, printer: Printer) -> String {
 
 /// `--timings`: per stage wall and summed step time, step percentiles, slowest steps.
 pub fn render_timings(outcome: &Outcome) -> String {
-    let mut out = String::from("stage      wall      steps     p50       p95       p99       max\n");
+    let mut out =
+        String::from("stage      wall      steps     p50       p95       p99       max\n");
     let mut slowest: Vec<(Duration, String, String)> = Vec::new();
     for run in std::iter::once(&outcome.parse).chain(outcome.generate.as_ref()) {
         for stage in &run.stages {
@@ -230,7 +237,11 @@ pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
     let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
     sorted[rank.clamp(1, sorted.len()) - 1]
 }

@@ -8,12 +8,12 @@ use std::process::{Command, Output};
 use assert_cmd::cargo::cargo_bin;
 
 /// The repository root (where Cargo.toml is).
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// `codegen` with `args`, run in `cwd`, with no colour and no inherited log filter.
-pub fn codegen(cwd: &Path, args: &[&str]) -> Output {
+pub(crate) fn codegen(cwd: &Path, args: &[&str]) -> Output {
     Command::new(cargo_bin("codegen"))
         .args(args)
         .current_dir(cwd)
@@ -23,17 +23,17 @@ pub fn codegen(cwd: &Path, args: &[&str]) -> Output {
         .expect("run codegen")
 }
 
-pub fn stdout(output: &Output) -> String {
+pub(crate) fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-pub fn stderr(output: &Output) -> String {
+pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// The interpreter of the test venv: `CODEGEN_TEST_PYTHON`, else `.venv/bin/python`.
 /// A missing interpreter fails the test: generated code is always judged for real.
-pub fn python() -> PathBuf {
+pub(crate) fn python() -> PathBuf {
     let path = std::env::var_os("CODEGEN_TEST_PYTHON")
         .map_or_else(|| repo().join(".venv/bin/python"), PathBuf::from);
     assert!(
@@ -45,12 +45,12 @@ pub fn python() -> PathBuf {
 }
 
 /// A tool of the venv (`ruff`, `onex`, ...), beside its interpreter.
-pub fn venv_tool(name: &str) -> PathBuf {
+pub(crate) fn venv_tool(name: &str) -> PathBuf {
     python().parent().expect("venv bin dir").join(name)
 }
 
 /// Runs `program args` in `cwd` and panics with its output unless it exits 0.
-pub fn run_ok(cwd: &Path, program: &Path, args: &[&str]) -> String {
+pub(crate) fn run_ok(cwd: &Path, program: &Path, args: &[&str]) -> String {
     let output = Command::new(program)
         .args(args)
         .current_dir(cwd)

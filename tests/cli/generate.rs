@@ -26,7 +26,10 @@ fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
 
 fn copy_examples(to: &Path) {
     fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(repo().join("contracts")).unwrap().filter_map(Result::ok) {
+    for entry in fs::read_dir(repo().join("contracts"))
+        .unwrap()
+        .filter_map(Result::ok)
+    {
         fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
     }
 }
@@ -44,14 +47,25 @@ fn writes_the_flat_package_layout() {
         .collect();
     assert_eq!(packages.len(), 4, "{packages:?}");
     for package in packages {
-        for expected in ["__init__.py", "contract.yaml", "models/__init__.py", "tests/__init__.py"] {
-            assert!(files.contains_key(&format!("{package}/{expected}")), "{package}/{expected} missing");
+        for expected in [
+            "__init__.py",
+            "contract.yaml",
+            "models/__init__.py",
+            "tests/__init__.py",
+        ] {
+            assert!(
+                files.contains_key(&format!("{package}/{expected}")),
+                "{package}/{expected} missing"
+            );
         }
         let node = String::from_utf8(files[&format!("{package}/node.py")].clone()).unwrap();
         assert!(node.contains("DO NOT EDIT"), "{node}");
         assert!(node.contains("class Node"), "{node}");
     }
-    assert!(stdout(&output).is_empty(), "generate prints its summary on stderr");
+    assert!(
+        stdout(&output).is_empty(),
+        "generate prints its summary on stderr"
+    );
 }
 
 #[test]
@@ -59,10 +73,16 @@ fn generating_twice_gives_byte_identical_trees() {
     let dir = tempfile::tempdir().unwrap();
     let inputs = [
         repo().join("contracts").display().to_string(),
-        repo().join("tests/fixtures/contracts/valid").display().to_string(),
+        repo()
+            .join("tests/fixtures/contracts/valid")
+            .display()
+            .to_string(),
     ];
     for out in ["a", "b"] {
-        let output = codegen(dir.path(), &["generate", &inputs[0], &inputs[1], "-o", out, "-q"]);
+        let output = codegen(
+            dir.path(),
+            &["generate", &inputs[0], &inputs[1], "-o", out, "-q"],
+        );
         assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     }
     let a = tree(&dir.path().join("a"));
@@ -70,7 +90,10 @@ fn generating_twice_gives_byte_identical_trees() {
     assert!(a.len() > 50);
     assert_eq!(a, b);
     // A second run into the same directory changes nothing either.
-    let output = codegen(dir.path(), &["generate", &inputs[0], &inputs[1], "-o", "a", "-q"]);
+    let output = codegen(
+        dir.path(),
+        &["generate", &inputs[0], &inputs[1], "-o", "a", "-q"],
+    );
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(tree(&dir.path().join("a")), b);
 }
@@ -85,7 +108,12 @@ fn a_bad_contract_is_located_and_does_not_stop_the_others() {
     let before = tree(&dir.path().join("out"));
 
     // Break one example in two places; its old package must stay as it was.
-    let victim = fs::read_dir(&contracts).unwrap().filter_map(Result::ok).next().unwrap().path();
+    let victim = fs::read_dir(&contracts)
+        .unwrap()
+        .filter_map(Result::ok)
+        .next()
+        .unwrap()
+        .path();
     let text = fs::read_to_string(&victim).unwrap();
     let broken = text
         .replacen("node_type:", "node_type: NOT_A_TYPE\nnode_typo:", 1)
@@ -116,12 +144,18 @@ fn a_bad_contract_is_located_and_does_not_stop_the_others() {
     }
 
     let after = tree(&dir.path().join("out"));
-    let changed: Vec<&String> = after.keys().filter(|k| before.get(*k) != after.get(*k)).collect();
+    let changed: Vec<&String> = after
+        .keys()
+        .filter(|k| before.get(*k) != after.get(*k))
+        .collect();
     assert!(!changed.is_empty(), "the good contracts were regenerated");
-    let bad_package_changed = changed.iter().any(|k| {
-        before.keys().any(|b| b == *k) && k.contains(&bad_name.replace(".yaml", ""))
-    });
-    assert!(!bad_package_changed, "the bad contract's package was touched: {changed:?}");
+    let bad_package_changed = changed
+        .iter()
+        .any(|k| before.keys().any(|b| b == *k) && k.contains(&bad_name.replace(".yaml", "")));
+    assert!(
+        !bad_package_changed,
+        "the bad contract's package was touched: {changed:?}"
+    );
 }
 
 #[test]
@@ -130,7 +164,10 @@ fn fail_fast_stops_at_the_first_failure() {
     let contracts = dir.path().join("contracts");
     copy_examples(&contracts);
     fs::write(contracts.join("a_broken.yaml"), "name: [unclosed\n").unwrap();
-    let output = codegen(dir.path(), &["generate", "contracts", "-o", "out", "--fail-fast"]);
+    let output = codegen(
+        dir.path(),
+        &["generate", "contracts", "-o", "out", "--fail-fast"],
+    );
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     let written = dir.path().join("out").exists()
         && fs::read_dir(dir.path().join("out")).unwrap().count() > 0;
@@ -149,7 +186,13 @@ fn no_input_makes_it_panic() {
         .next()
         .unwrap();
     let mut cases: Vec<(String, Vec<u8>)> = Vec::new();
-    for cut in [1, 7, example.len() / 3, example.len() / 2, example.len() - 3] {
+    for cut in [
+        1,
+        7,
+        example.len() / 3,
+        example.len() / 2,
+        example.len() - 3,
+    ] {
         cases.push((format!("truncated_{cut}"), example[..cut].to_vec()));
     }
     let mut garbled = example.clone();
@@ -157,7 +200,10 @@ fn no_input_makes_it_panic() {
         garbled[i] = b"{}[]:,-&*!|>'\"%@`\t"[i % 18];
     }
     cases.push(("garbled".into(), garbled));
-    cases.push(("nested_lists".into(), format!("name: {}1{}\n", "[".repeat(20_000), "]".repeat(20_000)).into_bytes()));
+    cases.push((
+        "nested_lists".into(),
+        format!("name: {}1{}\n", "[".repeat(20_000), "]".repeat(20_000)).into_bytes(),
+    ));
     let mut deep = String::from("name: x\n");
     for level in 0..5_000 {
         deep.push_str(&" ".repeat(level));
@@ -185,7 +231,10 @@ fn no_input_makes_it_panic() {
         let err = stderr(&output);
         assert_eq!(output.status.code(), Some(2), "{name}: {err}");
         assert!(!err.contains("panicked"), "{name}: {err}");
-        assert!(err.contains(&format!("{file}:")), "{name}: the error names the file: {err}");
+        assert!(
+            err.contains(&format!("{file}:")),
+            "{name}: the error names the file: {err}"
+        );
     }
 }
 
@@ -194,7 +243,11 @@ fn unreadable_paths_and_a_file_as_output_are_input_errors() {
     let dir = tempfile::tempdir().unwrap();
     let output = codegen(dir.path(), &["generate", "missing.yaml", "-o", "out"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("missing.yaml"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("missing.yaml"),
+        "{}",
+        stderr(&output)
+    );
 
     copy_examples(&dir.path().join("contracts"));
     fs::write(dir.path().join("file"), "").unwrap();
@@ -208,7 +261,12 @@ fn duplicate_node_names_across_files_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     let contracts = dir.path().join("contracts");
     copy_examples(&contracts);
-    let first = fs::read_dir(&contracts).unwrap().filter_map(Result::ok).next().unwrap().path();
+    let first = fs::read_dir(&contracts)
+        .unwrap()
+        .filter_map(Result::ok)
+        .next()
+        .unwrap()
+        .path();
     fs::copy(&first, contracts.join("zz_copy.yaml")).unwrap();
     let output = codegen(dir.path(), &["generate", "contracts", "-o", "out"]);
     let err = stderr(&output);

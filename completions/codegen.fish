@@ -1,0 +1,58 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_codegen_global_optspecs
+    string join \n q/quiet v/verbose color= h/help V/version
+end
+
+function __fish_codegen_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_codegen_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_codegen_using_subcommand
+    set -l cmd (__fish_codegen_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c codegen -n "__fish_codegen_needs_command" -l color -d 'When to use colour' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+always\t''
+never\t''"
+complete -c codegen -n "__fish_codegen_needs_command" -s q -l quiet -d 'Print nothing but errors; never draw progress bars'
+complete -c codegen -n "__fish_codegen_needs_command" -s v -l verbose -d 'More log output (-v: info, -vv: debug, -vvv: trace). `RUST_LOG` also works'
+complete -c codegen -n "__fish_codegen_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c codegen -n "__fish_codegen_needs_command" -s V -l version -d 'Print version'
+complete -c codegen -n "__fish_codegen_needs_command" -f -a "generate" -d 'Generate a node package from each contract'
+complete -c codegen -n "__fish_codegen_needs_command" -f -a "completions" -d 'Print a shell completion script to standard output'
+complete -c codegen -n "__fish_codegen_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -s o -l output -d 'Directory the node packages are written into (`<DIR>/<name>/`)' -r -F
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -s j -l jobs -d 'Steps run in parallel inside a stage (default: the number of cores)' -r
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -l color -d 'When to use colour' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+always\t''
+never\t''"
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -l fail-fast -d 'Stop at the first failing contract instead of finishing the others'
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -l strict -d 'Treat contract warnings (unknown keys that look like typos, ...) as errors'
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -l timings -d 'Print per-stage timings (p50/p95/p99 of step times) and the slowest steps'
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -s q -l quiet -d 'Print nothing but errors; never draw progress bars'
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -s v -l verbose -d 'More log output (-v: info, -vv: debug, -vvv: trace). `RUST_LOG` also works'
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -s V -l version -d 'Print version'
+complete -c codegen -n "__fish_codegen_using_subcommand completions" -l color -d 'When to use colour' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+always\t''
+never\t''"
+complete -c codegen -n "__fish_codegen_using_subcommand completions" -s q -l quiet -d 'Print nothing but errors; never draw progress bars'
+complete -c codegen -n "__fish_codegen_using_subcommand completions" -s v -l verbose -d 'More log output (-v: info, -vv: debug, -vvv: trace). `RUST_LOG` also works'
+complete -c codegen -n "__fish_codegen_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c codegen -n "__fish_codegen_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate completions help" -f -a "generate" -d 'Generate a node package from each contract'
+complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate completions help" -f -a "completions" -d 'Print a shell completion script to standard output'
+complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
