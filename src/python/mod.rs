@@ -21,7 +21,8 @@ pub use structure::{FileRole, check_structure};
 
 /// Parse `source` as Python (target 3.12) and return findings: `SYN001` for what the parser
 /// rejects (at `CPython`'s line and column where we can match it) and `SYN002` for what
-/// `CPython`'s `compile()` rejects after parsing.
+/// `CPython`'s `compile()` rejects after parsing. Like `CPython`, at most one error per file:
+/// the one it would report.
 pub fn check_syntax(path: &Path, source: &str) -> Vec<Diagnostic> {
     if !syntax::fits(source.len()) {
         return vec![too_large(path)];
