@@ -19,7 +19,7 @@ use exit::ExitStatus;
 use report::Printer;
 
 /// Runs one command line to completion.
-pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
+pub fn run(cli: &Cli) -> anyhow::Result<ExitStatus> {
     let printer = Printer::from_args(&cli.global);
     printer.init_logging(cli.global.verbose);
     match &cli.command {

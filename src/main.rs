@@ -6,7 +6,7 @@ use clap::Parser as _;
 
 fn main() -> ExitCode {
     let cli = codegen::cli::Cli::parse();
-    match codegen::run(cli) {
+    match codegen::run(&cli) {
         Ok(status) => status.into(),
         Err(error) => {
             if error

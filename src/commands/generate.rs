@@ -20,7 +20,7 @@ use crate::report::{Printer, StageBar};
 use crate::templates::TemplateManager;
 
 /// A step that runs longer than this is stopped and reported as timed out.
-const STEP_TIMEOUT: Duration = Duration::from_secs(60);
+const STEP_TIMEOUT: Duration = Duration::from_mins(1);
 
 pub fn run(args: &GenerateArgs, printer: Printer) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
@@ -97,6 +97,8 @@ pub fn run(args: &GenerateArgs, printer: Printer) -> anyhow::Result<ExitStatus> 
         generate,
         duplicates,
     };
+    // A timed-out step keeps its thread; don't wait for it to exit.
+    runtime.shutdown_timeout(Duration::from_millis(100));
     let summary = Summary::new(&outcome, &ctx.renderer, started.elapsed());
     let mut diagnostics = problems;
     diagnostics.extend(summary.diagnostics.iter().cloned());

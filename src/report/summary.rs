@@ -217,7 +217,7 @@ pub fn render_timings(outcome: &Outcome) -> String {
             }
         }
     }
-    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
     out.push_str("slowest steps:\n");
     for (duration, stage, path) in slowest.iter().take(5) {
         let _ = writeln!(out, "  {:<9} {stage:<8} {path}", human(*duration));

@@ -24,6 +24,16 @@ fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
+/// The first contract file of `dir` in name order.
+fn first_contract(dir: &Path) -> std::path::PathBuf {
+    let mut files: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files.remove(0)
+}
+
 fn copy_examples(to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(repo().join("contracts"))
@@ -108,12 +118,7 @@ fn a_bad_contract_is_located_and_does_not_stop_the_others() {
     let before = tree(&dir.path().join("out"));
 
     // Break one example in two places; its old package must stay as it was.
-    let victim = fs::read_dir(&contracts)
-        .unwrap()
-        .filter_map(Result::ok)
-        .next()
-        .unwrap()
-        .path();
+    let victim = first_contract(&contracts);
     let text = fs::read_to_string(&victim).unwrap();
     let broken = text
         .replacen("node_type:", "node_type: NOT_A_TYPE\nnode_typo:", 1)
@@ -179,20 +184,13 @@ fn no_input_makes_it_panic() {
     let dir = tempfile::tempdir().unwrap();
     let inputs = dir.path().join("inputs");
     fs::create_dir_all(&inputs).unwrap();
-    let example = fs::read_dir(repo().join("contracts"))
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| fs::read(e.path()).unwrap())
-        .next()
+    let example = fs::read(first_contract(&repo().join("contracts"))).unwrap();
+    // Every case is broken: cuts land before `node_type`, so a required key is missing at least.
+    let node_type = String::from_utf8_lossy(&example)
+        .find("node_type:")
         .unwrap();
     let mut cases: Vec<(String, Vec<u8>)> = Vec::new();
-    for cut in [
-        1,
-        7,
-        example.len() / 3,
-        example.len() / 2,
-        example.len() - 3,
-    ] {
+    for cut in [1, 7, node_type / 4, node_type / 2, node_type - 1] {
         cases.push((format!("truncated_{cut}"), example[..cut].to_vec()));
     }
     let mut garbled = example.clone();
@@ -210,13 +208,13 @@ fn no_input_makes_it_panic() {
         deep.push_str("a:\n");
     }
     cases.push(("nested_maps".into(), deep.into_bytes()));
-    cases.push(("huge".into(), {
-        let mut s = example.clone();
-        s.extend(b"\nbig: \"");
-        s.extend(std::iter::repeat_n(b'x', 8 * 1024 * 1024));
-        s.extend(b"\"\n");
-        s
-    }));
+    // 8 MB of valid padding, then a duplicate key on the last line: located there.
+    let mut huge = example.clone();
+    huge.extend(b"\nbig: \"");
+    huge.extend(std::iter::repeat_n(b'x', 8 * 1024 * 1024));
+    huge.extend(b"\"\nname: again\n");
+    let huge_last_line = String::from_utf8_lossy(&huge).lines().count();
+    cases.push(("huge".into(), huge));
     cases.push(("binary".into(), (0..=255u8).cycle().take(4096).collect()));
     cases.push(("empty".into(), Vec::new()));
     cases.push(("bom_only".into(), vec![0xEF, 0xBB, 0xBF]));
@@ -235,6 +233,10 @@ fn no_input_makes_it_panic() {
             err.contains(&format!("{file}:")),
             "{name}: the error names the file: {err}"
         );
+        if name == "huge" {
+            let at = format!("{file}:{huge_last_line}:");
+            assert!(err.contains(&at), "located on the last line, {at}: {err}");
+        }
     }
 }
 
@@ -261,12 +263,7 @@ fn duplicate_node_names_across_files_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     let contracts = dir.path().join("contracts");
     copy_examples(&contracts);
-    let first = fs::read_dir(&contracts)
-        .unwrap()
-        .filter_map(Result::ok)
-        .next()
-        .unwrap()
-        .path();
+    let first = first_contract(&contracts);
     fs::copy(&first, contracts.join("zz_copy.yaml")).unwrap();
     let output = codegen(dir.path(), &["generate", "contracts", "-o", "out"]);
     let err = stderr(&output);

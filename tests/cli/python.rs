@@ -1,4 +1,4 @@
-//! Generated packages judged by the real tools: CPython 3.12 compiles them,
+//! Generated packages judged by the real tools: `CPython` 3.12 compiles them,
 //! ruff finds nothing and would change nothing, omnibase-core imports,
 //! constructs and initialises every node, `ModelYamlContract` accepts every
 //! contract copy, `onex validate --strict` passes, and the generated tests pass.
