@@ -60,7 +60,7 @@ pub fn run(args: &GenerateArgs, printer: Printer) -> anyhow::Result<ExitStatus> 
         .build()?;
 
     let bars: Arc<dyn Observer> = Arc::new(Bars::new(printer.progress));
-    let jobs: Vec<Job> = files.into_iter().map(Job::new).collect();
+    let jobs: Vec<Job> = files.iter().cloned().map(Job::new).collect();
     let parse =
         runtime.block_on(codegen::parse_executor(&ctx, &options, Arc::clone(&bars)).run(jobs));
 
@@ -93,6 +93,7 @@ pub fn run(args: &GenerateArgs, printer: Printer) -> anyhow::Result<ExitStatus> 
         .then(|| runtime.block_on(codegen::generate_executor(&ctx, &options, bars).run(good)));
 
     let outcome = codegen::Outcome {
+        paths: files,
         parse,
         generate,
         duplicates,

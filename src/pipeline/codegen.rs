@@ -126,6 +126,7 @@ fn parse(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
     })?;
     match contract::load(&job.path, &bytes, &ctx.load) {
         Ok(loaded) => {
+            tracing::debug!(contract = %job.path.display(), node = %loaded.contract.name, "parsed");
             job.diagnostics.extend(loaded.warnings);
             job.contract = Some(loaded.contract);
             Ok(())
@@ -205,6 +206,7 @@ fn write(out: &Path, job: &mut Job) -> Result<(), StepError> {
     let dir = out.join(&job.contract()?.name);
     match output::write_package(&dir, &job.files) {
         Ok(written) => {
+            tracing::debug!(package = %dir.display(), files = written.len(), "written");
             job.written = written;
             Ok(())
         }
@@ -225,6 +227,8 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// The parse run and the generate run of one `generate` invocation.
 pub struct Outcome {
+    /// The contract files, in the parse run's item order.
+    pub paths: Vec<PathBuf>,
     pub parse: RunResult<Job>,
     pub generate: Option<RunResult<Job>>,
     /// Cross-contract errors (duplicate names), by job path.

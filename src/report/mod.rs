@@ -10,6 +10,8 @@ use tracing::Span;
 use tracing_indicatif::IndicatifLayer;
 use tracing_indicatif::span_ext::IndicatifSpanExt as _;
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::Layer as _;
+use tracing_subscriber::filter::filter_fn;
 use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
 
@@ -56,22 +58,24 @@ impl Printer {
         };
         let filter = EnvFilter::try_from_default_env()
             .unwrap_or_else(|_| EnvFilter::new(format!("codegen={default},{default}")));
-        let registry = tracing_subscriber::registry().with(filter);
+        let fmt = tracing_subscriber::fmt::layer()
+            .with_ansi(self.color)
+            .with_target(false)
+            .without_time();
         if self.progress {
-            let layer = IndicatifLayer::new();
-            let fmt = tracing_subscriber::fmt::layer()
-                .with_ansi(self.color)
-                .with_target(false)
-                .without_time()
-                .with_writer(layer.get_stderr_writer());
-            let _ = registry.with(fmt).with(layer).try_init();
+            // Bars are spans: the bar layer sees the stage spans whatever the log filter says.
+            let bars = IndicatifLayer::new();
+            let fmt = fmt
+                .with_writer(bars.get_stderr_writer())
+                .with_filter(filter);
+            let stages = filter_fn(|meta| meta.is_span() && meta.name() == StageBar::SPAN);
+            let _ = tracing_subscriber::registry()
+                .with(fmt)
+                .with(bars.with_filter(stages))
+                .try_init();
         } else {
-            let fmt = tracing_subscriber::fmt::layer()
-                .with_ansi(self.color)
-                .with_target(false)
-                .without_time()
-                .with_writer(std::io::stderr);
-            let _ = registry.with(fmt).try_init();
+            let fmt = fmt.with_writer(std::io::stderr).with_filter(filter);
+            let _ = tracing_subscriber::registry().with(fmt).try_init();
         }
     }
 
@@ -91,11 +95,20 @@ pub struct StageBar {
 }
 
 impl StageBar {
+    const SPAN: &'static str = "stage";
+
     pub fn start(stage: &'static str, total: u64) -> Self {
         let span = tracing::info_span!("stage", name = stage);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} {msg:<8} [{wide_bar}] {pos}/{len} {elapsed}",
+        ) {
+            span.pb_set_style(&style.progress_chars("=> "));
+        }
         span.pb_set_length(total);
         span.pb_set_message(stage);
         span.pb_start();
+        // The layer draws a span's bar once the span has been entered.
+        span.in_scope(|| {});
         Self { span }
     }
 

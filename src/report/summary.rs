@@ -192,7 +192,10 @@ pub fn render_timings(outcome: &Outcome) -> String {
     let mut out =
         String::from("stage      wall      steps     p50       p95       p99       max\n");
     let mut slowest: Vec<(Duration, String, String)> = Vec::new();
-    for run in std::iter::once(&outcome.parse).chain(outcome.generate.as_ref()) {
+    for (index, run) in std::iter::once(&outcome.parse)
+        .chain(outcome.generate.as_ref())
+        .enumerate()
+    {
         for stage in &run.stages {
             let mut times: Vec<Duration> = stage
                 .steps
@@ -213,7 +216,15 @@ pub fn render_timings(outcome: &Outcome) -> String {
                 human(times.last().copied().unwrap_or_default()),
             );
             for step in &stage.steps {
-                slowest.push((step.duration, stage.name.clone(), item_path(run, step.item)));
+                let path = if index == 0 {
+                    outcome
+                        .paths
+                        .get(step.item)
+                        .map(|p| p.display().to_string())
+                } else {
+                    item_path(run, step.item)
+                };
+                slowest.push((step.duration, stage.name.clone(), path.unwrap_or_default()));
             }
         }
     }
@@ -225,11 +236,11 @@ pub fn render_timings(outcome: &Outcome) -> String {
     out
 }
 
-fn item_path(run: &RunResult<Job>, item: usize) -> String {
+fn item_path(run: &RunResult<Job>, item: usize) -> Option<String> {
     run.items
         .get(item)
         .and_then(ItemOutcome::state)
-        .map_or_else(|| format!("#{item}"), |job| job.path.display().to_string())
+        .map(|job| job.path.display().to_string())
 }
 
 /// Nearest-rank percentile of sorted durations.
