@@ -40,6 +40,7 @@ const TOP_KEYS: &[&str] = &[
     "name",
     "contract_name",
     "node_name",
+    "class_name",
     "node_type",
     "contract_version",
     "node_version",
@@ -317,6 +318,37 @@ impl Walker<'_> {
         }
     }
 
+    /// The node class: `class_name` when the contract sets it (for acronyms:
+    /// `NodeLLMCompletionEffect`), else the naming rule applied to `name`.
+    fn class_name(&mut self, root: &Node, node_name: &str) -> String {
+        let derived = node_class_name(node_name);
+        let Some(node) = root.get("class_name") else {
+            return derived;
+        };
+        match node.as_str() {
+            Some(text)
+                if text.starts_with("Node")
+                    && text.len() > 4
+                    && text[4..].starts_with(|c: char| c.is_ascii_uppercase())
+                    && is_identifier(text)
+                    && !super::naming::is_keyword(text) =>
+            {
+                text.to_owned()
+            }
+            _ => {
+                self.error(
+                    node.pos,
+                    format!(
+                        "class_name must be `Node` followed by a PascalCase identifier, found {}",
+                        super::tree::inline_scalar(node)
+                    ),
+                    Some(format!("leave it out to get `{derived}`")),
+                );
+                derived
+            }
+        }
+    }
+
     fn contract(&mut self, root: &Node, source_hash: String) -> Option<Contract> {
         if root.as_map().is_none() {
             self.error(
@@ -340,6 +372,7 @@ impl Walker<'_> {
             .and_then(|n| self.version_value(n, "node_version"));
         let description = self.description(root);
         let node_name = name.clone().unwrap_or_default();
+        let class_name = self.class_name(root, &node_name);
 
         let definitions = self.definitions(root);
         let def_lookup: HashMap<String, FieldType> = definitions
@@ -404,7 +437,7 @@ impl Walker<'_> {
         Some(Contract {
             source: self.path.to_path_buf(),
             source_hash,
-            class_name: node_class_name(&node_name),
+            class_name,
             name: name?,
             node_type: node_type?,
             contract_version: contract_version?,

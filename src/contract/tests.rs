@@ -921,3 +921,24 @@ fn large_collections_stay_fast() {
     assert_eq!(loaded.contract.enums[0].members.len(), 50_000);
     assert_eq!(loaded.contract.models[0].fields.len(), 50_000);
 }
+
+#[test]
+fn class_name_overrides_the_naming_rule_for_acronyms() {
+    let base = "name: node_llm_completion_effect\nnode_type: EFFECT_GENERIC\ncontract_version: {major: 1, minor: 0, patch: 0}\n";
+    let derived = load_str(base).expect("loads").contract;
+    assert_eq!(derived.class_name, "NodeLlmCompletionEffect");
+    let named = load_str(&format!("{base}class_name: NodeLLMCompletionEffect\n"))
+        .expect("loads")
+        .contract;
+    assert_eq!(named.class_name, "NodeLLMCompletionEffect");
+    for bad in ["LLMCompletion", "Node", "Nodellm", "Node-LLM", "5"] {
+        let errors = errors_of(&format!("{base}class_name: {bad}\n"));
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.message.starts_with("class_name must be")
+                    && e.position.is_some_and(|p| p.line == 4)),
+            "{bad}: {errors:?}"
+        );
+    }
+}
