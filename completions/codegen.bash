@@ -77,7 +77,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__generate)
-            opts="-o -j -q -v -h -V --output --jobs --fail-fast --strict --timings --quiet --verbose --color --help --version"
+            opts="-o -j -q -v -h -V --output --jobs --fail-fast --strict --timings --check --diff --dry-run --force --prune --shard --output-format --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -97,6 +97,14 @@ _codegen() {
                     ;;
                 -j)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output-format)
+                    COMPREPLY=($(compgen -W "text json github" -- "${cur}"))
                     return 0
                     ;;
                 --color)

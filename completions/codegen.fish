@@ -36,12 +36,21 @@ complete -c codegen -n "__fish_codegen_needs_command" -f -a "completions" -d 'Pr
 complete -c codegen -n "__fish_codegen_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -s o -l output -d 'Directory the node packages are written into (`<DIR>/<name>/`)' -r -F
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -s j -l jobs -d 'Steps run in parallel inside a stage (default: the number of cores)' -r
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -l shard -d 'Take shard I of N (e.g. 2/4): a stable share of the contracts by name, for CI matrices' -r
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -l output-format -d 'How to print the result on standard output' -r -f -a "text\t'Diagnostics and a summary on standard error'
+json\t'One JSON document on standard output'
+github\t'GitHub Actions workflow commands for errors and warnings, on standard output'"
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l color -d 'When to use colour' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
 always\t''
 never\t''"
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l fail-fast -d 'Stop at the first failing contract instead of finishing the others'
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l strict -d 'Treat contract warnings (unknown keys that look like typos, ...) as errors'
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l timings -d 'Print per-stage timings (p50/p95/p99 of step times) and the slowest steps'
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -l check -d 'Write nothing; exit 1 when any output is missing, modified or orphaned'
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -l diff -d 'With --check or --dry-run: print the unified diff of every change'
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -l dry-run -d 'Write nothing; list what would be created, updated, unchanged or deleted'
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -l force -d 'Overwrite generated files that were edited by hand'
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -l prune -d 'Delete orphaned outputs (from contracts that are gone) whose bytes are still ours'
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -s q -l quiet -d 'Print nothing but errors; never draw progress bars'
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -s v -l verbose -d 'More log output (-v: info, -vv: debug, -vvv: trace). `RUST_LOG` also works'
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'

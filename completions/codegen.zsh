@@ -41,12 +41,21 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Directory the node packages are written into (\`<DIR>/<name>/\`)]:DIR:_files' \
 '-j+[Steps run in parallel inside a stage (default\: the number of cores)]:N:_default' \
 '--jobs=[Steps run in parallel inside a stage (default\: the number of cores)]:N:_default' \
+'--shard=[Take shard I of N (e.g. 2/4)\: a stable share of the contracts by name, for CI matrices]:I/N:_default' \
+'--output-format=[How to print the result on standard output]:OUTPUT_FORMAT:((text\:"Diagnostics and a summary on standard error"
+json\:"One JSON document on standard output"
+github\:"GitHub Actions workflow commands for errors and warnings, on standard output"))' \
 '--color=[When to use colour]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
 always\:""
 never\:""))' \
 '--fail-fast[Stop at the first failing contract instead of finishing the others]' \
 '--strict[Treat contract warnings (unknown keys that look like typos, ...) as errors]' \
 '--timings[Print per-stage timings (p50/p95/p99 of step times) and the slowest steps]' \
+'--check[Write nothing; exit 1 when any output is missing, modified or orphaned]' \
+'--diff[With --check or --dry-run\: print the unified diff of every change]' \
+'(--check)--dry-run[Write nothing; list what would be created, updated, unchanged or deleted]' \
+'--force[Overwrite generated files that were edited by hand]' \
+'--prune[Delete orphaned outputs (from contracts that are gone) whose bytes are still ours]' \
 '(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
 '(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
 '*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \

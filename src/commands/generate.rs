@@ -1,21 +1,23 @@
-//! `codegen generate`: contracts in, node packages out, through the six stages.
+//! `codegen generate`: contracts in, node packages out, through the six
+//! stages; or, with `--check` / `--dry-run`, what would change, without writing.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::cli::GenerateArgs;
+use crate::cli::{GenerateArgs, GenerateFormat, Shard};
 use crate::contract::{self, LoadOptions};
-use crate::diagnostics::{Diagnostic, has_errors};
+use crate::diagnostics::Diagnostic;
 use crate::discover;
 use crate::exit::ExitStatus;
-use crate::output;
-use crate::pipeline::codegen::{self, Context, Job, Options};
+use crate::output::manifest::sha256_hex;
+use crate::output::{self, ExistingPackage, Generator, OutputLock, PlanOptions};
+use crate::pipeline::codegen::{self, Context, Job, Mode, Options};
 use crate::pipeline::executor::{ItemOutcome, Observer, StageReport, StepReport};
 use crate::render::Renderer;
-use crate::report::summary::{self, Summary};
+use crate::report::summary::{self, ContractResult, Orphan, Report, Status};
 use crate::report::{Printer, StageBar};
 use crate::templates::TemplateManager;
 
@@ -24,27 +26,34 @@ const STEP_TIMEOUT: Duration = Duration::from_mins(1);
 
 pub fn run(args: &GenerateArgs, printer: Printer) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
+    let mode = if args.check {
+        Mode::Check
+    } else if args.dry_run {
+        Mode::DryRun
+    } else {
+        Mode::Write
+    };
     let (files, mut problems) = discover::contract_files(&args.paths);
-    if let Err(e) = output::prepare_output_dir(&args.output) {
-        problems.push(
-            Diagnostic::error(&args.output, e.to_string())
-                .with_help("choose another directory with -o DIR"),
-        );
-        print_diagnostics(printer, &problems)?;
-        return Ok(ExitStatus::Error);
-    }
+    let _lock = match open_output(args, mode) {
+        Ok(lock) => lock,
+        Err(problem) => {
+            problems.push(*problem);
+            let report = Report::failed_early(problems, started.elapsed());
+            return finish(args, printer, &report);
+        }
+    };
     if !problems.is_empty() && args.fail_fast {
-        print_diagnostics(printer, &problems)?;
-        return Ok(ExitStatus::Error);
+        return finish(
+            args,
+            printer,
+            &Report::failed_early(problems, started.elapsed()),
+        );
+    }
+    if mode == Mode::Write {
+        output::package::clean_staging(&args.output);
     }
 
-    let ctx = Arc::new(Context {
-        renderer: Renderer::new(TemplateManager::builtin()),
-        load: LoadOptions {
-            strict: args.strict,
-        },
-        out: args.output.clone(),
-    });
+    let ctx = Arc::new(context(args, mode));
     let options = Options {
         jobs: args.jobs.map_or_else(
             || std::thread::available_parallelism().map_or(1, usize::from),
@@ -61,68 +70,305 @@ pub fn run(args: &GenerateArgs, printer: Printer) -> anyhow::Result<ExitStatus> 
 
     let bars: Arc<dyn Observer> = Arc::new(Bars::new(printer.progress));
     let jobs: Vec<Job> = files.iter().cloned().map(Job::new).collect();
-    let parse =
+    let mut parse =
         runtime.block_on(codegen::parse_executor(&ctx, &options, Arc::clone(&bars)).run(jobs));
 
-    // Duplicate node names are a cross-contract check: it needs every contract parsed.
-    let parsed: Vec<&contract::Contract> = parse
-        .items
+    // Cross-contract checks need every contract parsed: duplicate names, and the shard.
+    let duplicates = duplicate_names(&parse.items);
+    let stop = args.fail_fast && (!parse.succeeded() || !duplicates.is_empty());
+    let (mut results, good) = sort_parsed(
+        std::mem::take(&mut parse.items),
+        &duplicates,
+        stop,
+        args.shard,
+    );
+    let generate = (!good.is_empty())
+        .then(|| runtime.block_on(codegen::generate_executor(&ctx, &options, bars).run(good)));
+    // A timed-out step keeps its thread; don't wait for it to exit.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    let mut stages = parse.stages.clone();
+    let mut busy = parse.busy();
+    if let Some(run) = generate {
+        stages.extend(run.stages.iter().cloned());
+        busy += run.busy();
+        results.extend(run.items.into_iter().map(ContractResult::from_outcome));
+    }
+    results.sort_by(|a, b| a.job.path.cmp(&b.job.path));
+
+    let orphans = if stop {
+        Vec::new()
+    } else {
+        find_orphans(&args.output, &results, args.shard)
+    };
+    let mut orphan_reports = Vec::new();
+    for package in orphans {
+        orphan_reports.push(settle_orphan(&package, mode, args.prune, &mut problems));
+    }
+    if mode == Mode::Write {
+        update_index(&ctx, &results, &orphan_reports, &mut problems);
+    }
+
+    let report = Report::new(
+        mode,
+        args.prune,
+        problems,
+        results,
+        orphan_reports,
+        stages,
+        busy,
+        started.elapsed(),
+        ctx.renderer.templates().stats(),
+    );
+    finish(args, printer, &report)
+}
+
+/// Makes sure the output directory can be used: when writing, it exists and
+/// this run holds its lock.
+fn open_output(args: &GenerateArgs, mode: Mode) -> Result<Option<OutputLock>, Box<Diagnostic>> {
+    let opened = if mode == Mode::Write {
+        output::prepare_output_dir(&args.output)
+            .and_then(|()| OutputLock::acquire(&args.output).map(Some))
+    } else if args.output.exists() && !args.output.is_dir() {
+        Err(output::OutputError::NotADirectory {
+            path: args.output.clone(),
+        })
+    } else {
+        Ok(None)
+    };
+    opened.map_err(|e| {
+        Box::new(
+            Diagnostic::error(&args.output, e.to_string())
+                .with_help("choose another directory with -o DIR"),
+        )
+    })
+}
+
+fn context(args: &GenerateArgs, mode: Mode) -> Context {
+    let templates = TemplateManager::builtin();
+    let generator = Generator::new(templates.template_set_hash());
+    Context {
+        renderer: Renderer::new(templates),
+        generator,
+        load: LoadOptions {
+            strict: args.strict,
+        },
+        out: args.output.clone(),
+        mode,
+        plan: PlanOptions {
+            force: args.force,
+            prune: args.prune,
+        },
+        index: output::read_index(&args.output),
+    }
+}
+
+fn finish(args: &GenerateArgs, printer: Printer, report: &Report) -> anyhow::Result<ExitStatus> {
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr().lock();
+    match args.output_format {
+        GenerateFormat::Json => out.write_all(summary::render_json(report).as_bytes())?,
+        GenerateFormat::Github => out.write_all(summary::render_github(report).as_bytes())?,
+        GenerateFormat::Text => {
+            for d in report.diagnostics() {
+                if !printer.quiet || d.is_error() {
+                    writeln!(err, "{}", d.render())?;
+                }
+            }
+            if report.mode != Mode::Write {
+                out.write_all(summary::render_changes(report, args.diff).as_bytes())?;
+            }
+            if !printer.quiet {
+                err.write_all(summary::render_text(report, printer).as_bytes())?;
+                if args.timings {
+                    err.write_all(summary::render_timings(report).as_bytes())?;
+                }
+            }
+        }
+    }
+    if args.output_format != GenerateFormat::Text && args.diff && report.mode != Mode::Write {
+        err.write_all(summary::render_changes(report, true).as_bytes())?;
+    }
+    Ok(report.exit_status())
+}
+
+/// Splits the parse run's items into contracts to generate and results that
+/// are final already (unchanged, another shard's, failed, duplicates).
+fn sort_parsed(
+    items: Vec<ItemOutcome<Job>>,
+    duplicates: &[Diagnostic],
+    stop: bool,
+    shard: Option<Shard>,
+) -> (Vec<ContractResult>, Vec<Job>) {
+    let duplicate_files: HashSet<&PathBuf> = duplicates.iter().map(|d| &d.file).collect();
+    let mut results = Vec::new();
+    let mut good = Vec::new();
+    for outcome in items {
+        match outcome {
+            ItemOutcome::Completed(job) if !in_shard(job.package.as_deref(), shard) => {
+                results.push(ContractResult::new(job, Status::OtherShard, None));
+            }
+            ItemOutcome::Completed(mut job) if duplicate_files.contains(&job.path) => {
+                job.diagnostics
+                    .extend(duplicates.iter().filter(|d| d.file == job.path).cloned());
+                let failure = Some(("parse".to_owned(), "duplicate node name".to_owned()));
+                results.push(ContractResult::new(job, Status::Failed, failure));
+            }
+            ItemOutcome::Completed(job) if job.fresh => {
+                results.push(ContractResult::new(job, Status::Unchanged, None));
+            }
+            ItemOutcome::Completed(job) if stop => {
+                let failure = Some((
+                    "-".to_owned(),
+                    "not generated: the run stopped early".to_owned(),
+                ));
+                results.push(ContractResult::new(job, Status::Failed, failure));
+            }
+            ItemOutcome::Completed(job) => good.push(job),
+            other => results.push(ContractResult::from_outcome(other)),
+        }
+    }
+    (results, good)
+}
+
+/// Names used by more than one contract: parsed ones by the loader's rule,
+/// and any parsed contract reusing the name of an unchanged (unparsed) one.
+fn duplicate_names(items: &[ItemOutcome<Job>]) -> Vec<Diagnostic> {
+    let parsed: Vec<&contract::Contract> = items
         .iter()
         .filter_map(|o| match o {
             ItemOutcome::Completed(job) => job.contract.as_ref(),
             _ => None,
         })
         .collect();
-    let duplicates = contract::check_duplicates(&parsed);
-    let duplicate_files: HashSet<PathBuf> = duplicates.iter().map(|d| d.file.clone()).collect();
-
-    let stop = args.fail_fast && (!parse.succeeded() || !duplicates.is_empty());
-    let mut parse = parse;
-    let mut good = Vec::new();
-    let mut parse_outcomes = Vec::new();
-    for outcome in std::mem::take(&mut parse.items) {
-        match outcome {
-            ItemOutcome::Completed(job) if !stop && !duplicate_files.contains(&job.path) => {
-                good.push(job);
+    let mut found = contract::check_duplicates(&parsed);
+    let mut first: HashMap<&str, &PathBuf> = HashMap::new();
+    for job in items.iter().filter_map(|o| match o {
+        ItemOutcome::Completed(job) => Some(job),
+        _ => None,
+    }) {
+        let Some(name) = job.package.as_deref() else {
+            continue;
+        };
+        match first.get(name) {
+            Some(other) if !found.iter().any(|d| d.file == job.path) => {
+                let message = format!("node name '{name}' is already used by {}", other.display());
+                found.push(
+                    Diagnostic::error(&job.path, message)
+                        .with_help("give each contract its own `name`"),
+                );
             }
-            other => parse_outcomes.push(other),
+            Some(_) => {}
+            None => {
+                first.insert(name, &job.path);
+            }
         }
     }
-    parse.items = parse_outcomes;
-    let generate = (!good.is_empty())
-        .then(|| runtime.block_on(codegen::generate_executor(&ctx, &options, bars).run(good)));
-
-    let outcome = codegen::Outcome {
-        paths: files,
-        parse,
-        generate,
-        duplicates,
-    };
-    // A timed-out step keeps its thread; don't wait for it to exit.
-    runtime.shutdown_timeout(Duration::from_millis(100));
-    let summary = Summary::new(&outcome, &ctx.renderer, started.elapsed());
-    let mut diagnostics = problems;
-    diagnostics.extend(summary.diagnostics.iter().cloned());
-    print_diagnostics(printer, &diagnostics)?;
-    if !printer.quiet {
-        let mut err = std::io::stderr().lock();
-        err.write_all(summary::render_text(&summary, printer).as_bytes())?;
-        if args.timings {
-            err.write_all(summary::render_timings(&outcome).as_bytes())?;
-        }
-    }
-    Ok(summary.exit_status(has_errors(&diagnostics)))
+    found.sort_by(|a, b| (&a.file, a.position).cmp(&(&b.file, b.position)));
+    found.dedup_by(|a, b| a.file == b.file && a.message == b.message);
+    found
 }
 
-fn print_diagnostics(printer: Printer, diagnostics: &[Diagnostic]) -> anyhow::Result<()> {
-    let mut err = std::io::stderr().lock();
-    for d in diagnostics {
-        if printer.quiet && !d.is_error() {
-            continue;
+/// Whether a package name falls into `shard` (all do without one): a stable
+/// hash of the name, so every contract lands in exactly one shard.
+fn in_shard(name: Option<&str>, shard: Option<Shard>) -> bool {
+    let (Some(name), Some(shard)) = (name, shard) else {
+        return true;
+    };
+    let digest = sha256_hex(name.as_bytes());
+    let value = u64::from_str_radix(&digest[..16], 16).unwrap_or(0);
+    value % u64::from(shard.count) == u64::from(shard.index - 1)
+}
+
+/// Packages a run of ours wrote whose contract is gone, or whose contract now
+/// produces another package.
+fn find_orphans(
+    out: &std::path::Path,
+    results: &[ContractResult],
+    shard: Option<Shard>,
+) -> Vec<ExistingPackage> {
+    let produced: HashMap<String, Option<&str>> = results
+        .iter()
+        .map(|r| {
+            (
+                output::contract_reference(out, &r.job.path),
+                r.job.package.as_deref(),
+            )
+        })
+        .collect();
+    output::existing_packages(out)
+        .into_iter()
+        .filter(|p| in_shard(Some(&p.name), shard))
+        .filter(|p| match produced.get(&p.manifest.contract) {
+            Some(Some(name)) => *name != p.name,
+            Some(None) => false,
+            None => !output::resolve_contract(out, &p.manifest.contract).exists(),
+        })
+        .collect()
+}
+
+fn settle_orphan(
+    package: &ExistingPackage,
+    mode: Mode,
+    prune: bool,
+    problems: &mut Vec<Diagnostic>,
+) -> Orphan {
+    let mut orphan = Orphan::new(package);
+    if mode == Mode::Write && prune {
+        match output::prune_package(package) {
+            Ok(kept) => {
+                orphan.pruned = true;
+                for file in kept {
+                    problems.push(Diagnostic::warning(
+                        &file,
+                        "kept: edited by hand, so --prune leaves it for you",
+                    ));
+                }
+            }
+            Err(e) => problems.push(Diagnostic::error(&package.dir, e.to_string())),
         }
-        writeln!(err, "{}", d.render())?;
+    } else if mode == Mode::Write {
+        problems.push(
+            Diagnostic::warning(
+                &package.dir,
+                format!(
+                    "orphaned: its contract {} is gone",
+                    package.manifest.contract
+                ),
+            )
+            .with_help("run with --prune to remove it"),
+        );
     }
-    Ok(())
+    orphan
+}
+
+fn update_index(
+    ctx: &Context,
+    results: &[ContractResult],
+    orphans: &[Orphan],
+    problems: &mut Vec<Diagnostic>,
+) {
+    let mut index: BTreeMap<String, String> = ctx.index.clone();
+    let pruned: HashSet<&str> = orphans
+        .iter()
+        .filter(|o| o.pruned)
+        .map(|o| o.package.as_str())
+        .collect();
+    index.retain(|_, name| !pruned.contains(name.as_str()));
+    for result in results {
+        if let (Some(name), Status::Generated | Status::Unchanged) =
+            (&result.job.package, result.status)
+        {
+            index.insert(
+                output::contract_reference(&ctx.out, &result.job.path),
+                name.clone(),
+            );
+        }
+    }
+    if index != ctx.index
+        && let Err(e) = output::write_index(&ctx.out, &index)
+    {
+        problems.push(Diagnostic::warning(&ctx.out, e.to_string()));
+    }
 }
 
 /// Progress bars, one per stage, only when the printer draws them.

@@ -1,13 +1,17 @@
 //! The six codegen stages (parse, models, node, tests, quality, package) as
-//! steps over one [`Job`] per contract, run by the staged executor.
+//! steps over one [`Job`] per contract, run by the staged executor. A contract
+//! whose package is fresh (same contract bytes, same generator, files intact)
+//! is recognised in the parse stage and skips every later stage.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::contract::{self, Contract, LoadOptions};
 use crate::diagnostics::{Diagnostic, has_errors};
-use crate::output::{self, WrittenFile};
+use crate::output::manifest::sha256_hex;
+use crate::output::{self, FileAction, Generator, PackageManifest, PackagePlan, PlanOptions};
 use crate::pipeline::executor::{Executor, Observer, RunResult, Stage, StepError};
 use crate::python::{self, FileRole};
 use crate::render::{GeneratedFile, Renderer};
@@ -15,18 +19,37 @@ use crate::render::{GeneratedFile, Renderer};
 /// The stage names, in order.
 pub const STAGES: [&str; 6] = ["parse", "models", "node", "tests", "quality", "package"];
 
+/// What the run does with the packages it plans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write changed packages.
+    Write,
+    /// Write nothing; report what is out of date.
+    Check,
+    /// Write nothing; report what would happen.
+    DryRun,
+}
+
 /// What one contract has become so far.
 #[derive(Debug, Default)]
 pub struct Job {
     /// The contract file, as the user named it.
     pub path: PathBuf,
+    /// SHA-256 of the contract's bytes.
+    pub contract_hash: String,
+    /// The package name, once known (parsed, or read from a fresh manifest).
+    pub package: Option<String>,
     pub contract: Option<Contract>,
+    /// The package is up to date: every later stage is skipped.
+    pub fresh: bool,
     /// Warnings and errors about the contract and about the generated files.
     pub diagnostics: Vec<Diagnostic>,
     /// Rendered files, relative to the package directory.
     pub files: Vec<GeneratedFile>,
-    /// What the package stage did with each file.
-    pub written: Vec<WrittenFile>,
+    /// What the package stage planned (and, when writing, did).
+    pub plan: Option<PackagePlan>,
+    /// Time spent in each stage's step.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 impl Job {
@@ -47,8 +70,14 @@ impl Job {
 /// Everything the steps share.
 pub struct Context {
     pub renderer: Renderer,
+    pub generator: Generator,
     pub load: LoadOptions,
     pub out: PathBuf,
+    pub mode: Mode,
+    pub plan: PlanOptions,
+    /// Contract reference → package name, from earlier runs: lets a fresh
+    /// contract be recognised without parsing it.
+    pub index: BTreeMap<String, String>,
 }
 
 /// How the run is shaped.
@@ -70,7 +99,8 @@ pub fn parse_executor(
         .fail_fast(options.fail_fast)
         .observer(observer)
         .stage(configure(
-            Stage::blocking(STAGES[0], move |job: &mut Job| parse(&parse_ctx, job)),
+            STAGES[0],
+            move |job: &mut Job| parse(&parse_ctx, job),
             options,
         ))
 }
@@ -88,32 +118,45 @@ pub fn generate_executor(
         .fail_fast(options.fail_fast)
         .observer(observer)
         .stage(configure(
-            Stage::blocking(STAGES[1], move |job: &mut Job| {
-                render(job, |c| models.renderer.render_models(c))
-            }),
+            STAGES[1],
+            move |job: &mut Job| render(job, |c| models.renderer.render_models(c)),
             options,
         ))
         .stage(configure(
-            Stage::blocking(STAGES[2], move |job: &mut Job| {
-                render(job, |c| node.renderer.render_node(c))
-            }),
+            STAGES[2],
+            move |job: &mut Job| render(job, |c| node.renderer.render_node(c)),
             options,
         ))
         .stage(configure(
-            Stage::blocking(STAGES[3], move |job: &mut Job| {
-                render(job, |c| tests.renderer.render_tests(c))
-            }),
+            STAGES[3],
+            move |job: &mut Job| render(job, |c| tests.renderer.render_tests(c)),
             options,
         ))
-        .stage(configure(Stage::blocking(STAGES[4], quality), options))
+        .stage(configure(STAGES[4], quality, options))
         .stage(configure(
-            Stage::blocking(STAGES[5], move |job: &mut Job| write(&package.out, job)),
+            STAGES[5],
+            move |job: &mut Job| write(&package, job),
             options,
         ))
 }
 
-fn configure(stage: Stage<Job>, options: &Options) -> Stage<Job> {
-    stage.timeout(Some(options.step_timeout)).retries(0)
+/// A blocking stage whose step is skipped for fresh jobs and timed into the job.
+fn configure(
+    name: &'static str,
+    step: impl Fn(&mut Job) -> Result<(), StepError> + Send + Sync + 'static,
+    options: &Options,
+) -> Stage<Job> {
+    Stage::blocking(name, move |job: &mut Job| {
+        if job.fresh {
+            return Ok(());
+        }
+        let started = Instant::now();
+        let result = step(job);
+        job.timings.push((name, started.elapsed()));
+        result
+    })
+    .timeout(Some(options.step_timeout))
+    .retries(0)
 }
 
 fn parse(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
@@ -124,10 +167,18 @@ fn parse(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         );
         StepError::fatal(format!("cannot read: {e}"))
     })?;
+    job.contract_hash = sha256_hex(&bytes);
+    if let Some(name) = fresh_package(ctx, job) {
+        tracing::debug!(contract = %job.path.display(), package = %name, "unchanged");
+        job.package = Some(name);
+        job.fresh = true;
+        return Ok(());
+    }
     match contract::load(&job.path, &bytes, &ctx.load) {
         Ok(loaded) => {
             tracing::debug!(contract = %job.path.display(), node = %loaded.contract.name, "parsed");
             job.diagnostics.extend(loaded.warnings);
+            job.package = Some(loaded.contract.name.clone());
             job.contract = Some(loaded.contract);
             Ok(())
         }
@@ -141,6 +192,16 @@ fn parse(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
             )))
         }
     }
+}
+
+/// The package this contract produced last time, when it is still up to date.
+fn fresh_package(ctx: &Context, job: &Job) -> Option<String> {
+    let reference = output::contract_reference(&ctx.out, &job.path);
+    let name = ctx.index.get(&reference)?;
+    let dir = ctx.out.join(name);
+    let manifest = PackageManifest::read(&dir)?;
+    (manifest.contract == reference && manifest.is_fresh(&dir, &job.contract_hash, &ctx.generator))
+        .then(|| name.clone())
 }
 
 fn render(
@@ -201,20 +262,66 @@ fn role_of(path: &Path, base: &str) -> FileRole {
     }
 }
 
-/// Stage 6: the package goes to disk, all files or none.
-fn write(out: &Path, job: &mut Job) -> Result<(), StepError> {
-    let dir = out.join(&job.contract()?.name);
-    match output::write_package(&dir, &job.files) {
-        Ok(written) => {
-            tracing::debug!(package = %dir.display(), files = written.len(), "written");
-            job.written = written;
-            Ok(())
+/// Stage 6: plan the package against the disk and, when writing, swap it in whole.
+fn write(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
+    let contract = job.contract()?;
+    let dir = ctx.out.join(&contract.name);
+    let manifest = PackageManifest {
+        contract: output::contract_reference(&ctx.out, &job.path),
+        contract_hash: job.contract_hash.clone(),
+        template_hash: ctx.generator.template_hash.clone(),
+        tool_version: ctx.generator.tool_version.clone(),
+        files: BTreeMap::new(),
+    };
+    let fail = |job: &mut Job, e: &output::OutputError| {
+        job.diagnostics.push(Diagnostic::error(&dir, e.to_string()));
+        StepError::fatal(e.to_string())
+    };
+    let plan = match output::plan(&dir, &job.files, manifest, ctx.plan) {
+        Ok(plan) => plan,
+        Err(e) => return Err(fail(job, &e)),
+    };
+    let conflicts: Vec<Diagnostic> = plan
+        .conflicts()
+        .map(|f| {
+            Diagnostic::error(
+                dir.join(&f.path),
+                "edited by hand since it was generated; not overwritten",
+            )
+            .with_help("move your change into the contract or a handler, or run with --force to overwrite it")
+        })
+        .collect();
+    if ctx.mode == Mode::Write && conflicts.is_empty() {
+        if let Err(e) = output::commit(&ctx.out, &plan) {
+            job.plan = Some(plan);
+            return Err(fail(job, &e));
         }
-        Err(e) => {
-            job.diagnostics.push(Diagnostic::error(&dir, e.to_string()));
-            Err(StepError::fatal(e.to_string()))
+        tracing::debug!(package = %dir.display(), files = plan.files.len(), "written");
+    }
+    job.plan = Some(plan);
+    if ctx.mode == Mode::Write && !conflicts.is_empty() {
+        job.diagnostics.extend(conflicts);
+        return Err(StepError::fatal("hand-edited files block the package"));
+    }
+    Ok(())
+}
+
+/// Whether the package on disk differs from what this job produces.
+pub fn is_out_of_date(job: &Job) -> bool {
+    job.plan
+        .as_ref()
+        .is_some_and(|p| p.manifest_changed || p.files.iter().any(|f| f.action.is_out_of_date()))
+}
+
+/// Counts of file actions over `jobs`.
+pub fn count_actions<'a>(jobs: impl Iterator<Item = &'a Job>) -> BTreeMap<FileAction, usize> {
+    let mut counts = BTreeMap::new();
+    for job in jobs {
+        for file in job.plan.iter().flat_map(|p| &p.files) {
+            *counts.entry(file.action).or_default() += 1;
         }
     }
+    counts
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

@@ -1,129 +1,222 @@
-//! The end-of-run report of `generate`: counts, failures, duration and
-//! speedup, and with `--timings` per-stage percentiles and the slowest steps.
+//! The result of `generate`, gathered once ([`Report`]) and rendered as text
+//! (summary on stderr, changes on stdout), JSON (one document) or GitHub
+//! workflow commands; with `--timings`, per-stage percentiles and the slowest steps.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::path::PathBuf;
 use std::time::Duration;
+
+use serde_json::json;
 
 use crate::diagnostics::Diagnostic;
 use crate::exit::ExitStatus;
-use crate::output::FileAction;
-use crate::pipeline::codegen::{Job, Outcome};
-use crate::pipeline::executor::{ItemOutcome, RunResult, StepOutcome};
-use crate::render::Renderer;
+use crate::output::{self, ExistingPackage, FileAction};
+use crate::pipeline::codegen::{Job, Mode};
+use crate::pipeline::executor::{ItemOutcome, StageReport, StepOutcome};
 use crate::report::Printer;
+use crate::templates::CacheStats;
 
-/// One contract that did not become a package.
-#[derive(Debug, Clone)]
-pub struct Failure {
-    pub path: String,
-    pub stage: String,
-    pub reason: String,
+/// What became of one contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Went through every stage (written, or planned with --check / --dry-run).
+    Generated,
+    /// Its package was up to date: nothing rendered.
+    Unchanged,
+    /// Belongs to another `--shard`.
+    OtherShard,
+    Failed,
 }
 
-#[derive(Debug, Default)]
-pub struct Summary {
-    pub contracts: usize,
-    pub packages: usize,
-    pub created: usize,
-    pub updated: usize,
-    pub unchanged: usize,
-    pub kept: usize,
-    pub failures: Vec<Failure>,
-    /// Every diagnostic of every contract, in input order.
-    pub diagnostics: Vec<Diagnostic>,
-    /// A contract could not be read or parsed, or a package could not be written.
-    pub input_failed: bool,
-    /// Generated code had error findings.
-    pub findings_failed: bool,
-    pub wall: Duration,
-    pub busy: Duration,
-    pub cache_hits: u64,
-    pub cache_misses: u64,
+impl Status {
+    fn as_str(self) -> &'static str {
+        match self {
+            Status::Generated => "generated",
+            Status::Unchanged => "unchanged",
+            Status::OtherShard => "other-shard",
+            Status::Failed => "failed",
+        }
+    }
 }
 
-impl Summary {
-    pub fn new(outcome: &Outcome, renderer: &Renderer, wall: Duration) -> Self {
-        let mut summary = Summary {
-            wall,
-            ..Summary::default()
-        };
-        let mut jobs: Vec<(&Job, Option<(&str, &str)>)> = Vec::new();
-        for run in std::iter::once(&outcome.parse).chain(outcome.generate.as_ref()) {
-            summary.busy += run.busy();
-            for item in &run.items {
-                let failure = item
-                    .failure()
-                    .map(|f| (f.stage_name.as_str(), f.error.message.as_str()));
-                if let Some(job) = item.state() {
-                    jobs.push((job, failure));
-                } else if let Some((stage, reason)) = failure {
-                    summary.failures.push(Failure {
-                        path: String::from("(unknown)"),
-                        stage: stage.to_owned(),
-                        reason: reason.to_owned(),
-                    });
-                }
-            }
+#[derive(Debug)]
+pub struct ContractResult {
+    pub job: Job,
+    pub status: Status,
+    /// The stage that failed and why.
+    pub failure: Option<(String, String)>,
+}
+
+impl ContractResult {
+    pub fn new(job: Job, status: Status, failure: Option<(String, String)>) -> Self {
+        Self {
+            job,
+            status,
+            failure,
         }
-        jobs.sort_by(|a, b| a.0.path.cmp(&b.0.path));
-        summary.contracts = jobs.len();
-        for (job, failure) in jobs {
-            summary.diagnostics.extend(job.diagnostics.iter().cloned());
-            let duplicate = outcome.duplicates.iter().filter(|d| d.file == job.path);
-            summary.diagnostics.extend(duplicate.clone().cloned());
-            let stage_reason = failure
-                .map(|(s, r)| (s.to_owned(), r.to_owned()))
-                .or_else(|| {
-                    duplicate
-                        .clone()
-                        .next()
-                        .map(|_| ("parse".to_owned(), "duplicate node name".to_owned()))
-                });
-            match stage_reason {
-                Some((stage, reason)) => {
-                    if stage == "quality" {
-                        summary.findings_failed = true;
-                    } else {
-                        summary.input_failed = true;
-                    }
-                    summary.failures.push(Failure {
-                        path: job.path.display().to_string(),
-                        stage,
-                        reason,
-                    });
-                }
-                None if !job.written.is_empty() => {
-                    summary.packages += 1;
-                    for file in &job.written {
-                        match file.action {
-                            FileAction::Created => summary.created += 1,
-                            FileAction::Updated => summary.updated += 1,
-                            FileAction::Unchanged => summary.unchanged += 1,
-                            FileAction::Kept => summary.kept += 1,
-                        }
-                    }
-                }
-                None => {
-                    // Parsed, but the run stopped before it was generated (--fail-fast).
-                    summary.failures.push(Failure {
-                        path: job.path.display().to_string(),
-                        stage: "-".to_owned(),
-                        reason: "not generated: the run stopped early".to_owned(),
-                    });
-                }
-            }
-        }
-        let stats = renderer.templates().stats();
-        summary.cache_hits = stats.hits;
-        summary.cache_misses = stats.misses;
-        summary
     }
 
-    /// 2 for unreadable or invalid input, 1 for error findings in generated code, else 0.
-    pub fn exit_status(&self, input_errors: bool) -> ExitStatus {
-        if self.input_failed || input_errors && !self.findings_failed {
+    /// From an executor outcome; a job whose state was lost (a timed-out step) keeps its path only.
+    pub fn from_outcome(outcome: ItemOutcome<Job>) -> Self {
+        let failure = outcome
+            .failure()
+            .map(|f| (f.stage_name.clone(), f.error.message.clone()));
+        let cancelled = matches!(outcome, ItemOutcome::Cancelled { .. });
+        let completed = outcome.is_completed();
+        let job = outcome.into_state().unwrap_or_default();
+        let (status, failure) = match (completed, failure, cancelled) {
+            (true, _, _) if job.fresh => (Status::Unchanged, None),
+            (true, _, _) => (Status::Generated, None),
+            (false, Some(f), _) => (Status::Failed, Some(f)),
+            (false, None, _) => (
+                Status::Failed,
+                Some((
+                    "-".to_owned(),
+                    "not generated: the run stopped early".to_owned(),
+                )),
+            ),
+        };
+        Self {
+            job,
+            status,
+            failure,
+        }
+    }
+
+    fn is_input_failure(&self) -> bool {
+        self.status == Status::Failed
+            && self.failure.as_ref().is_none_or(|(stage, reason)| {
+                !(stage == "quality" || reason.starts_with("hand-edited"))
+            })
+    }
+}
+
+/// A package whose contract is gone.
+#[derive(Debug, Clone)]
+pub struct Orphan {
+    pub package: String,
+    pub dir: PathBuf,
+    pub contract: String,
+    pub files: Vec<String>,
+    pub pruned: bool,
+}
+
+impl Orphan {
+    pub fn new(package: &ExistingPackage) -> Self {
+        Self {
+            package: package.name.clone(),
+            dir: package.dir.clone(),
+            contract: package.manifest.contract.clone(),
+            files: package.manifest.files.keys().cloned().collect(),
+            pruned: false,
+        }
+    }
+}
+
+/// Everything one `generate` run did.
+#[derive(Debug)]
+pub struct Report {
+    pub mode: Mode,
+    /// `--prune` was given.
+    pub prune: bool,
+    /// Problems not tied to one contract (unreadable paths, the output directory, orphans).
+    pub problems: Vec<Diagnostic>,
+    pub results: Vec<ContractResult>,
+    pub orphans: Vec<Orphan>,
+    pub stages: Vec<StageReport>,
+    pub busy: Duration,
+    pub wall: Duration,
+    pub cache: Option<CacheStats>,
+}
+
+impl Report {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        mode: Mode,
+        prune: bool,
+        problems: Vec<Diagnostic>,
+        results: Vec<ContractResult>,
+        orphans: Vec<Orphan>,
+        stages: Vec<StageReport>,
+        busy: Duration,
+        wall: Duration,
+        cache: CacheStats,
+    ) -> Self {
+        Self {
+            mode,
+            prune,
+            problems,
+            results,
+            orphans,
+            stages,
+            busy,
+            wall,
+            cache: Some(cache),
+        }
+    }
+
+    /// A run that stopped before reading any contract.
+    pub fn failed_early(problems: Vec<Diagnostic>, wall: Duration) -> Self {
+        Self {
+            mode: Mode::Write,
+            prune: false,
+            problems,
+            results: Vec::new(),
+            orphans: Vec::new(),
+            stages: Vec::new(),
+            busy: Duration::ZERO,
+            wall,
+            cache: None,
+        }
+    }
+
+    /// Every diagnostic: the run's problems, then each contract's, in path order.
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.problems
+            .iter()
+            .chain(self.results.iter().flat_map(|r| &r.job.diagnostics))
+    }
+
+    /// Counts of file actions over every planned package, orphans as deletions or stale files.
+    pub fn actions(&self) -> BTreeMap<FileAction, usize> {
+        let mut counts = BTreeMap::new();
+        for file in self
+            .results
+            .iter()
+            .filter_map(|r| r.job.plan.as_ref())
+            .flat_map(|p| &p.files)
+        {
+            *counts.entry(file.action).or_default() += 1;
+        }
+        for orphan in &self.orphans {
+            let action = if orphan.pruned || (self.mode == Mode::DryRun && self.prune) {
+                FileAction::Deleted
+            } else {
+                FileAction::Stale
+            };
+            *counts.entry(action).or_default() += orphan.files.len();
+        }
+        counts
+    }
+
+    /// Whether anything on disk differs from what this run produces.
+    pub fn out_of_date(&self) -> bool {
+        !self.orphans.is_empty()
+            || self.results.iter().any(|r| {
+                r.status == Status::Generated && crate::pipeline::codegen::is_out_of_date(&r.job)
+            })
+    }
+
+    /// 2 for bad input or a failed write; 1 for error findings, hand edits or (with --check) stale output.
+    pub fn exit_status(&self) -> ExitStatus {
+        let input = self.problems.iter().any(Diagnostic::is_error)
+            || self.results.iter().any(ContractResult::is_input_failure);
+        if input {
             ExitStatus::Error
-        } else if self.findings_failed {
+        } else if self.results.iter().any(|r| r.status == Status::Failed)
+            || (self.mode == Mode::Check && self.out_of_date())
+        {
             ExitStatus::Failure
         } else {
             ExitStatus::Success
@@ -137,110 +230,347 @@ impl Summary {
             self.busy.as_secs_f64() / self.wall.as_secs_f64()
         }
     }
+
+    fn count(&self, status: Status) -> usize {
+        self.results.iter().filter(|r| r.status == status).count()
+    }
 }
 
-/// The human summary, for standard error.
-pub fn render_text(s: &Summary, printer: Printer) -> String {
+fn action_word(action: FileAction) -> &'static str {
+    match action {
+        FileAction::Created => "created",
+        FileAction::Updated => "updated",
+        FileAction::Unchanged => "unchanged",
+        FileAction::Kept => "kept",
+        FileAction::HandEdited => "hand-edited",
+        FileAction::Stale => "orphaned",
+        FileAction::Deleted => "deleted",
+    }
+}
+
+/// What `--check` calls each out-of-date file, and what `--dry-run` lists.
+fn change_word(mode: Mode, action: FileAction) -> &'static str {
+    match (mode, action) {
+        (Mode::Check, FileAction::Created) => "missing",
+        (Mode::Check, FileAction::Updated | FileAction::HandEdited) => "modified",
+        (Mode::Check, FileAction::Deleted) | (_, FileAction::Stale) => "orphaned",
+        (_, FileAction::Created) => "create",
+        (_, FileAction::Updated) => "update",
+        (_, FileAction::HandEdited) => "hand-edited",
+        (_, FileAction::Deleted) => "delete",
+        (_, FileAction::Unchanged | FileAction::Kept) => "unchanged",
+    }
+}
+
+/// `--check` / `--dry-run`: one line per file (`missing path`), and with `diff` the unified diffs.
+pub fn render_changes(report: &Report, diff: bool) -> String {
     let mut out = String::new();
-    let files = s.created + s.updated + s.unchanged + s.kept;
-    let mut actions = Vec::new();
-    for (n, what) in [
-        (s.created, "created"),
-        (s.updated, "updated"),
-        (s.unchanged, "unchanged"),
-        (s.kept, "user-owned kept"),
-    ] {
-        if n > 0 {
-            actions.push(format!("{n} {what}"));
+    for result in &report.results {
+        let Some(plan) = &result.job.plan else {
+            continue;
+        };
+        for file in &plan.files {
+            if report.mode == Mode::Check && !file.action.is_out_of_date() {
+                continue;
+            }
+            let path = plan.dir.join(&file.path);
+            let _ = writeln!(
+                out,
+                "{} {}",
+                change_word(report.mode, file.action),
+                path.display()
+            );
+            if diff {
+                out.push_str(&output::diff::unified(
+                    &output::package::slash_path(&path),
+                    file.on_disk.as_deref(),
+                    file.contents.as_deref().filter(|_| {
+                        !matches!(file.action, FileAction::Stale | FileAction::Deleted)
+                    }),
+                ));
+            }
         }
     }
-    let head = if s.failures.is_empty() {
-        printer.paint("1;32", "generated")
-    } else {
-        printer.paint("1;33", "generated")
-    };
-    let _ = writeln!(
-        out,
-        "{head} {} of {} from {} in {} (speedup {:.1}x){}",
-        count(s.packages, "package", "packages"),
-        count(files, "file", "files"),
-        count(s.contracts, "contract", "contracts"),
-        human(s.wall),
-        s.speedup(),
-        if actions.is_empty() {
-            String::new()
-        } else {
-            format!(": {}", actions.join(", "))
-        },
-    );
-    if !s.failures.is_empty() {
-        let _ = writeln!(
-            out,
-            "{} {}:",
-            printer.paint("1;31", "failed"),
-            count(s.failures.len(), "contract", "contracts")
-        );
-        for f in &s.failures {
-            let _ = writeln!(out, "  {} [{}] {}", f.path, f.stage, f.reason);
+    for orphan in &report.orphans {
+        for file in &orphan.files {
+            let path = orphan.dir.join(file);
+            let word = if report.mode == Mode::DryRun && report.prune {
+                "delete"
+            } else {
+                "orphaned"
+            };
+            let _ = writeln!(out, "{word} {}", path.display());
+            if diff && let Ok(bytes) = std::fs::read(&path) {
+                out.push_str(&output::diff::unified(
+                    &output::package::slash_path(&path),
+                    Some(&bytes),
+                    None,
+                ));
+            }
         }
     }
     out
 }
 
-/// `--timings`: per stage wall and summed step time, step percentiles, slowest steps.
-pub fn render_timings(outcome: &Outcome) -> String {
-    let mut out =
-        String::from("stage      wall      steps     p50       p95       p99       max\n");
-    let mut slowest: Vec<(Duration, String, String)> = Vec::new();
-    for (index, run) in std::iter::once(&outcome.parse)
-        .chain(outcome.generate.as_ref())
-        .enumerate()
-    {
-        for stage in &run.stages {
-            let mut times: Vec<Duration> = stage
-                .steps
+/// The human summary, for standard error.
+pub fn render_text(report: &Report, printer: Printer) -> String {
+    let mut out = String::new();
+    let actions = report.actions();
+    let files: usize = actions.values().sum();
+    let mut parts: Vec<String> = actions
+        .iter()
+        .map(|(action, n)| format!("{n} {}", action_word(*action)))
+        .collect();
+    let unchanged = report.count(Status::Unchanged);
+    if unchanged > 0 {
+        parts.push(format!(
+            "{} unchanged",
+            count(unchanged, "package", "packages")
+        ));
+    }
+    let other_shard = report.count(Status::OtherShard);
+    if other_shard > 0 {
+        parts.push(format!(
+            "{} in other shards",
+            count(other_shard, "contract", "contracts")
+        ));
+    }
+    let failed: Vec<&ContractResult> = report
+        .results
+        .iter()
+        .filter(|r| r.status == Status::Failed)
+        .collect();
+    let verb = match report.mode {
+        Mode::Write => "generated",
+        Mode::Check => "checked",
+        Mode::DryRun => "planned",
+    };
+    let head = if failed.is_empty() && report.problems.iter().all(|d| !d.is_error()) {
+        printer.paint("1;32", verb)
+    } else {
+        printer.paint("1;33", verb)
+    };
+    let _ = writeln!(
+        out,
+        "{head} {} of {} from {} in {} (speedup {:.1}x){}",
+        count(report.count(Status::Generated), "package", "packages"),
+        count(files, "file", "files"),
+        count(report.results.len(), "contract", "contracts"),
+        human(report.wall),
+        report.speedup(),
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", parts.join(", "))
+        },
+    );
+    if report.mode == Mode::Check {
+        let line = if report.out_of_date() {
+            printer.paint(
+                "1;31",
+                "out of date: run `codegen generate` to update (see the list above)",
+            )
+        } else {
+            printer.paint("1;32", "up to date")
+        };
+        let _ = writeln!(out, "{line}");
+    }
+    if !failed.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} {}:",
+            printer.paint("1;31", "failed"),
+            count(failed.len(), "contract", "contracts")
+        );
+        for r in failed {
+            let (stage, reason) = r.failure.clone().unwrap_or_default();
+            let _ = writeln!(out, "  {} [{stage}] {reason}", r.job.path.display());
+        }
+    }
+    out
+}
+
+/// `--output-format json`: one document.
+pub fn render_json(report: &Report) -> String {
+    let contracts: Vec<serde_json::Value> = report
+        .results
+        .iter()
+        .map(|r| {
+            let timings: serde_json::Map<String, serde_json::Value> = r
+                .job
+                .timings
                 .iter()
-                .filter(|s| s.outcome != StepOutcome::Cancelled)
-                .map(|s| s.duration)
+                .map(|(stage, d)| ((*stage).to_owned(), json!(millis(*d))))
                 .collect();
-            times.sort();
-            let _ = writeln!(
-                out,
-                "{:<10} {:<9} {:<9} {:<9} {:<9} {:<9} {}",
-                stage.name,
-                human(stage.wall),
-                human(stage.busy),
-                human(percentile(&times, 50.0)),
-                human(percentile(&times, 95.0)),
-                human(percentile(&times, 99.0)),
-                human(times.last().copied().unwrap_or_default()),
-            );
-            for step in &stage.steps {
-                let path = if index == 0 {
-                    outcome
-                        .paths
-                        .get(step.item)
-                        .map(|p| p.display().to_string())
-                } else {
-                    item_path(run, step.item)
-                };
-                slowest.push((step.duration, stage.name.clone(), path.unwrap_or_default()));
+            let files: Vec<serde_json::Value> = r
+                .job
+                .plan
+                .iter()
+                .flat_map(|p| p.files.iter().map(move |f| (p, f)))
+                .map(|(p, f)| json!({"path": p.dir.join(&f.path), "action": f.action}))
+                .collect();
+            json!({
+                "contract": r.job.path,
+                "package": r.job.package,
+                "status": r.status.as_str(),
+                "failed_stage": r.failure.as_ref().map(|f| &f.0),
+                "error": r.failure.as_ref().map(|f| &f.1),
+                "timings_ms": timings,
+                "files": files,
+                "diagnostics": r.job.diagnostics,
+            })
+        })
+        .collect();
+    let orphans: Vec<serde_json::Value> = report
+        .orphans
+        .iter()
+        .map(|o| json!({"package": o.package, "dir": o.dir, "contract": o.contract, "files": o.files, "pruned": o.pruned}))
+        .collect();
+    let stages: Vec<serde_json::Value> = report.stages.iter().map(stage_json).collect();
+    let actions: serde_json::Map<String, serde_json::Value> = report
+        .actions()
+        .into_iter()
+        .map(|(a, n)| (action_word(a).to_owned(), json!(n)))
+        .collect();
+    let document = json!({
+        "mode": match report.mode { Mode::Write => "write", Mode::Check => "check", Mode::DryRun => "dry-run" },
+        "exit_code": report.exit_status().code(),
+        "summary": {
+            "contracts": report.results.len(),
+            "generated": report.count(Status::Generated),
+            "unchanged": report.count(Status::Unchanged),
+            "other_shard": report.count(Status::OtherShard),
+            "failed": report.count(Status::Failed),
+            "files": actions,
+            "out_of_date": report.out_of_date(),
+            "wall_ms": millis(report.wall),
+            "busy_ms": millis(report.busy),
+            "speedup": (report.speedup() * 100.0).round() / 100.0,
+            "template_cache": report.cache.map(|c| json!({"hits": c.hits, "misses": c.misses, "size": c.size, "capacity": c.capacity})),
+        },
+        "stages": stages,
+        "problems": report.problems,
+        "contracts": contracts,
+        "orphans": orphans,
+    });
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_else(|_| "{}".to_owned());
+    text.push('\n');
+    text
+}
+
+fn stage_json(stage: &StageReport) -> serde_json::Value {
+    let mut times = step_times(stage);
+    times.sort();
+    json!({
+        "name": stage.name,
+        "wall_ms": millis(stage.wall),
+        "busy_ms": millis(stage.busy),
+        "steps": times.len(),
+        "p50_ms": millis(percentile(&times, 50.0)),
+        "p95_ms": millis(percentile(&times, 95.0)),
+        "p99_ms": millis(percentile(&times, 99.0)),
+    })
+}
+
+/// `--output-format github`: workflow commands for errors and warnings.
+pub fn render_github(report: &Report) -> String {
+    let mut out = String::new();
+    for d in report.diagnostics() {
+        let level = if d.is_error() { "error" } else { "warning" };
+        let mut props = format!("file={}", github_property(&d.file.display().to_string()));
+        if let Some(p) = d.position {
+            let _ = write!(props, ",line={},col={}", p.line, p.column);
+        }
+        if let Some(code) = d.code {
+            let _ = write!(props, ",title={code}");
+        }
+        let _ = writeln!(out, "::{level} {props}::{}", github_data(&d.message));
+    }
+    if report.mode == Mode::Check {
+        for line in render_changes(report, false).lines() {
+            if let Some((kind, path)) = line.split_once(' ') {
+                let _ = writeln!(
+                    out,
+                    "::error file={}::{}",
+                    github_property(path),
+                    github_data(&format!("{kind}: run codegen generate"))
+                );
             }
         }
     }
+    out
+}
+
+fn github_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn github_property(s: &str) -> String {
+    github_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// `--timings`: per stage wall and summed step time, step percentiles, slowest steps.
+pub fn render_timings(report: &Report) -> String {
+    let mut out = format!(
+        "{:<10} {:<9} {:<9} {:<9} {:<9} {:<9} {}\n",
+        "stage", "wall", "steps", "p50", "p95", "p99", "max"
+    );
+    for stage in &report.stages {
+        let mut times = step_times(stage);
+        times.sort();
+        let _ = writeln!(
+            out,
+            "{:<10} {:<9} {:<9} {:<9} {:<9} {:<9} {}",
+            stage.name,
+            human(stage.wall),
+            human(stage.busy),
+            human(percentile(&times, 50.0)),
+            human(percentile(&times, 95.0)),
+            human(percentile(&times, 99.0)),
+            human(times.last().copied().unwrap_or_default()),
+        );
+    }
+    let mut slowest: Vec<(Duration, &str, String)> = report
+        .results
+        .iter()
+        .flat_map(|r| {
+            r.job
+                .timings
+                .iter()
+                .map(move |(stage, d)| (*d, *stage, r.job.path.display().to_string()))
+        })
+        .collect();
     slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
     out.push_str("slowest steps:\n");
     for (duration, stage, path) in slowest.iter().take(5) {
         let _ = writeln!(out, "  {:<9} {stage:<8} {path}", human(*duration));
     }
+    if let Some(cache) = report.cache {
+        let lookups = cache.hits + cache.misses;
+        #[allow(clippy::cast_precision_loss)]
+        let rate = if lookups == 0 {
+            0.0
+        } else {
+            cache.hits as f64 * 100.0 / lookups as f64
+        };
+        let _ = writeln!(
+            out,
+            "template cache: {} hits, {} misses ({rate:.1}% hit rate)",
+            cache.hits, cache.misses
+        );
+    }
     out
 }
 
-fn item_path(run: &RunResult<Job>, item: usize) -> Option<String> {
-    run.items
-        .get(item)
-        .and_then(ItemOutcome::state)
-        .map(|job| job.path.display().to_string())
+fn step_times(stage: &StageReport) -> Vec<Duration> {
+    stage
+        .steps
+        .iter()
+        .filter(|s| s.outcome != StepOutcome::Cancelled)
+        .map(|s| s.duration)
+        .collect()
 }
 
 /// Nearest-rank percentile of sorted durations.
@@ -255,6 +585,10 @@ pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
     )]
     let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
     sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+fn millis(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1e6).round() / 1e3
 }
 
 fn count(n: usize, one: &str, many: &str) -> String {
@@ -283,5 +617,11 @@ mod tests {
         assert_eq!(percentile(&times, 50.0), Duration::from_millis(50));
         assert_eq!(percentile(&times, 99.0), Duration::from_millis(99));
         assert_eq!(percentile(&[], 50.0), Duration::ZERO);
+    }
+
+    #[test]
+    fn github_escaping_follows_the_workflow_command_rules() {
+        assert_eq!(github_data("50% a\nb\r"), "50%25 a%0Ab%0D");
+        assert_eq!(github_property("a:b,c"), "a%3Ab%2Cc");
     }
 }

@@ -174,8 +174,14 @@ fn fail_fast_stops_at_the_first_failure() {
         &["generate", "contracts", "-o", "out", "--fail-fast"],
     );
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    let written = dir.path().join("out").exists()
-        && fs::read_dir(dir.path().join("out")).unwrap().count() > 0;
+    let written = fs::read_dir(dir.path().join("out"))
+        .map(|entries| {
+            entries
+                .filter(|e| e.as_ref().unwrap().path().join("node.py").exists())
+                .count()
+        })
+        .unwrap_or(0)
+        > 0;
     assert!(!written, "--fail-fast must not write after a parse failure");
 }
 

@@ -1,0 +1,75 @@
+//! One writer per output directory: `.codegen/lock` is created exclusively and
+//! holds the writer's pid; a lock whose process is gone is taken over.
+
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::OutputError;
+use super::package::STATE_DIR;
+
+/// Held while a run writes; the lock file goes when it is dropped.
+#[derive(Debug)]
+pub struct OutputLock {
+    path: PathBuf,
+}
+
+impl OutputLock {
+    pub fn acquire(out: &Path) -> Result<Self, OutputError> {
+        let dir = out.join(STATE_DIR);
+        fs::create_dir_all(&dir)
+            .map_err(|e| OutputError::io(&dir, "cannot create directory", e))?;
+        let path = dir.join("lock");
+        for _ in 0..2 {
+            match fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut file) => {
+                    let _ = writeln!(file, "{}", std::process::id());
+                    return Ok(Self { path });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let pid = fs::read_to_string(&path)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_owned();
+                    if holder_is_alive(&pid) {
+                        return Err(OutputError::Locked { path, pid });
+                    }
+                    tracing::warn!(
+                        "{}: removing a stale lock (pid {pid} is gone)",
+                        path.display()
+                    );
+                    let _ = fs::remove_file(&path);
+                }
+                Err(e) => return Err(OutputError::io(&path, "cannot create the lock file", e)),
+            }
+        }
+        Err(OutputError::Locked {
+            path,
+            pid: "unknown".to_owned(),
+        })
+    }
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+/// Whether the process that wrote `pid` still runs. Without `/proc` we cannot
+/// tell, so the lock is respected.
+fn holder_is_alive(pid: &str) -> bool {
+    if pid.is_empty() || pid.parse::<u32>().is_err() {
+        // Being written right now by another run: respect it.
+        return true;
+    }
+    let proc = Path::new("/proc");
+    if !proc.is_dir() {
+        return true;
+    }
+    proc.join(pid).exists()
+}

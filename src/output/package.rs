@@ -1,0 +1,404 @@
+//! Planning and committing one package. The plan compares what was rendered
+//! with the disk and the old manifest (create, update, unchanged, kept,
+//! hand-edited, stale). The commit builds the whole new package in a staging
+//! directory (unchanged and user-owned files hard-linked, so their inodes and
+//! mtimes stay) and swaps it with the old one in a single `renameat2`
+//! exchange: at every instant the package is fully old or fully new.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::OutputError;
+use super::manifest::{MANIFEST_FILE, ManifestFile, Owner, PackageManifest, sha256_hex};
+use crate::render::{GeneratedFile, Ownership};
+
+/// Where staging directories and the lock live, inside the output directory.
+pub const STATE_DIR: &str = ".codegen";
+
+/// What happens to one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileAction {
+    /// Not on disk: written.
+    Created,
+    /// On disk with the bytes we wrote last time: replaced.
+    Updated,
+    /// Already these bytes: not touched.
+    Unchanged,
+    /// A user-owned scaffold that exists: left alone.
+    Kept,
+    /// Differs from what we wrote last time: edited by hand, not overwritten.
+    HandEdited,
+    /// Written by an earlier run, no longer produced, bytes as we wrote them.
+    Stale,
+    /// A stale file removed by `--prune`.
+    Deleted,
+}
+
+impl FileAction {
+    /// Whether the output on disk differs from what this run produces.
+    pub fn is_out_of_date(self) -> bool {
+        matches!(
+            self,
+            FileAction::Created
+                | FileAction::Updated
+                | FileAction::HandEdited
+                | FileAction::Stale
+                | FileAction::Deleted
+        )
+    }
+}
+
+/// One file of a package plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedFile {
+    /// Relative to the package directory.
+    pub path: PathBuf,
+    pub action: FileAction,
+    /// What we would write (absent for stale files).
+    #[serde(skip)]
+    pub contents: Option<String>,
+    /// What is on disk now, when it matters for a diff.
+    #[serde(skip)]
+    pub on_disk: Option<Vec<u8>>,
+}
+
+/// How to treat hand edits and stale files.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlanOptions {
+    /// Overwrite hand-edited files.
+    pub force: bool,
+    /// Delete stale files whose bytes are still ours.
+    pub prune: bool,
+}
+
+/// The plan for one package, and the manifest it would leave.
+#[derive(Debug, Clone)]
+pub struct PackagePlan {
+    pub dir: PathBuf,
+    pub files: Vec<PlannedFile>,
+    pub manifest: PackageManifest,
+    /// The old manifest's bytes differ from the new one's.
+    pub manifest_changed: bool,
+}
+
+impl PackagePlan {
+    /// Hand-edited files that block the commit (none when forced).
+    pub fn conflicts(&self) -> impl Iterator<Item = &PlannedFile> {
+        self.files
+            .iter()
+            .filter(|f| f.action == FileAction::HandEdited)
+    }
+
+    /// Whether committing would change anything on disk.
+    pub fn changes_disk(&self) -> bool {
+        self.manifest_changed
+            || self.files.iter().any(|f| {
+                matches!(
+                    f.action,
+                    FileAction::Created | FileAction::Updated | FileAction::Deleted
+                )
+            })
+    }
+}
+
+/// Compares `files` with `dir` on disk and its old manifest.
+pub fn plan(
+    dir: &Path,
+    files: &[GeneratedFile],
+    mut manifest: PackageManifest,
+    options: PlanOptions,
+) -> Result<PackagePlan, OutputError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(OutputError::NotADirectory {
+            path: dir.to_path_buf(),
+        });
+    }
+    let old = PackageManifest::read(dir);
+    let old_files = old.as_ref().map(|m| &m.files);
+    let mut seen = BTreeSet::new();
+    let mut planned = Vec::with_capacity(files.len());
+    manifest.files.clear();
+    for file in files {
+        let key = slash_path(&file.path);
+        if !seen.insert(key.clone()) {
+            return Err(OutputError::DuplicatePath {
+                path: dir.join(&file.path),
+            });
+        }
+        let target = dir.join(&file.path);
+        let on_disk = read_if_exists(&target)?;
+        let recorded = old_files.and_then(|m| m.get(&key));
+        let owner = match file.ownership {
+            Ownership::Generated => Owner::Generated,
+            Ownership::Scaffold => Owner::User,
+        };
+        let action = match (&on_disk, &file.ownership) {
+            (None, _) => FileAction::Created,
+            (Some(_), Ownership::Scaffold) => FileAction::Kept,
+            (Some(bytes), Ownership::Generated) if bytes == file.contents.as_bytes() => {
+                FileAction::Unchanged
+            }
+            (Some(bytes), Ownership::Generated) => {
+                let ours = recorded
+                    .is_some_and(|r| r.owner == Owner::Generated && r.hash == sha256_hex(bytes));
+                if ours || options.force {
+                    FileAction::Updated
+                } else {
+                    FileAction::HandEdited
+                }
+            }
+        };
+        // A kept scaffold keeps the hash it was first written with: it is the user's now.
+        let hash = match (action, recorded) {
+            (FileAction::Kept, Some(r)) => r.hash.clone(),
+            _ => sha256_hex(file.contents.as_bytes()),
+        };
+        manifest.files.insert(key, ManifestFile { hash, owner });
+        let keep_disk = matches!(action, FileAction::Updated | FileAction::HandEdited);
+        planned.push(PlannedFile {
+            path: file.path.clone(),
+            action,
+            contents: Some(file.contents.clone()),
+            on_disk: if keep_disk { on_disk } else { None },
+        });
+    }
+    for (key, recorded) in old_files.into_iter().flatten() {
+        if seen.contains(key) || recorded.owner != Owner::Generated {
+            continue;
+        }
+        let path = PathBuf::from(key);
+        let Some(bytes) = read_if_exists(&dir.join(&path))? else {
+            continue;
+        };
+        if sha256_hex(&bytes) != recorded.hash {
+            continue; // edited since: the user's now
+        }
+        let action = if options.prune {
+            FileAction::Deleted
+        } else {
+            FileAction::Stale
+        };
+        if action == FileAction::Stale {
+            manifest.files.insert(key.clone(), recorded.clone());
+        }
+        planned.push(PlannedFile {
+            path,
+            action,
+            contents: None,
+            on_disk: Some(bytes),
+        });
+    }
+    if options.force {
+        for file in &mut planned {
+            if file.action == FileAction::HandEdited {
+                file.action = FileAction::Updated;
+            }
+        }
+    }
+    let manifest_changed = old.as_ref() != Some(&manifest);
+    Ok(PackagePlan {
+        dir: dir.to_path_buf(),
+        files: planned,
+        manifest,
+        manifest_changed,
+    })
+}
+
+/// Writes the plan: nothing when nothing changes; otherwise the new package is
+/// built in a staging directory and swapped in whole.
+pub fn commit(out: &Path, plan: &PackagePlan) -> Result<(), OutputError> {
+    if plan.conflicts().next().is_some() || !plan.changes_disk() {
+        return Ok(());
+    }
+    let name = plan
+        .dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let staging_root = out.join(STATE_DIR).join("staging");
+    fs::create_dir_all(&staging_root)
+        .map_err(|e| OutputError::io(&staging_root, "cannot create directory", e))?;
+    let staging = staging_root.join(format!("{name}.{}", std::process::id()));
+    if staging.exists() {
+        fs::remove_dir_all(&staging).map_err(|e| OutputError::io(&staging, "cannot remove", e))?;
+    }
+    let built = build_staging(&staging, plan);
+    if let Err(e) = built {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    swap_into_place(&staging, &plan.dir)
+}
+
+fn build_staging(staging: &Path, plan: &PackagePlan) -> Result<(), OutputError> {
+    fs::create_dir_all(staging)
+        .map_err(|e| OutputError::io(staging, "cannot create directory", e))?;
+    let mut placed: BTreeMap<PathBuf, FileAction> = BTreeMap::new();
+    for file in &plan.files {
+        let target = staging.join(&file.path);
+        match (file.action, &file.contents) {
+            (FileAction::Created | FileAction::Updated, Some(contents)) => {
+                write_new(&target, contents.as_bytes())?;
+            }
+            (FileAction::Unchanged | FileAction::Kept | FileAction::Stale, _) => {
+                link_or_copy(&plan.dir.join(&file.path), &target)?;
+            }
+            _ => {}
+        }
+        placed.insert(file.path.clone(), file.action);
+    }
+    // Everything else in the old package (the user's own files) comes along untouched.
+    if plan.dir.is_dir() {
+        carry_over(&plan.dir, &plan.dir, staging, &placed)?;
+    }
+    write_new(
+        &staging.join(MANIFEST_FILE),
+        plan.manifest.to_json().as_bytes(),
+    )
+}
+
+fn carry_over(
+    root: &Path,
+    dir: &Path,
+    staging: &Path,
+    placed: &BTreeMap<PathBuf, FileAction>,
+) -> Result<(), OutputError> {
+    let entries =
+        fs::read_dir(dir).map_err(|e| OutputError::io(dir, "cannot read directory", e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| OutputError::io(dir, "cannot read directory", e))?;
+        let path = entry.path();
+        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        if rel == Path::new(MANIFEST_FILE) || placed.contains_key(&rel) {
+            continue;
+        }
+        let kind = entry
+            .file_type()
+            .map_err(|e| OutputError::io(&path, "cannot stat", e))?;
+        let target = staging.join(&rel);
+        if kind.is_dir() {
+            fs::create_dir_all(&target)
+                .map_err(|e| OutputError::io(&target, "cannot create directory", e))?;
+            carry_over(root, &path, staging, placed)?;
+        } else if kind.is_symlink() {
+            let link =
+                fs::read_link(&path).map_err(|e| OutputError::io(&path, "cannot read link", e))?;
+            ensure_parent(&target)?;
+            symlink(&link, &target)?;
+        } else {
+            link_or_copy(&path, &target)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn symlink(link: &Path, target: &Path) -> Result<(), OutputError> {
+    std::os::unix::fs::symlink(link, target)
+        .map_err(|e| OutputError::io(target, "cannot create link", e))
+}
+
+#[cfg(not(unix))]
+fn symlink(link: &Path, target: &Path) -> Result<(), OutputError> {
+    fs::copy(link, target)
+        .map(|_| ())
+        .map_err(|e| OutputError::io(target, "cannot copy", e))
+}
+
+fn ensure_parent(path: &Path) -> Result<(), OutputError> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)
+            .map_err(|e| OutputError::io(parent, "cannot create directory", e))?;
+    }
+    Ok(())
+}
+
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    ensure_parent(path)?;
+    let mut file = fs::File::create(path).map_err(|e| OutputError::io(path, "cannot write", e))?;
+    file.write_all(bytes)
+        .map_err(|e| OutputError::io(path, "cannot write", e))
+}
+
+fn link_or_copy(from: &Path, to: &Path) -> Result<(), OutputError> {
+    ensure_parent(to)?;
+    if fs::hard_link(from, to).is_ok() {
+        return Ok(());
+    }
+    fs::copy(from, to)
+        .map(|_| ())
+        .map_err(|e| OutputError::io(from, "cannot copy", e))
+}
+
+/// Puts `staging` at `dir`. With an old package there, the two are exchanged
+/// atomically (Linux `renameat2(RENAME_EXCHANGE)`) and the old one, now at
+/// `staging`, is removed.
+fn swap_into_place(staging: &Path, dir: &Path) -> Result<(), OutputError> {
+    if !dir.exists() {
+        ensure_parent(dir)?;
+        return fs::rename(staging, dir)
+            .map_err(|e| OutputError::io(dir, "cannot move the package into place", e));
+    }
+    exchange(staging, dir)?;
+    fs::remove_dir_all(staging)
+        .map_err(|e| OutputError::io(staging, "cannot remove the old package", e))
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> Result<(), OutputError> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(()),
+        Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => exchange_by_renames(a, b),
+        Err(e) => Err(OutputError::io(
+            b,
+            "cannot swap the package into place",
+            e.into(),
+        )),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(a: &Path, b: &Path) -> Result<(), OutputError> {
+    exchange_by_renames(a, b)
+}
+
+/// Where the kernel cannot exchange: two renames, with a short window in which
+/// the package is missing (never half-written).
+fn exchange_by_renames(a: &Path, b: &Path) -> Result<(), OutputError> {
+    let aside = a.with_extension("old");
+    fs::rename(b, &aside)
+        .map_err(|e| OutputError::io(b, "cannot move the old package aside", e))?;
+    if let Err(e) = fs::rename(a, b) {
+        let _ = fs::rename(&aside, b);
+        return Err(OutputError::io(b, "cannot move the package into place", e));
+    }
+    fs::rename(&aside, a).map_err(|e| OutputError::io(a, "cannot move the old package away", e))
+}
+
+/// Removes staging directories a killed run left behind.
+pub fn clean_staging(out: &Path) {
+    let _ = fs::remove_dir_all(out.join(STATE_DIR).join("staging"));
+}
+
+fn read_if_exists(path: &Path) -> Result<Option<Vec<u8>>, OutputError> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => Ok(None),
+        Err(e) => Err(OutputError::io(path, "cannot read", e)),
+    }
+}
+
+/// `models/model_x.py`, whatever the platform's separator.
+pub fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}

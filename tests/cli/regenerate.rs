@@ -1,0 +1,559 @@
+//! Regeneration: the manifest, no-op reruns, hand-edit guard, --check,
+//! --diff, --prune, --dry-run, --shard, the lock and kill safety.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::os::unix::fs::MetadataExt as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::common::{codegen, repo, stderr, stdout};
+
+/// `count` contracts in `dir`, copies of the examples under unique names.
+fn contracts(dir: &Path, count: usize) {
+    fs::create_dir_all(dir).unwrap();
+    let mut examples: Vec<PathBuf> = fs::read_dir(repo().join("contracts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    examples.sort();
+    for i in 0..count {
+        let source = fs::read_to_string(&examples[i % examples.len()]).unwrap();
+        let name = source
+            .lines()
+            .find_map(|l| l.strip_prefix("name: "))
+            .unwrap()
+            .trim()
+            .to_owned();
+        // Every mention, module paths included, so owned models and handlers stay owned.
+        let renamed = source.replace(&name, &format!("{name}_{i:04}"));
+        fs::write(dir.join(format!("c{i:04}.yaml")), renamed).unwrap();
+    }
+}
+
+/// Path → (inode, mtime, bytes) of every file under `root`.
+fn snapshot(root: &Path) -> BTreeMap<PathBuf, (u64, i64, Vec<u8>)> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap().filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let meta = fs::metadata(&path).unwrap();
+                let rel = path.strip_prefix(root).unwrap().to_path_buf();
+                files.insert(
+                    rel,
+                    (
+                        meta.ino(),
+                        meta.mtime_nsec() + meta.mtime() * 1_000_000_000,
+                        fs::read(&path).unwrap(),
+                    ),
+                );
+            }
+        }
+    }
+    files
+}
+
+fn package_files(
+    snap: &BTreeMap<PathBuf, (u64, i64, Vec<u8>)>,
+    package: &str,
+) -> BTreeSet<PathBuf> {
+    snap.keys()
+        .filter(|p| p.starts_with(package))
+        .cloned()
+        .collect()
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let output = codegen(dir, args);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{args:?}\n{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    stderr(&output)
+}
+
+#[test]
+fn a_no_op_rerun_writes_nothing_and_a_changed_contract_rewrites_only_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    contracts(&dir.path().join("c"), 8);
+    ok(dir.path(), &["generate", "c", "-o", "out", "-q"]);
+    let first = snapshot(&dir.path().join("out"));
+    let err = ok(dir.path(), &["generate", "c", "-o", "out"]);
+    assert!(err.contains("8 packages unchanged"), "{err}");
+    // Zero writes: same inodes, same mtimes, same bytes, nothing added.
+    assert_eq!(snapshot(&dir.path().join("out")), first);
+
+    let target = dir.path().join("c/c0001.yaml");
+    let text = fs::read_to_string(&target).unwrap();
+    fs::write(&target, format!("{text}\nchanged: true\n")).unwrap();
+    let err = ok(dir.path(), &["generate", "c", "-o", "out"]);
+    assert!(err.contains("7 packages unchanged"), "{err}");
+    let second = snapshot(&dir.path().join("out"));
+    let changed: Vec<&PathBuf> = second
+        .iter()
+        .filter(|(path, meta)| first.get(*path) != Some(meta))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(!changed.is_empty());
+    let package = changed[0]
+        .components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_owned();
+    assert!(package.to_string_lossy().ends_with("_0001"), "{changed:?}");
+    assert!(
+        changed.iter().all(|p| p.starts_with(&package)),
+        "only its files: {changed:?}"
+    );
+    // Inside the package, files with the same bytes kept their inode and mtime.
+    let same_bytes = second
+        .iter()
+        .filter(|(p, m)| p.starts_with(&package) && first.get(*p).is_some_and(|f| f.2 == m.2))
+        .count();
+    let untouched = second
+        .iter()
+        .filter(|(p, m)| p.starts_with(&package) && first.get(*p) == Some(*m))
+        .count();
+    assert_eq!(same_bytes, untouched);
+    assert!(untouched > 0);
+}
+
+#[test]
+fn a_hand_edit_is_refused_then_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    contracts(&dir.path().join("c"), 2);
+    ok(dir.path(), &["generate", "c", "-o", "out", "-q"]);
+    let node = fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.join("node.py").exists())
+        .unwrap()
+        .join("node.py");
+    let edited = format!("{}\n# mine\n", fs::read_to_string(&node).unwrap());
+    fs::write(&node, &edited).unwrap();
+    // Make the package regenerate: change every contract.
+    for entry in fs::read_dir(dir.path().join("c")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, format!("{text}\nextra: 1\n")).unwrap();
+    }
+    let refused = codegen(dir.path(), &["generate", "c", "-o", "out"]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains(&format!(
+            "{}: error: edited by hand",
+            node.strip_prefix(dir.path()).unwrap().display()
+        )),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(fs::read_to_string(&node).unwrap(), edited);
+    ok(dir.path(), &["generate", "c", "-o", "out", "--force", "-q"]);
+    assert!(!fs::read_to_string(&node).unwrap().contains("# mine"));
+}
+
+#[test]
+fn a_user_scaffold_is_never_overwritten_even_when_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    contracts(&dir.path().join("c"), 1);
+    ok(dir.path(), &["generate", "c", "-o", "out", "-q"]);
+    let handlers: Vec<PathBuf> = fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .flat_map(|e| {
+            fs::read_dir(e.unwrap().path().join("handlers"))
+                .into_iter()
+                .flatten()
+        })
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().is_some_and(|n| n != "__init__.py"))
+        .collect();
+    assert!(!handlers.is_empty());
+    fs::write(&handlers[0], "# implemented by me\n").unwrap();
+    let contract = dir.path().join("c/c0000.yaml");
+    let text = fs::read_to_string(&contract).unwrap();
+    fs::write(&contract, format!("{text}\nextra: 1\n")).unwrap();
+    ok(dir.path(), &["generate", "c", "-o", "out", "--force", "-q"]);
+    assert_eq!(
+        fs::read_to_string(&handlers[0]).unwrap(),
+        "# implemented by me\n"
+    );
+}
+
+#[test]
+fn check_diff_prune_and_dry_run_around_a_deleted_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    contracts(&dir.path().join("c"), 3);
+    ok(dir.path(), &["generate", "c", "-o", "out", "-q"]);
+    // Clean: --check exits 0 and prints no change.
+    let clean = codegen(dir.path(), &["generate", "c", "-o", "out", "--check"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stderr(&clean));
+    assert!(stdout(&clean).is_empty(), "{}", stdout(&clean));
+
+    // A missing file and a modified file, caught without git.
+    let pkg = fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.join("node.py").exists())
+        .unwrap();
+    let init = fs::read_to_string(pkg.join("__init__.py")).unwrap();
+    fs::remove_file(pkg.join("__init__.py")).unwrap();
+    fs::write(pkg.join("node.py"), "x = 1\n").unwrap();
+    let before = snapshot(&dir.path().join("out"));
+    let check = codegen(
+        dir.path(),
+        &["generate", "c", "-o", "out", "--check", "--diff"],
+    );
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    let out = stdout(&check);
+    assert!(
+        out.contains(&format!(
+            "missing out/{}/__init__.py",
+            pkg.file_name().unwrap().to_string_lossy()
+        )),
+        "{out}"
+    );
+    assert!(out.contains("modified out/"), "{out}");
+    assert!(out.contains("-x = 1\n"), "the diff shows the edit: {out}");
+    assert!(
+        out.contains(&format!(
+            "+++ b/out/{}/__init__.py",
+            pkg.file_name().unwrap().to_string_lossy()
+        )),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with('+') && init.contains(&l[1..])),
+        "{out}"
+    );
+    assert_eq!(
+        snapshot(&dir.path().join("out")),
+        before,
+        "--check writes nothing"
+    );
+
+    // Put things back, then delete a contract: its package is orphaned.
+    fs::remove_dir_all(&pkg).unwrap();
+    ok(dir.path(), &["generate", "c", "-o", "out", "-q"]);
+    fs::remove_file(dir.path().join("c/c0002.yaml")).unwrap();
+    let orphan = codegen(dir.path(), &["generate", "c", "-o", "out", "--check"]);
+    assert_eq!(orphan.status.code(), Some(1));
+    assert!(
+        stdout(&orphan)
+            .lines()
+            .all(|l| l.starts_with("orphaned out/")),
+        "{}",
+        stdout(&orphan)
+    );
+    assert!(
+        stdout(&orphan).contains("_0002/node.py"),
+        "{}",
+        stdout(&orphan)
+    );
+
+    let dry = codegen(
+        dir.path(),
+        &["generate", "c", "-o", "out", "--dry-run", "--prune"],
+    );
+    assert_eq!(dry.status.code(), Some(0));
+    assert!(stdout(&dry).contains("delete out/"), "{}", stdout(&dry));
+    assert!(stdout(&dry).contains("unchanged") || stderr(&dry).contains("unchanged"));
+
+    // Without --prune the orphan stays (with a warning); with it, it goes.
+    let kept = ok(dir.path(), &["generate", "c", "-o", "out"]);
+    assert!(kept.contains("orphaned"), "{kept}");
+    let orphan_dir = fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with("_0002"))
+        .unwrap();
+    fs::write(orphan_dir.join("notes.txt"), "mine\n").unwrap();
+    ok(dir.path(), &["generate", "c", "-o", "out", "--prune", "-q"]);
+    assert!(!orphan_dir.join("node.py").exists());
+    assert_eq!(
+        fs::read_to_string(orphan_dir.join("notes.txt")).unwrap(),
+        "mine\n",
+        "a file of the user's survives --prune"
+    );
+    let after = codegen(dir.path(), &["generate", "c", "-o", "out", "--check"]);
+    assert_eq!(
+        after.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&after),
+        stderr(&after)
+    );
+}
+
+#[test]
+fn shards_cover_every_contract_exactly_once() {
+    let dir = tempfile::tempdir().unwrap();
+    contracts(&dir.path().join("c"), 30);
+    let mut seen = BTreeMap::new();
+    for shard in 1..=3 {
+        let out = format!("out{shard}");
+        let spec = format!("{shard}/3");
+        let output = codegen(
+            dir.path(),
+            &[
+                "generate",
+                "c",
+                "-o",
+                &out,
+                "--shard",
+                &spec,
+                "--output-format",
+                "json",
+            ],
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let doc: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        for contract in doc["contracts"].as_array().unwrap() {
+            if contract["status"] == "generated" {
+                *seen
+                    .entry(contract["package"].as_str().unwrap().to_owned())
+                    .or_insert(0) += 1;
+            }
+        }
+        let written = fs::read_dir(dir.path().join(&out))
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().path().join("node.py").exists())
+            .count();
+        assert!(written > 0 && written < 30, "shard {spec} wrote {written}");
+    }
+    assert_eq!(seen.len(), 30);
+    assert!(seen.values().all(|n| *n == 1), "{seen:?}");
+    let bad = codegen(dir.path(), &["generate", "c", "--shard", "4/3"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn json_output_is_one_document_with_per_stage_timings() {
+    let dir = tempfile::tempdir().unwrap();
+    contracts(&dir.path().join("c"), 2);
+    fs::write(dir.path().join("c/bad.yaml"), "name: [\n").unwrap();
+    let output = codegen(
+        dir.path(),
+        &["generate", "c", "-o", "out", "--output-format", "json"],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("one JSON document");
+    assert_eq!(doc["exit_code"], 2);
+    assert_eq!(doc["summary"]["contracts"], 3);
+    let contracts = doc["contracts"].as_array().unwrap();
+    let bad = contracts
+        .iter()
+        .find(|c| c["contract"] == "c/bad.yaml")
+        .unwrap();
+    assert_eq!(bad["status"], "failed");
+    assert_eq!(bad["failed_stage"], "parse");
+    assert!(
+        bad["diagnostics"][0]["position"]["line"].as_u64().is_some(),
+        "{bad}"
+    );
+    let good = contracts
+        .iter()
+        .find(|c| c["status"] == "generated")
+        .unwrap();
+    for stage in ["parse", "models", "node", "tests", "quality", "package"] {
+        assert!(
+            good["timings_ms"][stage].as_f64().is_some(),
+            "{stage}: {good}"
+        );
+    }
+    assert!(
+        good["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["action"] == "created")
+    );
+    assert_eq!(doc["stages"].as_array().unwrap().len(), 6);
+
+    let github = codegen(
+        dir.path(),
+        &["generate", "c", "-o", "out", "--output-format", "github"],
+    );
+    let text = stdout(&github);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("::error file=c/bad.yaml,line=")),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_second_writer_is_turned_away_and_concurrent_runs_leave_a_consistent_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    contracts(&dir.path().join("c"), 4);
+    ok(dir.path(), &["generate", "c", "-o", "out", "-q"]);
+    // A live process holds the lock: this test's own.
+    fs::write(
+        dir.path().join("out/.codegen/lock"),
+        format!("{}\n", std::process::id()),
+    )
+    .unwrap();
+    let locked = codegen(dir.path(), &["generate", "c", "-o", "out"]);
+    assert_eq!(locked.status.code(), Some(2));
+    assert!(
+        stderr(&locked).contains("another codegen run"),
+        "{}",
+        stderr(&locked)
+    );
+    // --check only reads: it does not need the lock.
+    assert_eq!(
+        codegen(dir.path(), &["generate", "c", "-o", "out", "--check"])
+            .status
+            .code(),
+        Some(0)
+    );
+    fs::remove_file(dir.path().join("out/.codegen/lock")).unwrap();
+
+    // Real concurrency: several runs at once on changed contracts.
+    contracts(&dir.path().join("c"), 120);
+    let children: Vec<_> = (0..3)
+        .map(|_| {
+            Command::new(assert_cmd::cargo::cargo_bin("codegen"))
+                .args(["generate", "c", "-o", "out", "-q"])
+                .current_dir(dir.path())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut succeeded = 0;
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        match output.status.code() {
+            Some(0) => succeeded += 1,
+            Some(2) => {
+                assert!(String::from_utf8_lossy(&output.stderr).contains("another codegen run"))
+            }
+            other => panic!("{other:?}: {}", String::from_utf8_lossy(&output.stderr)),
+        }
+    }
+    assert!(succeeded >= 1);
+    let check = codegen(dir.path(), &["generate", "c", "-o", "out", "--check"]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&check),
+        stderr(&check)
+    );
+}
+
+/// Every package under `out` is whole: its manifest's contract hash is one of
+/// `allowed`, and every file the manifest records has the recorded bytes.
+fn assert_packages_whole(out: &Path, allowed: &BTreeSet<String>) -> (usize, usize) {
+    let (mut old, mut new) = (0, 0);
+    for entry in fs::read_dir(out).unwrap() {
+        let dir = entry.unwrap().path();
+        let Ok(text) = fs::read_to_string(dir.join(".codegen-manifest.json")) else {
+            continue;
+        };
+        let manifest: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let hash = manifest["contract_hash"].as_str().unwrap();
+        assert!(
+            allowed.contains(hash),
+            "{}: unknown contract hash",
+            dir.display()
+        );
+        for (path, file) in manifest["files"].as_object().unwrap() {
+            let bytes = fs::read(dir.join(path))
+                .unwrap_or_else(|e| panic!("{}/{path}: {e}", dir.display()));
+            use sha2::Digest as _;
+            let digest: String = sha2::Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            if file["owner"] == "generated" {
+                assert_eq!(
+                    digest,
+                    file["hash"].as_str().unwrap(),
+                    "{}/{path} is torn",
+                    dir.display()
+                );
+            }
+        }
+        let body = fs::read_to_string(dir.join("contract.yaml")).unwrap();
+        if body.contains("Changed by the kill test") {
+            new += 1
+        } else {
+            old += 1
+        }
+    }
+    (old, new)
+}
+
+#[test]
+fn killing_a_run_leaves_every_package_fully_old_or_fully_new() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("c");
+    contracts(&c, 200);
+    ok(dir.path(), &["generate", "c", "-o", "out", "-q"]);
+    let hashes = |c: &Path| -> BTreeSet<String> {
+        fs::read_dir(c)
+            .unwrap()
+            .map(|e| {
+                use sha2::Digest as _;
+                sha2::Sha256::digest(fs::read(e.unwrap().path()).unwrap())
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect()
+            })
+            .collect()
+    };
+    let mut allowed = hashes(&c);
+    for entry in fs::read_dir(&c).unwrap() {
+        let path = entry.unwrap().path();
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(
+            &path,
+            format!("{text}\nkill_test: Changed by the kill test\n"),
+        )
+        .unwrap();
+    }
+    allowed.extend(hashes(&c));
+    let mut saw_partial_run = false;
+    // Packages are written in the last stage only: step the kill through the run until one
+    // lands while packages are being swapped in (some old, some new), or the run completes.
+    for delay_ms in (100..10_000).step_by(40) {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("codegen"))
+            .args(["generate", "c", "-o", "out", "-q", "-j", "2"])
+            .current_dir(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL: no cleanup runs
+        let _ = child.wait();
+        let (old, new) = assert_packages_whole(&dir.path().join("out"), &allowed);
+        assert_eq!(old + new, 200);
+        saw_partial_run |= old > 0 && new > 0;
+        if saw_partial_run || old == 0 {
+            break;
+        }
+    }
+    // The stale lock and staging left by the kill do not stop the next run.
+    ok(dir.path(), &["generate", "c", "-o", "out", "-q"]);
+    let (old, new) = assert_packages_whole(&dir.path().join("out"), &allowed);
+    assert_eq!((old, new), (0, 200));
+    let check = codegen(dir.path(), &["generate", "c", "-o", "out", "--check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+    assert!(
+        saw_partial_run,
+        "no kill landed while packages were being written"
+    );
+}
