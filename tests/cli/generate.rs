@@ -174,14 +174,11 @@ fn fail_fast_stops_at_the_first_failure() {
         &["generate", "contracts", "-o", "out", "--fail-fast"],
     );
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    let written = fs::read_dir(dir.path().join("out"))
-        .map(|entries| {
-            entries
-                .filter(|e| e.as_ref().unwrap().path().join("node.py").exists())
-                .count()
-        })
-        .unwrap_or(0)
-        > 0;
+    let written = fs::read_dir(dir.path().join("out")).map_or(0, |entries| {
+        entries
+            .filter(|e| e.as_ref().unwrap().path().join("node.py").exists())
+            .count()
+    }) > 0;
     assert!(!written, "--fail-fast must not write after a parse failure");
 }
 

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use sha2::Digest as _;
+
 use crate::common::{codegen, repo, stderr, stdout};
 
 /// `count` contracts in `dir`, copies of the examples under unique names.
@@ -58,14 +60,15 @@ fn snapshot(root: &Path) -> BTreeMap<PathBuf, (u64, i64, Vec<u8>)> {
     files
 }
 
-fn package_files(
-    snap: &BTreeMap<PathBuf, (u64, i64, Vec<u8>)>,
-    package: &str,
-) -> BTreeSet<PathBuf> {
-    snap.keys()
-        .filter(|p| p.starts_with(package))
-        .cloned()
-        .collect()
+/// Hex SHA-256, as the manifest records it.
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .fold(String::new(), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
 }
 
 fn ok(dir: &Path, args: &[&str]) -> String {
@@ -437,7 +440,7 @@ fn a_second_writer_is_turned_away_and_concurrent_runs_leave_a_consistent_tree() 
         match output.status.code() {
             Some(0) => succeeded += 1,
             Some(2) => {
-                assert!(String::from_utf8_lossy(&output.stderr).contains("another codegen run"))
+                assert!(String::from_utf8_lossy(&output.stderr).contains("another codegen run"));
             }
             other => panic!("{other:?}: {}", String::from_utf8_lossy(&output.stderr)),
         }
@@ -472,11 +475,7 @@ fn assert_packages_whole(out: &Path, allowed: &BTreeSet<String>) -> (usize, usiz
         for (path, file) in manifest["files"].as_object().unwrap() {
             let bytes = fs::read(dir.join(path))
                 .unwrap_or_else(|e| panic!("{}/{path}: {e}", dir.display()));
-            use sha2::Digest as _;
-            let digest: String = sha2::Sha256::digest(&bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            let digest: String = hex(&bytes);
             if file["owner"] == "generated" {
                 assert_eq!(
                     digest,
@@ -488,9 +487,9 @@ fn assert_packages_whole(out: &Path, allowed: &BTreeSet<String>) -> (usize, usiz
         }
         let body = fs::read_to_string(dir.join("contract.yaml")).unwrap();
         if body.contains("Changed by the kill test") {
-            new += 1
+            new += 1;
         } else {
-            old += 1
+            old += 1;
         }
     }
     (old, new)
@@ -505,13 +504,7 @@ fn killing_a_run_leaves_every_package_fully_old_or_fully_new() {
     let hashes = |c: &Path| -> BTreeSet<String> {
         fs::read_dir(c)
             .unwrap()
-            .map(|e| {
-                use sha2::Digest as _;
-                sha2::Sha256::digest(fs::read(e.unwrap().path()).unwrap())
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect()
-            })
+            .map(|e| hex(&fs::read(e.unwrap().path()).unwrap()))
             .collect()
     };
     let mut allowed = hashes(&c);
