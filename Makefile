@@ -7,7 +7,7 @@ VENV_PYTHON  := $(abspath $(VENV))/bin/python
 CONTRACTS    := contracts
 OUT          := generated
 
-.PHONY: all build release test venv generate lint fmt completions clean
+.PHONY: all build release test venv generate lint fmt completions clean bench-regen
 
 all: build
 
@@ -52,3 +52,7 @@ completions: build
 clean:
 	$(CARGO) clean
 	rm -rf $(VENV) $(OUT)
+
+## Incremental regeneration: first run vs no-op rerun vs --check, 1,000 contracts.
+bench-regen:
+	benches/regenerate.sh 1000
