@@ -235,7 +235,7 @@ pub fn python_files(
         match std::fs::metadata(path) {
             Err(error) => problems.push(unreadable(path, &error.to_string())),
             Ok(meta) if meta.is_dir() => walk(path, options, &excludes, &mut files, &mut problems),
-            Ok(_) => files.push(path.clone()),
+            Ok(_) => files.push(tidy(path)),
         }
     }
     let mut seen = HashSet::new();
@@ -269,7 +269,7 @@ fn walk(
             Ok(entry) => {
                 let path = entry.path();
                 if entry.file_type().is_some_and(|t| t.is_file()) && is_python(path) {
-                    found.push(path.to_path_buf());
+                    found.push(tidy(path));
                 }
             }
             Err(error) => {
@@ -279,6 +279,14 @@ fn walk(
         }
     }
     files.extend(found);
+}
+
+/// `./a.py` as `a.py`, as the user would write it.
+fn tidy(path: &Path) -> PathBuf {
+    match path.strip_prefix(".") {
+        Ok(rest) if !rest.as_os_str().is_empty() => rest.to_path_buf(),
+        _ => path.to_path_buf(),
+    }
 }
 
 fn error_path(error: &ignore::Error) -> Option<PathBuf> {

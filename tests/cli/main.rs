@@ -4,3 +4,4 @@ mod common;
 mod completions;
 mod generate;
 mod python;
+mod validate;
