@@ -1,5 +1,5 @@
 //! `codegen validate` and `codegen rules` from the outside: every output format on a fixture
-//! tree with findings and on a clean file (JUnit checked by an XML parser, SARIF by the
+//! tree with findings and on a clean file (`JUnit` checked by an XML parser, SARIF by the
 //! official 2.1.0 schema), exit codes, rule selection by code and prefix, directory walking
 //! with ignore files and excludes, standard input, statistics and the exit switches.
 
@@ -230,7 +230,7 @@ fn regex_free_check(text: &str) -> bool {
     })
 }
 
-/// Parses JUnit XML with Python's parser and summarises it: totals, then one line per
+/// Parses `JUnit` XML with Python's parser and summarises it: totals, then one line per
 /// test case (`suite name verdict`).
 fn junit_summary(cwd: &Path, xml: &str) -> String {
     let file = cwd.join("junit.xml");
