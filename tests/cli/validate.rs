@@ -323,6 +323,30 @@ fn sarif_validates_against_the_schema_and_locates_results() {
     assert_eq!(location["region"]["startLine"], 1);
     assert_eq!(location["region"]["startColumn"], 9);
     assert_eq!(results[2]["level"], "warning");
+
+    // Absolute paths become `file://` URIs, still valid.
+    let absolute = dir.path().join("project");
+    let output = validate(
+        dir.path(),
+        &[absolute.to_str().unwrap(), "--output-format", "sarif"],
+    );
+    check_sarif_schema(dir.path(), &stdout(&output));
+    let uri = json(&output)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+        ["artifactLocation"]["uri"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(uri.starts_with("file:///"), "{uri}");
+    assert!(uri.ends_with("/project/pkg/broken.py"), "{uri}");
+}
+
+#[test]
+fn one_job_or_many_give_the_same_report() {
+    let dir = workspace();
+    let one = validate(dir.path(), &["-j", "1", "project", "clean.py"]);
+    let many = validate(dir.path(), &["-j", "4", "project", "clean.py"]);
+    assert_eq!(stdout(&one), TEXT);
+    assert_eq!(stdout(&many), TEXT);
 }
 
 #[test]
