@@ -171,7 +171,7 @@ esac
 _codegen_commands() {
     local commands; commands=(
 'generate:Generate a node package from each contract' \
-'validate:Check Python files\: syntax as \`CPython\` 3.12 judges it, and the rule catalogue' \
+'validate:Check Python files\: syntax as Python 3.12 judges it, then the rule catalogue' \
 'rules:List the rules \`validate\` checks, or explain one' \
 'completions:Print a shell completion script to standard output' \
 'help:Print this message or the help of the given subcommand(s)' \
@@ -192,7 +192,7 @@ _codegen__subcmd__generate_commands() {
 _codegen__subcmd__help_commands() {
     local commands; commands=(
 'generate:Generate a node package from each contract' \
-'validate:Check Python files\: syntax as \`CPython\` 3.12 judges it, and the rule catalogue' \
+'validate:Check Python files\: syntax as Python 3.12 judges it, then the rule catalogue' \
 'rules:List the rules \`validate\` checks, or explain one' \
 'completions:Print a shell completion script to standard output' \
 'help:Print this message or the help of the given subcommand(s)' \

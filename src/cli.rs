@@ -43,7 +43,7 @@ pub enum ColorChoice {
 pub enum Command {
     /// Generate a node package from each contract.
     Generate(GenerateArgs),
-    /// Check Python files: syntax as `CPython` 3.12 judges it, and the rule catalogue.
+    /// Check Python files: syntax as Python 3.12 judges it, then the rule catalogue.
     Validate(ValidateArgs),
     /// List the rules `validate` checks, or explain one.
     Rules(RulesArgs),

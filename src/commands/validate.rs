@@ -48,7 +48,7 @@ pub fn run(args: &ValidateArgs, printer: Printer) -> anyhow::Result<ExitStatus> 
         .filter(|rule| selection.is_enabled(rule.code))
         .collect();
 
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.statistics {
         formats::write_statistics(args.output_format, &checked.findings, &mut out)?;
     } else {
@@ -121,6 +121,7 @@ fn check(args: &ValidateArgs) -> anyhow::Result<Option<Checked>> {
         }
     };
 
+    tracing::debug!(files = files.len(), "validate: files found");
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.map_or(0, usize::from))
         .build()?;
