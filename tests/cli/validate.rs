@@ -422,8 +422,14 @@ fn walking_respects_ignore_files_hidden_paths_and_excludes() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let broken = "x = (1,\n";
-    write(&root.join("src/main.py"), "ANSWER = 42\n");
-    write(&root.join("src/types.pyi"), "ANSWER: int\n");
+    write(
+        &root.join("src/main.py"),
+        "\"\"\"The answer.\"\"\"\n\nANSWER = 42\n",
+    );
+    write(
+        &root.join("src/types.pyi"),
+        "\"\"\"Its type.\"\"\"\n\nANSWER: int\n",
+    );
     write(&root.join(".gitignore"), "ignored/\n");
     write(&root.join("src/.ignore"), "skipped_too.py\n");
     write(&root.join("ignored/a.py"), broken);
@@ -490,7 +496,11 @@ fn standard_input_is_checked_under_its_name() {
     assert_eq!(codes(&named), ["ONX003", "ONX006"]);
     assert!(stdout(&named).starts_with("pkg/models/thing.py:6:7: ONX003"));
 
-    let clean = validate_stdin(dir.path(), &["-", "--output-format", "json"], b"A = 1\n");
+    let clean = validate_stdin(
+        dir.path(),
+        &["-", "--output-format", "json"],
+        b"\"\"\"One.\"\"\"\n\nA = 1\n",
+    );
     assert_eq!(code(&clean), Some(0));
     assert_eq!(json(&clean), Value::Array(Vec::new()));
 }
