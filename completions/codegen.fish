@@ -32,6 +32,8 @@ complete -c codegen -n "__fish_codegen_needs_command" -s v -l verbose -d 'More l
 complete -c codegen -n "__fish_codegen_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codegen -n "__fish_codegen_needs_command" -s V -l version -d 'Print version'
 complete -c codegen -n "__fish_codegen_needs_command" -f -a "generate" -d 'Generate a node package from each contract'
+complete -c codegen -n "__fish_codegen_needs_command" -f -a "validate" -d 'Check Python files: syntax as Python 3.12 judges it, then the rule catalogue'
+complete -c codegen -n "__fish_codegen_needs_command" -f -a "rules" -d 'List the rules `validate` checks, or explain one'
 complete -c codegen -n "__fish_codegen_needs_command" -f -a "completions" -d 'Print a shell completion script to standard output'
 complete -c codegen -n "__fish_codegen_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -s o -l output -d 'Directory the node packages are written into (`<DIR>/<name>/`)' -r -F
@@ -55,6 +57,39 @@ complete -c codegen -n "__fish_codegen_using_subcommand generate" -s q -l quiet 
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -s v -l verbose -d 'More log output (-v: info, -vv: debug, -vvv: trace). `RUST_LOG` also works'
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -s V -l version -d 'Print version'
+complete -c codegen -n "__fish_codegen_using_subcommand validate" -l select -d 'Rules to check, by code or prefix (`SYN001`, `ONX`, `ALL`); replaces the default (all)' -r
+complete -c codegen -n "__fish_codegen_using_subcommand validate" -l extend-select -d 'Rules to check in addition to the selected ones' -r
+complete -c codegen -n "__fish_codegen_using_subcommand validate" -l ignore -d 'Rules not to check, by code or prefix' -r
+complete -c codegen -n "__fish_codegen_using_subcommand validate" -l exclude -d 'Skip paths matching this glob while walking directories; replaces the default excludes' -r
+complete -c codegen -n "__fish_codegen_using_subcommand validate" -l extend-exclude -d 'Skip paths matching this glob, in addition to the default excludes' -r
+complete -c codegen -n "__fish_codegen_using_subcommand validate" -l stdin-filename -d 'Read the source from standard input, reporting it under this name' -r -F
+complete -c codegen -n "__fish_codegen_using_subcommand validate" -l output-format -d 'How findings are printed on standard output' -r -f -a "text\t'`path:line:col: CODE message`, one finding a line'
+json\t'One JSON array of findings'
+github\t'GitHub Actions workflow commands (`::error file=...::message`)'
+junit\t'`JUnit` XML: a test suite per file'
+sarif\t'SARIF 2.1.0'"
+complete -c codegen -n "__fish_codegen_using_subcommand validate" -s j -l jobs -d 'Files checked in parallel (default: the number of cores)' -r
+complete -c codegen -n "__fish_codegen_using_subcommand validate" -l color -d 'When to use colour' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+always\t''
+never\t''"
+complete -c codegen -n "__fish_codegen_using_subcommand validate" -l no-respect-gitignore -d 'Walk into what `.gitignore`, `.ignore` and git\'s excludes leave out'
+complete -c codegen -n "__fish_codegen_using_subcommand validate" -l show-source -d 'Show the offending source line under each finding (text format)'
+complete -c codegen -n "__fish_codegen_using_subcommand validate" -l statistics -d 'Print the number of findings per rule instead of the findings'
+complete -c codegen -n "__fish_codegen_using_subcommand validate" -l exit-zero -d 'Exit 0 even when there are error findings (usage and input errors still exit 2)'
+complete -c codegen -n "__fish_codegen_using_subcommand validate" -l warnings-as-errors -d 'Treat warning findings as errors'
+complete -c codegen -n "__fish_codegen_using_subcommand validate" -s q -l quiet -d 'Print nothing but errors; never draw progress bars'
+complete -c codegen -n "__fish_codegen_using_subcommand validate" -s v -l verbose -d 'More log output (-v: info, -vv: debug, -vvv: trace). `RUST_LOG` also works'
+complete -c codegen -n "__fish_codegen_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c codegen -n "__fish_codegen_using_subcommand validate" -s V -l version -d 'Print version'
+complete -c codegen -n "__fish_codegen_using_subcommand rules" -l output-format -d 'How the rules are printed' -r -f -a "text\t'A table, or the explanation of one rule'
+json\t'JSON: an array of rules, or one rule object'"
+complete -c codegen -n "__fish_codegen_using_subcommand rules" -l color -d 'When to use colour' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+always\t''
+never\t''"
+complete -c codegen -n "__fish_codegen_using_subcommand rules" -s q -l quiet -d 'Print nothing but errors; never draw progress bars'
+complete -c codegen -n "__fish_codegen_using_subcommand rules" -s v -l verbose -d 'More log output (-v: info, -vv: debug, -vvv: trace). `RUST_LOG` also works'
+complete -c codegen -n "__fish_codegen_using_subcommand rules" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c codegen -n "__fish_codegen_using_subcommand rules" -s V -l version -d 'Print version'
 complete -c codegen -n "__fish_codegen_using_subcommand completions" -l color -d 'When to use colour' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
 always\t''
 never\t''"
@@ -62,6 +97,8 @@ complete -c codegen -n "__fish_codegen_using_subcommand completions" -s q -l qui
 complete -c codegen -n "__fish_codegen_using_subcommand completions" -s v -l verbose -d 'More log output (-v: info, -vv: debug, -vvv: trace). `RUST_LOG` also works'
 complete -c codegen -n "__fish_codegen_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codegen -n "__fish_codegen_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate completions help" -f -a "generate" -d 'Generate a node package from each contract'
-complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate completions help" -f -a "completions" -d 'Print a shell completion script to standard output'
-complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions help" -f -a "generate" -d 'Generate a node package from each contract'
+complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions help" -f -a "validate" -d 'Check Python files: syntax as Python 3.12 judges it, then the rule catalogue'
+complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions help" -f -a "rules" -d 'List the rules `validate` checks, or explain one'
+complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions help" -f -a "completions" -d 'Print a shell completion script to standard output'
+complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

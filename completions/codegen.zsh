@@ -67,6 +67,58 @@ never\:""))' \
 '*::paths -- Contract files, or directories searched (recursively) for `*.yaml` and `*.yml`:_files' \
 && ret=0
 ;;
+(validate)
+_arguments "${_arguments_options[@]}" : \
+'*--select=[Rules to check, by code or prefix (\`SYN001\`, \`ONX\`, \`ALL\`); replaces the default (all)]:CODES:_default' \
+'*--extend-select=[Rules to check in addition to the selected ones]:CODES:_default' \
+'*--ignore=[Rules not to check, by code or prefix]:CODES:_default' \
+'*--exclude=[Skip paths matching this glob while walking directories; replaces the default excludes]:GLOB:_default' \
+'*--extend-exclude=[Skip paths matching this glob, in addition to the default excludes]:GLOB:_default' \
+'--stdin-filename=[Read the source from standard input, reporting it under this name]:NAME:_files' \
+'--output-format=[How findings are printed on standard output]:OUTPUT_FORMAT:((text\:"\`path\:line\:col\: CODE message\`, one finding a line"
+json\:"One JSON array of findings"
+github\:"GitHub Actions workflow commands (\`\:\:error file=...\:\:message\`)"
+junit\:"\`JUnit\` XML\: a test suite per file"
+sarif\:"SARIF 2.1.0"))' \
+'-j+[Files checked in parallel (default\: the number of cores)]:N:_default' \
+'--jobs=[Files checked in parallel (default\: the number of cores)]:N:_default' \
+'--color=[When to use colour]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+always\:""
+never\:""))' \
+'--no-respect-gitignore[Walk into what \`.gitignore\`, \`.ignore\` and git'\''s excludes leave out]' \
+'--show-source[Show the offending source line under each finding (text format)]' \
+'--statistics[Print the number of findings per rule instead of the findings]' \
+'--exit-zero[Exit 0 even when there are error findings (usage and input errors still exit 2)]' \
+'--warnings-as-errors[Treat warning findings as errors]' \
+'(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
+'(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
+'*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'*--verbose[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'*::paths -- Python files, or directories searched for `*.py` and `*.pyi`; `-` reads standard input:_files' \
+&& ret=0
+;;
+(rules)
+_arguments "${_arguments_options[@]}" : \
+'--output-format=[How the rules are printed]:OUTPUT_FORMAT:((text\:"A table, or the explanation of one rule"
+json\:"JSON\: an array of rules, or one rule object"))' \
+'--color=[When to use colour]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+always\:""
+never\:""))' \
+'(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
+'(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
+'*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'*--verbose[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'::code -- A rule code to explain, or a prefix to list (`ONX`); all rules when omitted:_default' \
+&& ret=0
+;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
 '--color=[When to use colour]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
@@ -99,6 +151,14 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(validate)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(rules)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -120,6 +180,8 @@ esac
 _codegen_commands() {
     local commands; commands=(
 'generate:Generate a node package from each contract' \
+'validate:Check Python files\: syntax as Python 3.12 judges it, then the rule catalogue' \
+'rules:List the rules \`validate\` checks, or explain one' \
 'completions:Print a shell completion script to standard output' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -139,6 +201,8 @@ _codegen__subcmd__generate_commands() {
 _codegen__subcmd__help_commands() {
     local commands; commands=(
 'generate:Generate a node package from each contract' \
+'validate:Check Python files\: syntax as Python 3.12 judges it, then the rule catalogue' \
+'rules:List the rules \`validate\` checks, or explain one' \
 'completions:Print a shell completion script to standard output' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -158,6 +222,26 @@ _codegen__subcmd__help__subcmd__generate_commands() {
 _codegen__subcmd__help__subcmd__help_commands() {
     local commands; commands=()
     _describe -t commands 'codegen help help commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__help__subcmd__rules_commands] )) ||
+_codegen__subcmd__help__subcmd__rules_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen help rules commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__help__subcmd__validate_commands] )) ||
+_codegen__subcmd__help__subcmd__validate_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen help validate commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__rules_commands] )) ||
+_codegen__subcmd__rules_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen rules commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__validate_commands] )) ||
+_codegen__subcmd__validate_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen validate commands' commands "$@"
 }
 
 if [ "$funcstack[1]" = "_codegen" ]; then

@@ -43,6 +43,10 @@ pub enum ColorChoice {
 pub enum Command {
     /// Generate a node package from each contract.
     Generate(GenerateArgs),
+    /// Check Python files: syntax as Python 3.12 judges it, then the rule catalogue.
+    Validate(ValidateArgs),
+    /// List the rules `validate` checks, or explain one.
+    Rules(RulesArgs),
     /// Print a shell completion script to standard output.
     Completions(CompletionsArgs),
 }
@@ -144,4 +148,100 @@ pub struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum)]
     pub shell: Shell,
+}
+
+// Each flag is an independent switch of the command line, not a state machine.
+#[allow(clippy::struct_excessive_bools)]
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Python files, or directories searched for `*.py` and `*.pyi`; `-` reads standard input.
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+
+    /// Rules to check, by code or prefix (`SYN001`, `ONX`, `ALL`); replaces the default (all).
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+
+    /// Rules to check in addition to the selected ones.
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+
+    /// Rules not to check, by code or prefix.
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Skip paths matching this glob while walking directories; replaces the default excludes.
+    #[arg(long, value_name = "GLOB", value_delimiter = ',')]
+    pub exclude: Option<Vec<String>>,
+
+    /// Skip paths matching this glob, in addition to the default excludes.
+    #[arg(long, value_name = "GLOB", value_delimiter = ',')]
+    pub extend_exclude: Vec<String>,
+
+    /// Walk into what `.gitignore`, `.ignore` and git's excludes leave out.
+    #[arg(long)]
+    pub no_respect_gitignore: bool,
+
+    /// Read the source from standard input, reporting it under this name.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// How findings are printed on standard output.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
+
+    /// Show the offending source line under each finding (text format).
+    #[arg(long)]
+    pub show_source: bool,
+
+    /// Print the number of findings per rule instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// Exit 0 even when there are error findings (usage and input errors still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Treat warning findings as errors.
+    #[arg(long)]
+    pub warnings_as_errors: bool,
+
+    /// Files checked in parallel (default: the number of cores).
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+}
+
+/// The formats `validate` prints findings in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// `path:line:col: CODE message`, one finding a line.
+    Text,
+    /// One JSON array of findings.
+    Json,
+    /// GitHub Actions workflow commands (`::error file=...::message`).
+    Github,
+    /// `JUnit` XML: a test suite per file.
+    Junit,
+    /// SARIF 2.1.0.
+    Sarif,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// A rule code to explain, or a prefix to list (`ONX`); all rules when omitted.
+    #[arg(value_name = "CODE")]
+    pub code: Option<String>,
+
+    /// How the rules are printed.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub output_format: RulesFormat,
+}
+
+/// The formats `rules` prints in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// A table, or the explanation of one rule.
+    Text,
+    /// JSON: an array of rules, or one rule object.
+    Json,
 }

@@ -12,6 +12,7 @@ pub mod pipeline;
 pub mod python;
 pub mod render;
 pub mod report;
+pub mod select;
 pub mod templates;
 
 use cli::{Cli, Command};
@@ -24,6 +25,8 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitStatus> {
     printer.init_logging(cli.global.verbose);
     match &cli.command {
         Command::Generate(args) => commands::generate::run(args, printer),
+        Command::Validate(args) => commands::validate::run(args, printer),
+        Command::Rules(args) => commands::rules::run(args),
         Command::Completions(args) => commands::completions::run(args),
     }
 }

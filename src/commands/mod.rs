@@ -2,3 +2,5 @@
 
 pub mod completions;
 pub mod generate;
+pub mod rules;
+pub mod validate;

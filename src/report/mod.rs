@@ -2,6 +2,7 @@
 //! colour is used, logging is routed through it so logs never tear the bars,
 //! and the run summary is rendered here.
 
+pub mod formats;
 pub mod summary;
 
 use std::io::IsTerminal as _;

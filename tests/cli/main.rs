@@ -5,3 +5,4 @@ mod completions;
 mod generate;
 mod python;
 mod regenerate;
+mod validate;

@@ -1,0 +1,233 @@
+//! `codegen validate PATHS...`: finds the Python files, checks them in parallel, keeps the
+//! findings of the selected rules, prints them in the chosen format and maps the outcome to
+//! an exit status (0 clean or warnings only, 1 error findings, 2 usage or input errors).
+
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::cli::ValidateArgs;
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::exit::ExitStatus;
+use crate::python::{self, RuleInfo};
+use crate::report::Printer;
+use crate::report::formats::{self, Report};
+use crate::select::{RuleSelection, WalkOptions, python_files};
+
+/// The name standard input is reported under when `--stdin-filename` is not given.
+const STDIN: &str = "-";
+
+pub fn run(args: &ValidateArgs, printer: Printer) -> anyhow::Result<ExitStatus> {
+    let registry = python::rules();
+    let selection = match RuleSelection::resolve(
+        args.select.as_deref(),
+        &args.extend_select,
+        &args.ignore,
+        registry,
+    ) {
+        Ok(selection) => selection,
+        Err(error) => return Ok(usage_error(&error.to_string())),
+    };
+    let Some(mut checked) = check(args)? else {
+        return Ok(ExitStatus::Error);
+    };
+
+    let findings = &mut checked.findings;
+    findings.retain(|finding| selection.keeps(finding));
+    if args.warnings_as_errors {
+        for finding in findings.iter_mut() {
+            finding.severity = Severity::Error;
+        }
+    }
+    findings.sort_by(|a, b| {
+        (&a.file, a.position, a.code, &a.message).cmp(&(&b.file, b.position, b.code, &b.message))
+    });
+    let rules: Vec<&'static RuleInfo> = registry
+        .iter()
+        .filter(|rule| selection.is_enabled(rule.code))
+        .collect();
+
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if args.statistics {
+        formats::write_statistics(args.output_format, &checked.findings, &mut out)?;
+    } else {
+        let report = Report {
+            findings: &checked.findings,
+            files: &checked.files,
+            rules: &rules,
+            show_source: args.show_source,
+        };
+        formats::write(args.output_format, &report, &mut out)?;
+    }
+    out.flush()?;
+    drop(out);
+
+    let mut err = std::io::stderr().lock();
+    for problem in &checked.problems {
+        writeln!(err, "{}", problem.render())?;
+    }
+    if !printer.quiet {
+        writeln!(
+            err,
+            "{}",
+            summary_line(&checked.findings, checked.files.len())
+        )?;
+    }
+
+    let errors = checked.findings.iter().any(Diagnostic::is_error);
+    Ok(if !checked.problems.is_empty() {
+        ExitStatus::Error
+    } else if errors && !args.exit_zero {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+/// What checking the inputs gave, before selection.
+struct Checked {
+    /// Every file checked, standard input last under its name.
+    files: Vec<PathBuf>,
+    findings: Vec<Diagnostic>,
+    /// Paths and input that could not be read.
+    problems: Vec<Diagnostic>,
+}
+
+/// Finds the files and checks them in parallel, then standard input when asked. `None` after
+/// a usage error has been printed.
+fn check(args: &ValidateArgs) -> anyhow::Result<Option<Checked>> {
+    let options = WalkOptions {
+        exclude: args.exclude.clone(),
+        extend_exclude: args.extend_exclude.clone(),
+        respect_gitignore: !args.no_respect_gitignore,
+    };
+    let reads_stdin = args.paths.iter().any(|p| p.as_os_str() == STDIN)
+        || (args.paths.is_empty() && args.stdin_filename.is_some());
+    let mut paths: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() != STDIN)
+        .cloned()
+        .collect();
+    if paths.is_empty() && !reads_stdin {
+        paths.push(PathBuf::from("."));
+    }
+    let (files, mut problems) = match python_files(&paths, &options) {
+        Ok(found) => found,
+        Err(error) => {
+            usage_error(&format!("invalid exclude pattern: {error}"));
+            return Ok(None);
+        }
+    };
+
+    tracing::debug!(files = files.len(), "validate: files found");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.map_or(0, usize::from))
+        .build()?;
+    let outcomes: Vec<Result<Vec<Diagnostic>, Box<Diagnostic>>> = pool.install(|| {
+        files
+            .par_iter()
+            .map(|file| match std::fs::read(file) {
+                Ok(bytes) => Ok(lint(file, &bytes)),
+                Err(error) => Err(Box::new(Diagnostic::error(
+                    file,
+                    format!("cannot read: {error}"),
+                ))),
+            })
+            .collect()
+    });
+    let mut checked = Checked {
+        files: Vec::with_capacity(files.len()),
+        findings: Vec::new(),
+        problems: Vec::new(),
+    };
+    for (file, outcome) in files.into_iter().zip(outcomes) {
+        match outcome {
+            Ok(found) => {
+                checked.files.push(file);
+                checked.findings.extend(found);
+            }
+            Err(problem) => problems.push(*problem),
+        }
+    }
+    if reads_stdin {
+        let name = args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(STDIN));
+        let mut bytes = Vec::new();
+        match std::io::stdin().lock().read_to_end(&mut bytes) {
+            Ok(_) => {
+                checked.findings.extend(lint(&name, &bytes));
+                checked.files.push(name);
+            }
+            Err(error) => problems.push(Diagnostic::error(
+                &name,
+                format!("cannot read standard input: {error}"),
+            )),
+        }
+    }
+    checked.problems = problems;
+    Ok(Some(checked))
+}
+
+/// Every finding for one file.
+///
+/// ADAPTER, to be replaced by `python::lint(path, bytes, &LintContext { role:
+/// python::role_for_path(path), scaffold: false, contract_dir: path.parent() })` once the rule
+/// engine lands: today it runs the syntax checks and the structural rules that need no
+/// contract, and applies no `# noqa`.
+fn lint(path: &Path, bytes: &[u8]) -> Vec<Diagnostic> {
+    let mut found = python::check_bytes(path, bytes);
+    if found.is_empty()
+        && let Ok(source) = std::str::from_utf8(bytes)
+    {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let parent = path
+            .parent()
+            .and_then(Path::file_name)
+            .and_then(|n| n.to_str())
+            .unwrap_or("");
+        let role = if name == "__init__.py" {
+            python::FileRole::Init
+        } else if name.starts_with("test_") || parent == "tests" {
+            python::FileRole::Test
+        } else if parent == "handlers" {
+            python::FileRole::Handler
+        } else if parent == "models" {
+            python::FileRole::Model
+        } else {
+            python::FileRole::Other
+        };
+        found.extend(python::check_structure(path, source, &role));
+    }
+    found
+}
+
+/// `Found 3 errors and 1 warning in 2 files (5 files checked).`, or `All checks passed!`.
+fn summary_line(findings: &[Diagnostic], checked: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let checked = plural(checked, "file");
+    if findings.is_empty() {
+        return format!("All checks passed! ({checked} checked)");
+    }
+    let errors = findings.iter().filter(|f| f.is_error()).count();
+    let warnings = findings.len() - errors;
+    let mut files: Vec<&Path> = findings.iter().map(|f| f.file.as_path()).collect();
+    files.dedup();
+    let counts = match (errors, warnings) {
+        (0, w) => plural(w, "warning"),
+        (e, 0) => plural(e, "error"),
+        (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
+    };
+    format!(
+        "Found {counts} in {} ({checked} checked).",
+        plural(files.len(), "file")
+    )
+}
+
+fn usage_error(message: &str) -> ExitStatus {
+    eprintln!("codegen: error: {message}");
+    ExitStatus::Error
+}

@@ -1,0 +1,440 @@
+//! What `validate` looks at: the rules a run checks (`--select`, `--extend-select`,
+//! `--ignore`, resolved against the registry) and the Python files it reads (named files, and
+//! directories walked with `.gitignore`, `.ignore`, hidden files and exclude globs respected).
+//!
+//! Rule selection follows ruff. A selector is `ALL`, a full code, or a prefix of at least one
+//! registered code. The base set is `--select` (all rules when absent); `--extend-select` adds
+//! to it. For each rule, of the selectors that match it, the most specific decides (a longer
+//! prefix beats a shorter one, `ALL` is the least specific); when a select and an ignore
+//! selector are equally specific, the ignore wins. So `--select ONX --ignore ONX00` keeps
+//! nothing of `ONX00*`, and `--ignore ONX --select ONX006` keeps `ONX006` alone of the `ONX`
+//! rules.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::diagnostics::Diagnostic;
+use crate::python::RuleInfo;
+
+/// One parsed `--select`/`--ignore` value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selector {
+    All,
+    /// A full code or a prefix of one, upper-cased.
+    Prefix(String),
+}
+
+impl Selector {
+    /// Parses `text` against the registry; unknown codes and prefixes are errors.
+    pub fn parse(text: &str, rules: &[RuleInfo]) -> Result<Self, SelectError> {
+        let trimmed = text.trim();
+        let upper = trimmed.to_ascii_uppercase();
+        if upper == "ALL" {
+            return Ok(Self::All);
+        }
+        if !upper.is_empty() && rules.iter().any(|rule| rule.code.starts_with(&upper)) {
+            return Ok(Self::Prefix(upper));
+        }
+        Err(SelectError {
+            given: trimmed.to_owned(),
+            suggestion: suggest(&upper, rules),
+        })
+    }
+
+    fn matches(&self, code: &str) -> bool {
+        match self {
+            Self::All => true,
+            Self::Prefix(prefix) => code.starts_with(prefix.as_str()),
+        }
+    }
+
+    /// Larger is more specific: `ALL` is 0, a prefix counts its characters.
+    fn specificity(&self) -> usize {
+        match self {
+            Self::All => 0,
+            Self::Prefix(prefix) => prefix.len(),
+        }
+    }
+}
+
+/// A selector that names no rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectError {
+    pub given: String,
+    /// The closest code or prefix, when one is close.
+    pub suggestion: Option<String>,
+}
+
+impl fmt::Display for SelectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown rule selector `{}`", self.given)?;
+        if let Some(suggestion) = &self.suggestion {
+            write!(f, " (did you mean `{suggestion}`?)")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SelectError {}
+
+/// The set of rule codes a run reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleSelection {
+    enabled: HashSet<&'static str>,
+}
+
+impl RuleSelection {
+    /// Resolves the three options against `rules` (see the module documentation).
+    pub fn resolve(
+        select: Option<&[String]>,
+        extend_select: &[String],
+        ignore: &[String],
+        rules: &'static [RuleInfo],
+    ) -> Result<Self, SelectError> {
+        let parse_all = |values: &[String]| -> Result<Vec<Selector>, SelectError> {
+            values
+                .iter()
+                .map(|value| Selector::parse(value, rules))
+                .collect()
+        };
+        let mut chosen = match select {
+            Some(values) => parse_all(values)?,
+            None => vec![Selector::All],
+        };
+        chosen.extend(parse_all(extend_select)?);
+        let ignored = parse_all(ignore)?;
+        let enabled = rules
+            .iter()
+            .filter(|rule| {
+                let best = |selectors: &[Selector]| {
+                    selectors
+                        .iter()
+                        .filter(|s| s.matches(rule.code))
+                        .map(Selector::specificity)
+                        .max()
+                };
+                match (best(&chosen), best(&ignored)) {
+                    (Some(selected), Some(ignored)) => selected > ignored,
+                    (Some(_), None) => true,
+                    (None, _) => false,
+                }
+            })
+            .map(|rule| rule.code)
+            .collect();
+        Ok(Self { enabled })
+    }
+
+    /// True when findings of `code` are reported.
+    pub fn is_enabled(&self, code: &str) -> bool {
+        self.enabled.contains(code)
+    }
+
+    /// Keeps the findings of enabled rules, and every finding that has no code.
+    pub fn keeps(&self, diagnostic: &Diagnostic) -> bool {
+        diagnostic.code.is_none_or(|code| self.is_enabled(code))
+    }
+}
+
+/// The closest registered code or letter prefix to `given`, within a small edit distance.
+fn suggest(given: &str, rules: &[RuleInfo]) -> Option<String> {
+    let mut candidates: Vec<String> = vec!["ALL".to_owned()];
+    for rule in rules {
+        candidates.push(rule.code.to_owned());
+        let letters: String = rule
+            .code
+            .chars()
+            .take_while(char::is_ascii_alphabetic)
+            .collect();
+        if !letters.is_empty() && !candidates.contains(&letters) {
+            candidates.push(letters);
+        }
+    }
+    candidates
+        .into_iter()
+        .map(|candidate| (distance(given, &candidate), candidate))
+        .filter(|(d, candidate)| *d <= 2.max(candidate.len() / 3) && *d < candidate.len())
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)))
+        .map(|(_, candidate)| candidate)
+}
+
+/// Edit distance over characters, a swap of two neighbours counting as one edit.
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut table = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in table.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in table[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (table[i - 1][j] + 1)
+                .min(table[i][j - 1] + 1)
+                .min(table[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(table[i - 2][j - 2] + 1);
+            }
+            table[i][j] = best;
+        }
+    }
+    table[a.len()][b.len()]
+}
+
+/// The directories and files skipped while walking unless `--exclude` replaces them.
+pub const DEFAULT_EXCLUDES: &[&str] = &[
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".mypy_cache",
+    ".nox",
+    ".pants.d",
+    ".pytype",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    "__pypackages__",
+    "__pycache__",
+    "_build",
+    "buck-out",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
+];
+
+/// How directories are walked.
+#[derive(Debug, Clone, Default)]
+pub struct WalkOptions {
+    /// Replaces [`DEFAULT_EXCLUDES`] when set.
+    pub exclude: Option<Vec<String>>,
+    pub extend_exclude: Vec<String>,
+    pub respect_gitignore: bool,
+}
+
+/// The files to check, in a stable order, and a diagnostic for each path that could not be
+/// read or walked. A file named in `paths` is always included; files found in directories
+/// are `*.py` and `*.pyi` not excluded.
+pub fn python_files(
+    paths: &[PathBuf],
+    options: &WalkOptions,
+) -> Result<(Vec<PathBuf>, Vec<Diagnostic>), globset::Error> {
+    let excludes = exclude_set(options)?;
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Err(error) => problems.push(unreadable(path, &error.to_string())),
+            Ok(meta) if meta.is_dir() => walk(path, options, &excludes, &mut files, &mut problems),
+            Ok(_) => files.push(tidy(path)),
+        }
+    }
+    let mut seen = HashSet::new();
+    files.retain(|file| seen.insert(file.clone()));
+    Ok((files, problems))
+}
+
+fn walk(
+    root: &Path,
+    options: &WalkOptions,
+    excludes: &GlobSet,
+    files: &mut Vec<PathBuf>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let mut found = Vec::new();
+    let filter = excludes.clone();
+    let root_owned = root.to_path_buf();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .parents(true)
+        .ignore(true)
+        .git_ignore(options.respect_gitignore)
+        .git_global(options.respect_gitignore)
+        .git_exclude(options.respect_gitignore)
+        .require_git(false)
+        .sort_by_file_name(std::cmp::Ord::cmp)
+        .filter_entry(move |entry| entry.path() == root_owned || !excluded(&filter, entry.path()))
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                let path = entry.path();
+                if entry.file_type().is_some_and(|t| t.is_file()) && is_python(path) {
+                    found.push(tidy(path));
+                }
+            }
+            Err(error) => {
+                let path = error_path(&error).unwrap_or_else(|| root.to_path_buf());
+                problems.push(unreadable(&path, &error.to_string()));
+            }
+        }
+    }
+    files.extend(found);
+}
+
+/// `./a.py` as `a.py`, as the user would write it.
+fn tidy(path: &Path) -> PathBuf {
+    match path.strip_prefix(".") {
+        Ok(rest) if !rest.as_os_str().is_empty() => rest.to_path_buf(),
+        _ => path.to_path_buf(),
+    }
+}
+
+fn error_path(error: &ignore::Error) -> Option<PathBuf> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
+    }
+}
+
+fn is_python(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|ext| ext == "py" || ext == "pyi")
+}
+
+fn exclude_set(options: &WalkOptions) -> Result<GlobSet, globset::Error> {
+    let mut builder = GlobSetBuilder::new();
+    let base: Vec<String> = options.exclude.clone().unwrap_or_else(|| {
+        DEFAULT_EXCLUDES
+            .iter()
+            .map(|pattern| (*pattern).to_owned())
+            .collect()
+    });
+    for pattern in base.iter().chain(&options.extend_exclude) {
+        let pattern = pattern.trim_end_matches('/');
+        if !pattern.is_empty() {
+            builder.add(Glob::new(pattern)?);
+        }
+    }
+    builder.build()
+}
+
+/// A pattern excludes a path when it matches the path's name, the path as walked, or the path
+/// made absolute: `build`, `tests/fixtures/*` and `**/generated/**` all work.
+fn excluded(excludes: &GlobSet, path: &Path) -> bool {
+    if excludes.is_empty() {
+        return false;
+    }
+    let relative = path.strip_prefix(".").unwrap_or(path);
+    path.file_name().is_some_and(|name| excludes.is_match(name))
+        || excludes.is_match(relative)
+        || std::path::absolute(path).is_ok_and(|absolute| excludes.is_match(absolute))
+}
+
+fn unreadable(path: &Path, reason: &str) -> Diagnostic {
+    Diagnostic::error(path, format!("cannot read: {reason}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Severity;
+
+    static RULES: &[RuleInfo] = &[
+        RuleInfo {
+            code: "SYN001",
+            name: "a",
+            severity: Severity::Error,
+            summary: "",
+        },
+        RuleInfo {
+            code: "SYN002",
+            name: "b",
+            severity: Severity::Error,
+            summary: "",
+        },
+        RuleInfo {
+            code: "ONX001",
+            name: "c",
+            severity: Severity::Error,
+            summary: "",
+        },
+        RuleInfo {
+            code: "ONX006",
+            name: "d",
+            severity: Severity::Warning,
+            summary: "",
+        },
+        RuleInfo {
+            code: "ONX010",
+            name: "e",
+            severity: Severity::Warning,
+            summary: "",
+        },
+    ];
+
+    fn enabled(select: Option<&[&str]>, extend: &[&str], ignore: &[&str]) -> Vec<&'static str> {
+        let own = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let select = select.map(own);
+        let selection =
+            RuleSelection::resolve(select.as_deref(), &own(extend), &own(ignore), RULES).unwrap();
+        RULES
+            .iter()
+            .map(|r| r.code)
+            .filter(|c| selection.is_enabled(c))
+            .collect()
+    }
+
+    #[test]
+    fn default_is_every_rule() {
+        assert_eq!(enabled(None, &[], &[]).len(), RULES.len());
+    }
+
+    #[test]
+    fn select_replaces_and_extend_adds() {
+        assert_eq!(enabled(Some(&["SYN"]), &[], &[]), ["SYN001", "SYN002"]);
+        assert_eq!(
+            enabled(Some(&["SYN001"]), &["ONX00"], &[]),
+            ["SYN001", "ONX001", "ONX006"]
+        );
+    }
+
+    #[test]
+    fn more_specific_wins_and_ties_go_to_ignore() {
+        assert_eq!(
+            enabled(None, &[], &["ONX00"]),
+            ["SYN001", "SYN002", "ONX010"]
+        );
+        assert_eq!(enabled(Some(&["ONX006"]), &[], &["ONX"]), ["ONX006"]);
+        assert_eq!(enabled(Some(&["ONX"]), &[], &["ONX"]), Vec::<&str>::new());
+        assert_eq!(enabled(Some(&["ALL"]), &[], &["ALL"]), Vec::<&str>::new());
+        assert_eq!(
+            enabled(None, &["onx006"], &["ONX"]),
+            ["SYN001", "SYN002", "ONX006"]
+        );
+    }
+
+    #[test]
+    fn unknown_selectors_suggest_the_closest() {
+        let error = Selector::parse("SNY001", RULES).unwrap_err();
+        assert_eq!(error.suggestion.as_deref(), Some("SYN001"));
+        let error = Selector::parse("SNY", RULES).unwrap_err();
+        assert_eq!(error.suggestion.as_deref(), Some("SYN"));
+        let error = Selector::parse("ONY", RULES).unwrap_err();
+        assert_eq!(error.suggestion.as_deref(), Some("ONX"));
+        let error = Selector::parse("QQQQQQQQ", RULES).unwrap_err();
+        assert_eq!(error.suggestion, None);
+        assert!(Selector::parse("", RULES).is_err());
+        assert!(Selector::parse("SYN009", RULES).is_err());
+    }
+
+    #[test]
+    fn distance_counts_edits() {
+        assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(distance("", "abc"), 3);
+        assert_eq!(distance("abc", "abc"), 0);
+        assert_eq!(distance("SNY", "SYN"), 1);
+    }
+}
