@@ -153,6 +153,7 @@ fn context(args: &GenerateArgs, mode: Mode) -> Context {
             strict: args.strict,
         },
         out: args.output.clone(),
+        out_absolute: output::absolute(&args.output),
         mode,
         plan: PlanOptions {
             force: args.force,
@@ -288,14 +289,15 @@ fn find_orphans(
 ) -> Vec<ExistingPackage> {
     let produced: HashMap<String, Option<&str>> = results
         .iter()
-        .map(|r| {
-            (
-                output::contract_reference(out, &r.job.path),
-                r.job.package.as_deref(),
-            )
-        })
+        .map(|r| (r.job.reference.clone(), r.job.package.as_deref()))
         .collect();
-    output::existing_packages(out)
+    // A package this run produced from the contract its manifest names is current.
+    let current: HashSet<&str> = results
+        .iter()
+        .filter(|r| matches!(r.status, Status::Generated | Status::Unchanged))
+        .filter_map(|r| r.job.package.as_deref())
+        .collect();
+    output::existing_packages(out, &current)
         .into_iter()
         .filter(|p| in_shard(Some(&p.name), shard))
         .filter(|p| match produced.get(&p.manifest.contract) {
@@ -358,10 +360,7 @@ fn update_index(
         if let (Some(name), Status::Generated | Status::Unchanged) =
             (&result.job.package, result.status)
         {
-            index.insert(
-                output::contract_reference(&ctx.out, &result.job.path),
-                name.clone(),
-            );
+            index.insert(result.job.reference.clone(), name.clone());
         }
     }
     if index != ctx.index

@@ -62,13 +62,18 @@ pub struct ExistingPackage {
     pub manifest: PackageManifest,
 }
 
-/// Every package under `out` that a run of ours wrote (it has a manifest).
-pub fn existing_packages(out: &Path) -> Vec<ExistingPackage> {
+/// Every package under `out` that a run of ours wrote (it has a manifest),
+/// except those named in `skip` (known to be current: their manifests are not read).
+pub fn existing_packages(
+    out: &Path,
+    skip: &std::collections::HashSet<&str>,
+) -> Vec<ExistingPackage> {
     let Ok(entries) = fs::read_dir(out) else {
         return Vec::new();
     };
     let mut found: Vec<ExistingPackage> = entries
         .filter_map(Result::ok)
+        .filter(|entry| !skip.contains(entry.file_name().to_string_lossy().as_ref()))
         .filter_map(|entry| {
             let dir = entry.path();
             let manifest = PackageManifest::read(&dir)?;
@@ -84,13 +89,17 @@ pub fn existing_packages(out: &Path) -> Vec<ExistingPackage> {
     found
 }
 
-/// `contract` as recorded in a manifest: relative to the output directory when possible.
-pub fn contract_reference(out: &Path, contract: &Path) -> String {
-    let absolute = |p: &Path| {
-        fs::canonicalize(p).unwrap_or_else(|_| std::env::current_dir().unwrap_or_default().join(p))
-    };
-    let (out_abs, contract_abs) = (absolute(out), absolute(contract));
-    let relative = relative_path(&out_abs, &contract_abs).unwrap_or(contract_abs);
+/// `path` made absolute, symbolic links resolved where it exists.
+pub fn absolute(path: &Path) -> PathBuf {
+    fs::canonicalize(path)
+        .unwrap_or_else(|_| std::env::current_dir().unwrap_or_default().join(path))
+}
+
+/// `contract` as recorded in a manifest: relative to the output directory
+/// (given as [`absolute`]) when possible.
+pub fn contract_reference(out_absolute: &Path, contract: &Path) -> String {
+    let contract_abs = absolute(contract);
+    let relative = relative_path(out_absolute, &contract_abs).unwrap_or(contract_abs);
     package::slash_path(&relative)
 }
 

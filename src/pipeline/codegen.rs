@@ -37,6 +37,8 @@ pub struct Job {
     pub path: PathBuf,
     /// SHA-256 of the contract's bytes.
     pub contract_hash: String,
+    /// The contract as manifests record it: relative to the output directory.
+    pub reference: String,
     /// The package name, once known (parsed, or read from a fresh manifest).
     pub package: Option<String>,
     pub contract: Option<Contract>,
@@ -73,6 +75,8 @@ pub struct Context {
     pub generator: Generator,
     pub load: LoadOptions,
     pub out: PathBuf,
+    /// `out`, absolute: contract references are relative to it.
+    pub out_absolute: PathBuf,
     pub mode: Mode,
     pub plan: PlanOptions,
     /// Contract reference → package name, from earlier runs: lets a fresh
@@ -168,6 +172,7 @@ fn parse(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         StepError::fatal(format!("cannot read: {e}"))
     })?;
     job.contract_hash = sha256_hex(&bytes);
+    job.reference = output::contract_reference(&ctx.out_absolute, &job.path);
     if let Some(name) = fresh_package(ctx, job) {
         tracing::debug!(contract = %job.path.display(), package = %name, "unchanged");
         job.package = Some(name);
@@ -196,12 +201,12 @@ fn parse(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
 
 /// The package this contract produced last time, when it is still up to date.
 fn fresh_package(ctx: &Context, job: &Job) -> Option<String> {
-    let reference = output::contract_reference(&ctx.out, &job.path);
-    let name = ctx.index.get(&reference)?;
+    let name = ctx.index.get(&job.reference)?;
     let dir = ctx.out.join(name);
     let manifest = PackageManifest::read(&dir)?;
-    (manifest.contract == reference && manifest.is_fresh(&dir, &job.contract_hash, &ctx.generator))
-        .then(|| name.clone())
+    (manifest.contract == job.reference
+        && manifest.is_fresh(&dir, &job.contract_hash, &ctx.generator))
+    .then(|| name.clone())
 }
 
 fn render(
@@ -267,7 +272,7 @@ fn write(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
     let contract = job.contract()?;
     let dir = ctx.out.join(&contract.name);
     let manifest = PackageManifest {
-        contract: output::contract_reference(&ctx.out, &job.path),
+        contract: job.reference.clone(),
         contract_hash: job.contract_hash.clone(),
         template_hash: ctx.generator.template_hash.clone(),
         tool_version: ctx.generator.tool_version.clone(),
