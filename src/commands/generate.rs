@@ -297,7 +297,7 @@ fn find_orphans(
         .filter(|r| matches!(r.status, Status::Generated | Status::Unchanged))
         .filter_map(|r| r.job.package.as_deref())
         .collect();
-    output::existing_packages(out, &current)
+    output::existing_packages(out, &|name| current.contains(name))
         .into_iter()
         .filter(|p| in_shard(Some(&p.name), shard))
         .filter(|p| match produced.get(&p.manifest.contract) {

@@ -64,16 +64,13 @@ pub struct ExistingPackage {
 
 /// Every package under `out` that a run of ours wrote (it has a manifest),
 /// except those named in `skip` (known to be current: their manifests are not read).
-pub fn existing_packages(
-    out: &Path,
-    skip: &std::collections::HashSet<&str>,
-) -> Vec<ExistingPackage> {
+pub fn existing_packages(out: &Path, skip: &dyn Fn(&str) -> bool) -> Vec<ExistingPackage> {
     let Ok(entries) = fs::read_dir(out) else {
         return Vec::new();
     };
     let mut found: Vec<ExistingPackage> = entries
         .filter_map(Result::ok)
-        .filter(|entry| !skip.contains(entry.file_name().to_string_lossy().as_ref()))
+        .filter(|entry| !skip(entry.file_name().to_string_lossy().as_ref()))
         .filter_map(|entry| {
             let dir = entry.path();
             let manifest = PackageManifest::read(&dir)?;
