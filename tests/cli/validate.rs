@@ -632,3 +632,39 @@ fn rules_lists_the_catalogue_and_explains_one() {
         stderr(&unknown)
     );
 }
+
+#[test]
+fn generated_packages_validate_with_only_scaffold_stub_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let examples = repo().join("contracts");
+    let fixtures = repo().join("tests/fixtures/contracts/valid");
+    let generated = codegen(
+        dir.path(),
+        &[
+            "generate",
+            examples.to_str().unwrap(),
+            fixtures.to_str().unwrap(),
+            "-o",
+            "out",
+            "-q",
+        ],
+    );
+    assert_eq!(generated.status.code(), Some(0), "{}", stderr(&generated));
+    let output = codegen(dir.path(), &["validate", "out", "--output-format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let findings: Vec<serde_json::Value> = serde_json::from_str(&stdout(&output)).unwrap();
+    let unexpected: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| {
+            !(f["code"] == "STB003"
+                && f["filename"]
+                    .as_str()
+                    .is_some_and(|p| p.contains("/handlers/handler_")))
+        })
+        .collect();
+    assert!(unexpected.is_empty(), "{unexpected:#?}");
+    assert!(
+        !findings.is_empty(),
+        "the handler scaffolds raise NotImplementedError"
+    );
+}
