@@ -3,12 +3,16 @@
 //! ONEX node package must follow. This is the only module that names `ruff_*` types; callers
 //! see paths, strings and [`Diagnostic`]s.
 
+mod checks;
 mod compile;
 mod encoding;
+mod lint;
 mod rules;
 mod structure;
 mod syntax;
 
+#[cfg(test)]
+mod lint_tests;
 #[cfg(test)]
 mod tests;
 
@@ -16,6 +20,7 @@ use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
 
+pub use lint::{LintContext, lint, role_for_path};
 pub use rules::{RuleInfo, rules};
 pub use structure::{FileRole, check_structure};
 
