@@ -334,14 +334,11 @@ impl<'a> Checker<'a, '_> {
             Stmt::Import(import) => {
                 for alias in &import.names {
                     let module = alias.name.as_str();
-                    match &alias.asname {
-                        Some(asname) => {
-                            self.imports.insert(asname.to_string(), module.to_owned());
-                        }
-                        None => {
-                            let head = module.split('.').next().unwrap_or(module);
-                            self.imports.insert(head.to_owned(), head.to_owned());
-                        }
+                    if let Some(asname) = &alias.asname {
+                        self.imports.insert(asname.to_string(), module.to_owned());
+                    } else {
+                        let head = module.split('.').next().unwrap_or(module);
+                        self.imports.insert(head.to_owned(), head.to_owned());
                     }
                 }
             }
@@ -404,7 +401,8 @@ impl<'a> Checker<'a, '_> {
         let Some(literal) = value.as_string_literal_expr() else {
             return;
         };
-        if literal.value.is_empty() || !is_secret_name(name) {
+        let text = literal.value.to_str();
+        if text.is_empty() || same_words(text, name) || !is_secret_name(name) {
             return;
         }
         self.report(
@@ -413,6 +411,43 @@ impl<'a> Checker<'a, '_> {
             format!("hard-coded secret assigned to `{name}`"),
             "read it from the environment or a secret store",
         );
+    }
+
+    fn yaml_load(&mut self, name: &str, call: &ExprCall) {
+        let loader = call
+            .arguments
+            .find_keyword("Loader")
+            .map(|keyword| &keyword.value)
+            .or_else(|| call.arguments.args.get(1));
+        let safe = loader.and_then(last_name).is_some_and(|loader| {
+            matches!(
+                loader,
+                "SafeLoader" | "CSafeLoader" | "BaseLoader" | "CBaseLoader"
+            )
+        });
+        if !safe {
+            self.report(
+                "SEC004",
+                call.start(),
+                format!("`{name}` without a safe Loader can run arbitrary code"),
+                "use yaml.safe_load, or pass Loader=yaml.SafeLoader",
+            );
+        }
+    }
+
+    fn subprocess(&mut self, name: &str, call: &ExprCall) {
+        let shell = call
+            .arguments
+            .find_keyword("shell")
+            .is_some_and(|keyword| !is_falsy(&keyword.value));
+        if shell {
+            self.report(
+                "SEC005",
+                call.start(),
+                format!("`{name}` with shell=True"),
+                "pass an argument list without shell=True",
+            );
+        }
     }
 
     fn call(&mut self, call: &ExprCall) {
@@ -464,29 +499,7 @@ impl<'a> Checker<'a, '_> {
                     "load data with json, or only unpickle data you produced",
                 );
             }
-            "yaml.load" | "yaml.load_all" => {
-                let loader = call
-                    .arguments
-                    .find_keyword("Loader")
-                    .map(|keyword| &keyword.value)
-                    .or_else(|| call.arguments.args.get(1));
-                let safe = loader
-                    .and_then(|loader| last_name(loader))
-                    .is_some_and(|loader| {
-                        matches!(
-                            loader,
-                            "SafeLoader" | "CSafeLoader" | "BaseLoader" | "CBaseLoader"
-                        )
-                    });
-                if !safe {
-                    self.report(
-                        "SEC004",
-                        call.start(),
-                        format!("`{name}` without a safe Loader can run arbitrary code"),
-                        "use yaml.safe_load, or pass Loader=yaml.SafeLoader",
-                    );
-                }
-            }
+            "yaml.load" | "yaml.load_all" => self.yaml_load(name, call),
             "yaml.unsafe_load" | "yaml.unsafe_load_all" => {
                 self.report(
                     "SEC004",
@@ -503,20 +516,7 @@ impl<'a> Checker<'a, '_> {
                     "use subprocess.run with an argument list",
                 );
             }
-            _ if name.starts_with("subprocess.") => {
-                let shell = call
-                    .arguments
-                    .find_keyword("shell")
-                    .is_some_and(|keyword| !is_falsy(&keyword.value));
-                if shell {
-                    self.report(
-                        "SEC005",
-                        call.start(),
-                        format!("`{name}` with shell=True"),
-                        "pass an argument list without shell=True",
-                    );
-                }
-            }
+            _ if name.starts_with("subprocess.") => self.subprocess(name, call),
             _ => {}
         }
         if let Expr::Attribute(attribute) = &*call.func
@@ -680,8 +680,11 @@ fn is_falsy(expr: &Expr) -> bool {
 fn is_built_string(expr: &Expr) -> bool {
     match expr {
         Expr::FString(fstring) => fstring.value.iter().any(|part| {
-            part.as_f_string()
-                .is_some_and(|f| f.elements.iter().any(|e| e.is_interpolation()))
+            part.as_f_string().is_some_and(|f| {
+                f.elements
+                    .iter()
+                    .any(ruff_python_ast::InterpolatedStringElement::is_interpolation)
+            })
         }),
         Expr::BinOp(binop) => match binop.op {
             Operator::Mod => is_stringish(&binop.left),
@@ -745,7 +748,7 @@ const KEY_QUALIFIERS: &[&str] = &[
     "auth",
 ];
 
-/// Whether `name` names a secret: its last word (snake_case or camelCase) is a secret word,
+/// Whether `name` names a secret: its last word (`snake_case` or `camelCase`) is a secret word,
 /// or `key` after a qualifier.
 pub(super) fn is_secret_name(name: &str) -> bool {
     let words = split_words(name);
@@ -756,6 +759,11 @@ pub(super) fn is_secret_name(name: &str) -> bool {
         return true;
     }
     last == "key" && words.len() >= 2 && KEY_QUALIFIERS.contains(&words[words.len() - 2].as_str())
+}
+
+/// A value that only repeats its name, like the enum member `API_KEY = "api_key"`.
+fn same_words(value: &str, name: &str) -> bool {
+    value.len() <= name.len() + 4 && split_words(value) == split_words(name)
 }
 
 /// `apiKey` → `api`, `key`; `DB_PASSWORD` → `db`, `password`; `HTTPToken` → `http`, `token`.

@@ -118,7 +118,7 @@ fn comments(
     findings: &mut Vec<Diagnostic>,
 ) -> HashMap<usize, Noqa> {
     let mut noqa = HashMap::new();
-    for token in parsed.tokens().iter() {
+    for token in parsed.tokens() {
         if token.kind() != TokenKind::Comment {
             continue;
         }
@@ -282,7 +282,8 @@ fn undefined(path: &Path, dir: &Path, contract: &contract::Contract) -> Vec<Diag
     findings
 }
 
-/// Module-level class names of every `.py` file under `dir`, tests excluded.
+/// Module-level class names (defined or imported) of every `.py` file under `dir`, tests
+/// excluded.
 fn package_classes(dir: &Path) -> HashSet<String> {
     let mut names = HashSet::new();
     let mut pending: Vec<PathBuf> = vec![dir.to_path_buf()];
@@ -316,13 +317,23 @@ fn classes_in(path: &Path) -> HashSet<String> {
     if !syntax::fits(source.len()) {
         return HashSet::new();
     }
-    syntax::parse(&source)
-        .syntax()
-        .body
-        .iter()
-        .filter_map(Stmt::as_class_def_stmt)
-        .map(|class| class.name.to_string())
-        .collect()
+    let parsed = syntax::parse(&source);
+    let mut names = HashSet::new();
+    for stmt in &parsed.syntax().body {
+        match stmt {
+            Stmt::ClassDef(class) => {
+                names.insert(class.name.to_string());
+            }
+            // A class re-exported from elsewhere is defined for the package's importers.
+            Stmt::ImportFrom(import) => {
+                for alias in &import.names {
+                    names.insert(alias.asname.as_ref().unwrap_or(&alias.name).to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    names
 }
 
 /// The role a file plays in a node package, from its path: `node.py` (its base class read from

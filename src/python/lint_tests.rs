@@ -172,6 +172,12 @@ fn secret_names_by_words() {
     ] {
         assert!(is_secret_name(name), "{name} should be a secret");
     }
+    let source =
+        "API_KEY = \"api_key\"\nPERSONAL_API_KEY = \"personal_api_key\"\ntoken = \"tok\"\n";
+    assert_eq!(
+        only("SEC001", &lint_source(source, FileRole::Other, false)),
+        vec![3]
+    );
     for name in [
         "author",
         "max_tokens",
@@ -501,4 +507,39 @@ fn generated_packages_are_clean() {
     }
     assert!(linted > 100, "only {linted} generated files linted");
     assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
+}
+
+/// Lints every `.py` file under `$LINT_DIR` and prints the findings and the time taken.
+#[test]
+#[ignore = "a manual check on real code: LINT_DIR=... cargo test lint_a_directory -- --ignored --nocapture"]
+fn lint_a_directory() {
+    let Ok(dir) = std::env::var("LINT_DIR") else {
+        return;
+    };
+    let mut files = Vec::new();
+    collect_py(Path::new(&dir), &mut files);
+    files.sort();
+    let sources: Vec<(PathBuf, Vec<u8>)> = files
+        .into_iter()
+        .filter_map(|path| std::fs::read(&path).ok().map(|bytes| (path, bytes)))
+        .collect();
+    let started = std::time::Instant::now();
+    let mut counts = std::collections::BTreeMap::new();
+    for (path, bytes) in &sources {
+        let context = LintContext {
+            role: role_for_path(path),
+            scaffold: false,
+            contract_dir: path.parent(),
+        };
+        for finding in lint(path, bytes, &context) {
+            *counts.entry(finding.code.unwrap_or("-")).or_insert(0) += 1;
+            println!("{}", line(&finding));
+        }
+    }
+    let bytes: usize = sources.iter().map(|(_, b)| b.len()).sum();
+    println!(
+        "{} files, {bytes} bytes in {:?}: {counts:?}",
+        sources.len(),
+        started.elapsed()
+    );
 }
