@@ -1,7 +1,8 @@
 //! Python source checks: decoding (PEP 263), syntax as `CPython` 3.12 judges it, the
-//! compile-time errors `CPython` raises after parsing, and the structural rules a generated
-//! ONEX node package must follow. This is the only module that names `ruff_*` types; callers
-//! see paths, strings and [`Diagnostic`]s.
+//! compile-time errors `CPython` raises after parsing, the structural rules a generated ONEX
+//! node package must follow, and the rest of the rule catalogue ([`rules`]), all run on one
+//! parse by [`lint`]. This is the only module that names `ruff_*` types; callers see paths,
+//! strings and [`Diagnostic`]s.
 
 mod checks;
 mod compile;
