@@ -46,7 +46,7 @@ const RULES: &[RuleInfo] = &[
         name: "syntax-error",
         severity: Severity::Error,
         summary: "the file does not parse as Python 3.12; reported at CPython's line and column",
-        why: "A file Python cannot parse cannot be imported; every other rule is skipped for it.",
+        why: "A file Python cannot parse cannot be imported; every other rule is skipped for it. `# noqa` does not silence it.",
         bad: "def f(:\n    pass",
         good: "def f():\n    pass",
     },
@@ -57,7 +57,7 @@ const RULES: &[RuleInfo] = &[
         summary: "CPython's compile() rejects the file after parsing: return/yield/await outside \
                   their blocks, break/continue outside loops, duplicate arguments, nonlocal at \
                   module level, misplaced or unknown `from __future__` imports",
-        why: "Some errors are raised by CPython's compiler after the parser accepted the file; the module still fails to import.",
+        why: "Some errors are raised by CPython's compiler after the parser accepted the file; the module still fails to import. `# noqa` does not silence it.",
         bad: "def f(a, a):\n    return a",
         good: "def f(a, b):\n    return a",
     },
@@ -67,7 +67,7 @@ const RULES: &[RuleInfo] = &[
         severity: Severity::Error,
         summary: "the bytes do not decode with their PEP 263 coding cookie (default UTF-8), or \
                   contain NUL bytes",
-        why: "CPython decodes a source file with the encoding its coding cookie declares (UTF-8 without one) and refuses NUL bytes.",
+        why: "CPython decodes a source file with the encoding its coding cookie declares (UTF-8 without one) and refuses NUL bytes. `# noqa` does not silence it.",
         bad: "x = 'caf\\xe9'  # saved as Latin-1, no cookie",
         good: "# -*- coding: latin-1 -*-\nx = 'caf\\xe9'",
     },
