@@ -258,7 +258,7 @@ fn role_of(path: &Path, base: &str) -> FileRole {
     match (top.as_deref(), name.as_str()) {
         (_, "__init__.py") => FileRole::Init,
         (Some("node.py"), _) => FileRole::Node {
-            base_class: base.to_owned(),
+            base_class: Some(base.to_owned()),
         },
         (Some("models"), _) => FileRole::Model,
         (Some("handlers"), _) => FileRole::Handler,

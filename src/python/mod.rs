@@ -1,14 +1,19 @@
 //! Python source checks: decoding (PEP 263), syntax as `CPython` 3.12 judges it, the
-//! compile-time errors `CPython` raises after parsing, and the structural rules a generated
-//! ONEX node package must follow. This is the only module that names `ruff_*` types; callers
-//! see paths, strings and [`Diagnostic`]s.
+//! compile-time errors `CPython` raises after parsing, the structural rules a generated ONEX
+//! node package must follow, and the rest of the rule catalogue ([`rules`]), all run on one
+//! parse by [`lint`]. This is the only module that names `ruff_*` types; callers see paths,
+//! strings and [`Diagnostic`]s.
 
+mod checks;
 mod compile;
 mod encoding;
+mod lint;
 mod rules;
 mod structure;
 mod syntax;
 
+#[cfg(test)]
+mod lint_tests;
 #[cfg(test)]
 mod tests;
 
@@ -16,6 +21,7 @@ use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
 
+pub use lint::{LintContext, lint, role_for_path};
 pub use rules::{RuleInfo, rules};
 pub use structure::{FileRole, check_structure};
 

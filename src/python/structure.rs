@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use ruff_python_ast::{Expr, Stmt, StmtClassDef};
+use ruff_python_ast::{Expr, ModModule, Stmt, StmtClassDef};
 use ruff_text_size::{Ranged, TextSize};
 
 use super::rules;
@@ -26,9 +26,10 @@ const ENUM_BASES: &[&str] = &["Enum", "StrEnum", "IntEnum", "Flag", "IntFlag"];
 /// Which file of a node package is being checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileRole {
-    /// `node.py`; `base_class` is the expected base, e.g. `NodeCompute`.
+    /// `node.py`; `base_class` is the expected base, e.g. `NodeCompute`, or `None` when no
+    /// readable contract says which (any node base is then accepted).
     Node {
-        base_class: String,
+        base_class: Option<String>,
     },
     /// A file under `handlers/`.
     Handler,
@@ -50,8 +51,17 @@ pub fn check_structure(path: &Path, source: &str, role: &FileRole) -> Vec<Diagno
     if !parsed.errors().is_empty() {
         return Vec::new();
     }
-    let classes: Vec<&StmtClassDef> = parsed
-        .syntax()
+    check_module(path, source, parsed.syntax(), role)
+}
+
+/// [`check_structure`] on a module already parsed without errors.
+pub(super) fn check_module(
+    path: &Path,
+    source: &str,
+    module: &ModModule,
+    role: &FileRole,
+) -> Vec<Diagnostic> {
+    let classes: Vec<&StmtClassDef> = module
         .body
         .iter()
         .filter_map(Stmt::as_class_def_stmt)
@@ -63,7 +73,7 @@ pub fn check_structure(path: &Path, source: &str, role: &FileRole) -> Vec<Diagno
         findings: Vec::new(),
     };
     if let FileRole::Node { base_class } = role {
-        checker.node(&classes, base_class);
+        checker.node(&classes, base_class.as_deref());
     }
     checker.handlers(&classes);
     if *role != FileRole::Test {
@@ -87,7 +97,7 @@ impl Structure<'_> {
         self.findings.push(diagnostic);
     }
 
-    fn node(&mut self, classes: &[&StmtClassDef], expected: &str) {
+    fn node(&mut self, classes: &[&StmtClassDef], expected: Option<&str>) {
         let nodes: Vec<&&StmtClassDef> = classes
             .iter()
             .filter(|class| base_names(class).any(|base| NODE_BASES.contains(&base)))
@@ -108,7 +118,10 @@ impl Structure<'_> {
                 "CMP001",
                 offset,
                 message,
-                &format!("define `class Node<Name>({expected})` in node.py"),
+                &format!(
+                    "define `class Node<Name>({})` in node.py",
+                    expected.unwrap_or("NodeCompute")
+                ),
             );
             return;
         }
@@ -122,6 +135,7 @@ impl Structure<'_> {
                     "name the class like `NodeOrderTotalCompute`",
                 );
             }
+            let Some(expected) = expected else { continue };
             if !base_names(class).any(|base| base == expected) {
                 let offset = class
                     .arguments

@@ -246,7 +246,7 @@ fn codes(findings: &[crate::diagnostics::Diagnostic]) -> Vec<(&'static str, usiz
 
 fn node_role(base: &str) -> FileRole {
     FileRole::Node {
-        base_class: base.to_owned(),
+        base_class: Some(base.to_owned()),
     }
 }
 
@@ -473,7 +473,12 @@ fn structure_on_real_nodes() {
             .map(|kind| format!("Node{}{}", &kind[..1], kind[1..].to_ascii_lowercase()));
         let mut targets = Vec::new();
         if let Some(base) = base {
-            targets.push((dir.join("node.py"), FileRole::Node { base_class: base }));
+            targets.push((
+                dir.join("node.py"),
+                FileRole::Node {
+                    base_class: Some(base),
+                },
+            ));
         }
         for (sub, role) in [("handlers", FileRole::Handler), ("models", FileRole::Model)] {
             for entry in std::fs::read_dir(dir.join(sub))

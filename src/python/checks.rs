@@ -1,0 +1,797 @@
+//! The code rules that look at every statement and expression of a parsed module, in one walk:
+//! stubs (`STB002`, `STB003`), quality (`QLT001`-`QLT005`), docstrings (`DOC001`), annotations
+//! (`TYP001`, `TYP002`) and security (`SEC001`-`SEC005`). Names are resolved through the
+//! module's imports, so `from pickle import loads` is `pickle.loads`.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{
+    Expr, ExprCall, ModModule, Operator, Parameters, Stmt, StmtClassDef, StmtFunctionDef,
+};
+use ruff_text_size::{Ranged, TextSize};
+
+use super::rules;
+use super::structure::FileRole;
+use super::syntax::Locator;
+use crate::diagnostics::{Diagnostic, Severity};
+
+/// Over this cyclomatic complexity a function is reported (`QLT001`).
+const MAX_COMPLEXITY: u32 = 10;
+
+/// What the rules need to know about the file besides its tree.
+pub(super) struct Options<'a> {
+    pub role: &'a FileRole,
+    pub scaffold: bool,
+}
+
+/// Findings of the tree rules for one module that parsed without errors.
+pub(super) fn check(
+    path: &Path,
+    source: &str,
+    locator: &Locator,
+    module: &ModModule,
+    options: &Options,
+) -> Vec<Diagnostic> {
+    let mut checker = Checker {
+        path,
+        source,
+        locator,
+        options,
+        imports: HashMap::new(),
+        scopes: Vec::new(),
+        findings: Vec::new(),
+    };
+    let non_empty = module.body.iter().any(|stmt| !stmt.is_pass_stmt());
+    if non_empty && docstring(&module.body).is_none() {
+        checker.report(
+            "DOC001",
+            TextSize::new(0),
+            "module has no docstring".to_owned(),
+            "start the module with a docstring saying what it holds",
+        );
+    }
+    checker.visit_body(&module.body);
+    checker.findings
+}
+
+/// The enclosing definition of the code being walked.
+enum Scope {
+    Class {
+        public: bool,
+        protocol: bool,
+    },
+    Function {
+        complexity: u32,
+        /// Abstract, overload or Protocol method: stub bodies are its point.
+        abstract_like: bool,
+    },
+}
+
+struct Checker<'a, 'o> {
+    path: &'a Path,
+    source: &'a str,
+    locator: &'a Locator<'a>,
+    options: &'o Options<'o>,
+    /// Local name → the dotted name it was imported as.
+    imports: HashMap<String, String>,
+    scopes: Vec<Scope>,
+    findings: Vec<Diagnostic>,
+}
+
+impl<'a> Checker<'a, '_> {
+    fn report(&mut self, code: &'static str, offset: TextSize, message: String, help: &str) {
+        let diagnostic = rules::diagnostic(code, self.path, message)
+            .at_in(self.locator.position(offset), self.source)
+            .with_help(help);
+        self.findings.push(diagnostic);
+    }
+
+    fn add_complexity(&mut self, amount: u32) {
+        if let Some(Scope::Function { complexity, .. }) = self
+            .scopes
+            .iter_mut()
+            .rev()
+            .find(|scope| matches!(scope, Scope::Function { .. }))
+        {
+            *complexity += amount;
+        }
+    }
+
+    fn in_abstract_like(&self) -> bool {
+        self.scopes.iter().rev().any(|scope| match scope {
+            Scope::Function { abstract_like, .. } => *abstract_like,
+            Scope::Class { .. } => false,
+        })
+    }
+
+    /// The dotted name an expression like `yaml.load` or an imported `loads` refers to.
+    fn qualified(&self, expr: &Expr) -> Option<String> {
+        match expr {
+            Expr::Name(name) => {
+                let id = name.id.as_str();
+                Some(
+                    self.imports
+                        .get(id)
+                        .cloned()
+                        .unwrap_or_else(|| id.to_owned()),
+                )
+            }
+            Expr::Attribute(attribute) => {
+                let mut head = self.qualified(&attribute.value)?;
+                head.push('.');
+                head.push_str(attribute.attr.as_str());
+                Some(head)
+            }
+            _ => None,
+        }
+    }
+
+    fn function(&mut self, def: &'a StmtFunctionDef) {
+        let (in_class, class_public, protocol) = match self.scopes.last() {
+            Some(Scope::Class { public, protocol }) => (true, *public, *protocol),
+            Some(Scope::Function { .. }) => (false, false, false),
+            None => (false, true, false),
+        };
+        let name = def.name.as_str();
+        let nested = self
+            .scopes
+            .iter()
+            .any(|scope| matches!(scope, Scope::Function { .. }));
+        let public = !nested && class_public && (!name.starts_with('_') || is_dunder(name));
+        let decorators: Vec<&str> = def
+            .decorator_list
+            .iter()
+            .filter_map(|decorator| last_name(&decorator.expression))
+            .collect();
+        let overload = decorators.contains(&"overload");
+        let abstract_like =
+            protocol || overload || decorators.iter().any(|d| d.starts_with("abstract"));
+        if public && !is_dunder(name) {
+            self.public_function(def, overload, abstract_like);
+        }
+        if public {
+            self.annotations(def, in_class && !decorators.contains(&"staticmethod"));
+        }
+        self.mutable_defaults(&def.parameters);
+        for decorator in &def.decorator_list {
+            self.visit_decorator(decorator);
+        }
+        if let Some(returns) = &def.returns {
+            self.visit_annotation(returns);
+        }
+        self.visit_parameters(&def.parameters);
+        self.scopes.push(Scope::Function {
+            complexity: 1,
+            abstract_like,
+        });
+        self.visit_body(&def.body);
+        if let Some(Scope::Function { complexity, .. }) = self.scopes.pop()
+            && complexity > MAX_COMPLEXITY
+        {
+            self.report(
+                "QLT001",
+                def.name.start(),
+                format!(
+                    "function `{name}` has cyclomatic complexity {complexity} (over {MAX_COMPLEXITY})"
+                ),
+                "split it into smaller functions",
+            );
+        }
+    }
+
+    fn public_function(&mut self, def: &StmtFunctionDef, overload: bool, abstract_like: bool) {
+        let name = def.name.as_str();
+        let doc = docstring(&def.body);
+        if doc.is_none() && !overload {
+            self.report(
+                "DOC001",
+                def.name.start(),
+                format!("public function `{name}` has no docstring"),
+                "add a docstring saying what it does",
+            );
+        }
+        let stub = def.body.iter().enumerate().all(|(index, stmt)| match stmt {
+            Stmt::Pass(_) => true,
+            Stmt::Expr(expr) => {
+                expr.value.is_ellipsis_literal_expr()
+                    || index == 0 && expr.value.is_string_literal_expr()
+            }
+            _ => false,
+        });
+        if stub && !abstract_like {
+            self.report(
+                "STB002",
+                def.name.start(),
+                format!("public function `{name}` has an empty body"),
+                "implement it, or mark it `@abstractmethod`",
+            );
+        }
+    }
+
+    fn annotations(&mut self, def: &StmtFunctionDef, method: bool) {
+        let name = def.name.as_str();
+        if def.returns.is_none() && name != "__init__" {
+            self.report(
+                "TYP001",
+                def.name.start(),
+                format!("public function `{name}` has no return annotation"),
+                "add `-> ReturnType` (`-> None` when it returns nothing)",
+            );
+        }
+        let parameters = &def.parameters;
+        let mut positional = parameters
+            .posonlyargs
+            .iter()
+            .chain(&parameters.args)
+            .map(|p| &p.parameter);
+        if method {
+            positional.next();
+        }
+        let unannotated: Vec<(TextSize, String)> = positional
+            .chain(parameters.vararg.as_deref())
+            .chain(parameters.kwonlyargs.iter().map(|p| &p.parameter))
+            .chain(parameters.kwarg.as_deref())
+            .filter(|p| p.annotation.is_none())
+            .map(|p| (p.name.start(), p.name.as_str().to_owned()))
+            .collect();
+        for (offset, parameter) in unannotated {
+            self.report(
+                "TYP002",
+                offset,
+                format!("parameter `{parameter}` of public function `{name}` has no annotation"),
+                "annotate the parameter's type",
+            );
+        }
+    }
+
+    fn mutable_defaults(&mut self, parameters: &Parameters) {
+        let defaults: Vec<&Expr> = parameters
+            .posonlyargs
+            .iter()
+            .chain(&parameters.args)
+            .chain(&parameters.kwonlyargs)
+            .filter_map(|p| p.default.as_deref())
+            .collect();
+        for default in defaults {
+            if self.is_mutable(default) {
+                self.report(
+                    "QLT003",
+                    default.start(),
+                    "mutable default argument".to_owned(),
+                    "default to None and create the value inside the function",
+                );
+            }
+        }
+    }
+
+    fn is_mutable(&self, expr: &Expr) -> bool {
+        match expr {
+            Expr::List(_)
+            | Expr::Dict(_)
+            | Expr::Set(_)
+            | Expr::ListComp(_)
+            | Expr::DictComp(_)
+            | Expr::SetComp(_) => true,
+            Expr::Call(call) => self.qualified(&call.func).is_some_and(|name| {
+                matches!(
+                    name.as_str(),
+                    "list"
+                        | "dict"
+                        | "set"
+                        | "bytearray"
+                        | "collections.defaultdict"
+                        | "collections.OrderedDict"
+                        | "collections.Counter"
+                        | "collections.deque"
+                )
+            }),
+            _ => false,
+        }
+    }
+
+    fn class(&mut self, class: &'a StmtClassDef) {
+        let name = class.name.as_str();
+        let enclosing_public = match self.scopes.last() {
+            Some(Scope::Class { public, .. }) => *public,
+            Some(Scope::Function { .. }) => false,
+            None => true,
+        };
+        let public = enclosing_public && !name.starts_with('_');
+        if public && docstring(&class.body).is_none() {
+            self.report(
+                "DOC001",
+                class.name.start(),
+                format!("public class `{name}` has no docstring"),
+                "add a docstring saying what the class is for",
+            );
+        }
+        let protocol = class
+            .arguments
+            .iter()
+            .flat_map(|a| a.args.iter())
+            .any(|base| {
+                let base = match base {
+                    Expr::Subscript(subscript) => &*subscript.value,
+                    other => other,
+                };
+                last_name(base) == Some("Protocol")
+            });
+        for decorator in &class.decorator_list {
+            self.visit_decorator(decorator);
+        }
+        if let Some(arguments) = &class.arguments {
+            self.visit_arguments(arguments);
+        }
+        self.scopes.push(Scope::Class { public, protocol });
+        self.visit_body(&class.body);
+        self.scopes.pop();
+    }
+
+    fn import(&mut self, stmt: &Stmt) {
+        match stmt {
+            Stmt::Import(import) => {
+                for alias in &import.names {
+                    let module = alias.name.as_str();
+                    if let Some(asname) = &alias.asname {
+                        self.imports.insert(asname.to_string(), module.to_owned());
+                    } else {
+                        let head = module.split('.').next().unwrap_or(module);
+                        self.imports.insert(head.to_owned(), head.to_owned());
+                    }
+                }
+            }
+            Stmt::ImportFrom(import) => {
+                let module = import.module.as_ref().map_or("", |m| m.as_str());
+                for alias in &import.names {
+                    if alias.name.as_str() == "*" {
+                        self.report(
+                            "QLT004",
+                            alias.start(),
+                            format!("wildcard import from `{module}`"),
+                            "import the names you use",
+                        );
+                        continue;
+                    }
+                    let local = alias.asname.as_ref().unwrap_or(&alias.name);
+                    let full = if import.level == 0 {
+                        format!("{module}.{}", alias.name.as_str())
+                    } else {
+                        alias.name.to_string()
+                    };
+                    self.imports.insert(local.to_string(), full);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn raise(&mut self, exc: &Expr) {
+        let target = match exc {
+            Expr::Call(call) => &*call.func,
+            other => other,
+        };
+        if last_name(target) != Some("NotImplementedError") || self.in_abstract_like() {
+            return;
+        }
+        let mut diagnostic = rules::diagnostic(
+            "STB003",
+            self.path,
+            "`raise NotImplementedError`: the code is not implemented",
+        )
+        .at_in(self.locator.position(exc.start()), self.source)
+        .with_help("implement it");
+        if self.options.scaffold {
+            diagnostic.severity = Severity::Warning;
+        }
+        self.findings.push(diagnostic);
+    }
+
+    fn secret_assignment(&mut self, target: &Expr, value: &Expr) {
+        let name = match target {
+            Expr::Name(name) => name.id.as_str(),
+            Expr::Attribute(attribute) => attribute.attr.as_str(),
+            _ => return,
+        };
+        self.secret(name, value);
+    }
+
+    fn secret(&mut self, name: &str, value: &Expr) {
+        let Some(literal) = value.as_string_literal_expr() else {
+            return;
+        };
+        let text = literal.value.to_str();
+        if text.is_empty() || same_words(text, name) || !is_secret_name(name) {
+            return;
+        }
+        self.report(
+            "SEC001",
+            value.start(),
+            format!("hard-coded secret assigned to `{name}`"),
+            "read it from the environment or a secret store",
+        );
+    }
+
+    fn yaml_load(&mut self, name: &str, call: &ExprCall) {
+        let loader = call
+            .arguments
+            .find_keyword("Loader")
+            .map(|keyword| &keyword.value)
+            .or_else(|| call.arguments.args.get(1));
+        let safe = loader.and_then(last_name).is_some_and(|loader| {
+            matches!(
+                loader,
+                "SafeLoader" | "CSafeLoader" | "BaseLoader" | "CBaseLoader"
+            )
+        });
+        if !safe {
+            self.report(
+                "SEC004",
+                call.start(),
+                format!("`{name}` without a safe Loader can run arbitrary code"),
+                "use yaml.safe_load, or pass Loader=yaml.SafeLoader",
+            );
+        }
+    }
+
+    fn subprocess(&mut self, name: &str, call: &ExprCall) {
+        let shell = call
+            .arguments
+            .find_keyword("shell")
+            .is_some_and(|keyword| !is_falsy(&keyword.value));
+        if shell {
+            self.report(
+                "SEC005",
+                call.start(),
+                format!("`{name}` with shell=True"),
+                "pass an argument list without shell=True",
+            );
+        }
+    }
+
+    fn call(&mut self, call: &ExprCall) {
+        let qualified = self.qualified(&call.func);
+        let name = qualified.as_deref().unwrap_or("");
+        for keyword in &call.arguments.keywords {
+            if let Some(arg) = &keyword.arg {
+                self.secret(arg.as_str(), &keyword.value);
+            }
+        }
+        match name {
+            "print"
+                if matches!(
+                    self.options.role,
+                    FileRole::Node { .. } | FileRole::Handler | FileRole::Model
+                ) =>
+            {
+                self.report(
+                    "QLT005",
+                    call.start(),
+                    "`print` in node code".to_owned(),
+                    "use a logger",
+                );
+            }
+            "eval"
+            | "exec"
+            | "__import__"
+            | "builtins.eval"
+            | "builtins.exec"
+            | "builtins.__import__" => {
+                let short = name.trim_start_matches("builtins.");
+                self.report(
+                    "SEC002",
+                    call.start(),
+                    format!("call of `{short}` runs arbitrary code"),
+                    if short == "__import__" {
+                        "use importlib.import_module with a fixed set of names"
+                    } else {
+                        "parse data with ast.literal_eval or json.loads"
+                    },
+                );
+            }
+            "pickle.load" | "pickle.loads" | "pickle.Unpickler" | "cPickle.load"
+            | "cPickle.loads" | "_pickle.load" | "_pickle.loads" => {
+                self.report(
+                    "SEC004",
+                    call.start(),
+                    format!("`{name}` can run arbitrary code from the data"),
+                    "load data with json, or only unpickle data you produced",
+                );
+            }
+            "yaml.load" | "yaml.load_all" => self.yaml_load(name, call),
+            "yaml.unsafe_load" | "yaml.unsafe_load_all" => {
+                self.report(
+                    "SEC004",
+                    call.start(),
+                    format!("`{name}` can run arbitrary code"),
+                    "use yaml.safe_load",
+                );
+            }
+            "os.system" | "os.popen" | "subprocess.getoutput" | "subprocess.getstatusoutput" => {
+                self.report(
+                    "SEC005",
+                    call.start(),
+                    format!("`{name}` runs a shell command"),
+                    "use subprocess.run with an argument list",
+                );
+            }
+            _ if name.starts_with("subprocess.") => self.subprocess(name, call),
+            _ => {}
+        }
+        if let Expr::Attribute(attribute) = &*call.func
+            && matches!(
+                attribute.attr.as_str(),
+                "execute" | "executemany" | "executescript"
+            )
+            && let Some(query) = call
+                .arguments
+                .args
+                .first()
+                .or_else(|| call.arguments.find_keyword("sql").map(|k| &k.value))
+                .or_else(|| call.arguments.find_keyword("query").map(|k| &k.value))
+            && is_built_string(query)
+        {
+            self.report(
+                "SEC003",
+                query.start(),
+                "SQL built from values is passed to `execute`".to_owned(),
+                "use a parameterised query: execute(\"... WHERE id = %s\", (value,))",
+            );
+        }
+    }
+}
+
+impl<'a> Visitor<'a> for Checker<'a, '_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::FunctionDef(def) => {
+                self.function(def);
+                return;
+            }
+            Stmt::ClassDef(class) => {
+                self.class(class);
+                return;
+            }
+            Stmt::Import(_) | Stmt::ImportFrom(_) => self.import(stmt),
+            Stmt::If(stmt_if) => {
+                let branches = stmt_if
+                    .elif_else_clauses
+                    .iter()
+                    .filter(|clause| clause.test.is_some())
+                    .count();
+                self.add_complexity(1 + u32::try_from(branches).unwrap_or(u32::MAX));
+            }
+            Stmt::For(_) | Stmt::While(_) => self.add_complexity(1),
+            Stmt::Try(stmt_try) => {
+                for handler in &stmt_try.handlers {
+                    let ruff_python_ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    if handler.type_.is_none() {
+                        self.report(
+                            "QLT002",
+                            handler.start(),
+                            "bare `except:`".to_owned(),
+                            "catch the exceptions you expect, e.g. `except ValueError:`",
+                        );
+                    }
+                }
+                self.add_complexity(u32::try_from(stmt_try.handlers.len()).unwrap_or(u32::MAX));
+            }
+            Stmt::Match(stmt_match) => {
+                self.add_complexity(u32::try_from(stmt_match.cases.len()).unwrap_or(u32::MAX));
+            }
+            Stmt::Raise(raise) => {
+                if let Some(exc) = &raise.exc {
+                    self.raise(exc);
+                }
+            }
+            Stmt::Assign(assign) => {
+                for target in &assign.targets {
+                    self.secret_assignment(target, &assign.value);
+                }
+            }
+            Stmt::AnnAssign(assign) => {
+                if let Some(value) = &assign.value {
+                    self.secret_assignment(&assign.target, value);
+                }
+            }
+            _ => {}
+        }
+        visitor::walk_stmt(self, stmt);
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Call(call) => self.call(call),
+            Expr::BoolOp(bool_op) => {
+                let extra = bool_op.values.len().saturating_sub(1);
+                self.add_complexity(u32::try_from(extra).unwrap_or(u32::MAX));
+            }
+            Expr::If(_) => self.add_complexity(1),
+            Expr::Lambda(lambda) => {
+                if let Some(parameters) = &lambda.parameters {
+                    self.mutable_defaults(parameters);
+                }
+            }
+            Expr::Dict(dict) => {
+                for item in &dict.items {
+                    if let Some(key) = item.key.as_ref().and_then(Expr::as_string_literal_expr) {
+                        let key = key.value.to_str().to_owned();
+                        self.secret(&key, &item.value);
+                    }
+                }
+            }
+            _ => {}
+        }
+        visitor::walk_expr(self, expr);
+    }
+
+    fn visit_comprehension(&mut self, comprehension: &'a ruff_python_ast::Comprehension) {
+        self.add_complexity(1 + u32::try_from(comprehension.ifs.len()).unwrap_or(u32::MAX));
+        visitor::walk_comprehension(self, comprehension);
+    }
+
+    fn visit_parameters(&mut self, parameters: &'a Parameters) {
+        for parameter in parameters.iter_non_variadic_params() {
+            if let Some(default) = parameter.default.as_deref() {
+                self.secret(parameter.parameter.name.as_str(), default);
+            }
+        }
+        visitor::walk_parameters(self, parameters);
+    }
+}
+
+/// The docstring of a body: its first statement when that is a string literal.
+fn docstring(body: &[Stmt]) -> Option<&Expr> {
+    match body.first()? {
+        Stmt::Expr(expr) if expr.value.is_string_literal_expr() => Some(&expr.value),
+        _ => None,
+    }
+}
+
+fn is_dunder(name: &str) -> bool {
+    name.len() > 4 && name.starts_with("__") && name.ends_with("__")
+}
+
+/// `abstractmethod` for `abc.abstractmethod`, `overload` for `typing.overload` or a call of it.
+fn last_name(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::Name(name) => Some(name.id.as_str()),
+        Expr::Attribute(attribute) => Some(attribute.attr.as_str()),
+        Expr::Call(call) => last_name(&call.func),
+        _ => None,
+    }
+}
+
+fn is_falsy(expr: &Expr) -> bool {
+    match expr {
+        Expr::BooleanLiteral(literal) => !literal.value,
+        Expr::NoneLiteral(_) => true,
+        Expr::NumberLiteral(number) => number
+            .value
+            .as_int()
+            .is_some_and(|int| int.as_u8() == Some(0)),
+        _ => false,
+    }
+}
+
+/// A string built from values: an f-string with a placeholder, `"..." % x`, `"..." + x`
+/// or `"...".format(x)`.
+fn is_built_string(expr: &Expr) -> bool {
+    match expr {
+        Expr::FString(fstring) => fstring.value.iter().any(|part| {
+            part.as_f_string().is_some_and(|f| {
+                f.elements
+                    .iter()
+                    .any(ruff_python_ast::InterpolatedStringElement::is_interpolation)
+            })
+        }),
+        Expr::BinOp(binop) => match binop.op {
+            Operator::Mod => is_stringish(&binop.left),
+            Operator::Add => {
+                (is_stringish(&binop.left) || is_stringish(&binop.right))
+                    && !(is_literal(&binop.left) && is_literal(&binop.right))
+            }
+            _ => false,
+        },
+        Expr::Call(call) => match &*call.func {
+            Expr::Attribute(attribute) => {
+                attribute.attr.as_str() == "format" && is_stringish(&attribute.value)
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+fn is_stringish(expr: &Expr) -> bool {
+    match expr {
+        Expr::StringLiteral(_) | Expr::FString(_) => true,
+        Expr::BinOp(binop) if binop.op == Operator::Add => {
+            is_stringish(&binop.left) || is_stringish(&binop.right)
+        }
+        _ => false,
+    }
+}
+
+fn is_literal(expr: &Expr) -> bool {
+    match expr {
+        Expr::StringLiteral(_) => true,
+        Expr::BinOp(binop) if binop.op == Operator::Add => {
+            is_literal(&binop.left) && is_literal(&binop.right)
+        }
+        _ => false,
+    }
+}
+
+/// Words whose presence as the last word of a name makes it a secret.
+const SECRET_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "secret",
+    "token",
+    "credential",
+    "credentials",
+    "passphrase",
+    "apikey",
+];
+
+/// Words that make a following `key` a secret: `api_key`, `private_key`, ...
+const KEY_QUALIFIERS: &[&str] = &[
+    "api",
+    "private",
+    "secret",
+    "access",
+    "signing",
+    "encryption",
+    "auth",
+];
+
+/// Whether `name` names a secret: its last word (`snake_case` or `camelCase`) is a secret word,
+/// or `key` after a qualifier.
+pub(super) fn is_secret_name(name: &str) -> bool {
+    let words = split_words(name);
+    let Some(last) = words.last() else {
+        return false;
+    };
+    if SECRET_WORDS.contains(&last.as_str()) {
+        return true;
+    }
+    last == "key" && words.len() >= 2 && KEY_QUALIFIERS.contains(&words[words.len() - 2].as_str())
+}
+
+/// A value that only repeats its name, like the enum member `API_KEY = "api_key"`.
+fn same_words(value: &str, name: &str) -> bool {
+    value.len() <= name.len() + 4 && split_words(value) == split_words(name)
+}
+
+/// `apiKey` → `api`, `key`; `DB_PASSWORD` → `db`, `password`; `HTTPToken` → `http`, `token`.
+fn split_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let chars: Vec<char> = name.chars().collect();
+    for (index, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        if c.is_uppercase() && !current.is_empty() {
+            let previous = chars[index - 1];
+            let next_lower = chars.get(index + 1).is_some_and(|n| n.is_lowercase());
+            if previous.is_lowercase()
+                || previous.is_numeric()
+                || (previous.is_uppercase() && next_lower)
+            {
+                words.push(std::mem::take(&mut current));
+            }
+        }
+        current.extend(c.to_lowercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}

@@ -1,0 +1,376 @@
+//! The single entry point that runs every rule on one file: decoding and syntax, structure,
+//! the tree rules, comment rules (`STB001` and `# noqa`), and the rules that read the node's
+//! directory (`ONX004`, `ONX005`, `CMP002`). Also decides a file's role from its path.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use ruff_python_ast::token::TokenKind;
+use ruff_python_ast::{ModModule, Stmt};
+use ruff_python_parser::Parsed;
+use ruff_text_size::{Ranged, TextSize};
+
+use super::structure::FileRole;
+use super::syntax::{self, Locator};
+use super::{checks, compile, encoding, rules, structure};
+use crate::contract::{self, LoadOptions};
+use crate::diagnostics::{Diagnostic, Position};
+
+/// What `lint` needs to know about a file besides its bytes.
+#[derive(Debug, Clone)]
+pub struct LintContext<'a> {
+    pub role: FileRole,
+    /// A user-owned scaffold: `raise NotImplementedError` is a warning there.
+    pub scaffold: bool,
+    /// The directory holding the node's `contract.yaml`, for `ONX004`, `ONX005` and `CMP002`;
+    /// `None` skips those rules.
+    pub contract_dir: Option<&'a Path>,
+}
+
+/// Every rule on one file: findings sorted by position, `# noqa` applied. Selection by code
+/// is the caller's job.
+pub fn lint(path: &Path, bytes: &[u8], context: &LintContext) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    if matches!(context.role, FileRole::Node { .. })
+        && let Some(dir) = context.contract_dir
+    {
+        findings.extend(contract_findings(path, dir));
+    }
+    if !syntax::fits(bytes.len()) {
+        findings.push(super::too_large(path));
+        return findings;
+    }
+    let source = match encoding::decode(path, bytes) {
+        Ok(source) => source,
+        Err(diagnostic) => {
+            findings.push(*diagnostic);
+            return findings;
+        }
+    };
+    let parsed = syntax::parse(&source);
+    if let Some(error) = syntax::first_error(path, &source, &parsed) {
+        findings.push(error);
+        return findings;
+    }
+    let locator = Locator::new(&source);
+    findings.extend(
+        compile::check(path, &source, parsed.syntax())
+            .into_iter()
+            .take(1),
+    );
+    findings.extend(structure::check_module(
+        path,
+        &source,
+        parsed.syntax(),
+        &context.role,
+    ));
+    let options = checks::Options {
+        role: &context.role,
+        scaffold: context.scaffold,
+    };
+    findings.extend(checks::check(
+        path,
+        &source,
+        &locator,
+        parsed.syntax(),
+        &options,
+    ));
+    let noqa = comments(path, &source, &locator, &parsed, &mut findings);
+    findings.retain(|finding| !suppressed(finding, path, &noqa));
+    findings.sort_by(|a, b| {
+        (a.file != path, a.position, a.code).cmp(&(b.file != path, b.position, b.code))
+    });
+    findings
+}
+
+/// What a `# noqa` comment silences on its line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Noqa {
+    All,
+    Codes(Vec<String>),
+}
+
+fn suppressed(finding: &Diagnostic, path: &Path, noqa: &HashMap<usize, Noqa>) -> bool {
+    if finding.file != path {
+        return false;
+    }
+    let (Some(position), Some(code)) = (finding.position, finding.code) else {
+        return false;
+    };
+    // A file that does not compile is broken whatever a comment says.
+    if code.starts_with("SYN") {
+        return false;
+    }
+    match noqa.get(&position.line) {
+        Some(Noqa::All) => true,
+        Some(Noqa::Codes(codes)) => codes.iter().any(|c| c == code),
+        None => false,
+    }
+}
+
+/// Walks the comment tokens once: `STB001` findings go to `findings`, `# noqa` directives are
+/// returned by line.
+fn comments(
+    path: &Path,
+    source: &str,
+    locator: &Locator,
+    parsed: &Parsed<ModModule>,
+    findings: &mut Vec<Diagnostic>,
+) -> HashMap<usize, Noqa> {
+    let mut noqa = HashMap::new();
+    for token in parsed.tokens() {
+        if token.kind() != TokenKind::Comment {
+            continue;
+        }
+        let Some(text) = source.get(token.range().to_std_range()) else {
+            continue;
+        };
+        if let Some(at) = todo_marker(text) {
+            let offset = token.start() + TextSize::try_from(at).unwrap_or_default();
+            let marker: String = text[at..]
+                .chars()
+                .take_while(char::is_ascii_uppercase)
+                .collect();
+            findings.push(
+                rules::diagnostic("STB001", path, format!("`{marker}` comment"))
+                    .at_in(locator.position(offset), source)
+                    .with_help("finish the work, or track it in an issue"),
+            );
+        }
+        if let Some(directive) = parse_noqa(text) {
+            noqa.insert(locator.position(token.start()).line, directive);
+        }
+    }
+    noqa
+}
+
+/// The byte index of the first `TODO`, `FIXME` or `XXX` word in a comment.
+pub(super) fn todo_marker(comment: &str) -> Option<usize> {
+    let bytes = comment.as_bytes();
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut index = 0;
+    while index < bytes.len() {
+        if is_word(bytes[index]) {
+            let start = index;
+            while index < bytes.len() && is_word(bytes[index]) {
+                index += 1;
+            }
+            if matches!(&comment[start..index], "TODO" | "FIXME" | "XXX") {
+                return Some(start);
+            }
+        } else {
+            index += 1;
+        }
+    }
+    None
+}
+
+/// `# noqa` (every code) or `# noqa: CODE, CODE` anywhere in a comment.
+pub(super) fn parse_noqa(comment: &str) -> Option<Noqa> {
+    for (hash, _) in comment.match_indices('#') {
+        let rest = comment[hash + 1..].trim_start();
+        let Some(head) = rest.get(..4) else { continue };
+        if !head.eq_ignore_ascii_case("noqa") {
+            continue;
+        }
+        let after = &rest[4..];
+        if after
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        {
+            continue;
+        }
+        let Some(list) = after.strip_prefix(':') else {
+            return Some(Noqa::All);
+        };
+        let mut codes = Vec::new();
+        for word in list.split(|c: char| c == ',' || c.is_whitespace()) {
+            if word.is_empty() {
+                continue;
+            }
+            let letters = word.chars().take_while(char::is_ascii_uppercase).count();
+            let is_code = letters > 0 && word[letters..].chars().all(|c| c.is_ascii_digit());
+            if !is_code {
+                break;
+            }
+            codes.push(word.to_owned());
+        }
+        return Some(if codes.is_empty() {
+            Noqa::All
+        } else {
+            Noqa::Codes(codes)
+        });
+    }
+    None
+}
+
+/// `ONX004`, `ONX005` and `CMP002` for a node.py whose contract should be in `dir`.
+fn contract_findings(path: &Path, dir: &Path) -> Vec<Diagnostic> {
+    let contract_path = dir.join("contract.yaml");
+    let bytes = match std::fs::read(&contract_path) {
+        Ok(bytes) => bytes,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return vec![
+                rules::diagnostic(
+                    "ONX004",
+                    path,
+                    format!("no contract.yaml beside node.py (in {})", dir.display()),
+                )
+                .at(Position::new(1, 1))
+                .with_help("write the node's ONEX contract to contract.yaml beside node.py"),
+            ];
+        }
+        Err(error) => {
+            return vec![rules::diagnostic(
+                "ONX005",
+                &contract_path,
+                format!("cannot read the contract: {error}"),
+            )];
+        }
+    };
+    match contract::load(&contract_path, &bytes, &LoadOptions::default()) {
+        Ok(loaded) => undefined(path, dir, &loaded.contract),
+        Err(errors) => errors
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .map(|error| error.with_code("ONX005"))
+            .collect(),
+    }
+}
+
+/// `CMP002`: models, enums and handlers the contract places in the package that no module of
+/// the package defines.
+fn undefined(path: &Path, dir: &Path, contract: &contract::Contract) -> Vec<Diagnostic> {
+    let wanted = contract
+        .models
+        .iter()
+        .map(|m| ("model", "models", &m.class_name, &m.module))
+        .chain(
+            contract
+                .enums
+                .iter()
+                .map(|e| ("enum", "models", &e.class_name, &e.module)),
+        )
+        .chain(
+            contract
+                .handlers
+                .iter()
+                .map(|h| ("handler", "handlers", &h.class_name, &h.module)),
+        );
+    let mut everywhere: Option<HashSet<String>> = None;
+    let mut findings = Vec::new();
+    for (kind, sub, class, module) in wanted {
+        let expected = dir.join(sub).join(format!("{module}.py"));
+        if classes_in(&expected).contains(class.as_str()) {
+            continue;
+        }
+        let all = everywhere.get_or_insert_with(|| package_classes(dir));
+        if all.contains(class.as_str()) {
+            continue;
+        }
+        findings.push(
+            rules::diagnostic(
+                "CMP002",
+                path,
+                format!("the contract's {kind} `{class}` is defined by no module of the package"),
+            )
+            .at(Position::new(1, 1))
+            .with_help(format!("define `class {class}` in {sub}/{module}.py")),
+        );
+    }
+    findings
+}
+
+/// Module-level class names (defined or imported) of every `.py` file under `dir`, tests
+/// excluded.
+fn package_classes(dir: &Path) -> HashSet<String> {
+    let mut names = HashSet::new();
+    let mut pending: Vec<PathBuf> = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&current) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                if !name.starts_with('.') && name != "tests" && name != "__pycache__" {
+                    pending.push(path);
+                }
+            } else if name.ends_with(".py") {
+                names.extend(classes_in(&path));
+            }
+        }
+    }
+    names
+}
+
+fn classes_in(path: &Path) -> HashSet<String> {
+    let Ok(bytes) = std::fs::read(path) else {
+        return HashSet::new();
+    };
+    let Ok(source) = encoding::decode(path, &bytes) else {
+        return HashSet::new();
+    };
+    if !syntax::fits(source.len()) {
+        return HashSet::new();
+    }
+    let parsed = syntax::parse(&source);
+    let mut names = HashSet::new();
+    for stmt in &parsed.syntax().body {
+        match stmt {
+            Stmt::ClassDef(class) => {
+                names.insert(class.name.to_string());
+            }
+            // A class re-exported from elsewhere is defined for the package's importers.
+            Stmt::ImportFrom(import) => {
+                for alias in &import.names {
+                    names.insert(alias.asname.as_ref().unwrap_or(&alias.name).to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    names
+}
+
+/// The role a file plays in a node package, from its path: `node.py` (its base class read from
+/// the `contract.yaml` beside it when that loads), files under `handlers/` and `models/`,
+/// tests, `__init__.py`, anything else.
+pub fn role_for_path(path: &Path) -> FileRole {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let parent = path.parent();
+    let parent_name = parent
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if name == "__init__.py" {
+        FileRole::Init
+    } else if parent_name == "tests"
+        || parent_name == "test"
+        || name.starts_with("test_")
+        || name.ends_with("_test.py")
+        || name == "conftest.py"
+    {
+        FileRole::Test
+    } else if name == "node.py" {
+        let dir = parent.unwrap_or_else(|| Path::new(""));
+        let contract_path = dir.join("contract.yaml");
+        let base_class = std::fs::read(&contract_path)
+            .ok()
+            .and_then(|bytes| contract::load(&contract_path, &bytes, &LoadOptions::default()).ok())
+            .map(|loaded| loaded.contract.node_type.base_class().to_owned());
+        FileRole::Node { base_class }
+    } else if parent_name == "handlers" {
+        FileRole::Handler
+    } else if parent_name == "models" {
+        FileRole::Model
+    } else {
+        FileRole::Other
+    }
+}
