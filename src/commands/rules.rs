@@ -49,21 +49,15 @@ pub fn run(args: &RulesArgs) -> anyhow::Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
-/// The longer documentation of a rule, with an example, when the registry has one.
-///
-/// ADAPTER: returns nothing until the registry's `doc` field lands; then `Some(rule.doc)`
-/// (or `None` when it is empty).
-fn doc(_rule: &RuleInfo) -> Option<&'static str> {
-    None
-}
-
 fn rule_json(rule: &RuleInfo) -> Value {
     json!({
         "code": rule.code,
         "name": rule.name,
         "severity": rule.severity.as_str(),
         "summary": rule.summary,
-        "doc": doc(rule),
+        "why": rule.why,
+        "example": rule.bad,
+        "fix": rule.good,
     })
 }
 
@@ -95,17 +89,7 @@ fn explanation(rule: &RuleInfo, format: RulesFormat) -> String {
     if format == RulesFormat::Json {
         return pretty(&rule_json(rule));
     }
-    let mut out = format!(
-        "{} ({})\nSeverity: {}\n\n{}\n",
-        rule.code,
-        rule.name,
-        rule.severity.as_str(),
-        rule.summary
-    );
-    if let Some(doc) = doc(rule) {
-        let _ = write!(out, "\n{}\n", doc.trim_end());
-    }
-    out
+    rule.doc()
 }
 
 fn pretty(value: &Value) -> String {

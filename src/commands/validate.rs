@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use crate::cli::ValidateArgs;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::exit::ExitStatus;
+use crate::output;
 use crate::python::{self, RuleInfo};
 use crate::report::Printer;
 use crate::report::formats::{self, Report};
@@ -172,37 +173,32 @@ fn check(args: &ValidateArgs) -> anyhow::Result<Option<Checked>> {
     Ok(Some(checked))
 }
 
-/// Every finding for one file.
-///
-/// ADAPTER, to be replaced by `python::lint(path, bytes, &LintContext { role:
-/// python::role_for_path(path), scaffold: false, contract_dir: path.parent() })` once the rule
-/// engine lands: today it runs the syntax checks and the structural rules that need no
-/// contract, and applies no `# noqa`.
+/// Every finding for one file: the whole rule catalogue, `# noqa` applied.
+/// A file that a package manifest marks as the user's (a scaffold) gets the
+/// scaffold severities, and a `node.py` is checked against the contract beside it.
 fn lint(path: &Path, bytes: &[u8]) -> Vec<Diagnostic> {
-    let mut found = python::check_bytes(path, bytes);
-    if found.is_empty()
-        && let Ok(source) = std::str::from_utf8(bytes)
-    {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let parent = path
-            .parent()
-            .and_then(Path::file_name)
-            .and_then(|n| n.to_str())
-            .unwrap_or("");
-        let role = if name == "__init__.py" {
-            python::FileRole::Init
-        } else if name.starts_with("test_") || parent == "tests" {
-            python::FileRole::Test
-        } else if parent == "handlers" {
-            python::FileRole::Handler
-        } else if parent == "models" {
-            python::FileRole::Model
-        } else {
-            python::FileRole::Other
+    let context = python::LintContext {
+        role: python::role_for_path(path),
+        scaffold: is_user_scaffold(path),
+        contract_dir: path.parent(),
+    };
+    python::lint(path, bytes, &context)
+}
+
+/// Whether the manifest of the package holding `path` records it as user-owned.
+fn is_user_scaffold(path: &Path) -> bool {
+    path.ancestors().skip(1).take(3).any(|dir| {
+        let Some(manifest) = output::PackageManifest::read(dir) else {
+            return false;
         };
-        found.extend(python::check_structure(path, source, &role));
-    }
-    found
+        let Ok(relative) = path.strip_prefix(dir) else {
+            return false;
+        };
+        manifest
+            .files
+            .get(&output::package::slash_path(relative))
+            .is_some_and(|f| f.owner == output::manifest::Owner::User)
+    })
 }
 
 /// `Found 3 errors and 1 warning in 2 files (5 files checked).`, or `All checks passed!`.

@@ -14,7 +14,7 @@ use crate::output::manifest::sha256_hex;
 use crate::output::{self, FileAction, Generator, PackageManifest, PackagePlan, PlanOptions};
 use crate::pipeline::executor::{Executor, Observer, RunResult, Stage, StepError};
 use crate::python::{self, FileRole};
-use crate::render::{GeneratedFile, Renderer};
+use crate::render::{GeneratedFile, Ownership, Renderer};
 
 /// The stage names, in order.
 pub const STAGES: [&str; 6] = ["parse", "models", "node", "tests", "quality", "package"];
@@ -222,7 +222,9 @@ fn render(
     Ok(())
 }
 
-/// Stage 5: every generated Python file is parsed and checked before anything is written.
+/// Stage 5: every generated Python file goes through the whole rule catalogue
+/// before anything is written. A scaffold's `raise NotImplementedError`
+/// (STB003) is its purpose, so it is not reported here.
 fn quality(job: &mut Job) -> Result<(), StepError> {
     let contract = job.contract()?;
     let package = PathBuf::from(&contract.name);
@@ -234,9 +236,17 @@ fn quality(job: &mut Job) -> Result<(), StepError> {
         .filter(|f| f.path.extension().is_some_and(|e| e == "py"))
     {
         let shown = package.join(&file.path);
-        findings.extend(python::check_bytes(&shown, file.contents.as_bytes()));
-        let role = role_of(&file.path, &base);
-        findings.extend(python::check_structure(&shown, &file.contents, &role));
+        let scaffold = file.ownership == Ownership::Scaffold;
+        let context = python::LintContext {
+            role: role_of(&file.path, &base),
+            scaffold,
+            contract_dir: None,
+        };
+        findings.extend(
+            python::lint(&shown, file.contents.as_bytes(), &context)
+                .into_iter()
+                .filter(|d| !(scaffold && d.code == Some("STB003"))),
+        );
     }
     let failed = has_errors(&findings);
     job.diagnostics.extend(findings);

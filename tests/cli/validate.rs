@@ -613,7 +613,9 @@ fn rules_lists_the_catalogue_and_explains_one() {
     let one = codegen(dir.path(), &["rules", "syn001"]);
     assert_eq!(code(&one), Some(0));
     assert!(
-        stdout(&one).starts_with("SYN001 (syntax-error)\nSeverity: error\n\n"),
+        stdout(&one).starts_with("SYN001 (syntax-error, error): ")
+            && stdout(&one).contains("Triggers it:")
+            && stdout(&one).contains("Fix:"),
         "{}",
         stdout(&one)
     );
