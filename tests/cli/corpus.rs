@@ -1,7 +1,7 @@
-//! Our Python syntax verdict against CPython 3.12's own, over every `.py` file
+//! Our Python syntax verdict against `CPython` 3.12's own, over every `.py` file
 //! of its standard library and of the test venv's site-packages: every file
-//! CPython compiles is accepted, every file it rejects is rejected, on
-//! CPython's line.
+//! `CPython` compiles is accepted, every file it rejects is rejected, on
+//! `CPython`'s line.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
