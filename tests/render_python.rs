@@ -10,7 +10,7 @@ use codegen::contract::model::{
     Constraints, Contract, EnumDef, EnumMember, FieldDef, FieldType, HandlerDef, ModelDef,
     ModelLocation, ModelRef, NodeType, Version,
 };
-use codegen::render::Renderer;
+use codegen::render::{GeneratedFile, Ownership, Renderer, TestOptions};
 use codegen::templates::TemplateManager;
 
 fn field(name: &str, ty: FieldType) -> FieldDef {
@@ -387,6 +387,9 @@ fn odd() -> Contract {
                 "It's \"odd\": 'both' quotes",
             ),
             field("date", FieldType::Date),
+            field("list", FieldType::List(boxed(FieldType::Str))),
+            optional(field("str", FieldType::Str)),
+            field("json", FieldType::Int),
             optional(field(
                 "datetime",
                 FieldType::Optional(boxed(FieldType::DateTime)),
@@ -402,18 +405,29 @@ fn odd() -> Contract {
         ],
     }];
     c.handlers = vec![HandlerDef {
-        class_name: "HandlerOddUnsampled".into(),
+        class_name: "HandlerOddSibling".into(),
         module: "handler_odd_unsampled".into(),
-        operations: vec!["odd.op".into()],
-        input: Some(owned("ModelOddUnsampled", "model_odd_unsampled")),
-        output: Some(ModelRef {
-            class_name: "ModelAnExternalResultWithAVeryLongNameIndeed".into(),
-            location: ModelLocation::External {
-                module: "a_rather_deeply.nested_external_package.models.model_an_external_result"
-                    .into(),
-            },
-        }),
+        operations: vec!["odd.sibling".into()],
+        input: None,
+        output: None,
     }];
+    c.handlers.insert(
+        0,
+        HandlerDef {
+            class_name: "HandlerOddUnsampled".into(),
+            module: "handler_odd_unsampled".into(),
+            operations: vec!["odd.op".into()],
+            input: Some(owned("ModelOddUnsampled", "model_odd_unsampled")),
+            output: Some(ModelRef {
+                class_name: "ModelAnExternalResultWithAVeryLongNameIndeed".into(),
+                location: ModelLocation::External {
+                    module:
+                        "a_rather_deeply.nested_external_package.models.model_an_external_result"
+                            .into(),
+                },
+            }),
+        },
+    );
     c
 }
 
@@ -435,15 +449,40 @@ fn write_packages(out: &Path) -> Vec<String> {
     {
         let mut files = renderer.render_models(&c).unwrap();
         files.extend(renderer.render_node(&c).unwrap());
-        files.extend(renderer.render_tests(&c).unwrap());
+        let dir = out.join(&c.name);
+        if c.name == "node_sample_compute" {
+            implement_process_handler(&dir, &files);
+        }
+        let options = TestOptions::from_disk(&files, |p| std::fs::read(dir.join(p)).ok());
+        files.extend(renderer.render_tests_with(&c, &options).unwrap());
         for f in files {
-            let path = out.join(&c.name).join(&f.path);
+            let path = dir.join(&f.path);
+            if f.ownership == Ownership::Scaffold && path.exists() {
+                continue;
+            }
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, f.contents).unwrap();
         }
         names.push(c.name.clone());
     }
     names
+}
+
+/// Writes the scaffold of `HandlerSampleProcess` as a user would leave it
+/// once implemented, so its generated test must call `handle` for real.
+fn implement_process_handler(dir: &Path, files: &[GeneratedFile]) {
+    let scaffold = files
+        .iter()
+        .find(|f| f.path == Path::new("handlers/handler_sample_process.py"))
+        .unwrap();
+    let implemented = scaffold.contents.replace(
+        "        message = \"HandlerSampleProcess.handle is a scaffold: implement it in handlers/handler_sample_process.py\"\n        raise NotImplementedError(message)\n",
+        "        del request\n        return type(\"ModelExternalResult\", (), {})()\n",
+    );
+    assert_ne!(implemented, scaffold.contents);
+    let path = dir.join(&scaffold.path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, implemented).unwrap();
 }
 
 fn run(cmd: &mut Command) {

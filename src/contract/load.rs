@@ -428,6 +428,7 @@ impl Walker<'_> {
             &node_name,
             input_model.as_ref(),
             output_model.as_ref(),
+            &models,
             &mut operations,
             &mut rewrites,
         );
@@ -1422,9 +1423,10 @@ impl Walker<'_> {
         }
     }
 
-    /// (class, module, operation) for every handler the contract names.
-    fn routed_handlers(&mut self, root: &Node) -> Vec<(String, String, Option<String>)> {
-        let mut found: Vec<(String, String, Option<String>)> = Vec::new();
+    /// Every handler the contract names: (class, module, operation, the
+    /// route's `event_model` as (class, module)).
+    fn routed_handlers(&mut self, root: &Node) -> Vec<Route> {
+        let mut found: Vec<Route> = Vec::new();
         if let Some(routing) = root.get("handler_routing") {
             if routing.as_map().is_none() {
                 self.error(
@@ -1453,8 +1455,13 @@ impl Walker<'_> {
                                     .or_else(|| handler.get("class"))
                                     .and_then(Node::as_str);
                                 let module = handler.get("module").and_then(Node::as_str);
+                                let event = item.get("event_model").and_then(|e| {
+                                    let class = e.get("name").and_then(Node::as_str)?;
+                                    let module = e.get("module").and_then(Node::as_str)?;
+                                    Some((class.to_owned(), module.to_owned()))
+                                });
                                 if let (Some(c), Some(m)) = (class, module) {
-                                    found.push((c.to_owned(), m.to_owned(), operation));
+                                    found.push((c.to_owned(), m.to_owned(), operation, event));
                                 }
                             }
                         }
@@ -1473,7 +1480,7 @@ impl Walker<'_> {
                     .and_then(Node::as_str)
                     .and_then(|s| s.split_once(':'))
                 {
-                    found.push((c.to_owned(), m.to_owned(), None));
+                    found.push((c.to_owned(), m.to_owned(), None, None));
                 }
             }
         }
@@ -1483,28 +1490,31 @@ impl Walker<'_> {
                 .or_else(|| handler.get("name"))
                 .and_then(Node::as_str);
             if let (Some(c), Some(m)) = (class, handler.get("module").and_then(Node::as_str)) {
-                found.push((c.to_owned(), m.to_owned(), None));
+                found.push((c.to_owned(), m.to_owned(), None, None));
             }
         }
         found
     }
 
     /// Handlers routed to inside the package, from `handler_routing` and a top-level `handler`.
+    #[allow(clippy::too_many_arguments)]
     fn handlers(
         &mut self,
         root: &Node,
         node_name: &str,
         input: Option<&ModelRef>,
         output: Option<&ModelRef>,
+        models: &[ModelDef],
         operations: &mut Vec<String>,
         rewrites: &mut Rewrites,
     ) -> Vec<HandlerDef> {
         let found = self.routed_handlers(root);
         let mut handlers: Vec<HandlerDef> = Vec::new();
+        let mut events: Vec<Vec<Option<(String, String)>>> = Vec::new();
         let mut by_class: HashMap<String, usize> = HashMap::new();
         let mut routed: HashSet<(usize, String)> = HashSet::new();
         let mut seen_operations: HashSet<String> = operations.iter().cloned().collect();
-        for (class, module, operation) in found {
+        for (class, module, operation, event) in found {
             if let Some(op) = &operation
                 && seen_operations.insert(op.clone())
             {
@@ -1522,6 +1532,7 @@ impl Walker<'_> {
                 .handler_modules
                 .insert(module.clone(), format!("{node_name}.handlers.{stem}"));
             if let Some(&index) = by_class.get(&class) {
+                events[index].push(event);
                 if let Some(op) = operation
                     && routed.insert((index, op.clone()))
                 {
@@ -1529,6 +1540,7 @@ impl Walker<'_> {
                 }
             } else {
                 by_class.insert(class.clone(), handlers.len());
+                events.push(vec![event]);
                 if let Some(op) = &operation {
                     routed.insert((handlers.len(), op.clone()));
                 }
@@ -1541,7 +1553,73 @@ impl Walker<'_> {
                 });
             }
         }
+        event_inputs(&mut handlers, &events, node_name, models, input, output);
         handlers
+    }
+}
+
+/// One routed handler: (class, module, operation, `event_model` as (class, module)).
+type Route = (String, String, Option<String>, Option<(String, String)>);
+
+/// A handler whose every route names the same `event_model` takes that model
+/// as input instead of the node's: the package's own model when it owns a
+/// class of that name, otherwise the external class. An event model inside the
+/// package that the contract does not define, or a class name that would
+/// import two different classes into the package, keeps the node's input.
+fn event_inputs(
+    handlers: &mut [HandlerDef],
+    events: &[Vec<Option<(String, String)>>],
+    node_name: &str,
+    models: &[ModelDef],
+    input: Option<&ModelRef>,
+    output: Option<&ModelRef>,
+) {
+    let mut chosen: Vec<Option<ModelRef>> = Vec::with_capacity(handlers.len());
+    for routes in events {
+        let first = routes.first().and_then(Option::as_ref);
+        let agreed = first.filter(|f| routes.iter().all(|r| r.as_ref() == Some(*f)));
+        chosen.push(agreed.and_then(|(class, module)| {
+            if !is_identifier(class) || super::naming::is_keyword(class) {
+                return None;
+            }
+            if let Some(m) = models.iter().find(|m| &m.class_name == class) {
+                return Some(ModelRef {
+                    class_name: class.clone(),
+                    location: ModelLocation::Package {
+                        module: m.module.clone(),
+                    },
+                });
+            }
+            if inside_package(module, node_name, "models") {
+                return None;
+            }
+            Some(ModelRef {
+                class_name: class.clone(),
+                location: ModelLocation::External {
+                    module: module.clone(),
+                },
+            })
+        }));
+    }
+    let mut places: HashMap<String, Vec<ModelLocation>> = HashMap::new();
+    for r in chosen
+        .iter()
+        .flatten()
+        .chain(input)
+        .chain(output)
+        .chain(handlers.iter().filter_map(|h| h.output.as_ref()))
+    {
+        let seen = places.entry(r.class_name.clone()).or_default();
+        if !seen.contains(&r.location) {
+            seen.push(r.location.clone());
+        }
+    }
+    for (h, event) in handlers.iter_mut().zip(chosen) {
+        if let Some(r) = event
+            && places.get(&r.class_name).is_some_and(|p| p.len() == 1)
+        {
+            h.input = Some(r);
+        }
     }
 }
 

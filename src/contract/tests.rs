@@ -941,4 +941,56 @@ fn class_name_overrides_the_naming_rule_for_acronyms() {
             "{bad}: {errors:?}"
         );
     }
+
+fn a_route_event_model_becomes_the_handler_input() {
+    let text = "name: node_ev_orchestrator
+node_type: ORCHESTRATOR_GENERIC
+contract_version: {major: 1, minor: 0, patch: 0}
+input_model: {name: ModelEvStart, module: node_ev_orchestrator.models.model_ev_start}
+output_model: {name: ModelEvPlan, module: node_ev_orchestrator.models.model_ev_plan}
+handler_routing:
+  handlers:
+    - operation: ev.start
+      event_model: {name: ModelEvStart, module: node_ev_orchestrator.models.model_ev_start}
+      handler: {name: HandlerStart, module: node_ev_orchestrator.handlers.handler_start}
+    - operation: ev.plan
+      event_model: {name: ModelEvPlan, module: elsewhere.models.model_ev_plan}
+      handler: {name: HandlerPlan, module: node_ev_orchestrator.handlers.handler_start}
+    - operation: ev.done
+      event_model: {name: ModelEvDone, module: elsewhere.models.model_ev_done}
+      handler: {name: HandlerDone, module: node_ev_orchestrator.handlers.handler_start}
+    - operation: ev.local
+      event_model: {name: ModelEvUndefined, module: node_ev_orchestrator.models.model_ev_undefined}
+      handler: {name: HandlerLocal, module: node_ev_orchestrator.handlers.handler_local}
+    - operation: ev.mixed
+      event_model: {name: ModelEvDone, module: elsewhere.models.model_ev_done}
+      handler: {name: HandlerMixed, module: node_ev_orchestrator.handlers.handler_local}
+    - operation: ev.mixed_again
+      event_model: {name: ModelEvOther, module: elsewhere.models.model_ev_other}
+      handler: {name: HandlerMixed, module: node_ev_orchestrator.handlers.handler_local}
+";
+    let c = load_str(text).expect("loads").contract;
+    let input = |class: &str| {
+        c.handlers
+            .iter()
+            .find(|h| h.class_name == class)
+            .and_then(|h| h.input.clone())
+            .expect("an input")
+    };
+    assert_eq!(input("HandlerStart"), c.input_model.clone().expect("input"));
+    assert_eq!(
+        input("HandlerPlan").location,
+        ModelLocation::Package {
+            module: "model_ev_plan".into()
+        },
+        "a class the package owns is the package's"
+    );
+    assert_eq!(
+        input("HandlerDone").location,
+        ModelLocation::External {
+            module: "elsewhere.models.model_ev_done".into()
+        }
+    );
+    assert_eq!(input("HandlerLocal").class_name, "ModelEvStart");
+    assert_eq!(input("HandlerMixed").class_name, "ModelEvStart");
 }

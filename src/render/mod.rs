@@ -4,8 +4,11 @@
 
 pub mod python;
 pub mod samples;
+pub mod scaffold;
 
-use std::collections::BTreeSet;
+pub use scaffold::TestOptions;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use heck::ToSnakeCase;
@@ -174,11 +177,7 @@ impl Renderer {
             gen_.clone(),
         )?);
 
-        for h in &c.handlers {
-            let ctx = self.handler_context(c, h)?;
-            let path = format!("handlers/{}.py", h.module);
-            files.push(self.file(c, "handler.py.tera", &ctx, path, Ownership::Scaffold)?);
-        }
+        files.extend(self.render_scaffold_bytes(c)?);
 
         let mut ctx = self.base(c, false);
         let mut body = c.contract_yaml.clone();
@@ -190,8 +189,34 @@ impl Renderer {
         Ok(files)
     }
 
-    /// Stage 4: the pytest suite under `tests/`.
+    /// The handler scaffolds alone (`handlers/handler_x.py`, one per module,
+    /// holding every handler class routed to that module), exactly as
+    /// [`Renderer::render_node`] renders them; the caller compares them with
+    /// the files on disk to build [`TestOptions`].
+    pub fn render_scaffold_bytes(&self, c: &Contract) -> Result<Vec<GeneratedFile>, RenderError> {
+        let mut files = Vec::new();
+        for (module, handlers) in handler_modules(c) {
+            let ctx = self.handler_context(c, &handlers)?;
+            let path = format!("handlers/{module}.py");
+            files.push(self.file(c, "handler.py.tera", &ctx, path, Ownership::Scaffold)?);
+        }
+        Ok(files)
+    }
+
+    /// Stage 4 as if no handler were implemented yet: see
+    /// [`Renderer::render_tests_with`].
     pub fn render_tests(&self, c: &Contract) -> Result<Vec<GeneratedFile>, RenderError> {
+        self.render_tests_with(c, &TestOptions::default())
+    }
+
+    /// Stage 4: the pytest suite under `tests/`. A handler with a sample
+    /// request gets a strict xfail test while its scaffold is untouched and a
+    /// real call of `handle` once `options` says it is implemented.
+    pub fn render_tests_with(
+        &self,
+        c: &Contract,
+        options: &TestOptions,
+    ) -> Result<Vec<GeneratedFile>, RenderError> {
         let gen_ = Ownership::Generated;
         let mut files = Vec::new();
         let ctx = self.base(c, false);
@@ -220,7 +245,7 @@ impl Renderer {
             files.push(self.file(c, "test_models.py.tera", &ctx, path, gen_.clone())?);
         }
         if !c.handlers.is_empty() {
-            let ctx = self.handler_tests_context(c);
+            let ctx = self.handler_tests_context(c, options);
             let path = format!("tests/test_{}_handlers.py", c.name);
             files.push(self.file(c, "test_handlers.py.tera", &ctx, path, gen_)?);
         }
@@ -271,13 +296,13 @@ impl Renderer {
     fn init_context(&self, c: &Contract, summary: &str, exports: &[(String, String)]) -> Context {
         let mut ctx = self.base(c, false);
         ctx.insert("module_doc", &python::docstring(summary, &[], 0));
-        let mut exports = exports.to_vec();
-        exports.sort();
-        let imports: Vec<String> = exports
+        let mut by_module: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for (module, class) in exports {
+            by_module.entry(module).or_default().push(class.clone());
+        }
+        let imports: Vec<String> = by_module
             .iter()
-            .map(|(module, class)| {
-                python::from_import(&format!(".{module}"), std::slice::from_ref(class), 0)
-            })
+            .map(|(module, classes)| python::from_import(&format!(".{module}"), classes, 0))
             .collect();
         let mut names: Vec<String> = exports.iter().map(|(_, class)| class.clone()).collect();
         names.sort();
@@ -317,12 +342,16 @@ impl Renderer {
             ..Uses::default()
         };
         let dates = if uses.qualified_dates { "dt." } else { "" };
+        let declared = python_fields(c, m, uses.qualified_dates);
         let mut fields = Vec::new();
-        for f in &m.fields {
-            fields.push(field_line(c, f, &mut uses, dates)?);
+        let mut uses_field = false;
+        for f in &declared {
+            let (line, with_field) = field_line(c, f, &mut uses, dates)?;
+            uses_field |= with_field;
+            fields.push(line);
         }
         let mut config = vec!["frozen=True".to_owned(), "extra=\"forbid\"".to_owned()];
-        if m.fields.iter().any(|f| f.alias.is_some()) {
+        if declared.iter().any(|f| f.alias.is_some()) {
             config.push("populate_by_name=True".into());
         }
         if m.fields
@@ -332,7 +361,7 @@ impl Renderer {
             config.push("validate_default=True".into());
         }
         let mut pydantic = vec!["BaseModel".to_owned(), "ConfigDict".to_owned()];
-        if !m.fields.is_empty() {
+        if uses_field {
             pydantic.push("Field".into());
         }
         let self_referencing = m
@@ -347,7 +376,7 @@ impl Renderer {
         }
         groups.push(uses.stdlib().join("\n"));
         groups.push(python::from_import("pydantic", &pydantic, 0));
-        groups.push(uses.local(c, Some(&m.class_name))?.join("\n"));
+        groups.push(uses.local(c, Some(&m.class_name), ".")?.join("\n"));
         groups.retain(|g| !g.is_empty());
         let imports = groups;
         let summary = describe(&m.description, &format!("The `{}` model.", m.class_name));
@@ -366,85 +395,103 @@ impl Renderer {
         Ok(ctx)
     }
 
-    fn handler_context(&self, c: &Contract, h: &HandlerDef) -> Result<Context, RenderError> {
+    fn handler_context(
+        &self,
+        c: &Contract,
+        handlers: &[&HandlerDef],
+    ) -> Result<Context, RenderError> {
         let mut ctx = self.base(c, true);
         let mut uses = Uses::default();
         let mut external = Vec::new();
-        let request = model_ref_name(h.input.as_ref(), &mut uses, &mut external);
-        let response = model_ref_name(h.output.as_ref(), &mut uses, &mut external);
+        let mut classes = Vec::new();
+        for h in handlers {
+            let request = model_ref_name(h.input.as_ref(), &mut uses, &mut external);
+            let response = model_ref_name(h.output.as_ref(), &mut uses, &mut external);
+            classes.push(self.handler_class(c, h, &request, &response));
+        }
         let mut imports = vec!["from __future__ import annotations".to_owned()];
         if !external.is_empty() {
             imports.push(String::new());
             imports.push("from typing import TYPE_CHECKING".into());
         }
-        let local = uses.local(c, None)?;
+        let local = uses.local(c, None, "..models.")?;
         if !local.is_empty() {
             imports.push(String::new());
-            imports.extend(
-                local
-                    .iter()
-                    .map(|l| l.replacen("from .", "from ..models.", 1)),
-            );
+            imports.extend(local);
         }
         if !external.is_empty() {
-            external.sort();
-            external.dedup();
+            let mut by_module: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for (module, class) in external {
+                by_module.entry(module).or_default().push(class);
+            }
             imports.push(String::new());
             imports.push("if TYPE_CHECKING:".into());
-            for (module, class) in &external {
-                imports.push(python::from_import(module, std::slice::from_ref(class), 1));
+            for (module, classes) in &by_module {
+                imports.push(python::from_import(module, classes, 1));
             }
         }
-        let ops = if h.operations.is_empty() {
-            "No operations are routed to it yet.".to_owned()
+        let names: Vec<String> = handlers.iter().map(|h| h.class_name.clone()).collect();
+        let summary = if let [h] = handlers {
+            format!("Handler `{}` of the `{}` node.", h.class_name, c.name)
         } else {
-            operation_list("Routed operations:", &h.operations)
+            let listed: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+            format!("Handlers {} of the `{}` node.", listed.join(", "), c.name)
         };
         ctx.insert(
             "module_doc",
             &python::docstring(
-                &format!("Handler `{}` of the `{}` node.", h.class_name, c.name),
+                &summary,
                 &["Generated once as a starting point; the logic belongs here.".to_owned()],
                 0,
             ),
         );
         ctx.insert("imports", &imports.join("\n"));
-        ctx.insert("handler_name", &h.class_name);
-        ctx.insert(
-            "class_doc",
-            &python::docstring(
+        ctx.insert("handlers", &classes);
+        let mut quoted: Vec<String> = names.iter().map(|n| python::string(n)).collect();
+        quoted.sort();
+        quoted.dedup();
+        ctx.insert("all", &python::list_assign("__all__", &quoted));
+        Ok(ctx)
+    }
+
+    fn handler_class(
+        &self,
+        c: &Contract,
+        h: &HandlerDef,
+        request: &str,
+        response: &str,
+    ) -> HandlerClass {
+        let _ = self;
+        let ops = if h.operations.is_empty() {
+            "No operations are routed to it yet.".to_owned()
+        } else {
+            operation_list("Routed operations:", &h.operations)
+        };
+        let method_doc = if h.input.is_none() && h.output.is_none() {
+            "Process one request and return the response.".to_owned()
+        } else {
+            format!("Process one `{request}` and return a `{response}`.")
+        };
+        let message = format!(
+            "{}.handle is a scaffold: implement it in handlers/{}.py",
+            h.class_name, h.module
+        );
+        HandlerClass {
+            handler_name: h.class_name.clone(),
+            class_doc: python::docstring(
                 &format!("Handles requests for the `{}` node.", c.name),
                 &[ops],
                 1,
             ),
-        );
-        ctx.insert(
-            "signature",
-            &python::call(
+            signature: python::call(
                 "async def handle(",
                 &["self".into(), format!("request: {request}")],
                 &format!(") -> {response}:"),
                 1,
             ),
-        );
-        ctx.insert(
-            "method_doc",
-            &python::docstring(
-                &if h.input.is_none() && h.output.is_none() {
-                    "Process one request and return the response.".to_owned()
-                } else {
-                    format!("Process one `{request}` and return a `{response}`.")
-                },
-                &[],
-                2,
-            ),
-        );
-        let message = format!(
-            "{}.handle is a scaffold: implement it in handlers/{}.py",
-            h.class_name, h.module
-        );
-        ctx.insert("message", &python::string(&message));
-        Ok(ctx)
+            method_doc: python::docstring(&method_doc, &[], 2),
+            message: python::string(&message),
+        }
     }
 
     fn model_tests_context(&self, c: &Contract) -> Context {
@@ -462,9 +509,11 @@ impl Renderer {
             {
                 unknown_key.push('_');
             }
+            let test_name = m.module.to_snake_case();
             models.push(ModelCase {
                 class_name: m.class_name.clone(),
-                test_name: m.module.to_snake_case(),
+                round_trip_def: python::test_def(&format!("test_{test_name}_round_trips")),
+                unknown_def: python::test_def(&format!("test_{test_name}_rejects_unknown_fields")),
                 data,
                 unknown_key,
             });
@@ -477,7 +526,10 @@ impl Renderer {
                     e.members.iter().map(|m| python::string(&m.value)).collect();
                 EnumCase {
                     class_name: e.class_name.clone(),
-                    test_name: e.module.to_snake_case(),
+                    values_def: python::test_def(&format!(
+                        "test_{}_values",
+                        e.module.to_snake_case()
+                    )),
                     values: python::call(
                         "assert [member.value for member in enum_type] == [",
                         &values,
@@ -498,37 +550,26 @@ impl Renderer {
         ctx
     }
 
-    fn handler_tests_context(&self, c: &Contract) -> Context {
+    fn handler_tests_context(&self, c: &Contract, options: &TestOptions) -> Context {
         let mut ctx = self.base(c, false);
         let mut cases = Vec::new();
         let mut model_imports = BTreeSet::new();
-        for h in &c.handlers {
-            let owned = h.input.as_ref().and_then(|r| match &r.location {
-                ModelLocation::Package { .. } => {
-                    c.models.iter().find(|m| m.class_name == r.class_name)
-                }
-                ModelLocation::External { .. } => None,
-            });
-            let data = owned.and_then(|m| samples::model_data(c, m).map(|d| d.render(1)));
-            let request_class = owned
-                .filter(|_| data.is_some())
-                .map(|m| m.class_name.clone());
-            if let Some(class) = &request_class {
-                model_imports.insert(class.clone());
+        let mut handler_names = Vec::new();
+        for (_, handlers) in handler_modules(c) {
+            for h in handlers {
+                handler_names.push(h.class_name.clone());
+                let case = handler_case(c, h, options.implemented.contains(&h.class_name));
+                model_imports.extend(case.request_class.clone());
+                model_imports.extend(case.owned_output.clone());
+                cases.push(case);
             }
-            cases.push(HandlerCase {
-                class_name: h.class_name.clone(),
-                test_name: h.module.to_snake_case(),
-                request_class,
-                data,
-            });
         }
-        let handler_names: Vec<String> = c.handlers.iter().map(|h| h.class_name.clone()).collect();
         let model_imports: Vec<String> = model_imports.into_iter().collect();
+        let sampled = cases.iter().any(|h| h.data.is_some());
         ctx.insert("handlers", &cases);
-        ctx.insert("uses_asyncio", &cases.iter().any(|h| h.data.is_some()));
+        ctx.insert("uses_asyncio", &sampled);
         ctx.insert("uses_inspect", &cases.iter().any(|h| h.data.is_none()));
-        ctx.insert("uses_pytest", &cases.iter().any(|h| h.data.is_some()));
+        ctx.insert("uses_pytest", &sampled);
         ctx.insert(
             "handlers_import",
             &python::from_import("..handlers", &handler_names, 0),
@@ -545,25 +586,127 @@ impl Renderer {
     }
 }
 
+/// The test of one handler: with a sample request, a strict xfail while the
+/// scaffold is untouched and a real call once implemented; without one, a
+/// check that `handle` is a coroutine function.
+fn handler_case(c: &Contract, h: &HandlerDef, implemented: bool) -> HandlerCase {
+    let owned = |r: Option<&ModelRef>| {
+        r.and_then(|r| match &r.location {
+            ModelLocation::Package { .. } => c.models.iter().find(|m| m.class_name == r.class_name),
+            ModelLocation::External { .. } => None,
+        })
+    };
+    let input = owned(h.input.as_ref());
+    let data = input.and_then(|m| samples::model_data(c, m).map(|d| d.render(1)));
+    let request_class = input
+        .filter(|_| data.is_some())
+        .map(|m| m.class_name.clone());
+    let test_name = h.class_name.to_snake_case();
+    let sampled = data.is_some();
+    let owned_output = owned(h.output.as_ref())
+        .filter(|_| sampled && implemented)
+        .map(|m| m.class_name.clone());
+    let result_check = match (&owned_output, &h.output) {
+        (Some(class), _) => Some(format!("assert isinstance(result, {class})")),
+        (None, Some(r)) => Some(format!(
+            "assert {} in {{cls.__name__ for cls in type(result).__mro__}}",
+            python::string(&r.class_name)
+        )),
+        (None, None) => None,
+    };
+    let decorator = python::call(
+        "@pytest.mark.xfail(",
+        &[
+            "raises=NotImplementedError".into(),
+            "strict=True".into(),
+            format!(
+                "reason={}",
+                python::string(&format!(
+                    "{} is a scaffold: implement the handler, then run codegen generate again",
+                    h.class_name
+                ))
+            ),
+        ],
+        ")",
+        0,
+    );
+    let def_line = if sampled {
+        python::test_def(&format!("test_{test_name}_handles_a_sample_request"))
+    } else {
+        python::test_def(&format!("test_{test_name}_handle_is_a_coroutine"))
+    };
+    HandlerCase {
+        class_name: h.class_name.clone(),
+        def_line,
+        implemented: implemented && sampled,
+        decorator,
+        skip_reason: python::string(&format!(
+            "{}() takes arguments: test it in your own tests",
+            h.class_name
+        )),
+        request_class,
+        owned_output,
+        result_check,
+        data,
+    }
+}
+
 #[derive(Serialize)]
 struct ModelCase {
     class_name: String,
-    test_name: String,
+    round_trip_def: String,
+    unknown_def: String,
     data: Option<String>,
     unknown_key: String,
 }
 #[derive(Serialize)]
 struct EnumCase {
     class_name: String,
-    test_name: String,
+    values_def: String,
     values: String,
+}
+
+/// One handler class inside a scaffold module.
+#[derive(Serialize)]
+struct HandlerClass {
+    handler_name: String,
+    class_doc: String,
+    signature: String,
+    method_doc: String,
+    message: String,
+}
+
+/// Handlers grouped by the module they are routed to, modules in order of
+/// first appearance and classes in contract order.
+fn handler_modules(c: &Contract) -> Vec<(&str, Vec<&HandlerDef>)> {
+    let mut modules: Vec<(&str, Vec<&HandlerDef>)> = Vec::new();
+    for h in &c.handlers {
+        match modules.iter_mut().find(|(m, _)| *m == h.module) {
+            Some((_, list)) => {
+                if list.iter().all(|o| o.class_name != h.class_name) {
+                    list.push(h);
+                }
+            }
+            None => modules.push((&h.module, vec![h])),
+        }
+    }
+    modules
 }
 
 #[derive(Serialize)]
 struct HandlerCase {
     class_name: String,
-    test_name: String,
+    /// The `def test_...() -> None:` line.
+    def_line: String,
+    /// Implemented and sampled: the real test.
+    implemented: bool,
+    /// The strict xfail marker for an untouched scaffold.
+    decorator: String,
+    skip_reason: String,
     request_class: Option<String>,
+    owned_output: Option<String>,
+    /// The assert on `result`, if the handler declares an output model.
+    result_check: Option<String>,
     data: Option<String>,
 }
 
@@ -679,9 +822,14 @@ impl Uses {
         lines
     }
 
-    /// Relative imports (`from .model_x import ModelX`) for owned classes, in
-    /// module order; `this` (the model being rendered) needs none.
-    fn local(&self, c: &Contract, this: Option<&str>) -> Result<Vec<String>, RenderError> {
+    /// Relative imports (`from {prefix}model_x import ModelX`) for owned
+    /// classes, in module order; `this` (the model being rendered) needs none.
+    fn local(
+        &self,
+        c: &Contract,
+        this: Option<&str>,
+        prefix: &str,
+    ) -> Result<Vec<String>, RenderError> {
         let mut found = Vec::new();
         for name in &self.local {
             if Some(name.as_str()) == this {
@@ -708,18 +856,19 @@ impl Uses {
         found.sort();
         Ok(found
             .into_iter()
-            .map(|(module, name)| python::from_import(&format!(".{module}"), &[name], 0))
+            .map(|(module, name)| python::from_import(&format!("{prefix}{module}"), &[name], 0))
             .collect())
     }
 }
 
-/// One `name: T = Field(...)` declaration inside a model class.
+/// One `name: T = Field(...)` declaration inside a model class, and whether
+/// it calls `Field`.
 fn field_line(
     c: &Contract,
     f: &FieldDef,
     uses: &mut Uses,
     dates: &str,
-) -> Result<String, RenderError> {
+) -> Result<(String, bool), RenderError> {
     uses.note(&f.ty);
     for name in referenced(&f.ty) {
         let known = c.models.iter().any(|m| m.class_name == name)
@@ -781,9 +930,10 @@ fn field_line(
     };
     if python::width(&head) <= python::LINE_LENGTH {
         if args.is_empty() {
-            return Ok(head);
+            return Ok((head, false));
         }
-        return Ok(python::call(&format!("{declared} = Field("), &args, ")", 1));
+        let line = python::call(&format!("{declared} = Field("), &args, ")", 1);
+        return Ok((line, true));
     }
     let exploded = format!(
         "    {}: {}",
@@ -791,17 +941,97 @@ fn field_line(
         python::annotation_exploded(&ty, 1, dates)
     );
     if args.is_empty() {
-        return Ok(exploded);
+        return Ok((exploded, false));
     }
     let (body, last) = exploded
         .rsplit_once('\n')
         .unwrap_or(("", exploded.as_str()));
     let tail = python::call(&format!("{} = Field(", last.trim_start()), &args, ")", 1);
-    Ok(if body.is_empty() {
+    let line = if body.is_empty() {
         tail
     } else {
         format!("{body}\n{tail}")
-    })
+    };
+    Ok((line, true))
+}
+
+/// Names the class body of a rendered model evaluates: annotation builtins,
+/// the imported names, and what `BaseModel` already defines. A field with one
+/// of these names would shadow it for the fields after it (or clash with
+/// pydantic), so it gets a trailing underscore and keeps its name as alias.
+const MODEL_BODY_NAMES: &[&str] = &[
+    "Any",
+    "BaseModel",
+    "ConfigDict",
+    "Decimal",
+    "Field",
+    "Literal",
+    "UUID",
+    "bool",
+    "bytes",
+    "construct",
+    "copy",
+    "dict",
+    "float",
+    "from_orm",
+    "int",
+    "json",
+    "list",
+    "model_computed_fields",
+    "model_config",
+    "model_construct",
+    "model_copy",
+    "model_dump",
+    "model_dump_json",
+    "model_extra",
+    "model_fields",
+    "model_fields_set",
+    "model_json_schema",
+    "model_parametrized_name",
+    "model_post_init",
+    "model_rebuild",
+    "model_validate",
+    "model_validate_json",
+    "model_validate_strings",
+    "parse_file",
+    "parse_obj",
+    "parse_raw",
+    "schema",
+    "schema_json",
+    "str",
+    "update_forward_refs",
+    "validate",
+];
+
+/// The model's fields with Python names that shadow nothing the class body
+/// needs (see [`MODEL_BODY_NAMES`]; also `dt` when dates are qualified through
+/// it, and the owned class names).
+fn python_fields(c: &Contract, m: &ModelDef, qualified_dates: bool) -> Vec<FieldDef> {
+    let shadows = |name: &str| {
+        MODEL_BODY_NAMES.contains(&name)
+            || (qualified_dates && name == "dt")
+            || c.models.iter().any(|d| d.class_name == name)
+            || c.enums.iter().any(|e| e.class_name == name)
+    };
+    let mut taken: BTreeSet<String> = m.fields.iter().map(|f| f.name.clone()).collect();
+    m.fields
+        .iter()
+        .map(|f| {
+            if !shadows(&f.name) {
+                return f.clone();
+            }
+            let mut name = format!("{}_", f.name);
+            while taken.contains(&name) || shadows(&name) {
+                name.push('_');
+            }
+            taken.insert(name.clone());
+            FieldDef {
+                name,
+                alias: Some(f.alias.clone().unwrap_or_else(|| f.name.clone())),
+                ..f.clone()
+            }
+        })
+        .collect()
 }
 
 fn strip_optional(ty: &FieldType) -> &FieldType {

@@ -187,6 +187,17 @@ pub fn isort_key(name: &str) -> (u8, String, String) {
     (rank, name.to_lowercase(), name.to_owned())
 }
 
+/// `def name() -> None:` at the top level; past the line length, `ruff format`
+/// moves the return annotation into parentheses of its own.
+pub fn test_def(name: &str) -> String {
+    let line = format!("def {name}() -> None:");
+    if width(&line) <= LINE_LENGTH {
+        line
+    } else {
+        format!("def {name}() -> (\n{INDENT}None\n):")
+    }
+}
+
 /// `name = [a, b]`, exploded when too long.
 pub fn list_assign(name: &str, items: &[String]) -> String {
     call(&format!("{name} = ["), items, "]", 0)

@@ -269,3 +269,191 @@ fn null_default_makes_the_field_optional_and_dates_stay_evaluable() {
     assert!(model.contains("    date: dt.date = Field("), "{model}");
     assert!(!model.contains("validate_default"), "{model}");
 }
+
+#[test]
+fn field_is_imported_only_when_a_declaration_calls_it() {
+    let mut c = contract();
+    c.models[0].fields = vec![FieldDef {
+        description: None,
+        ..field("count", FieldType::Int, true)
+    }];
+    let r = Renderer::new(TemplateManager::builtin());
+    let files = r.render_models(&c).unwrap();
+    let model = &find(&files, "models/model_gate_request.py").contents;
+    assert!(
+        model.contains("from pydantic import BaseModel, ConfigDict\n"),
+        "{model}"
+    );
+    assert!(model.contains("    count: int\n"), "{model}");
+}
+
+#[test]
+fn field_names_that_shadow_the_class_body_get_an_alias() {
+    let mut c = contract();
+    c.models[0].fields = vec![
+        field("list", FieldType::List(Box::new(FieldType::Str)), true),
+        field("list_", FieldType::Str, true),
+        field("str", FieldType::Str, true),
+        field("json", FieldType::Int, false),
+        field("tags", FieldType::List(Box::new(FieldType::Str)), true),
+    ];
+    let r = Renderer::new(TemplateManager::builtin());
+    let files = r.render_models(&c).unwrap();
+    let model = &find(&files, "models/model_gate_request.py").contents;
+    assert!(
+        model.contains("    list__: list[str] = Field(alias=\"list\""),
+        "{model}"
+    );
+    assert!(model.contains("    list_: str = Field("), "{model}");
+    assert!(
+        model.contains("    str_: str = Field(alias=\"str\""),
+        "{model}"
+    );
+    assert!(
+        model.contains("    json_: int | None = Field(default=None, alias=\"json\""),
+        "{model}"
+    );
+    assert!(model.contains("populate_by_name=True"), "{model}");
+    let tests = r.render_tests(&c).unwrap();
+    let test = &find(&tests, "tests/test_node_gate_compute_models.py").contents;
+    assert!(test.contains("\"list\": ["), "{test}");
+}
+
+fn grouped() -> Contract {
+    let mut c = contract();
+    let request = c.input_model.clone();
+    c.handlers = ["HandlerOne", "HandlerTwo"]
+        .iter()
+        .map(|name| HandlerDef {
+            class_name: (*name).into(),
+            module: "handler_one".into(),
+            operations: vec![format!("gate.{name}")],
+            input: request.clone(),
+            output: c.output_model.clone(),
+        })
+        .collect();
+    c.handlers.push(HandlerDef {
+        class_name: "HandlerThree".into(),
+        module: "handler_three".into(),
+        operations: Vec::new(),
+        input: None,
+        output: None,
+    });
+    c.models[0].fields = vec![field("when", FieldType::DateTime, true)];
+    c
+}
+
+#[test]
+fn handlers_routed_to_one_module_share_one_scaffold() {
+    let c = grouped();
+    let r = Renderer::new(TemplateManager::builtin());
+    let files = r.render_node(&c).unwrap();
+    let handlers: Vec<&GeneratedFile> = files
+        .iter()
+        .filter(|f| f.path.starts_with("handlers/"))
+        .collect();
+    assert_eq!(handlers.len(), 3, "{handlers:?}");
+    let one = &find(&files, "handlers/handler_one.py");
+    assert_eq!(one.ownership, Ownership::Scaffold);
+    let text = &one.contents;
+    assert_eq!(text.matches("\nclass Handler").count(), 2, "{text}");
+    assert_eq!(text.matches("async def handle(").count(), 2, "{text}");
+    assert_eq!(
+        text.matches("from ..models.model_gate_request import ModelGateRequest\n")
+            .count(),
+        1,
+        "{text}"
+    );
+    assert!(
+        text.contains("    from shared.models import ModelGateVerdict\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("__all__ = [\"HandlerOne\", \"HandlerTwo\"]\n"),
+        "{text}"
+    );
+    let init = &find(&files, "handlers/__init__.py").contents;
+    assert!(
+        init.contains("from .handler_one import HandlerOne, HandlerTwo\n"),
+        "{init}"
+    );
+    assert_eq!(r.render_scaffold_bytes(&c).unwrap().len(), 2);
+}
+
+#[test]
+fn long_imports_and_test_names_are_laid_out_like_ruff() {
+    let mut c = grouped();
+    let long = "ModelAVeryLongRequestModelNameThatGoesOnAndOnForeverAndEver";
+    c.models[0].class_name = long.into();
+    c.models[0].module = "model_a_very_long_request_model_name_that_goes_on_and_on".into();
+    let reference = ModelRef {
+        class_name: long.into(),
+        location: package(&c.models[0].module),
+    };
+    c.handlers[0].input = Some(reference.clone());
+    c.handlers[1].input = Some(reference);
+    c.handlers[0].class_name =
+        "HandlerWithAnExceedinglyLongNameSoTheTestNameOverflowsTheLine".into();
+    let r = Renderer::new(TemplateManager::builtin());
+    let files = r.render_node(&c).unwrap();
+    let text = &find(&files, "handlers/handler_one.py").contents;
+    assert!(
+        text.contains(&format!(
+            "from ..models.model_a_very_long_request_model_name_that_goes_on_and_on import (\n    {long},\n)\n"
+        )),
+        "{text}"
+    );
+    let tests = r.render_tests(&c).unwrap();
+    let handler_test = &find(&tests, "tests/test_node_gate_compute_handlers.py").contents;
+    assert!(
+        handler_test.contains("_handles_a_sample_request() -> (\n    None\n):\n"),
+        "{handler_test}"
+    );
+}
+
+#[test]
+fn handler_tests_follow_whether_the_scaffold_was_implemented() {
+    let c = grouped();
+    let r = Renderer::new(TemplateManager::builtin());
+    let pristine = r.render_tests(&c).unwrap();
+    let text = &find(&pristine, "tests/test_node_gate_compute_handlers.py").contents;
+    assert_eq!(text.matches("strict=True").count(), 2, "{text}");
+    assert!(
+        text.contains("implement the handler, then run codegen generate again"),
+        "{text}"
+    );
+    assert!(
+        text.contains("def test_handler_three_handle_is_a_coroutine() -> None:"),
+        "{text}"
+    );
+
+    let scaffolds = r.render_scaffold_bytes(&c).unwrap();
+    let edited = scaffolds[0].contents.replacen(
+        "        raise NotImplementedError(message)",
+        "        return request",
+        2,
+    );
+    let edited = edited.replacen(
+        "        return request",
+        "        raise NotImplementedError(message)",
+        1,
+    );
+    let options = TestOptions::from_disk(&scaffolds, |p| {
+        (p == Path::new("handlers/handler_one.py")).then(|| edited.clone().into_bytes())
+    });
+    assert_eq!(
+        options.implemented.iter().cloned().collect::<Vec<_>>(),
+        ["HandlerTwo"]
+    );
+    let files = r.render_tests_with(&c, &options).unwrap();
+    let text = &find(&files, "tests/test_node_gate_compute_handlers.py").contents;
+    assert_eq!(text.matches("strict=True").count(), 1, "{text}");
+    assert!(text.contains("handler = HandlerTwo()"), "{text}");
+    assert!(
+        text.contains(
+            "assert \"ModelGateVerdict\" in {cls.__name__ for cls in type(result).__mro__}"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("pytest.skip("), "{text}");
+}
