@@ -941,7 +941,9 @@ fn class_name_overrides_the_naming_rule_for_acronyms() {
             "{bad}: {errors:?}"
         );
     }
+}
 
+#[test]
 fn a_route_event_model_becomes_the_handler_input() {
     let text = "name: node_ev_orchestrator
 node_type: ORCHESTRATOR_GENERIC

@@ -6,4 +6,5 @@ mod corpus;
 mod generate;
 mod python;
 mod regenerate;
+mod render;
 mod validate;

@@ -1,7 +1,7 @@
-//! Renders hand-built contracts of all four node types into a temporary
-//! directory and, when `CODEGEN_PYTHON` names a Python with omnibase-core,
-//! pytest and ruff installed, checks the packages with the real tools.
-//! `CODEGEN_RENDER_OUT=DIR` keeps the rendered packages in DIR.
+//! Renders hand-built contracts of all four node types (every field type,
+//! aliases, several handlers, external models, an implemented handler) into
+//! a temporary directory and checks the packages with the real tools of the
+//! test venv. `CODEGEN_RENDER_OUT=DIR` keeps the rendered packages in DIR.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -503,10 +503,7 @@ fn rendered_packages_pass_the_real_python_tools() {
     let out = keep.clone().unwrap_or_else(|| tmp.path().to_path_buf());
     std::fs::create_dir_all(&out).unwrap();
     let names = write_packages(&out);
-    let Some(python) = std::env::var_os("CODEGEN_PYTHON").map(PathBuf::from) else {
-        eprintln!("CODEGEN_PYTHON not set: rendered only");
-        return;
-    };
+    let python = crate::common::python();
     let bin = python.parent().unwrap().to_path_buf();
     run(Command::new(&python)
         .args(["-m", "ruff", "check", "--no-cache", "--isolated", "."])
