@@ -349,6 +349,61 @@ impl Walker<'_> {
         }
     }
 
+    /// Warns about class names `onex validate --strict` refuses outside
+    /// `handlers/`: any holding a generic word (case-insensitive), as the
+    /// framework's naming checker does.
+    fn check_generic_class_names(
+        &mut self,
+        root: &Node,
+        node_class: &str,
+        models: &[ModelDef],
+        enums: &[EnumDef],
+    ) {
+        const GENERIC: &[&str] = &[
+            "Manager",
+            "Handler",
+            "Helper",
+            "Utility",
+            "Util",
+            "Service",
+            "Controller",
+            "Processor",
+            "Worker",
+        ];
+        let classes = std::iter::once(node_class)
+            .chain(models.iter().map(|m| m.class_name.as_str()))
+            .chain(enums.iter().map(|e| e.class_name.as_str()));
+        for class in classes {
+            let lower = class.to_ascii_lowercase();
+            let Some(word) = GENERIC
+                .iter()
+                .find(|w| lower.contains(&w.to_ascii_lowercase()))
+            else {
+                continue;
+            };
+            // Point at the first line naming the class (or its snake-case key); else at `name`.
+            let snake = heck::ToSnakeCase::to_snake_case(class);
+            let stem = snake
+                .trim_start_matches("node_")
+                .trim_start_matches("model_")
+                .trim_start_matches("enum_");
+            let pos = self
+                .lines
+                .iter()
+                .position(|l| l.contains(class) || (class != node_class && l.contains(stem)))
+                .map(|i| Position::new(i + 1, 1))
+                .or_else(|| root.get("name").map(|n| n.pos))
+                .unwrap_or(root.pos);
+            self.warn(
+                pos,
+                format!(
+                    "class `{class}` contains '{word}', a generic word `onex validate --strict` refuses in class names"
+                ),
+                Some("use a specific domain word in the name (or `class_name:` for the node class)".to_owned()),
+            );
+        }
+    }
+
     fn contract(&mut self, root: &Node, source_hash: String) -> Option<Contract> {
         if root.as_map().is_none() {
             self.error(
@@ -432,6 +487,8 @@ impl Walker<'_> {
             &mut operations,
             &mut rewrites,
         );
+
+        self.check_generic_class_names(root, &class_name, &models, &enums);
 
         let copy = contract_copy(root, node_type, contract_version, &rewrites);
 

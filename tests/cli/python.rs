@@ -140,12 +140,15 @@ fn every_omnibase_infra_contract_generates_a_node_matching_the_hand_written_one(
 /// contract (fixture directories are named after the node), if it ships one.
 fn hand_written_class(fixtures: &Path, package: &str) -> Option<(String, String)> {
     let source = fs::read_to_string(fixtures.join(package).join("node.py.txt")).ok()?;
-    source.lines().find_map(|line| {
-        let (class, rest) = line.strip_prefix("class ")?.split_once('(')?;
-        let base = rest.split([')', ',', '[']).next()?.trim();
-        let base = base.rsplit('.').next()?;
-        class
-            .starts_with("Node")
-            .then(|| (class.trim().to_owned(), base.to_owned()))
-    })
+    // `class NodeX(NodeBase)`, or `class NodeX(\n    NodeBase[...],\n)` over several lines.
+    let start = source.find("\nclass Node")? + "\nclass ".len();
+    let (class, rest) = source[start..].split_once('(')?;
+    let base = rest
+        .split([')', ',', '['])
+        .next()?
+        .trim()
+        .rsplit('.')
+        .next()?
+        .to_owned();
+    Some((class.trim().to_owned(), base))
 }
