@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::diagnostics::Diagnostic;
+use crate::diagnostics::edit_distance;
 use crate::python::RuleInfo;
 
 /// One parsed `--select`/`--ignore` value.
@@ -154,36 +155,10 @@ fn suggest(given: &str, rules: &[RuleInfo]) -> Option<String> {
     }
     candidates
         .into_iter()
-        .map(|candidate| (distance(given, &candidate), candidate))
+        .map(|candidate| (edit_distance(given, &candidate), candidate))
         .filter(|(d, candidate)| *d <= 2.max(candidate.len() / 3) && *d < candidate.len())
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)))
         .map(|(_, candidate)| candidate)
-}
-
-/// Edit distance over characters, a swap of two neighbours counting as one edit.
-fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut table = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in table.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in table[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (table[i - 1][j] + 1)
-                .min(table[i][j - 1] + 1)
-                .min(table[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(table[i - 2][j - 2] + 1);
-            }
-            table[i][j] = best;
-        }
-    }
-    table[a.len()][b.len()]
 }
 
 /// The directories and files skipped while walking unless `--exclude` replaces them.
@@ -447,9 +422,9 @@ mod tests {
 
     #[test]
     fn distance_counts_edits() {
-        assert_eq!(distance("kitten", "sitting"), 3);
-        assert_eq!(distance("", "abc"), 3);
-        assert_eq!(distance("abc", "abc"), 0);
-        assert_eq!(distance("SNY", "SYN"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("abc", "abc"), 0);
+        assert_eq!(edit_distance("SNY", "SYN"), 1);
     }
 }

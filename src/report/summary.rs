@@ -15,6 +15,7 @@ use crate::output::{self, ExistingPackage, FileAction};
 use crate::pipeline::codegen::{Job, Mode};
 use crate::pipeline::executor::{ItemOutcome, StageReport, StepOutcome};
 use crate::report::Printer;
+use crate::report::formats::{github_data, github_line, github_property};
 use crate::templates::CacheStats;
 
 /// What became of one contract.
@@ -476,15 +477,7 @@ fn stage_json(stage: &StageReport) -> serde_json::Value {
 pub fn render_github(report: &Report) -> String {
     let mut out = String::new();
     for d in report.diagnostics() {
-        let level = if d.is_error() { "error" } else { "warning" };
-        let mut props = format!("file={}", github_property(&d.file.display().to_string()));
-        if let Some(p) = d.position {
-            let _ = write!(props, ",line={},col={}", p.line, p.column);
-        }
-        if let Some(code) = d.code {
-            let _ = write!(props, ",title={code}");
-        }
-        let _ = writeln!(out, "::{level} {props}::{}", github_data(&d.message));
+        let _ = writeln!(out, "{}", github_line(d));
     }
     if report.mode == Mode::Check {
         for line in render_changes(report, false).lines() {
@@ -499,16 +492,6 @@ pub fn render_github(report: &Report) -> String {
         }
     }
     out
-}
-
-fn github_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-fn github_property(s: &str) -> String {
-    github_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// `--timings`: per stage wall and summed step time, step percentiles, slowest steps.
@@ -617,11 +600,5 @@ mod tests {
         assert_eq!(percentile(&times, 50.0), Duration::from_millis(50));
         assert_eq!(percentile(&times, 99.0), Duration::from_millis(99));
         assert_eq!(percentile(&[], 50.0), Duration::ZERO);
-    }
-
-    #[test]
-    fn github_escaping_follows_the_workflow_command_rules() {
-        assert_eq!(github_data("50% a\nb\r"), "50%25 a%0Ab%0D");
-        assert_eq!(github_property("a:b,c"), "a%3Ab%2Cc");
     }
 }
