@@ -1121,15 +1121,20 @@ mod tests {
         assert_eq!(result.stages[1].status, StageStatus::Skipped);
         assert!(result.stages[1].steps.is_empty());
         assert_eq!(result.items[0].failure().unwrap().stage, 0);
+        // Which items got the single permit before item 0 failed depends on the
+        // scheduler: those finished stage 0 and are cancelled before stage 1; the
+        // rest are cancelled in stage 0.
         for (index, outcome) in result.items.iter().enumerate().skip(1) {
-            assert!(
-                matches!(outcome, ItemOutcome::Cancelled { stage: 0, .. }),
-                "item {index}: {outcome:?}"
-            );
-            assert_eq!(
-                result.stages[0].steps[index].outcome,
-                StepOutcome::Cancelled
-            );
+            let step = result.stages[0].steps[index].outcome;
+            match outcome {
+                ItemOutcome::Cancelled { stage: 0, .. } => {
+                    assert_eq!(step, StepOutcome::Cancelled, "item {index}");
+                }
+                ItemOutcome::Cancelled { stage: 1, .. } => {
+                    assert_eq!(step, StepOutcome::Succeeded, "item {index}");
+                }
+                other => panic!("item {index}: {other:?}"),
+            }
         }
     }
 

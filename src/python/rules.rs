@@ -261,6 +261,15 @@ const RULES: &[RuleInfo] = &[
         good: "# models/model_gate_result.py\nclass ModelGateResult(BaseModel): ...",
     },
     RuleInfo {
+        code: "ONX008",
+        name: "generic-class-name",
+        severity: Severity::Warning,
+        summary: "a class name outside handlers/ holding a generic word (Manager, Handler, Helper, Util, Service, Controller, Processor, Worker)",
+        why: "The framework's own naming check (`onex validate --strict`) refuses these words in class names, in any case, outside handler modules, services/ and error classes: they say nothing about the domain.",
+        bad: "class NodeOrderServiceEffect(NodeEffect): ...",
+        good: "class NodeOrderSubmitEffect(NodeEffect): ...",
+    },
+    RuleInfo {
         code: "SEC001",
         name: "hardcoded-secret",
         severity: Severity::Error,

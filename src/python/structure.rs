@@ -79,6 +79,9 @@ pub(super) fn check_module(
     if *role != FileRole::Test {
         checker.models(&classes, *role == FileRole::Model);
     }
+    if !matches!(role, FileRole::Test | FileRole::Handler) {
+        checker.generic_names(&classes);
+    }
     checker.findings
 }
 
@@ -146,6 +149,29 @@ impl Structure<'_> {
                     offset,
                     format!("node class `{name}` does not derive from `{expected}`"),
                     &format!("the contract's node_type needs `{expected}` as the base class"),
+                );
+            }
+        }
+    }
+
+    /// The framework's naming check (`onex validate --strict`): outside
+    /// handler modules, a class name holding a generic word fails, whatever its case.
+    fn generic_names(&mut self, classes: &[&StmtClassDef]) {
+        for class in classes {
+            let name = class.name.as_str();
+            if name.ends_with("Error") || name.ends_with("Exception") {
+                continue;
+            }
+            let lower = name.to_ascii_lowercase();
+            if let Some(word) = GENERIC_WORDS
+                .iter()
+                .find(|w| lower.contains(&w.to_ascii_lowercase()))
+            {
+                self.report(
+                    "ONX008",
+                    class.name.start(),
+                    format!("class `{name}` contains the generic word '{word}'"),
+                    "name it after what it does in the domain (`onex validate --strict` refuses this)",
                 );
             }
         }
@@ -232,6 +258,20 @@ impl Structure<'_> {
         }
     }
 }
+
+/// Words the framework's naming checker refuses in class names outside
+/// `handlers/`, `services/` and error classes.
+const GENERIC_WORDS: &[&str] = &[
+    "Manager",
+    "Handler",
+    "Helper",
+    "Utility",
+    "Util",
+    "Service",
+    "Controller",
+    "Processor",
+    "Worker",
+];
 
 /// The last component of each base class: `NodeCompute`, `pydantic.BaseModel` → `BaseModel`,
 /// `Generic[T]` → `Generic`.
