@@ -235,6 +235,39 @@ fn parse_candidate(
                 candidate.offset = next;
             }
         }
+        // `a, b += 1`: `CPython` refuses the tuple target from the statement's start.
+        ParseErrorType::ExpectedToken { found, .. }
+            if found.as_augmented_assign_operator().is_some() =>
+        {
+            candidate.offset = statement_start(parsed, error.range().start());
+            "'tuple' is an illegal expression for augmented assignment"
+                .clone_into(&mut candidate.message);
+        }
+        // `print "x"`: `CPython` names the Python 2 statement, at `print`.
+        ParseErrorType::SimpleStatementsOnSameLine => {
+            let start = statement_start(parsed, error.range().start());
+            let first = parsed.tokens().iter().find(|t| t.start() >= start);
+            if first.is_some_and(|t| {
+                t.kind() == TokenKind::Name && source.get(t.range().to_std_range()) == Some("print")
+            }) {
+                candidate.offset = start;
+                "Missing parentheses in call to 'print'. Did you mean print(...)?"
+                    .clone_into(&mut candidate.message);
+            }
+        }
+        // `CPython` reports an argument-order error at the call's closing parenthesis.
+        ParseErrorType::PositionalAfterKeywordArgument
+        | ParseErrorType::PositionalAfterKeywordUnpacking => {
+            if let Some(close) = closing_paren_after(parsed, error.range().start()) {
+                candidate.offset = close;
+            }
+            candidate.message =
+                if matches!(error.error, ParseErrorType::PositionalAfterKeywordUnpacking) {
+                    "positional argument follows keyword argument unpacking".to_owned()
+                } else {
+                    "positional argument follows keyword argument".to_owned()
+                };
+        }
         // `CPython` reports a missing block at the statement that should have been
         // indented; ruff at the end of the header when a dedent follows it.
         ParseErrorType::OtherError(message)
@@ -412,6 +445,43 @@ fn indentation_error(source: &str, parsed: &Parsed<ModModule>) -> Option<Candida
 
 /// The start of the first token at or after `offset` that is not a line break, comment or
 /// indentation change, unless that is the end of the file.
+/// Where the simple statement holding `offset` starts: its first significant
+/// token after a newline, an indent change or a `;`.
+fn statement_start(parsed: &Parsed<ModModule>, offset: TextSize) -> TextSize {
+    let mut start = TextSize::new(0);
+    let mut at_line_start = true;
+    for token in parsed.tokens().iter().take_while(|t| t.start() < offset) {
+        match token.kind() {
+            TokenKind::Newline | TokenKind::Indent | TokenKind::Dedent | TokenKind::Semi => {
+                at_line_start = true;
+            }
+            TokenKind::NonLogicalNewline | TokenKind::Comment => {}
+            _ if at_line_start => {
+                start = token.start();
+                at_line_start = false;
+            }
+            _ => {}
+        }
+    }
+    start
+}
+
+/// The `)` that closes the parenthesis open at `offset`.
+fn closing_paren_after(parsed: &Parsed<ModModule>, offset: TextSize) -> Option<TextSize> {
+    let mut depth = 0usize;
+    for token in parsed.tokens().iter().skip_while(|t| t.start() < offset) {
+        match token.kind() {
+            TokenKind::Lpar | TokenKind::Lsqb | TokenKind::Lbrace => depth += 1,
+            TokenKind::Rpar if depth == 0 => return Some(token.start()),
+            TokenKind::Rpar | TokenKind::Rsqb | TokenKind::Rbrace => {
+                depth = depth.checked_sub(1)?;
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 fn next_significant_token(parsed: &Parsed<ModModule>, offset: TextSize) -> Option<TextSize> {
     parsed
         .tokens()

@@ -118,9 +118,6 @@ const CPYTHON: &[(&str, &str, usize, i64)] = &[
     ("yield_outside", "SYN002", 1, 1),          // 'yield' outside function
 ];
 
-/// Cases where ruff places the error elsewhere on the same line than `CPython` does.
-const COLUMN_DIFFERS: &[&str] = &["invalid_augassign", "kwarg_before_positional", "print_stmt"];
-
 fn case_path(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/python/cases")
@@ -138,9 +135,8 @@ fn verdicts_match_cpython() {
         let got_code = first.and_then(|d| d.code).unwrap_or("");
         let got = first.and_then(|d| d.position);
         let line_ok = line == 0 || got.is_some_and(|p| p.line == line);
-        let column_ok = column <= 0
-            || COLUMN_DIFFERS.contains(&name)
-            || got.is_some_and(|p| i64::try_from(p.column).ok() == Some(column));
+        let column_ok =
+            column <= 0 || got.is_some_and(|p| i64::try_from(p.column).ok() == Some(column));
         if got_code != code || !(code.is_empty() || line_ok && column_ok) {
             mismatches.push(format!(
                 "{name}: expected {code} {line}:{column}, got {:?}",
