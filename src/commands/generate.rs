@@ -53,19 +53,13 @@ pub fn run(args: &GenerateArgs, printer: Printer) -> anyhow::Result<ExitStatus> 
         output::package::clean_staging(&args.output);
     }
 
-    let templates = match super::templates::load(args.templates.as_deref()) {
-        Ok((templates, warnings)) => {
-            problems.extend(warnings);
-            templates
-        }
-        Err(problem) => {
-            problems.push(*problem);
-            return finish(
-                args,
-                printer,
-                &Report::failed_early(problems, started.elapsed()),
-            );
-        }
+    let Some(templates) = super::templates::load_into(args.templates.as_deref(), &mut problems)
+    else {
+        return finish(
+            args,
+            printer,
+            &Report::failed_early(problems, started.elapsed()),
+        );
     };
     let ctx = Arc::new(context(args, mode, templates));
     let options = Options {

@@ -2,6 +2,7 @@
 //! per node type under `contracts/`) and `codegen new NAME --type T` (one
 //! minimal contract). Neither ever overwrites a file.
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -188,9 +189,10 @@ fn minimal_contract(name: &str, node_type: NewNodeType) -> String {
          output_model:\n  name: Model{class}Output\n  fields:\n    correlation_id: uuid\n    ok: bool\n"
     );
     if node_type == NewNodeType::Reducer {
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             "state_model:\n  name: Model{class}State\n  fields:\n    version: {{type: int, ge: 0, default: 0}}\n"
-        ));
+        );
     }
     text
 }

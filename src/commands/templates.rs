@@ -44,6 +44,20 @@ pub fn load(dir: Option<&Path>) -> Result<(TemplateManager, Vec<Diagnostic>), Bo
     Ok((manager, warnings))
 }
 
+/// [`load`], with the warnings or the error added to `problems`.
+pub fn load_into(dir: Option<&Path>, problems: &mut Vec<Diagnostic>) -> Option<TemplateManager> {
+    match load(dir) {
+        Ok((manager, warnings)) => {
+            problems.extend(warnings);
+            Some(manager)
+        }
+        Err(problem) => {
+            problems.push(*problem);
+            None
+        }
+    }
+}
+
 /// A template error as a diagnostic on the override file at fault.
 pub fn diagnostic(dir: &Path, error: &TemplateError) -> Diagnostic {
     match error {
