@@ -64,8 +64,16 @@ pub const CONFIG_EXAMPLE: &str = r#"# codegen configuration. Flags on the comman
 "#;
 
 pub fn run_init(args: &InitArgs) -> anyhow::Result<ExitStatus> {
-    let mut files: Vec<(PathBuf, &str)> = vec![(args.dir.join("codegen.toml"), CONFIG_EXAMPLE)];
-    let contracts = args.dir.join("contracts");
+    // Paths are printed as given: `codegen.toml` rather than `./codegen.toml`.
+    let under = |rel: &str| {
+        if args.dir == Path::new(".") {
+            PathBuf::from(rel)
+        } else {
+            args.dir.join(rel)
+        }
+    };
+    let mut files: Vec<(PathBuf, &str)> = vec![(under("codegen.toml"), CONFIG_EXAMPLE)];
+    let contracts = under("contracts");
     files.extend(
         EXAMPLES
             .iter()

@@ -72,9 +72,9 @@ fn init_never_overwrites_existing_files() {
     let out = codegen(cwd, &["init"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("skipped ./codegen.toml: it exists"), "{err}");
+    assert!(err.contains("skipped codegen.toml: it exists"), "{err}");
     assert!(
-        err.contains(&format!("skipped ./contracts/{}", EXAMPLES[0])),
+        err.contains(&format!("skipped contracts/{}", EXAMPLES[0])),
         "{err}"
     );
     assert_eq!(
