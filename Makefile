@@ -7,7 +7,7 @@ VENV_PYTHON  := $(abspath $(VENV))/bin/python
 CONTRACTS    := contracts
 OUT          := generated
 
-.PHONY: all build release test venv generate lint fmt completions clean bench-regen
+.PHONY: all build release test venv generate lint fmt completions man clean bench-regen
 
 all: build
 
@@ -48,6 +48,10 @@ completions: build
 	for shell in bash zsh fish powershell elvish; do \
 	  $(CARGO) run --quiet -- completions $$shell > completions/codegen.$$shell; \
 	done
+
+## The man pages: man/codegen.1 and one page per subcommand (man -l man/codegen.1).
+man: build
+	$(CARGO) run --quiet -- generate-man man
 
 clean:
 	$(CARGO) clean

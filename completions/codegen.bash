@@ -22,11 +22,26 @@ _codegen() {
             codegen,generate)
                 cmd="codegen__subcmd__generate"
                 ;;
+            codegen,generate-man)
+                cmd="codegen__subcmd__generate__subcmd__man"
+                ;;
             codegen,help)
                 cmd="codegen__subcmd__help"
                 ;;
+            codegen,init)
+                cmd="codegen__subcmd__init"
+                ;;
+            codegen,new)
+                cmd="codegen__subcmd__new"
+                ;;
             codegen,rules)
                 cmd="codegen__subcmd__rules"
+                ;;
+            codegen,schema)
+                cmd="codegen__subcmd__schema"
+                ;;
+            codegen,templates)
+                cmd="codegen__subcmd__templates"
                 ;;
             codegen,validate)
                 cmd="codegen__subcmd__validate"
@@ -37,14 +52,53 @@ _codegen() {
             codegen__subcmd__help,generate)
                 cmd="codegen__subcmd__help__subcmd__generate"
                 ;;
+            codegen__subcmd__help,generate-man)
+                cmd="codegen__subcmd__help__subcmd__generate__subcmd__man"
+                ;;
             codegen__subcmd__help,help)
                 cmd="codegen__subcmd__help__subcmd__help"
+                ;;
+            codegen__subcmd__help,init)
+                cmd="codegen__subcmd__help__subcmd__init"
+                ;;
+            codegen__subcmd__help,new)
+                cmd="codegen__subcmd__help__subcmd__new"
                 ;;
             codegen__subcmd__help,rules)
                 cmd="codegen__subcmd__help__subcmd__rules"
                 ;;
+            codegen__subcmd__help,schema)
+                cmd="codegen__subcmd__help__subcmd__schema"
+                ;;
+            codegen__subcmd__help,templates)
+                cmd="codegen__subcmd__help__subcmd__templates"
+                ;;
             codegen__subcmd__help,validate)
                 cmd="codegen__subcmd__help__subcmd__validate"
+                ;;
+            codegen__subcmd__help__subcmd__templates,eject)
+                cmd="codegen__subcmd__help__subcmd__templates__subcmd__eject"
+                ;;
+            codegen__subcmd__help__subcmd__templates,list)
+                cmd="codegen__subcmd__help__subcmd__templates__subcmd__list"
+                ;;
+            codegen__subcmd__templates,eject)
+                cmd="codegen__subcmd__templates__subcmd__eject"
+                ;;
+            codegen__subcmd__templates,help)
+                cmd="codegen__subcmd__templates__subcmd__help"
+                ;;
+            codegen__subcmd__templates,list)
+                cmd="codegen__subcmd__templates__subcmd__list"
+                ;;
+            codegen__subcmd__templates__subcmd__help,eject)
+                cmd="codegen__subcmd__templates__subcmd__help__subcmd__eject"
+                ;;
+            codegen__subcmd__templates__subcmd__help,help)
+                cmd="codegen__subcmd__templates__subcmd__help__subcmd__help"
+                ;;
+            codegen__subcmd__templates__subcmd__help,list)
+                cmd="codegen__subcmd__templates__subcmd__help__subcmd__list"
                 ;;
             *)
                 ;;
@@ -53,7 +107,7 @@ _codegen() {
 
     case "${cmd}" in
         codegen)
-            opts="-q -v -h -V --quiet --verbose --color --help --version generate validate rules completions help"
+            opts="-q -v -h -V --quiet --verbose --color --help --version generate validate rules completions templates init new schema generate-man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -89,7 +143,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__generate)
-            opts="-o -j -q -v -h -V --output --jobs --fail-fast --strict --timings --check --diff --dry-run --force --prune --shard --output-format --quiet --verbose --color --help --version"
+            opts="-o -j -q -v -h -V --output --jobs --fail-fast --strict --timings --check --diff --dry-run --force --prune --shard --output-format --templates --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -119,6 +173,28 @@ _codegen() {
                     COMPREPLY=($(compgen -W "text json github" -- "${cur}"))
                     return 0
                     ;;
+                --templates)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__generate__subcmd__man)
+            opts="-q -v -h -V --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -131,7 +207,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__help)
-            opts="generate validate rules completions help"
+            opts="generate validate rules completions templates init new schema generate-man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -172,7 +248,49 @@ _codegen() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        codegen__subcmd__help__subcmd__generate__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         codegen__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__help__subcmd__new)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -200,6 +318,62 @@ _codegen() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        codegen__subcmd__help__subcmd__schema)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__help__subcmd__templates)
+            opts="list eject"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__help__subcmd__templates__subcmd__eject)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__help__subcmd__templates__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         codegen__subcmd__help__subcmd__validate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -207,6 +381,58 @@ _codegen() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__init)
+            opts="-q -v -h -V --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__new)
+            opts="-t -o -q -v -h -V --type --output --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --type)
+                    COMPREPLY=($(compgen -W "effect compute reducer orchestrator" -- "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -W "effect compute reducer orchestrator" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -223,6 +449,138 @@ _codegen() {
             case "${prev}" in
                 --output-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__schema)
+            opts="-q -v -h -V --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__templates)
+            opts="-q -v -h -V --quiet --verbose --color --help --version list eject help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__templates__subcmd__eject)
+            opts="-q -v -h -V --force --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__templates__subcmd__help)
+            opts="list eject help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__templates__subcmd__help__subcmd__eject)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__templates__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__templates__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__templates__subcmd__list)
+            opts="-q -v -h -V --templates --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --templates)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -45,6 +45,7 @@ _arguments "${_arguments_options[@]}" : \
 '--output-format=[How to print the result on standard output]:OUTPUT_FORMAT:((text\:"Diagnostics and a summary on standard error"
 json\:"One JSON document on standard output"
 github\:"GitHub Actions workflow commands for errors and warnings, on standard output"))' \
+'--templates=[Directory of \`*.tera\` files overriding built-in templates by name]:DIR:_files' \
 '--color=[When to use colour]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
 always\:""
 never\:""))' \
@@ -135,6 +136,161 @@ never\:""))' \
 ':shell -- The shell to complete for:(bash elvish fish powershell zsh)' \
 && ret=0
 ;;
+(templates)
+_arguments "${_arguments_options[@]}" : \
+'--color=[When to use colour]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+always\:""
+never\:""))' \
+'(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
+'(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
+'*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'*--verbose[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_codegen__subcmd__templates_commands" \
+"*::: :->templates" \
+&& ret=0
+
+    case $state in
+    (templates)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:codegen-templates-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+'--templates=[Directory of \`*.tera\` files overriding built-in templates by name]:DIR:_files' \
+'--color=[When to use colour]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+always\:""
+never\:""))' \
+'(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
+'(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
+'*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'*--verbose[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(eject)
+_arguments "${_arguments_options[@]}" : \
+'--color=[When to use colour]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+always\:""
+never\:""))' \
+'--force[Overwrite files that exist already]' \
+'(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
+'(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
+'*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'*--verbose[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':dir -- Where the templates are written (created when missing):_files' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_codegen__subcmd__templates__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:codegen-templates-help-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(eject)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(init)
+_arguments "${_arguments_options[@]}" : \
+'--color=[When to use colour]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+always\:""
+never\:""))' \
+'(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
+'(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
+'*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'*--verbose[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'::dir -- The project directory (created when missing):_files' \
+&& ret=0
+;;
+(new)
+_arguments "${_arguments_options[@]}" : \
+'-t+[The node type]:TYPE:(effect compute reducer orchestrator)' \
+'--type=[The node type]:TYPE:(effect compute reducer orchestrator)' \
+'-o+[Directory the contract is written into]:DIR:_files' \
+'--output=[Directory the contract is written into]:DIR:_files' \
+'--color=[When to use colour]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+always\:""
+never\:""))' \
+'(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
+'(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
+'*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'*--verbose[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':name -- The node'\''s name\: `auth gate`, `AuthGate` and `auth_gate` all give `node_auth_gate_<type>`:_default' \
+&& ret=0
+;;
+(schema)
+_arguments "${_arguments_options[@]}" : \
+'--color=[When to use colour]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+always\:""
+never\:""))' \
+'(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
+'(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
+'*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'*--verbose[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(generate-man)
+_arguments "${_arguments_options[@]}" : \
+'--color=[When to use colour]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+always\:""
+never\:""))' \
+'(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
+'(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
+'*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'*--verbose[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':dir -- Where the pages are written (created when missing):_files' \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_codegen__subcmd__help_commands" \
@@ -163,6 +319,46 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(templates)
+_arguments "${_arguments_options[@]}" : \
+":: :_codegen__subcmd__help__subcmd__templates_commands" \
+"*::: :->templates" \
+&& ret=0
+
+    case $state in
+    (templates)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:codegen-help-templates-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(eject)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(init)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(new)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(schema)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(generate-man)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -183,6 +379,11 @@ _codegen_commands() {
 'validate:Check Python files\: syntax as Python 3.12 judges it, then the rule catalogue' \
 'rules:List the rules \`validate\` checks, or explain one' \
 'completions:Print a shell completion script to standard output' \
+'templates:List the templates, or write the built-in ones out to edit' \
+'init:Start a project\: a commented \`codegen.toml\` and one example contract per node type' \
+'new:Write one minimal contract for a new node' \
+'schema:Print the JSON Schema (draft 2020-12) of the contract format' \
+'generate-man:Write the man pages (\`codegen.1\` and one per subcommand) into a directory' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'codegen commands' commands "$@"
@@ -197,6 +398,11 @@ _codegen__subcmd__generate_commands() {
     local commands; commands=()
     _describe -t commands 'codegen generate commands' commands "$@"
 }
+(( $+functions[_codegen__subcmd__generate-man_commands] )) ||
+_codegen__subcmd__generate-man_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen generate-man commands' commands "$@"
+}
 (( $+functions[_codegen__subcmd__help_commands] )) ||
 _codegen__subcmd__help_commands() {
     local commands; commands=(
@@ -204,6 +410,11 @@ _codegen__subcmd__help_commands() {
 'validate:Check Python files\: syntax as Python 3.12 judges it, then the rule catalogue' \
 'rules:List the rules \`validate\` checks, or explain one' \
 'completions:Print a shell completion script to standard output' \
+'templates:List the templates, or write the built-in ones out to edit' \
+'init:Start a project\: a commented \`codegen.toml\` and one example contract per node type' \
+'new:Write one minimal contract for a new node' \
+'schema:Print the JSON Schema (draft 2020-12) of the contract format' \
+'generate-man:Write the man pages (\`codegen.1\` and one per subcommand) into a directory' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'codegen help commands' commands "$@"
@@ -218,25 +429,121 @@ _codegen__subcmd__help__subcmd__generate_commands() {
     local commands; commands=()
     _describe -t commands 'codegen help generate commands' commands "$@"
 }
+(( $+functions[_codegen__subcmd__help__subcmd__generate-man_commands] )) ||
+_codegen__subcmd__help__subcmd__generate-man_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen help generate-man commands' commands "$@"
+}
 (( $+functions[_codegen__subcmd__help__subcmd__help_commands] )) ||
 _codegen__subcmd__help__subcmd__help_commands() {
     local commands; commands=()
     _describe -t commands 'codegen help help commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__help__subcmd__init_commands] )) ||
+_codegen__subcmd__help__subcmd__init_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen help init commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__help__subcmd__new_commands] )) ||
+_codegen__subcmd__help__subcmd__new_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen help new commands' commands "$@"
 }
 (( $+functions[_codegen__subcmd__help__subcmd__rules_commands] )) ||
 _codegen__subcmd__help__subcmd__rules_commands() {
     local commands; commands=()
     _describe -t commands 'codegen help rules commands' commands "$@"
 }
+(( $+functions[_codegen__subcmd__help__subcmd__schema_commands] )) ||
+_codegen__subcmd__help__subcmd__schema_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen help schema commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__help__subcmd__templates_commands] )) ||
+_codegen__subcmd__help__subcmd__templates_commands() {
+    local commands; commands=(
+'list:Each template and whether it is built in or overridden' \
+'eject:Write the built-in templates into DIR, to edit and use with \`--templates DIR\`' \
+    )
+    _describe -t commands 'codegen help templates commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__help__subcmd__templates__subcmd__eject_commands] )) ||
+_codegen__subcmd__help__subcmd__templates__subcmd__eject_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen help templates eject commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__help__subcmd__templates__subcmd__list_commands] )) ||
+_codegen__subcmd__help__subcmd__templates__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen help templates list commands' commands "$@"
+}
 (( $+functions[_codegen__subcmd__help__subcmd__validate_commands] )) ||
 _codegen__subcmd__help__subcmd__validate_commands() {
     local commands; commands=()
     _describe -t commands 'codegen help validate commands' commands "$@"
 }
+(( $+functions[_codegen__subcmd__init_commands] )) ||
+_codegen__subcmd__init_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen init commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__new_commands] )) ||
+_codegen__subcmd__new_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen new commands' commands "$@"
+}
 (( $+functions[_codegen__subcmd__rules_commands] )) ||
 _codegen__subcmd__rules_commands() {
     local commands; commands=()
     _describe -t commands 'codegen rules commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__schema_commands] )) ||
+_codegen__subcmd__schema_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen schema commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__templates_commands] )) ||
+_codegen__subcmd__templates_commands() {
+    local commands; commands=(
+'list:Each template and whether it is built in or overridden' \
+'eject:Write the built-in templates into DIR, to edit and use with \`--templates DIR\`' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'codegen templates commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__templates__subcmd__eject_commands] )) ||
+_codegen__subcmd__templates__subcmd__eject_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen templates eject commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__templates__subcmd__help_commands] )) ||
+_codegen__subcmd__templates__subcmd__help_commands() {
+    local commands; commands=(
+'list:Each template and whether it is built in or overridden' \
+'eject:Write the built-in templates into DIR, to edit and use with \`--templates DIR\`' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'codegen templates help commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__templates__subcmd__help__subcmd__eject_commands] )) ||
+_codegen__subcmd__templates__subcmd__help__subcmd__eject_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen templates help eject commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__templates__subcmd__help__subcmd__help_commands] )) ||
+_codegen__subcmd__templates__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen templates help help commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__templates__subcmd__help__subcmd__list_commands] )) ||
+_codegen__subcmd__templates__subcmd__help__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen templates help list commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__templates__subcmd__list_commands] )) ||
+_codegen__subcmd__templates__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen templates list commands' commands "$@"
 }
 (( $+functions[_codegen__subcmd__validate_commands] )) ||
 _codegen__subcmd__validate_commands() {

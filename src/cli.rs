@@ -49,6 +49,83 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a shell completion script to standard output.
     Completions(CompletionsArgs),
+    /// List the templates, or write the built-in ones out to edit.
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+    /// Start a project: a commented `codegen.toml` and one example contract per node type.
+    Init(InitArgs),
+    /// Write one minimal contract for a new node.
+    New(NewArgs),
+    /// Print the JSON Schema (draft 2020-12) of the contract format.
+    Schema,
+    /// Write the man pages (`codegen.1` and one per subcommand) into a directory.
+    #[command(hide = true)]
+    GenerateMan(GenerateManArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// Each template and whether it is built in or overridden.
+    List(TemplatesListArgs),
+    /// Write the built-in templates into DIR, to edit and use with `--templates DIR`.
+    Eject(EjectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TemplatesListArgs {
+    /// Directory of `*.tera` files overriding built-in templates by name.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct EjectArgs {
+    /// Where the templates are written (created when missing).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+
+    /// Overwrite files that exist already.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The project directory (created when missing).
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The node's name: `auth gate`, `AuthGate` and `auth_gate` all give
+    /// `node_auth_gate_<type>`.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// The node type.
+    #[arg(long = "type", short = 't', value_enum, value_name = "TYPE")]
+    pub node_type: NewNodeType,
+
+    /// Directory the contract is written into.
+    #[arg(short, long, value_name = "DIR", default_value = "contracts")]
+    pub output: PathBuf,
+}
+
+/// The node types `new` writes contracts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewNodeType {
+    Effect,
+    Compute,
+    Reducer,
+    Orchestrator,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateManArgs {
+    /// Where the pages are written (created when missing).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -105,6 +182,10 @@ pub struct GenerateArgs {
     /// How to print the result on standard output.
     #[arg(long, value_enum, default_value_t = GenerateFormat::Text)]
     pub output_format: GenerateFormat,
+
+    /// Directory of `*.tera` files overriding built-in templates by name.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
 }
 
 /// How `generate` reports.

@@ -28,5 +28,10 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitStatus> {
         Command::Validate(args) => commands::validate::run(args, printer),
         Command::Rules(args) => commands::rules::run(args),
         Command::Completions(args) => commands::completions::run(args),
+        Command::Templates(command) => commands::templates::run(command, printer),
+        Command::Init(args) => commands::init::run_init(args),
+        Command::New(args) => commands::init::run_new(args),
+        Command::Schema => commands::schema::run(),
+        Command::GenerateMan(args) => commands::man::run(args),
     }
 }

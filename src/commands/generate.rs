@@ -53,7 +53,15 @@ pub fn run(args: &GenerateArgs, printer: Printer) -> anyhow::Result<ExitStatus> 
         output::package::clean_staging(&args.output);
     }
 
-    let ctx = Arc::new(context(args, mode));
+    let Some(templates) = super::templates::load_into(args.templates.as_deref(), &mut problems)
+    else {
+        return finish(
+            args,
+            printer,
+            &Report::failed_early(problems, started.elapsed()),
+        );
+    };
+    let ctx = Arc::new(context(args, mode, templates));
     let options = Options {
         jobs: args.jobs.map_or_else(
             || std::thread::available_parallelism().map_or(1, usize::from),
@@ -143,8 +151,7 @@ fn open_output(args: &GenerateArgs, mode: Mode) -> Result<Option<OutputLock>, Bo
     })
 }
 
-fn context(args: &GenerateArgs, mode: Mode) -> Context {
-    let templates = TemplateManager::builtin();
+fn context(args: &GenerateArgs, mode: Mode, templates: TemplateManager) -> Context {
     let generator = Generator::new(templates.template_set_hash());
     Context {
         renderer: Renderer::new(templates),

@@ -2,5 +2,9 @@
 
 pub mod completions;
 pub mod generate;
+pub mod init;
+pub mod man;
 pub mod rules;
+pub mod schema;
+pub mod templates;
 pub mod validate;

@@ -112,6 +112,8 @@ pub struct TemplateManager {
     sources: BTreeMap<String, Arc<str>>,
     /// Names that came from the override directory.
     overridden: Vec<String>,
+    /// Files of the override directory that are not templates (`README.md`, ...).
+    ignored: Vec<PathBuf>,
     cache: Cache<String, Arc<Tera>>,
     hits: AtomicU64,
     misses: AtomicU64,
@@ -135,15 +137,18 @@ impl TemplateManager {
         Self::from_sources(sources, Vec::new())
     }
 
-    /// The built-ins, with every file under `dir` replacing (or adding) the
-    /// template of the same relative name.
+    /// The built-ins, with every `*.tera` file under `dir` replacing (or adding)
+    /// the template of the same relative name. Other files are left out and
+    /// listed by [`TemplateManager::ignored`].
     pub fn with_overrides(dir: &Path) -> Result<Self, TemplateError> {
         let mut sources = BTreeMap::new();
         collect_builtin(&BUILTIN, &mut sources);
-        let mut overridden = Vec::new();
-        collect_dir(dir, dir, &mut sources, &mut overridden)?;
-        overridden.sort();
-        let manager = Self::from_sources(sources, overridden);
+        let mut found = Found::default();
+        collect_dir(dir, dir, &mut sources, &mut found)?;
+        found.overridden.sort();
+        found.ignored.sort();
+        let mut manager = Self::from_sources(sources, found.overridden);
+        manager.ignored = found.ignored;
         // Compile every override now so a broken one is reported before any render.
         for name in &manager.overridden {
             manager.compiled(name)?;
@@ -159,6 +164,7 @@ impl TemplateManager {
         TemplateManager {
             sources,
             overridden,
+            ignored: Vec::new(),
             cache,
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
@@ -178,6 +184,23 @@ impl TemplateManager {
     /// Names replaced or added by the override directory.
     pub fn overridden(&self) -> &[String] {
         &self.overridden
+    }
+
+    /// Files of the override directory that were not used: not `*.tera`.
+    pub fn ignored(&self) -> &[PathBuf] {
+        &self.ignored
+    }
+
+    /// Whether `name` is one of the templates compiled into the binary.
+    pub fn is_builtin(name: &str) -> bool {
+        BUILTIN.get_file(name).is_some()
+    }
+
+    /// The built-in templates, by name, as compiled into the binary.
+    pub fn builtin_sources() -> BTreeMap<String, Arc<str>> {
+        let mut sources = BTreeMap::new();
+        collect_builtin(&BUILTIN, &mut sources);
+        sources
     }
 
     pub fn stats(&self) -> CacheStats {
@@ -290,11 +313,18 @@ fn collect_builtin(dir: &Dir<'_>, out: &mut BTreeMap<String, Arc<str>>) {
     }
 }
 
+/// What an override directory held besides the templates themselves.
+#[derive(Default)]
+struct Found {
+    overridden: Vec<String>,
+    ignored: Vec<PathBuf>,
+}
+
 fn collect_dir(
     root: &Path,
     dir: &Path,
     out: &mut BTreeMap<String, Arc<str>>,
-    overridden: &mut Vec<String>,
+    found: &mut Found,
 ) -> Result<(), TemplateError> {
     let io = |source| TemplateError::Io {
         path: dir.to_path_buf(),
@@ -308,7 +338,11 @@ fn collect_dir(
     for entry in entries {
         let path = entry.path();
         if path.is_dir() {
-            collect_dir(root, &path, out, overridden)?;
+            collect_dir(root, &path, out, found)?;
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "tera") {
+            found.ignored.push(path);
             continue;
         }
         let bytes = std::fs::read(&path).map_err(|source| TemplateError::Io {
@@ -318,7 +352,7 @@ fn collect_dir(
         let text =
             String::from_utf8(bytes).map_err(|_| TemplateError::NotUtf8 { path: path.clone() })?;
         let name = slash_name(path.strip_prefix(root).unwrap_or(&path));
-        overridden.push(name.clone());
+        found.overridden.push(name.clone());
         out.insert(name, Arc::from(text));
     }
     Ok(())
@@ -423,6 +457,17 @@ mod tests {
             .render("tests_init.py.tera", &tera::Context::new())
             .unwrap();
         assert_eq!(out, "custom\n");
+    }
+
+    #[test]
+    fn only_tera_files_override() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("README.md"), "{% for %}").unwrap();
+        std::fs::write(dir.path().join("tests_init.py.tera"), "x\n").unwrap();
+        let custom = TemplateManager::with_overrides(dir.path()).unwrap();
+        assert_eq!(custom.overridden(), ["tests_init.py.tera".to_owned()]);
+        assert_eq!(custom.ignored(), [dir.path().join("README.md")]);
+        assert!(custom.source("README.md").is_none());
     }
 
     #[test]
