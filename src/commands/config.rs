@@ -1,6 +1,7 @@
 //! `codegen config`: the resolved settings, each with where it came from
 //! (a built-in default, `file:line`, or a flag).
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 
 use crate::cli::{ConfigArgs, ConfigFormat};
@@ -25,13 +26,17 @@ fn text(settings: &Settings) -> String {
     for entry in &settings.entries {
         let (table, key) = entry.key.split_once('.').unwrap_or(("", entry.key));
         if table != section {
-            out.push_str(&format!("\n[{table}]\n"));
+            let _ = write!(out, "\n[{table}]\n");
             section = table;
         }
         let source = source_text(&entry.source);
         match &entry.value {
-            Some(value) => out.push_str(&format!("{key} = {value}  # {source}\n")),
-            None => out.push_str(&format!("# {key} is not set  # {source}\n")),
+            Some(value) => {
+                let _ = writeln!(out, "{key} = {value}  # {source}");
+            }
+            None => {
+                let _ = writeln!(out, "# {key} is not set  # {source}");
+            }
         }
     }
     out

@@ -74,17 +74,14 @@ pub(crate) fn read(
                 .at_in(at(e.span()), text),
         ]
     })?;
-    let mut root: &Item = doc.as_item();
-    let mut prefix = String::new();
-    if pyproject {
+    let (root, prefix): (&Item, &str) = if pyproject {
         match doc.get("tool").and_then(|tool| tool.get("codegen")) {
-            Some(table) => {
-                root = table;
-                prefix = "tool.codegen.".to_owned();
-            }
+            Some(table) => (table, "tool.codegen."),
             None => return Ok(FileValues::default()),
         }
-    }
+    } else {
+        (doc.as_item(), "")
+    };
     let mut found = FileValues::default();
     let mut problems = Vec::new();
     let Some(top) = root.as_table_like() else {
@@ -122,7 +119,7 @@ pub(crate) fn read(
                     key,
                     value,
                     span,
-                    &prefix,
+                    prefix,
                     &mut found,
                     &mut problems,
                 );
@@ -136,7 +133,7 @@ pub(crate) fn read(
                 name,
                 item,
                 key_span,
-                &prefix,
+                prefix,
                 &mut found,
                 &mut problems,
             );
