@@ -19,6 +19,9 @@ _codegen() {
             codegen,completions)
                 cmd="codegen__subcmd__completions"
                 ;;
+            codegen,config)
+                cmd="codegen__subcmd__config"
+                ;;
             codegen,generate)
                 cmd="codegen__subcmd__generate"
                 ;;
@@ -33,6 +36,9 @@ _codegen() {
                 ;;
             codegen__subcmd__help,completions)
                 cmd="codegen__subcmd__help__subcmd__completions"
+                ;;
+            codegen__subcmd__help,config)
+                cmd="codegen__subcmd__help__subcmd__config"
                 ;;
             codegen__subcmd__help,generate)
                 cmd="codegen__subcmd__help__subcmd__generate"
@@ -53,7 +59,7 @@ _codegen() {
 
     case "${cmd}" in
         codegen)
-            opts="-q -v -h -V --quiet --verbose --color --help --version generate validate rules completions help"
+            opts="-q -v -h -V --quiet --verbose --color --config --isolated --help --version generate validate rules completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -61,6 +67,10 @@ _codegen() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -71,7 +81,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__completions)
-            opts="-q -v -h -V --quiet --verbose --color --help --version bash elvish fish powershell zsh"
+            opts="-q -v -h -V --quiet --verbose --color --config --isolated --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -79,6 +89,36 @@ _codegen() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__config)
+            opts="-q -v -h -V --output-format --quiet --verbose --color --config --isolated --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -89,7 +129,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__generate)
-            opts="-o -j -q -v -h -V --output --jobs --fail-fast --strict --timings --check --diff --dry-run --force --prune --shard --output-format --quiet --verbose --color --help --version"
+            opts="-o -j -q -v -h -V --output --jobs --fail-fast --strict --timings --check --diff --dry-run --force --prune --shard --output-format --quiet --verbose --color --config --isolated --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -123,6 +163,10 @@ _codegen() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -131,7 +175,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__help)
-            opts="generate validate rules completions help"
+            opts="generate validate rules completions config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -145,6 +189,20 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__help__subcmd__config)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -215,7 +273,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__rules)
-            opts="-q -v -h -V --output-format --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --output-format --quiet --verbose --color --config --isolated --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -229,6 +287,10 @@ _codegen() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -237,7 +299,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__validate)
-            opts="-j -q -v -h -V --select --extend-select --ignore --exclude --extend-exclude --no-respect-gitignore --stdin-filename --output-format --show-source --statistics --exit-zero --warnings-as-errors --jobs --quiet --verbose --color --help --version"
+            opts="-j -q -v -h -V --select --extend-select --ignore --exclude --extend-exclude --no-respect-gitignore --stdin-filename --output-format --show-source --statistics --exit-zero --warnings-as-errors --jobs --quiet --verbose --color --config --isolated --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -281,6 +343,10 @@ _codegen() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -32,7 +32,7 @@ fn text(settings: &Settings) -> String {
         let source = source_text(&entry.source);
         match &entry.value {
             Some(value) => {
-                let _ = writeln!(out, "{key} = {value}  # {source}");
+                let _ = writeln!(out, "{key} = {}  # {source}", toml_value(value));
             }
             None => {
                 let _ = writeln!(out, "# {key} is not set  # {source}");
@@ -40,6 +40,17 @@ fn text(settings: &Settings) -> String {
         }
     }
     out
+}
+
+/// A value as TOML writes it: JSON's scalars are TOML's; arrays get spaces.
+fn toml_value(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(toml_value).collect::<Vec<_>>().join(", ")
+        ),
+        other => other.to_string(),
+    }
 }
 
 fn source_text(source: &Source) -> String {
