@@ -1,5 +1,5 @@
 //! The post-generation formatting hook (`[generate] format-command`): one run
-//! of the user's formatter over the files this batch created or updated, then
+//! of the user's formatter over the Python files this batch created or updated, then
 //! the package manifests re-hashed, so the formatted bytes count as ours and
 //! the next run does not take them for hand edits.
 
@@ -12,7 +12,8 @@ use crate::output::manifest::{MANIFEST_FILE, PackageManifest, sha256_hex};
 use crate::output::package::{FileAction, slash_path};
 use crate::report::summary::{ContractResult, Status};
 
-/// Runs `command` on the files written by this batch, appending any problem to `problems`.
+/// Runs `command` on the Python files written by this batch (a formatter
+/// handed `contract.yaml` would fail on it), appending any problem to `problems`.
 pub fn run(command: &[String], results: &[ContractResult], problems: &mut Vec<Diagnostic>) {
     let Some((program, arguments)) = command.split_first() else {
         return;
@@ -27,7 +28,11 @@ pub fn run(command: &[String], results: &[ContractResult], problems: &mut Vec<Di
             continue;
         }
         for file in &plan.files {
-            if matches!(file.action, FileAction::Created | FileAction::Updated) {
+            let python = file
+                .path
+                .extension()
+                .is_some_and(|e| e == "py" || e == "pyi");
+            if python && matches!(file.action, FileAction::Created | FileAction::Updated) {
                 files.push(plan.dir.join(&file.path));
                 packages.insert(plan.dir.clone());
             }

@@ -244,6 +244,29 @@ fn format_command_runs_once_and_its_output_counts_as_ours() {
     assert_eq!(runs.lines().count(), 1, "nothing written, so no second run");
 }
 
+#[cfg(unix)]
+#[test]
+fn a_failing_format_command_is_reported() {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    let dir = project("[generate]\nformat-command = [\"./fmt.sh\", \"--style\"]\n");
+    let script = dir.path().join("fmt.sh");
+    fs::write(
+        &script,
+        "#!/bin/sh\necho 'cannot format this' >&2\nexit 3\n",
+    )
+    .unwrap();
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
+    let output = codegen(dir.path(), &["generate", "contracts"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("fmt.sh --style` failed with status 3"),
+        "{err}"
+    );
+    assert!(err.contains("cannot format this"), "{err}");
+}
+
 #[test]
 fn a_missing_format_command_is_a_clear_error() {
     let dir = project("[generate]\nformat-command = [\"no-such-formatter-xyz\", \"--fix\"]\n");
