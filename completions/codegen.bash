@@ -19,6 +19,9 @@ _codegen() {
             codegen,completions)
                 cmd="codegen__subcmd__completions"
                 ;;
+            codegen,config)
+                cmd="codegen__subcmd__config"
+                ;;
             codegen,generate)
                 cmd="codegen__subcmd__generate"
                 ;;
@@ -48,6 +51,9 @@ _codegen() {
                 ;;
             codegen__subcmd__help,completions)
                 cmd="codegen__subcmd__help__subcmd__completions"
+                ;;
+            codegen__subcmd__help,config)
+                cmd="codegen__subcmd__help__subcmd__config"
                 ;;
             codegen__subcmd__help,generate)
                 cmd="codegen__subcmd__help__subcmd__generate"
@@ -107,7 +113,7 @@ _codegen() {
 
     case "${cmd}" in
         codegen)
-            opts="-q -v -h -V --quiet --verbose --color --help --version generate validate rules completions templates init new schema generate-man help"
+            opts="-q -v -h -V --quiet --verbose --color --config --isolated --help --version generate validate rules completions templates init new schema generate-man config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -115,6 +121,10 @@ _codegen() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -125,7 +135,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__completions)
-            opts="-q -v -h -V --quiet --verbose --color --help --version bash elvish fish powershell zsh"
+            opts="-q -v -h -V --quiet --verbose --color --config --isolated --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -133,6 +143,36 @@ _codegen() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__config)
+            opts="-q -v -h -V --output-format --quiet --verbose --color --config --isolated --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -143,7 +183,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__generate)
-            opts="-o -j -q -v -h -V --output --jobs --fail-fast --strict --timings --check --diff --dry-run --force --prune --shard --output-format --templates --quiet --verbose --color --help --version"
+            opts="-o -j -q -v -h -V --output --jobs --fail-fast --strict --timings --check --diff --dry-run --force --prune --shard --output-format --templates --quiet --verbose --color --config --isolated --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -181,6 +221,10 @@ _codegen() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -189,7 +233,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__generate__subcmd__man)
-            opts="-q -v -h -V --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --quiet --verbose --color --config --isolated --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -197,6 +241,10 @@ _codegen() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -207,7 +255,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__help)
-            opts="generate validate rules completions templates init new schema generate-man help"
+            opts="generate validate rules completions templates init new schema generate-man config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -221,6 +269,20 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__help__subcmd__config)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -389,7 +451,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__init)
-            opts="-q -v -h -V --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --quiet --verbose --color --config --isolated --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -397,6 +459,10 @@ _codegen() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -407,7 +473,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__new)
-            opts="-t -o -q -v -h -V --type --output --quiet --verbose --color --help --version"
+            opts="-t -o -q -v -h -V --type --output --quiet --verbose --color --config --isolated --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -433,6 +499,10 @@ _codegen() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -441,7 +511,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__rules)
-            opts="-q -v -h -V --output-format --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --output-format --quiet --verbose --color --config --isolated --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -455,6 +525,10 @@ _codegen() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -463,7 +537,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__schema)
-            opts="-q -v -h -V --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --quiet --verbose --color --config --isolated --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -471,6 +545,10 @@ _codegen() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -481,7 +559,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__templates)
-            opts="-q -v -h -V --quiet --verbose --color --help --version list eject help"
+            opts="-q -v -h -V --quiet --verbose --color --config --isolated --help --version list eject help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -489,6 +567,10 @@ _codegen() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -499,7 +581,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__templates__subcmd__eject)
-            opts="-q -v -h -V --force --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --force --quiet --verbose --color --config --isolated --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -507,6 +589,10 @@ _codegen() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -573,7 +659,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__templates__subcmd__list)
-            opts="-q -v -h -V --templates --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --templates --quiet --verbose --color --config --isolated --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -587,6 +673,10 @@ _codegen() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -595,7 +685,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__validate)
-            opts="-j -q -v -h -V --select --extend-select --ignore --exclude --extend-exclude --no-respect-gitignore --stdin-filename --output-format --show-source --statistics --exit-zero --warnings-as-errors --jobs --quiet --verbose --color --help --version"
+            opts="-j -q -v -h -V --select --extend-select --ignore --exclude --extend-exclude --no-respect-gitignore --stdin-filename --output-format --show-source --statistics --exit-zero --warnings-as-errors --jobs --quiet --verbose --color --config --isolated --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -639,6 +729,10 @@ _codegen() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

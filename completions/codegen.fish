@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_codegen_global_optspecs
-    string join \n q/quiet v/verbose color= h/help V/version
+    string join \n q/quiet v/verbose color= config= isolated h/help V/version
 end
 
 function __fish_codegen_needs_command
@@ -24,11 +24,13 @@ function __fish_codegen_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c codegen -n "__fish_codegen_needs_command" -l color -d 'When to use colour' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+complete -c codegen -n "__fish_codegen_needs_command" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
 always\t''
 never\t''"
+complete -c codegen -n "__fish_codegen_needs_command" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F
 complete -c codegen -n "__fish_codegen_needs_command" -s q -l quiet -d 'Print nothing but errors; never draw progress bars'
 complete -c codegen -n "__fish_codegen_needs_command" -s v -l verbose -d 'More log output (-v: info, -vv: debug, -vvv: trace). `RUST_LOG` also works'
+complete -c codegen -n "__fish_codegen_needs_command" -l isolated -d 'Ignore every configuration file: built-in defaults and flags only'
 complete -c codegen -n "__fish_codegen_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codegen -n "__fish_codegen_needs_command" -s V -l version -d 'Print version'
 complete -c codegen -n "__fish_codegen_needs_command" -f -a "generate" -d 'Generate a node package from each contract'
@@ -40,17 +42,19 @@ complete -c codegen -n "__fish_codegen_needs_command" -f -a "init" -d 'Start a p
 complete -c codegen -n "__fish_codegen_needs_command" -f -a "new" -d 'Write one minimal contract for a new node'
 complete -c codegen -n "__fish_codegen_needs_command" -f -a "schema" -d 'Print the JSON Schema (draft 2020-12) of the contract format'
 complete -c codegen -n "__fish_codegen_needs_command" -f -a "generate-man" -d 'Write the man pages (`codegen.1` and one per subcommand) into a directory'
+complete -c codegen -n "__fish_codegen_needs_command" -f -a "config" -d 'Print the resolved configuration and where each value comes from'
 complete -c codegen -n "__fish_codegen_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c codegen -n "__fish_codegen_using_subcommand generate" -s o -l output -d 'Directory the node packages are written into (`<DIR>/<name>/`)' -r -F
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -s o -l output -d 'Directory the node packages are written into (`<DIR>/<name>/`) [default: generated]' -r -F
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -s j -l jobs -d 'Steps run in parallel inside a stage (default: the number of cores)' -r
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l shard -d 'Take shard I of N (e.g. 2/4): a stable share of the contracts by name, for CI matrices' -r
-complete -c codegen -n "__fish_codegen_using_subcommand generate" -l output-format -d 'How to print the result on standard output' -r -f -a "text\t'Diagnostics and a summary on standard error'
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -l output-format -d 'How to print the result on standard output [default: text]' -r -f -a "text\t'Diagnostics and a summary on standard error'
 json\t'One JSON document on standard output'
 github\t'GitHub Actions workflow commands for errors and warnings, on standard output'"
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l templates -d 'Directory of `*.tera` files overriding built-in templates by name' -r -F
-complete -c codegen -n "__fish_codegen_using_subcommand generate" -l color -d 'When to use colour' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
 always\t''
 never\t''"
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l fail-fast -d 'Stop at the first failing contract instead of finishing the others'
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l strict -d 'Treat contract warnings (unknown keys that look like typos, ...) as errors'
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l timings -d 'Print per-stage timings (p50/p95/p99 of step times) and the slowest steps'
@@ -61,6 +65,7 @@ complete -c codegen -n "__fish_codegen_using_subcommand generate" -l force -d 'O
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l prune -d 'Delete orphaned outputs (from contracts that are gone) whose bytes are still ours'
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -s q -l quiet -d 'Print nothing but errors; never draw progress bars'
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -s v -l verbose -d 'More log output (-v: info, -vv: debug, -vvv: trace). `RUST_LOG` also works'
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -l isolated -d 'Ignore every configuration file: built-in defaults and flags only'
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -s V -l version -d 'Print version'
 complete -c codegen -n "__fish_codegen_using_subcommand validate" -l select -d 'Rules to check, by code or prefix (`SYN001`, `ONX`, `ALL`); replaces the default (all)' -r
@@ -69,15 +74,16 @@ complete -c codegen -n "__fish_codegen_using_subcommand validate" -l ignore -d '
 complete -c codegen -n "__fish_codegen_using_subcommand validate" -l exclude -d 'Skip paths matching this glob while walking directories; replaces the default excludes' -r
 complete -c codegen -n "__fish_codegen_using_subcommand validate" -l extend-exclude -d 'Skip paths matching this glob, in addition to the default excludes' -r
 complete -c codegen -n "__fish_codegen_using_subcommand validate" -l stdin-filename -d 'Read the source from standard input, reporting it under this name' -r -F
-complete -c codegen -n "__fish_codegen_using_subcommand validate" -l output-format -d 'How findings are printed on standard output' -r -f -a "text\t'`path:line:col: CODE message`, one finding a line'
+complete -c codegen -n "__fish_codegen_using_subcommand validate" -l output-format -d 'How findings are printed on standard output [default: text]' -r -f -a "text\t'`path:line:col: CODE message`, one finding a line'
 json\t'One JSON array of findings'
 github\t'GitHub Actions workflow commands (`::error file=...::message`)'
 junit\t'`JUnit` XML: a test suite per file'
 sarif\t'SARIF 2.1.0'"
 complete -c codegen -n "__fish_codegen_using_subcommand validate" -s j -l jobs -d 'Files checked in parallel (default: the number of cores)' -r
-complete -c codegen -n "__fish_codegen_using_subcommand validate" -l color -d 'When to use colour' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+complete -c codegen -n "__fish_codegen_using_subcommand validate" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
 always\t''
 never\t''"
+complete -c codegen -n "__fish_codegen_using_subcommand validate" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F
 complete -c codegen -n "__fish_codegen_using_subcommand validate" -l no-respect-gitignore -d 'Walk into what `.gitignore`, `.ignore` and git\'s excludes leave out'
 complete -c codegen -n "__fish_codegen_using_subcommand validate" -l show-source -d 'Show the offending source line under each finding (text format)'
 complete -c codegen -n "__fish_codegen_using_subcommand validate" -l statistics -d 'Print the number of findings per rule instead of the findings'
@@ -85,58 +91,71 @@ complete -c codegen -n "__fish_codegen_using_subcommand validate" -l exit-zero -
 complete -c codegen -n "__fish_codegen_using_subcommand validate" -l warnings-as-errors -d 'Treat warning findings as errors'
 complete -c codegen -n "__fish_codegen_using_subcommand validate" -s q -l quiet -d 'Print nothing but errors; never draw progress bars'
 complete -c codegen -n "__fish_codegen_using_subcommand validate" -s v -l verbose -d 'More log output (-v: info, -vv: debug, -vvv: trace). `RUST_LOG` also works'
+complete -c codegen -n "__fish_codegen_using_subcommand validate" -l isolated -d 'Ignore every configuration file: built-in defaults and flags only'
 complete -c codegen -n "__fish_codegen_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codegen -n "__fish_codegen_using_subcommand validate" -s V -l version -d 'Print version'
 complete -c codegen -n "__fish_codegen_using_subcommand rules" -l output-format -d 'How the rules are printed' -r -f -a "text\t'A table, or the explanation of one rule'
 json\t'JSON: an array of rules, or one rule object'"
-complete -c codegen -n "__fish_codegen_using_subcommand rules" -l color -d 'When to use colour' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+complete -c codegen -n "__fish_codegen_using_subcommand rules" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
 always\t''
 never\t''"
+complete -c codegen -n "__fish_codegen_using_subcommand rules" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F
 complete -c codegen -n "__fish_codegen_using_subcommand rules" -s q -l quiet -d 'Print nothing but errors; never draw progress bars'
 complete -c codegen -n "__fish_codegen_using_subcommand rules" -s v -l verbose -d 'More log output (-v: info, -vv: debug, -vvv: trace). `RUST_LOG` also works'
+complete -c codegen -n "__fish_codegen_using_subcommand rules" -l isolated -d 'Ignore every configuration file: built-in defaults and flags only'
 complete -c codegen -n "__fish_codegen_using_subcommand rules" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codegen -n "__fish_codegen_using_subcommand rules" -s V -l version -d 'Print version'
-complete -c codegen -n "__fish_codegen_using_subcommand completions" -l color -d 'When to use colour' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+complete -c codegen -n "__fish_codegen_using_subcommand completions" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
 always\t''
 never\t''"
+complete -c codegen -n "__fish_codegen_using_subcommand completions" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F
 complete -c codegen -n "__fish_codegen_using_subcommand completions" -s q -l quiet -d 'Print nothing but errors; never draw progress bars'
 complete -c codegen -n "__fish_codegen_using_subcommand completions" -s v -l verbose -d 'More log output (-v: info, -vv: debug, -vvv: trace). `RUST_LOG` also works'
+complete -c codegen -n "__fish_codegen_using_subcommand completions" -l isolated -d 'Ignore every configuration file: built-in defaults and flags only'
 complete -c codegen -n "__fish_codegen_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codegen -n "__fish_codegen_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c codegen -n "__fish_codegen_using_subcommand templates; and not __fish_seen_subcommand_from list eject help" -l color -d 'When to use colour' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+complete -c codegen -n "__fish_codegen_using_subcommand templates; and not __fish_seen_subcommand_from list eject help" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
 always\t''
 never\t''"
+complete -c codegen -n "__fish_codegen_using_subcommand templates; and not __fish_seen_subcommand_from list eject help" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and not __fish_seen_subcommand_from list eject help" -s q -l quiet -d 'Print nothing but errors; never draw progress bars'
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and not __fish_seen_subcommand_from list eject help" -s v -l verbose -d 'More log output (-v: info, -vv: debug, -vvv: trace). `RUST_LOG` also works'
+complete -c codegen -n "__fish_codegen_using_subcommand templates; and not __fish_seen_subcommand_from list eject help" -l isolated -d 'Ignore every configuration file: built-in defaults and flags only'
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and not __fish_seen_subcommand_from list eject help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and not __fish_seen_subcommand_from list eject help" -s V -l version -d 'Print version'
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and not __fish_seen_subcommand_from list eject help" -f -a "list" -d 'Each template and whether it is built in or overridden'
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and not __fish_seen_subcommand_from list eject help" -f -a "eject" -d 'Write the built-in templates into DIR, to edit and use with `--templates DIR`'
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and not __fish_seen_subcommand_from list eject help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from list" -l templates -d 'Directory of `*.tera` files overriding built-in templates by name' -r -F
-complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from list" -l color -d 'When to use colour' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from list" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
 always\t''
 never\t''"
+complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from list" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but errors; never draw progress bars'
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output (-v: info, -vv: debug, -vvv: trace). `RUST_LOG` also works'
+complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from list" -l isolated -d 'Ignore every configuration file: built-in defaults and flags only'
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from eject" -l color -d 'When to use colour' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from eject" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
 always\t''
 never\t''"
+complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from eject" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from eject" -l force -d 'Overwrite files that exist already'
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from eject" -s q -l quiet -d 'Print nothing but errors; never draw progress bars'
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from eject" -s v -l verbose -d 'More log output (-v: info, -vv: debug, -vvv: trace). `RUST_LOG` also works'
+complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from eject" -l isolated -d 'Ignore every configuration file: built-in defaults and flags only'
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from eject" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from eject" -s V -l version -d 'Print version'
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from help" -f -a "list" -d 'Each template and whether it is built in or overridden'
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from help" -f -a "eject" -d 'Write the built-in templates into DIR, to edit and use with `--templates DIR`'
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c codegen -n "__fish_codegen_using_subcommand init" -l color -d 'When to use colour' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+complete -c codegen -n "__fish_codegen_using_subcommand init" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
 always\t''
 never\t''"
+complete -c codegen -n "__fish_codegen_using_subcommand init" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F
 complete -c codegen -n "__fish_codegen_using_subcommand init" -s q -l quiet -d 'Print nothing but errors; never draw progress bars'
 complete -c codegen -n "__fish_codegen_using_subcommand init" -s v -l verbose -d 'More log output (-v: info, -vv: debug, -vvv: trace). `RUST_LOG` also works'
+complete -c codegen -n "__fish_codegen_using_subcommand init" -l isolated -d 'Ignore every configuration file: built-in defaults and flags only'
 complete -c codegen -n "__fish_codegen_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codegen -n "__fish_codegen_using_subcommand init" -s V -l version -d 'Print version'
 complete -c codegen -n "__fish_codegen_using_subcommand new" -s t -l type -d 'The node type' -r -f -a "effect\t''
@@ -144,36 +163,54 @@ compute\t''
 reducer\t''
 orchestrator\t''"
 complete -c codegen -n "__fish_codegen_using_subcommand new" -s o -l output -d 'Directory the contract is written into' -r -F
-complete -c codegen -n "__fish_codegen_using_subcommand new" -l color -d 'When to use colour' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+complete -c codegen -n "__fish_codegen_using_subcommand new" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
 always\t''
 never\t''"
+complete -c codegen -n "__fish_codegen_using_subcommand new" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F
 complete -c codegen -n "__fish_codegen_using_subcommand new" -s q -l quiet -d 'Print nothing but errors; never draw progress bars'
 complete -c codegen -n "__fish_codegen_using_subcommand new" -s v -l verbose -d 'More log output (-v: info, -vv: debug, -vvv: trace). `RUST_LOG` also works'
+complete -c codegen -n "__fish_codegen_using_subcommand new" -l isolated -d 'Ignore every configuration file: built-in defaults and flags only'
 complete -c codegen -n "__fish_codegen_using_subcommand new" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codegen -n "__fish_codegen_using_subcommand new" -s V -l version -d 'Print version'
-complete -c codegen -n "__fish_codegen_using_subcommand schema" -l color -d 'When to use colour' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+complete -c codegen -n "__fish_codegen_using_subcommand schema" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
 always\t''
 never\t''"
+complete -c codegen -n "__fish_codegen_using_subcommand schema" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F
 complete -c codegen -n "__fish_codegen_using_subcommand schema" -s q -l quiet -d 'Print nothing but errors; never draw progress bars'
 complete -c codegen -n "__fish_codegen_using_subcommand schema" -s v -l verbose -d 'More log output (-v: info, -vv: debug, -vvv: trace). `RUST_LOG` also works'
+complete -c codegen -n "__fish_codegen_using_subcommand schema" -l isolated -d 'Ignore every configuration file: built-in defaults and flags only'
 complete -c codegen -n "__fish_codegen_using_subcommand schema" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codegen -n "__fish_codegen_using_subcommand schema" -s V -l version -d 'Print version'
-complete -c codegen -n "__fish_codegen_using_subcommand generate-man" -l color -d 'When to use colour' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+complete -c codegen -n "__fish_codegen_using_subcommand generate-man" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
 always\t''
 never\t''"
+complete -c codegen -n "__fish_codegen_using_subcommand generate-man" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F
 complete -c codegen -n "__fish_codegen_using_subcommand generate-man" -s q -l quiet -d 'Print nothing but errors; never draw progress bars'
 complete -c codegen -n "__fish_codegen_using_subcommand generate-man" -s v -l verbose -d 'More log output (-v: info, -vv: debug, -vvv: trace). `RUST_LOG` also works'
+complete -c codegen -n "__fish_codegen_using_subcommand generate-man" -l isolated -d 'Ignore every configuration file: built-in defaults and flags only'
 complete -c codegen -n "__fish_codegen_using_subcommand generate-man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codegen -n "__fish_codegen_using_subcommand generate-man" -s V -l version -d 'Print version'
-complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema generate-man help" -f -a "generate" -d 'Generate a node package from each contract'
-complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema generate-man help" -f -a "validate" -d 'Check Python files: syntax as Python 3.12 judges it, then the rule catalogue'
-complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema generate-man help" -f -a "rules" -d 'List the rules `validate` checks, or explain one'
-complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema generate-man help" -f -a "completions" -d 'Print a shell completion script to standard output'
-complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema generate-man help" -f -a "templates" -d 'List the templates, or write the built-in ones out to edit'
-complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema generate-man help" -f -a "init" -d 'Start a project: a commented `codegen.toml` and one example contract per node type'
-complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema generate-man help" -f -a "new" -d 'Write one minimal contract for a new node'
-complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema generate-man help" -f -a "schema" -d 'Print the JSON Schema (draft 2020-12) of the contract format'
-complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema generate-man help" -f -a "generate-man" -d 'Write the man pages (`codegen.1` and one per subcommand) into a directory'
-complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema generate-man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c codegen -n "__fish_codegen_using_subcommand config" -l output-format -d 'How the configuration is printed' -r -f -a "text\t'TOML, each value followed by a comment naming its source'
+json\t'JSON: the settings file used, and each key with its value and source'"
+complete -c codegen -n "__fish_codegen_using_subcommand config" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+always\t''
+never\t''"
+complete -c codegen -n "__fish_codegen_using_subcommand config" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F
+complete -c codegen -n "__fish_codegen_using_subcommand config" -s q -l quiet -d 'Print nothing but errors; never draw progress bars'
+complete -c codegen -n "__fish_codegen_using_subcommand config" -s v -l verbose -d 'More log output (-v: info, -vv: debug, -vvv: trace). `RUST_LOG` also works'
+complete -c codegen -n "__fish_codegen_using_subcommand config" -l isolated -d 'Ignore every configuration file: built-in defaults and flags only'
+complete -c codegen -n "__fish_codegen_using_subcommand config" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c codegen -n "__fish_codegen_using_subcommand config" -s V -l version -d 'Print version'
+complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema generate-man config help" -f -a "generate" -d 'Generate a node package from each contract'
+complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema generate-man config help" -f -a "validate" -d 'Check Python files: syntax as Python 3.12 judges it, then the rule catalogue'
+complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema generate-man config help" -f -a "rules" -d 'List the rules `validate` checks, or explain one'
+complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema generate-man config help" -f -a "completions" -d 'Print a shell completion script to standard output'
+complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema generate-man config help" -f -a "templates" -d 'List the templates, or write the built-in ones out to edit'
+complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema generate-man config help" -f -a "init" -d 'Start a project: a commented `codegen.toml` and one example contract per node type'
+complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema generate-man config help" -f -a "new" -d 'Write one minimal contract for a new node'
+complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema generate-man config help" -f -a "schema" -d 'Print the JSON Schema (draft 2020-12) of the contract format'
+complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema generate-man config help" -f -a "generate-man" -d 'Write the man pages (`codegen.1` and one per subcommand) into a directory'
+complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema generate-man config help" -f -a "config" -d 'Print the resolved configuration and where each value comes from'
+complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema generate-man config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c codegen -n "__fish_codegen_using_subcommand help; and __fish_seen_subcommand_from templates" -f -a "list" -d 'Each template and whether it is built in or overridden'
 complete -c codegen -n "__fish_codegen_using_subcommand help; and __fish_seen_subcommand_from templates" -f -a "eject" -d 'Write the built-in templates into DIR, to edit and use with `--templates DIR`'

@@ -15,13 +15,15 @@ _codegen() {
 
     local context curcontext="$curcontext" state line
     _arguments "${_arguments_options[@]}" : \
-'--color=[When to use colour]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
 always\:""
 never\:""))' \
+'(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
 '(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
 '(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
 '*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
 '*--verbose[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'--isolated[Ignore every configuration file\: built-in defaults and flags only]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -37,18 +39,19 @@ never\:""))' \
         case $line[1] in
             (generate)
 _arguments "${_arguments_options[@]}" : \
-'-o+[Directory the node packages are written into (\`<DIR>/<name>/\`)]:DIR:_files' \
-'--output=[Directory the node packages are written into (\`<DIR>/<name>/\`)]:DIR:_files' \
+'-o+[Directory the node packages are written into (\`<DIR>/<name>/\`) \[default\: generated\]]:DIR:_files' \
+'--output=[Directory the node packages are written into (\`<DIR>/<name>/\`) \[default\: generated\]]:DIR:_files' \
 '-j+[Steps run in parallel inside a stage (default\: the number of cores)]:N:_default' \
 '--jobs=[Steps run in parallel inside a stage (default\: the number of cores)]:N:_default' \
 '--shard=[Take shard I of N (e.g. 2/4)\: a stable share of the contracts by name, for CI matrices]:I/N:_default' \
-'--output-format=[How to print the result on standard output]:OUTPUT_FORMAT:((text\:"Diagnostics and a summary on standard error"
+'--output-format=[How to print the result on standard output \[default\: text\]]:OUTPUT_FORMAT:((text\:"Diagnostics and a summary on standard error"
 json\:"One JSON document on standard output"
 github\:"GitHub Actions workflow commands for errors and warnings, on standard output"))' \
 '--templates=[Directory of \`*.tera\` files overriding built-in templates by name]:DIR:_files' \
-'--color=[When to use colour]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
 always\:""
 never\:""))' \
+'(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
 '--fail-fast[Stop at the first failing contract instead of finishing the others]' \
 '--strict[Treat contract warnings (unknown keys that look like typos, ...) as errors]' \
 '--timings[Print per-stage timings (p50/p95/p99 of step times) and the slowest steps]' \
@@ -61,6 +64,7 @@ never\:""))' \
 '(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
 '*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
 '*--verbose[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'--isolated[Ignore every configuration file\: built-in defaults and flags only]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -76,16 +80,17 @@ _arguments "${_arguments_options[@]}" : \
 '*--exclude=[Skip paths matching this glob while walking directories; replaces the default excludes]:GLOB:_default' \
 '*--extend-exclude=[Skip paths matching this glob, in addition to the default excludes]:GLOB:_default' \
 '--stdin-filename=[Read the source from standard input, reporting it under this name]:NAME:_files' \
-'--output-format=[How findings are printed on standard output]:OUTPUT_FORMAT:((text\:"\`path\:line\:col\: CODE message\`, one finding a line"
+'--output-format=[How findings are printed on standard output \[default\: text\]]:OUTPUT_FORMAT:((text\:"\`path\:line\:col\: CODE message\`, one finding a line"
 json\:"One JSON array of findings"
 github\:"GitHub Actions workflow commands (\`\:\:error file=...\:\:message\`)"
 junit\:"\`JUnit\` XML\: a test suite per file"
 sarif\:"SARIF 2.1.0"))' \
 '-j+[Files checked in parallel (default\: the number of cores)]:N:_default' \
 '--jobs=[Files checked in parallel (default\: the number of cores)]:N:_default' \
-'--color=[When to use colour]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
 always\:""
 never\:""))' \
+'(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
 '--no-respect-gitignore[Walk into what \`.gitignore\`, \`.ignore\` and git'\''s excludes leave out]' \
 '--show-source[Show the offending source line under each finding (text format)]' \
 '--statistics[Print the number of findings per rule instead of the findings]' \
@@ -95,6 +100,7 @@ never\:""))' \
 '(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
 '*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
 '*--verbose[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'--isolated[Ignore every configuration file\: built-in defaults and flags only]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -106,13 +112,15 @@ never\:""))' \
 _arguments "${_arguments_options[@]}" : \
 '--output-format=[How the rules are printed]:OUTPUT_FORMAT:((text\:"A table, or the explanation of one rule"
 json\:"JSON\: an array of rules, or one rule object"))' \
-'--color=[When to use colour]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
 always\:""
 never\:""))' \
+'(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
 '(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
 '(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
 '*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
 '*--verbose[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'--isolated[Ignore every configuration file\: built-in defaults and flags only]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -122,13 +130,15 @@ never\:""))' \
 ;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
-'--color=[When to use colour]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
 always\:""
 never\:""))' \
+'(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
 '(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
 '(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
 '*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
 '*--verbose[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'--isolated[Ignore every configuration file\: built-in defaults and flags only]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -138,13 +148,15 @@ never\:""))' \
 ;;
 (templates)
 _arguments "${_arguments_options[@]}" : \
-'--color=[When to use colour]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
 always\:""
 never\:""))' \
+'(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
 '(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
 '(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
 '*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
 '*--verbose[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'--isolated[Ignore every configuration file\: built-in defaults and flags only]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -162,13 +174,15 @@ never\:""))' \
             (list)
 _arguments "${_arguments_options[@]}" : \
 '--templates=[Directory of \`*.tera\` files overriding built-in templates by name]:DIR:_files' \
-'--color=[When to use colour]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
 always\:""
 never\:""))' \
+'(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
 '(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
 '(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
 '*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
 '*--verbose[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'--isolated[Ignore every configuration file\: built-in defaults and flags only]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -177,14 +191,16 @@ never\:""))' \
 ;;
 (eject)
 _arguments "${_arguments_options[@]}" : \
-'--color=[When to use colour]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
 always\:""
 never\:""))' \
+'(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
 '--force[Overwrite files that exist already]' \
 '(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
 '(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
 '*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
 '*--verbose[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'--isolated[Ignore every configuration file\: built-in defaults and flags only]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -226,13 +242,15 @@ esac
 ;;
 (init)
 _arguments "${_arguments_options[@]}" : \
-'--color=[When to use colour]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
 always\:""
 never\:""))' \
+'(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
 '(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
 '(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
 '*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
 '*--verbose[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'--isolated[Ignore every configuration file\: built-in defaults and flags only]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -246,13 +264,15 @@ _arguments "${_arguments_options[@]}" : \
 '--type=[The node type]:TYPE:(effect compute reducer orchestrator)' \
 '-o+[Directory the contract is written into]:DIR:_files' \
 '--output=[Directory the contract is written into]:DIR:_files' \
-'--color=[When to use colour]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
 always\:""
 never\:""))' \
+'(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
 '(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
 '(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
 '*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
 '*--verbose[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'--isolated[Ignore every configuration file\: built-in defaults and flags only]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -262,13 +282,15 @@ never\:""))' \
 ;;
 (schema)
 _arguments "${_arguments_options[@]}" : \
-'--color=[When to use colour]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
 always\:""
 never\:""))' \
+'(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
 '(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
 '(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
 '*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
 '*--verbose[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'--isolated[Ignore every configuration file\: built-in defaults and flags only]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -277,18 +299,39 @@ never\:""))' \
 ;;
 (generate-man)
 _arguments "${_arguments_options[@]}" : \
-'--color=[When to use colour]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
 always\:""
 never\:""))' \
+'(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
 '(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
 '(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
 '*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
 '*--verbose[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'--isolated[Ignore every configuration file\: built-in defaults and flags only]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
 ':dir -- Where the pages are written (created when missing):_files' \
+&& ret=0
+;;
+(config)
+_arguments "${_arguments_options[@]}" : \
+'--output-format=[How the configuration is printed]:OUTPUT_FORMAT:((text\:"TOML, each value followed by a comment naming its source"
+json\:"JSON\: the settings file used, and each key with its value and source"))' \
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+always\:""
+never\:""))' \
+'(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
+'(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
+'(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
+'*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'*--verbose[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'--isolated[Ignore every configuration file\: built-in defaults and flags only]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
 && ret=0
 ;;
 (help)
@@ -359,6 +402,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(config)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -384,6 +431,7 @@ _codegen_commands() {
 'new:Write one minimal contract for a new node' \
 'schema:Print the JSON Schema (draft 2020-12) of the contract format' \
 'generate-man:Write the man pages (\`codegen.1\` and one per subcommand) into a directory' \
+'config:Print the resolved configuration and where each value comes from' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'codegen commands' commands "$@"
@@ -392,6 +440,11 @@ _codegen_commands() {
 _codegen__subcmd__completions_commands() {
     local commands; commands=()
     _describe -t commands 'codegen completions commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__config_commands] )) ||
+_codegen__subcmd__config_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen config commands' commands "$@"
 }
 (( $+functions[_codegen__subcmd__generate_commands] )) ||
 _codegen__subcmd__generate_commands() {
@@ -415,6 +468,7 @@ _codegen__subcmd__help_commands() {
 'new:Write one minimal contract for a new node' \
 'schema:Print the JSON Schema (draft 2020-12) of the contract format' \
 'generate-man:Write the man pages (\`codegen.1\` and one per subcommand) into a directory' \
+'config:Print the resolved configuration and where each value comes from' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'codegen help commands' commands "$@"
@@ -423,6 +477,11 @@ _codegen__subcmd__help_commands() {
 _codegen__subcmd__help__subcmd__completions_commands() {
     local commands; commands=()
     _describe -t commands 'codegen help completions commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__help__subcmd__config_commands] )) ||
+_codegen__subcmd__help__subcmd__config_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen help config commands' commands "$@"
 }
 (( $+functions[_codegen__subcmd__help__subcmd__generate_commands] )) ||
 _codegen__subcmd__help__subcmd__generate_commands() {

@@ -26,9 +26,18 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
-    /// When to use colour.
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    /// When to use colour [default: auto; config: `color`].
+    #[arg(long, global = true, value_enum)]
+    pub color: Option<ColorChoice>,
+
+    /// Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with
+    /// `[tool.codegen]`) instead of searching for one.
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every configuration file: built-in defaults and flags only.
+    #[arg(long, global = true)]
+    pub isolated: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -61,6 +70,8 @@ pub enum Command {
     /// Write the man pages (`codegen.1` and one per subcommand) into a directory.
     #[command(hide = true)]
     GenerateMan(GenerateManArgs),
+    /// Print the resolved configuration and where each value comes from.
+    Config(ConfigArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -128,16 +139,16 @@ pub struct GenerateManArgs {
     pub dir: PathBuf,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 #[allow(clippy::struct_excessive_bools)] // each is a flag of its own
 pub struct GenerateArgs {
     /// Contract files, or directories searched (recursively) for `*.yaml` and `*.yml`.
     #[arg(required = true, value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
 
-    /// Directory the node packages are written into (`<DIR>/<name>/`).
-    #[arg(short, long, value_name = "DIR", default_value = "generated")]
-    pub output: PathBuf,
+    /// Directory the node packages are written into (`<DIR>/<name>/`) [default: generated].
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
 
     /// Steps run in parallel inside a stage (default: the number of cores).
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -179,9 +190,9 @@ pub struct GenerateArgs {
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
     pub shard: Option<Shard>,
 
-    /// How to print the result on standard output.
-    #[arg(long, value_enum, default_value_t = GenerateFormat::Text)]
-    pub output_format: GenerateFormat,
+    /// How to print the result on standard output [default: text].
+    #[arg(long, value_enum)]
+    pub output_format: Option<GenerateFormat>,
 
     /// Directory of `*.tera` files overriding built-in templates by name.
     #[arg(long, value_name = "DIR")]
@@ -233,7 +244,7 @@ pub struct CompletionsArgs {
 
 // Each flag is an independent switch of the command line, not a state machine.
 #[allow(clippy::struct_excessive_bools)]
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct ValidateArgs {
     /// Python files, or directories searched for `*.py` and `*.pyi`; `-` reads standard input.
     #[arg(value_name = "PATHS")]
@@ -267,9 +278,9 @@ pub struct ValidateArgs {
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<PathBuf>,
 
-    /// How findings are printed on standard output.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub output_format: OutputFormat,
+    /// How findings are printed on standard output [default: text].
+    #[arg(long, value_enum)]
+    pub output_format: Option<OutputFormat>,
 
     /// Show the offending source line under each finding (text format).
     #[arg(long)]
@@ -318,6 +329,15 @@ pub struct RulesArgs {
     pub output_format: RulesFormat,
 }
 
+/// The formats `config` prints in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConfigFormat {
+    /// TOML, each value followed by a comment naming its source.
+    Text,
+    /// JSON: the settings file used, and each key with its value and source.
+    Json,
+}
+
 /// The formats `rules` prints in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RulesFormat {
@@ -325,4 +345,11 @@ pub enum RulesFormat {
     Text,
     /// JSON: an array of rules, or one rule object.
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// How the configuration is printed.
+    #[arg(long, value_enum, default_value_t = ConfigFormat::Text)]
+    pub output_format: ConfigFormat,
 }

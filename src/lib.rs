@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod contract;
 pub mod diagnostics;
 pub mod discover;
@@ -21,11 +22,18 @@ use report::Printer;
 
 /// Runs one command line to completion.
 pub fn run(cli: &Cli) -> anyhow::Result<ExitStatus> {
-    let printer = Printer::from_args(&cli.global);
+    let settings = match config::Settings::resolve(cli) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("{}", error.render());
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let printer = Printer::new(cli.global.quiet, settings.color);
     printer.init_logging(cli.global.verbose);
     match &cli.command {
-        Command::Generate(args) => commands::generate::run(args, printer),
-        Command::Validate(args) => commands::validate::run(args, printer),
+        Command::Generate(_) => commands::generate::run(&settings.generate, printer),
+        Command::Validate(_) => commands::validate::run(&settings.validate, printer),
         Command::Rules(args) => commands::rules::run(args),
         Command::Completions(args) => commands::completions::run(args),
         Command::Templates(command) => commands::templates::run(command, printer),
@@ -33,5 +41,6 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitStatus> {
         Command::New(args) => commands::init::run_new(args),
         Command::Schema => commands::schema::run(),
         Command::GenerateMan(args) => commands::man::run(args),
+        Command::Config(args) => commands::config::run(args, &settings),
     }
 }

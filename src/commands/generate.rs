@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::cli::{GenerateArgs, GenerateFormat, Shard};
+use crate::cli::{GenerateFormat, Shard};
+use crate::config::GenerateSettings;
 use crate::contract::{self, LoadOptions};
 use crate::diagnostics::Diagnostic;
 use crate::discover;
@@ -24,7 +25,7 @@ use crate::templates::TemplateManager;
 /// A step that runs longer than this is stopped and reported as timed out.
 const STEP_TIMEOUT: Duration = Duration::from_mins(1);
 
-pub fn run(args: &GenerateArgs, printer: Printer) -> anyhow::Result<ExitStatus> {
+pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
     let mode = if args.check {
         Mode::Check
@@ -114,6 +115,9 @@ pub fn run(args: &GenerateArgs, printer: Printer) -> anyhow::Result<ExitStatus> 
     }
     if mode == Mode::Write {
         update_index(&ctx, &results, &orphan_reports, &mut problems);
+        if let Some(command) = &args.format_command {
+            crate::config::hook::run(command, &results, &mut problems);
+        }
     }
 
     let report = Report::new(
@@ -132,7 +136,7 @@ pub fn run(args: &GenerateArgs, printer: Printer) -> anyhow::Result<ExitStatus> 
 
 /// Makes sure the output directory can be used: when writing, it exists and
 /// this run holds its lock.
-fn open_output(args: &GenerateArgs, mode: Mode) -> Result<Option<OutputLock>, Box<Diagnostic>> {
+fn open_output(args: &GenerateSettings, mode: Mode) -> Result<Option<OutputLock>, Box<Diagnostic>> {
     let opened = if mode == Mode::Write {
         output::prepare_output_dir(&args.output)
             .and_then(|()| OutputLock::acquire(&args.output).map(Some))
@@ -151,7 +155,7 @@ fn open_output(args: &GenerateArgs, mode: Mode) -> Result<Option<OutputLock>, Bo
     })
 }
 
-fn context(args: &GenerateArgs, mode: Mode, templates: TemplateManager) -> Context {
+fn context(args: &GenerateSettings, mode: Mode, templates: TemplateManager) -> Context {
     let generator = Generator::new(templates.template_set_hash());
     Context {
         renderer: Renderer::new(templates),
@@ -170,7 +174,11 @@ fn context(args: &GenerateArgs, mode: Mode, templates: TemplateManager) -> Conte
     }
 }
 
-fn finish(args: &GenerateArgs, printer: Printer, report: &Report) -> anyhow::Result<ExitStatus> {
+fn finish(
+    args: &GenerateSettings,
+    printer: Printer,
+    report: &Report,
+) -> anyhow::Result<ExitStatus> {
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr().lock();
     match args.output_format {

@@ -1,6 +1,7 @@
 //! One file per subcommand; each resolves its arguments and returns an [`ExitStatus`].
 
 pub mod completions;
+pub mod config;
 pub mod generate;
 pub mod init;
 pub mod man;

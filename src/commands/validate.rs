@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::cli::ValidateArgs;
+use crate::config::ValidateSettings;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::exit::ExitStatus;
 use crate::output;
@@ -19,7 +19,7 @@ use crate::select::{RuleSelection, WalkOptions, python_files};
 /// The name standard input is reported under when `--stdin-filename` is not given.
 const STDIN: &str = "-";
 
-pub fn run(args: &ValidateArgs, printer: Printer) -> anyhow::Result<ExitStatus> {
+pub fn run(args: &ValidateSettings, printer: Printer) -> anyhow::Result<ExitStatus> {
     let registry = python::rules();
     let selection = match RuleSelection::resolve(
         args.select.as_deref(),
@@ -97,11 +97,11 @@ struct Checked {
 
 /// Finds the files and checks them in parallel, then standard input when asked. `None` after
 /// a usage error has been printed.
-fn check(args: &ValidateArgs) -> anyhow::Result<Option<Checked>> {
+fn check(args: &ValidateSettings) -> anyhow::Result<Option<Checked>> {
     let options = WalkOptions {
         exclude: args.exclude.clone(),
         extend_exclude: args.extend_exclude.clone(),
-        respect_gitignore: !args.no_respect_gitignore,
+        respect_gitignore: args.respect_gitignore,
     };
     let reads_stdin = args.paths.iter().any(|p| p.as_os_str() == STDIN)
         || (args.paths.is_empty() && args.stdin_filename.is_some());

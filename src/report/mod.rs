@@ -16,7 +16,7 @@ use tracing_subscriber::filter::filter_fn;
 use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
 
-use crate::cli::{ColorChoice, GlobalArgs};
+use crate::cli::ColorChoice;
 
 /// How much to print, and how.
 #[derive(Debug, Clone, Copy)]
@@ -32,18 +32,18 @@ pub struct Printer {
 impl Printer {
     /// Resolves the flags against the environment: bars only on a terminal,
     /// colour only on a terminal without `NO_COLOR` or `TERM=dumb`.
-    pub fn from_args(args: &GlobalArgs) -> Self {
+    pub fn new(quiet: bool, color: ColorChoice) -> Self {
         let terminal = std::io::stderr().is_terminal();
         let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let color = match args.color {
+        let color = match color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => terminal && !dumb && !no_color,
         };
         Self {
-            quiet: args.quiet,
-            progress: terminal && !dumb && !args.quiet,
+            quiet,
+            progress: terminal && !dumb && !quiet,
             color,
         }
     }

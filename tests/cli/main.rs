@@ -2,6 +2,7 @@
 
 mod common;
 mod completions;
+mod config;
 mod corpus;
 mod generate;
 mod init;

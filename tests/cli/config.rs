@@ -1,0 +1,278 @@
+//! The settings file: discovery walking up, `codegen.toml` over `pyproject.toml`,
+//! `--config` and `--isolated`, flags over the file, located errors for unknown
+//! keys and wrong types, `codegen config` provenance, and the format hook.
+
+use std::fs;
+use std::path::Path;
+
+use crate::common::{codegen, repo, stderr, stdout};
+
+const CONTRACT: &str = "node_invoice_total_compute.yaml";
+
+/// A project: one example contract in `contracts/`, and `codegen.toml` holding `config`.
+fn project(config: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("contracts")).unwrap();
+    fs::copy(
+        repo().join("contracts").join(CONTRACT),
+        dir.path().join("contracts").join(CONTRACT),
+    )
+    .unwrap();
+    if !config.is_empty() {
+        fs::write(dir.path().join("codegen.toml"), config).unwrap();
+    }
+    dir
+}
+
+fn has_package(out: &Path) -> bool {
+    fs::read_dir(out).is_ok_and(|entries| {
+        entries
+            .filter_map(Result::ok)
+            .any(|e| e.path().join("node.py").is_file())
+    })
+}
+
+fn config_json(cwd: &Path, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["config", "--output-format", "json"];
+    args.extend_from_slice(extra);
+    let output = codegen(cwd, &args);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    serde_json::from_str(&stdout(&output)).unwrap()
+}
+
+fn setting<'a>(json: &'a serde_json::Value, key: &str) -> &'a serde_json::Value {
+    json["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["key"] == key)
+        .unwrap_or_else(|| panic!("no {key} in {json}"))
+}
+
+#[test]
+fn found_from_a_subdirectory_with_paths_relative_to_the_file() {
+    let dir = project("[generate]\noutput = \"pkgs\"\n");
+    let sub = dir.path().join("src/deep");
+    fs::create_dir_all(&sub).unwrap();
+    let output = codegen(&sub, &["generate", "../../contracts"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(has_package(&dir.path().join("pkgs")));
+    assert!(!sub.join("pkgs").exists());
+    assert!(!sub.join("generated").exists());
+}
+
+#[test]
+fn codegen_toml_wins_over_pyproject_in_the_same_directory() {
+    let dir = project("[generate]\njobs = 3\n");
+    fs::write(
+        dir.path().join("pyproject.toml"),
+        "[project]\nname = \"x\"\n\n[tool.codegen.generate]\njobs = 5\n",
+    )
+    .unwrap();
+    let json = config_json(dir.path(), &[]);
+    assert!(json["file"].as_str().unwrap().ends_with("codegen.toml"));
+    assert_eq!(setting(&json, "generate.jobs")["value"], 3);
+
+    fs::remove_file(dir.path().join("codegen.toml")).unwrap();
+    let json = config_json(dir.path(), &[]);
+    assert!(json["file"].as_str().unwrap().ends_with("pyproject.toml"));
+    assert_eq!(setting(&json, "generate.jobs")["value"], 5);
+    assert_eq!(setting(&json, "generate.jobs")["line"], 5);
+}
+
+#[test]
+fn a_pyproject_without_tool_codegen_is_passed_over() {
+    let dir = project("[generate]\njobs = 3\n");
+    let sub = dir.path().join("lib");
+    fs::create_dir_all(&sub).unwrap();
+    fs::write(sub.join("pyproject.toml"), "[project]\nname = \"lib\"\n").unwrap();
+    let json = config_json(&sub, &[]);
+    assert_eq!(setting(&json, "generate.jobs")["value"], 3);
+}
+
+#[test]
+fn config_flag_names_the_file_and_isolated_ignores_all() {
+    let dir = project("[generate]\njobs = 3\n");
+    fs::write(dir.path().join("other.toml"), "[generate]\njobs = 7\n").unwrap();
+    let json = config_json(dir.path(), &["--config", "other.toml"]);
+    assert_eq!(setting(&json, "generate.jobs")["value"], 7);
+    let json = config_json(dir.path(), &["--isolated"]);
+    assert_eq!(json["file"], serde_json::Value::Null);
+    assert_eq!(setting(&json, "generate.jobs")["source"], "default");
+
+    let output = codegen(dir.path(), &["config", "--config", "missing.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("missing.toml"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn flags_override_the_file() {
+    let dir = project("[generate]\noutput = \"from-file\"\n");
+    let output = codegen(dir.path(), &["generate", "contracts", "-o", "from-flag"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(has_package(&dir.path().join("from-flag")));
+    assert!(!dir.path().join("from-file").exists());
+
+    let output = codegen(dir.path(), &["generate", "contracts"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(has_package(&dir.path().join("from-file")));
+}
+
+#[test]
+fn unknown_key_is_located_with_a_suggestion() {
+    let dir = project("color = \"never\"\n\n[generate]\noutptu = \"x\"\n");
+    let output = codegen(dir.path(), &["generate", "contracts"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("codegen.toml:4:1: error: unknown key `outptu` in [generate]"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `output`?"), "{err}");
+    assert!(!dir.path().join("generated").exists());
+}
+
+#[test]
+fn a_key_in_the_wrong_section_says_where_it_belongs() {
+    let dir = project("[validate]\nstrict = true\n");
+    let output = codegen(dir.path(), &["config"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("codegen.toml:2:1: error: unknown key `strict`"),
+        "{err}"
+    );
+    assert!(err.contains("belongs in [generate]"), "{err}");
+}
+
+#[test]
+fn wrong_types_are_located() {
+    let dir = project("[generate]\njobs = \"two\"\nfail-fast = 1\n");
+    let output = codegen(dir.path(), &["config"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("codegen.toml:2:8: error: `jobs`"), "{err}");
+    assert!(err.contains("whole number"), "{err}");
+    assert!(
+        err.contains("codegen.toml:3:13: error: `fail-fast`"),
+        "{err}"
+    );
+
+    let dir = project("[generate\n");
+    let output = codegen(dir.path(), &["config"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("invalid TOML"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn config_shows_each_value_and_its_source() {
+    let dir = project("color = \"never\"\n[validate]\nselect = [\"SYN\"]\n");
+    let output = codegen(dir.path(), &["config"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("color = \"never\"  # "), "{text}");
+    assert!(text.contains("codegen.toml:1\n"), "{text}");
+    assert!(text.contains("select = [\"SYN\"]  # "), "{text}");
+    assert!(text.contains("codegen.toml:3\n"), "{text}");
+    assert!(text.contains("output = \"generated\"  # default"), "{text}");
+
+    let json = config_json(dir.path(), &["--color", "always"]);
+    assert_eq!(setting(&json, "color")["source"], "flag");
+    assert_eq!(setting(&json, "color")["value"], "always");
+    assert_eq!(setting(&json, "validate.select")["source"], "file");
+}
+
+#[test]
+fn validate_reads_its_section() {
+    let dir = project("[validate]\noutput-format = \"json\"\n");
+    fs::write(dir.path().join("ok.py"), "x = 1\n").unwrap();
+    let output = codegen(dir.path(), &["validate", "ok.py"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let findings: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert!(findings.is_array());
+}
+
+#[cfg(unix)]
+#[test]
+fn format_command_runs_once_and_its_output_counts_as_ours() {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    let dir = project("");
+    let script = dir.path().join("fmt.sh");
+    fs::write(
+        &script,
+        "#!/bin/sh\necho run >> \"$(dirname \"$0\")/runs.log\"\nfor f in \"$@\"; do printf '# formatted\\n' >> \"$f\"; done\n",
+    )
+    .unwrap();
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::write(
+        dir.path().join("codegen.toml"),
+        "[generate]\nformat-command = [\"./fmt.sh\"]\n",
+    )
+    .unwrap();
+
+    let output = codegen(dir.path(), &["generate", "contracts"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let runs = fs::read_to_string(dir.path().join("runs.log")).unwrap();
+    assert_eq!(runs.lines().count(), 1);
+    let node = fs::read_dir(dir.path().join("generated"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path().join("node.py"))
+        .find(|p| p.is_file())
+        .unwrap();
+    assert!(
+        fs::read_to_string(&node)
+            .unwrap()
+            .ends_with("# formatted\n")
+    );
+
+    // The formatted bytes are recorded: nothing is stale, nothing is a hand edit.
+    let output = codegen(dir.path(), &["generate", "contracts", "--check"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = codegen(dir.path(), &["generate", "contracts"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let runs = fs::read_to_string(dir.path().join("runs.log")).unwrap();
+    assert_eq!(runs.lines().count(), 1, "nothing written, so no second run");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_failing_format_command_is_reported() {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    let dir = project("[generate]\nformat-command = [\"./fmt.sh\", \"--style\"]\n");
+    let script = dir.path().join("fmt.sh");
+    fs::write(
+        &script,
+        "#!/bin/sh\necho 'cannot format this' >&2\nexit 3\n",
+    )
+    .unwrap();
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
+    let output = codegen(dir.path(), &["generate", "contracts"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("fmt.sh --style` failed with status 3"),
+        "{err}"
+    );
+    assert!(err.contains("cannot format this"), "{err}");
+}
+
+#[test]
+fn a_missing_format_command_is_a_clear_error() {
+    let dir = project("[generate]\nformat-command = [\"no-such-formatter-xyz\", \"--fix\"]\n");
+    let output = codegen(dir.path(), &["generate", "contracts"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("no-such-formatter-xyz --fix"), "{err}");
+    assert!(err.contains("not found"), "{err}");
+}
