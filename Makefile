@@ -7,7 +7,7 @@ VENV_PYTHON  := $(abspath $(VENV))/bin/python
 CONTRACTS    := contracts
 OUT          := generated
 
-.PHONY: all build release test venv generate lint fmt completions man clean bench-regen
+.PHONY: all build release test venv generate lint fmt completions man clean bench-regen bench-data bench bench-micro
 
 all: build
 
@@ -55,8 +55,29 @@ man: build
 
 clean:
 	$(CARGO) clean
-	rm -rf $(VENV) $(OUT)
+	rm -rf $(VENV) $(OUT) bench-data
 
 ## Incremental regeneration: first run vs no-op rerun vs --check, 1,000 contracts.
 bench-regen:
 	benches/regenerate.sh 1000
+
+## Benchmark workload: BENCH_N seeded contracts (a quarter real omnibase-infra ones, renamed).
+BENCH_N      ?= 1000
+BENCH_SIZES  ?= 3,100,1000,10000
+BENCH_RUNS   ?= 3
+
+bench-data:
+	rm -rf bench-data/contracts
+	python3 benches/gen_contracts.py $(BENCH_N) bench-data/contracts --infra tests/fixtures/omnibase_infra
+	@echo "bench-data/contracts: $(BENCH_N) contracts"
+
+## codegen against the PyYAML + Jinja2 baselines and the floor, --check, validate vs ruff E9.
+bench: venv
+	$(CARGO) build --release --quiet --bin codegen --example floor
+	python3 benches/run_bench.py --codegen target/release/codegen --floor target/release/examples/floor \
+	  --python $(VENV_PYTHON) --ruff $(abspath $(VENV))/bin/ruff \
+	  --sizes $(BENCH_SIZES) --runs $(BENCH_RUNS) --corpus $$($(VENV_PYTHON) -c 'import sysconfig; print(sysconfig.get_path("stdlib"), sysconfig.get_path("purelib"))')
+
+## Divan micro benchmarks: parse, cached render, lint one file, executor overhead.
+bench-micro:
+	$(CARGO) bench --bench micro

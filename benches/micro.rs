@@ -1,0 +1,82 @@
+//! Divan micro benchmarks (`make bench-micro`): the per-item costs behind the
+//! whole-run table. Parsing one real omnibase-infra contract, rendering a node
+//! package's node file with warm (compiled, cached) templates, every lint rule
+//! on one generated file, and the executor's own cost per stage with steps that
+//! do nothing.
+
+use std::hint::black_box;
+use std::path::Path;
+
+use codegen::contract::{LoadOptions, load};
+use codegen::pipeline::executor::{Executor, Stage};
+use codegen::python::{LintContext, lint, role_for_path};
+use codegen::render::Renderer;
+use codegen::templates::TemplateManager;
+
+const INFRA: &str = "tests/fixtures/omnibase_infra/node_auth_gate_compute/contract.yaml";
+const EXAMPLE: &str = "contracts/node_invoice_total_compute.yaml";
+
+fn main() {
+    divan::main();
+}
+
+fn read(path: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).expect("fixture is readable")
+}
+
+#[divan::bench]
+fn parse_infra_contract(bencher: divan::Bencher) {
+    let bytes = read(INFRA);
+    let options = LoadOptions::default();
+    bencher.bench(|| load(Path::new(INFRA), black_box(&bytes), &options).is_ok());
+}
+
+#[divan::bench]
+fn render_node_cached(bencher: divan::Bencher) {
+    let bytes = read(EXAMPLE);
+    let contract = load(Path::new(EXAMPLE), &bytes, &LoadOptions::default())
+        .expect("example loads")
+        .contract;
+    let renderer = Renderer::new(TemplateManager::builtin());
+    renderer.render_node(&contract).expect("warm-up render");
+    bencher.bench(|| {
+        renderer
+            .render_node(black_box(&contract))
+            .map(|files| files.len())
+    });
+}
+
+#[divan::bench]
+fn lint_generated_model(bencher: divan::Bencher) {
+    let bytes = read(EXAMPLE);
+    let contract = load(Path::new(EXAMPLE), &bytes, &LoadOptions::default())
+        .expect("example loads")
+        .contract;
+    let renderer = Renderer::new(TemplateManager::builtin());
+    let files = renderer.render_models(&contract).expect("models render");
+    let file = files
+        .iter()
+        .max_by_key(|f| f.contents.len())
+        .expect("at least one model");
+    let path = Path::new("node_invoice_total_compute").join(&file.path);
+    let context = LintContext {
+        role: role_for_path(&path),
+        scaffold: false,
+        contract_dir: None,
+    };
+    bencher.bench(|| lint(&path, black_box(file.contents.as_bytes()), &context).len());
+}
+
+/// One item through `stages` empty stages: the per-stage handoff cost.
+#[divan::bench(args = [1, 8])]
+fn executor_empty_stages(bencher: divan::Bencher, stages: usize) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut executor = Executor::<u64>::new();
+    for i in 0..stages {
+        executor = executor.stage(Stage::blocking(format!("s{i}"), |_: &mut u64| Ok(())));
+    }
+    bencher.bench(|| runtime.block_on(executor.run(vec![0])).items.len());
+}
