@@ -33,8 +33,10 @@ $(VENV)/.installed: requirements-test.txt
 
 ## Every test: Rust unit and integration tests, and generated code checked by CPython 3.12,
 ## ruff, pytest and omnibase-core.
+## (Benches and examples are compiled by `make lint`; the integration tests run last.)
 test: venv
-	CODEGEN_TEST_PYTHON=$(VENV_PYTHON) $(CARGO) test --all-targets
+	$(CARGO) test --doc
+	CODEGEN_TEST_PYTHON=$(VENV_PYTHON) $(CARGO) test --lib --bins --tests
 
 lint:
 	$(CARGO) fmt --check
