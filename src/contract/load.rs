@@ -359,26 +359,11 @@ impl Walker<'_> {
         models: &[ModelDef],
         enums: &[EnumDef],
     ) {
-        const GENERIC: &[&str] = &[
-            "Manager",
-            "Handler",
-            "Helper",
-            "Utility",
-            "Util",
-            "Service",
-            "Controller",
-            "Processor",
-            "Worker",
-        ];
         let classes = std::iter::once(node_class)
             .chain(models.iter().map(|m| m.class_name.as_str()))
             .chain(enums.iter().map(|e| e.class_name.as_str()));
         for class in classes {
-            let lower = class.to_ascii_lowercase();
-            let Some(word) = GENERIC
-                .iter()
-                .find(|w| lower.contains(&w.to_ascii_lowercase()))
-            else {
+            let Some(word) = super::naming::generic_class_word(class) else {
                 continue;
             };
             // Point at the first line naming the class (or its snake-case key); else at `name`.

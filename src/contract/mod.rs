@@ -12,7 +12,7 @@ mod types;
 pub use duplicates::check_duplicates;
 pub use load::{LoadOptions, Loaded, load};
 pub use model::*;
-pub use naming::node_class_name;
+pub use naming::{generic_class_word, node_class_name};
 
 #[cfg(test)]
 mod tests;

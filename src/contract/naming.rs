@@ -154,6 +154,29 @@ pub(crate) fn did_you_mean_within<'a>(
         .map(|(_, c)| c)
 }
 
+/// Words the framework's naming checker (`onex validate --strict`) refuses,
+/// in any case, in class names outside `handlers/`, `services/` and error classes.
+const GENERIC_CLASS_WORDS: &[&str] = &[
+    "Manager",
+    "Handler",
+    "Helper",
+    "Utility",
+    "Util",
+    "Service",
+    "Controller",
+    "Processor",
+    "Worker",
+];
+
+/// The first generic word `class` holds, if any (see [`GENERIC_CLASS_WORDS`]).
+pub fn generic_class_word(class: &str) -> Option<&'static str> {
+    let lower = class.to_ascii_lowercase();
+    GENERIC_CLASS_WORDS
+        .iter()
+        .find(|w| lower.contains(&w.to_ascii_lowercase()))
+        .copied()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

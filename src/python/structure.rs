@@ -162,11 +162,7 @@ impl Structure<'_> {
             if name.ends_with("Error") || name.ends_with("Exception") {
                 continue;
             }
-            let lower = name.to_ascii_lowercase();
-            if let Some(word) = GENERIC_WORDS
-                .iter()
-                .find(|w| lower.contains(&w.to_ascii_lowercase()))
-            {
+            if let Some(word) = crate::contract::generic_class_word(name) {
                 self.report(
                     "ONX008",
                     class.name.start(),
@@ -258,20 +254,6 @@ impl Structure<'_> {
         }
     }
 }
-
-/// Words the framework's naming checker refuses in class names outside
-/// `handlers/`, `services/` and error classes.
-const GENERIC_WORDS: &[&str] = &[
-    "Manager",
-    "Handler",
-    "Helper",
-    "Utility",
-    "Util",
-    "Service",
-    "Controller",
-    "Processor",
-    "Worker",
-];
 
 /// The last component of each base class: `NodeCompute`, `pydantic.BaseModel` → `BaseModel`,
 /// `Generic[T]` → `Generic`.
