@@ -68,3 +68,21 @@ pub(crate) fn run_ok(cwd: &Path, program: &Path, args: &[&str]) -> String {
     );
     text
 }
+
+/// Every file under `root`, relative to it, in a stable order.
+pub(crate) fn files_under(root: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path.strip_prefix(root).unwrap().to_path_buf());
+            }
+        }
+    }
+    files.sort();
+    files
+}

@@ -5,23 +5,18 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use crate::common::{codegen, repo, stderr, stdout};
+use crate::common::{codegen, files_under, repo, stderr, stdout};
 
 fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).unwrap().filter_map(Result::ok) {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(root).unwrap().display().to_string();
-                files.insert(rel, fs::read(&path).unwrap());
-            }
-        }
-    }
-    files
+    files_under(root)
+        .into_iter()
+        .map(|rel| {
+            (
+                rel.display().to_string(),
+                fs::read(root.join(&rel)).unwrap(),
+            )
+        })
+        .collect()
 }
 
 /// The first contract file of `dir` in name order.

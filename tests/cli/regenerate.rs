@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use sha2::Digest as _;
 
-use crate::common::{codegen, repo, stderr, stdout};
+use crate::common::{codegen, files_under, repo, stderr, stdout};
 
 /// `count` contracts in `dir`, copies of the examples under unique names.
 fn contracts(dir: &Path, count: usize) {
@@ -36,28 +36,15 @@ fn contracts(dir: &Path, count: usize) {
 
 /// Path → (inode, mtime, bytes) of every file under `root`.
 fn snapshot(root: &Path) -> BTreeMap<PathBuf, (u64, i64, Vec<u8>)> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).unwrap().filter_map(Result::ok) {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let meta = fs::metadata(&path).unwrap();
-                let rel = path.strip_prefix(root).unwrap().to_path_buf();
-                files.insert(
-                    rel,
-                    (
-                        meta.ino(),
-                        meta.mtime_nsec() + meta.mtime() * 1_000_000_000,
-                        fs::read(&path).unwrap(),
-                    ),
-                );
-            }
-        }
-    }
-    files
+    files_under(root)
+        .into_iter()
+        .map(|rel| {
+            let path = root.join(&rel);
+            let meta = fs::metadata(&path).unwrap();
+            let mtime = meta.mtime_nsec() + meta.mtime() * 1_000_000_000;
+            (rel, (meta.ino(), mtime, fs::read(&path).unwrap()))
+        })
+        .collect()
 }
 
 /// Hex SHA-256, as the manifest records it.
