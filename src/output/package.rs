@@ -106,10 +106,11 @@ impl PackagePlan {
     }
 }
 
-/// Compares `files` with `dir` on disk and its old manifest.
+/// Compares `files` with `dir` on disk and its old manifest; the plan takes
+/// the rendered text over (no copy).
 pub fn plan(
     dir: &Path,
-    files: &[GeneratedFile],
+    files: Vec<GeneratedFile>,
     mut manifest: PackageManifest,
     options: PlanOptions,
 ) -> Result<PackagePlan, OutputError> {
@@ -161,9 +162,9 @@ pub fn plan(
         manifest.files.insert(key, ManifestFile { hash, owner });
         let keep_disk = matches!(action, FileAction::Updated | FileAction::HandEdited);
         planned.push(PlannedFile {
-            path: file.path.clone(),
+            path: file.path,
             action,
-            contents: Some(file.contents.clone()),
+            contents: Some(file.contents),
             on_disk: if keep_disk { on_disk } else { None },
         });
     }

@@ -26,7 +26,7 @@ fn manifest() -> PackageManifest {
 }
 
 fn run(out: &Path, files: &[GeneratedFile], options: PlanOptions) -> PackagePlan {
-    let p = plan(&out.join("node_x"), files, manifest(), options).unwrap();
+    let p = plan(&out.join("node_x"), files.to_vec(), manifest(), options).unwrap();
     commit(out, &p).unwrap();
     p
 }
@@ -49,7 +49,7 @@ fn first_run_creates_then_nothing_is_touched() {
     assert!(first.files.iter().all(|f| f.action == FileAction::Created));
     let pkg = dir.path().join("node_x");
     let inode = fs::metadata(pkg.join("node.py")).unwrap().ino();
-    let second = plan(&pkg, &files, manifest(), PlanOptions::default()).unwrap();
+    let second = plan(&pkg, files.to_vec(), manifest(), PlanOptions::default()).unwrap();
     assert_eq!(
         actions(&second),
         [
@@ -212,7 +212,7 @@ fn two_files_with_one_path_are_refused() {
     assert!(matches!(
         plan(
             &dir.path().join("node_x"),
-            &files,
+            files.to_vec(),
             manifest(),
             PlanOptions::default()
         ),

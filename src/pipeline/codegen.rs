@@ -298,7 +298,8 @@ fn write(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         job.diagnostics.push(Diagnostic::error(&dir, e.to_string()));
         StepError::fatal(e.to_string())
     };
-    let plan = match output::plan(&dir, &job.files, manifest, ctx.plan) {
+    let files = std::mem::take(&mut job.files);
+    let plan = match output::plan(&dir, files, manifest, ctx.plan) {
         Ok(plan) => plan,
         Err(e) => return Err(fail(job, &e)),
     };
