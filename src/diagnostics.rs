@@ -151,6 +151,11 @@ pub fn location(file: &Path, position: Option<Position>) -> String {
     }
 }
 
+/// `1 contract`, `3 contracts`: a count with its noun.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// True when any diagnostic is an error.
 pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(Diagnostic::is_error)

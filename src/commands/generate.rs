@@ -233,11 +233,11 @@ fn sort_parsed(
                 results.push(ContractResult::new(job, Status::Unchanged, None));
             }
             ItemOutcome::Completed(job) if stop => {
-                let failure = Some((
-                    "-".to_owned(),
-                    "not generated: the run stopped early".to_owned(),
+                results.push(ContractResult::new(
+                    job,
+                    Status::Failed,
+                    Some(summary::stopped_early()),
                 ));
-                results.push(ContractResult::new(job, Status::Failed, failure));
             }
             ItemOutcome::Completed(job) => good.push(job),
             other => results.push(ContractResult::from_outcome(other)),

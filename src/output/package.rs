@@ -94,6 +94,11 @@ impl PackagePlan {
             .filter(|f| f.action == FileAction::HandEdited)
     }
 
+    /// Whether the package on disk differs from this plan (files or manifest).
+    pub fn is_out_of_date(&self) -> bool {
+        self.manifest_changed || self.files.iter().any(|f| f.action.is_out_of_date())
+    }
+
     /// Whether committing would change anything on disk.
     pub fn changes_disk(&self) -> bool {
         self.manifest_changed

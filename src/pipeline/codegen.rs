@@ -9,10 +9,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::contract::{self, Contract, LoadOptions};
-use crate::diagnostics::{Diagnostic, has_errors};
+use crate::diagnostics::{Diagnostic, count, has_errors};
 use crate::output::manifest::sha256_hex;
-use crate::output::{self, FileAction, Generator, PackageManifest, PackagePlan, PlanOptions};
-use crate::pipeline::executor::{Executor, Observer, RunResult, Stage, StepError};
+use crate::output::{self, Generator, PackageManifest, PackagePlan, PlanOptions};
+use crate::pipeline::executor::{Executor, Observer, Stage, StepError};
 use crate::python::{self, FileRole};
 use crate::render::{GeneratedFile, Ownership, Renderer, TestOptions};
 
@@ -196,7 +196,7 @@ fn parse(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         Err(diagnostics) => {
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             job.diagnostics.extend(diagnostics);
-            Err(StepError::fatal(plural(
+            Err(StepError::fatal(count(
                 errors,
                 "error in the contract",
                 "errors in the contract",
@@ -326,40 +326,4 @@ fn write(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         return Err(StepError::fatal("hand-edited files block the package"));
     }
     Ok(())
-}
-
-/// Whether the package on disk differs from what this job produces.
-pub fn is_out_of_date(job: &Job) -> bool {
-    job.plan
-        .as_ref()
-        .is_some_and(|p| p.manifest_changed || p.files.iter().any(|f| f.action.is_out_of_date()))
-}
-
-/// Counts of file actions over `jobs`.
-pub fn count_actions<'a>(jobs: impl Iterator<Item = &'a Job>) -> BTreeMap<FileAction, usize> {
-    let mut counts = BTreeMap::new();
-    for job in jobs {
-        for file in job.plan.iter().flat_map(|p| &p.files) {
-            *counts.entry(file.action).or_default() += 1;
-        }
-    }
-    counts
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
-
-/// The parse run and the generate run of one `generate` invocation.
-pub struct Outcome {
-    /// The contract files, in the parse run's item order.
-    pub paths: Vec<PathBuf>,
-    pub parse: RunResult<Job>,
-    pub generate: Option<RunResult<Job>>,
-    /// Cross-contract errors (duplicate names), by job path.
-    pub duplicates: Vec<Diagnostic>,
 }

@@ -482,21 +482,24 @@ fn closing_paren_after(parsed: &Parsed<ModModule>, offset: TextSize) -> Option<T
     None
 }
 
+/// Line breaks, comments and indentation changes: tokens that carry no code.
+fn is_layout(kind: TokenKind) -> bool {
+    matches!(
+        kind,
+        TokenKind::Newline
+            | TokenKind::NonLogicalNewline
+            | TokenKind::Comment
+            | TokenKind::Indent
+            | TokenKind::Dedent
+    )
+}
+
 fn next_significant_token(parsed: &Parsed<ModModule>, offset: TextSize) -> Option<TextSize> {
     parsed
         .tokens()
         .iter()
         .skip_while(|token| token.start() < offset)
-        .find(|token| {
-            !matches!(
-                token.kind(),
-                TokenKind::Newline
-                    | TokenKind::NonLogicalNewline
-                    | TokenKind::Comment
-                    | TokenKind::Indent
-                    | TokenKind::Dedent
-            )
-        })
+        .find(|token| !is_layout(token.kind()))
         .filter(|token| token.kind() != TokenKind::EndOfFile)
         .map(Ranged::start)
 }
@@ -507,16 +510,6 @@ fn last_significant_line(parsed: &Parsed<ModModule>, locator: &Locator) -> usize
         .tokens()
         .iter()
         .rev()
-        .find(|token| {
-            !matches!(
-                token.kind(),
-                TokenKind::Newline
-                    | TokenKind::NonLogicalNewline
-                    | TokenKind::Comment
-                    | TokenKind::Indent
-                    | TokenKind::Dedent
-                    | TokenKind::EndOfFile
-            )
-        })
+        .find(|token| !is_layout(token.kind()) && token.kind() != TokenKind::EndOfFile)
         .map_or(1, |token| locator.position(token.start()).line)
 }

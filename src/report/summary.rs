@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, count};
 use crate::exit::ExitStatus;
-use crate::output::{self, ExistingPackage, FileAction};
+use crate::output::{self, ExistingPackage, FileAction, PackagePlan};
 use crate::pipeline::codegen::{Job, Mode};
 use crate::pipeline::executor::{ItemOutcome, StageReport, StepOutcome};
 use crate::report::Printer;
@@ -63,20 +63,13 @@ impl ContractResult {
         let failure = outcome
             .failure()
             .map(|f| (f.stage_name.clone(), f.error.message.clone()));
-        let cancelled = matches!(outcome, ItemOutcome::Cancelled { .. });
         let completed = outcome.is_completed();
         let job = outcome.into_state().unwrap_or_default();
-        let (status, failure) = match (completed, failure, cancelled) {
-            (true, _, _) if job.fresh => (Status::Unchanged, None),
-            (true, _, _) => (Status::Generated, None),
-            (false, Some(f), _) => (Status::Failed, Some(f)),
-            (false, None, _) => (
-                Status::Failed,
-                Some((
-                    "-".to_owned(),
-                    "not generated: the run stopped early".to_owned(),
-                )),
-            ),
+        let (status, failure) = match (completed, failure) {
+            (true, _) if job.fresh => (Status::Unchanged, None),
+            (true, _) => (Status::Generated, None),
+            (false, Some(f)) => (Status::Failed, Some(f)),
+            (false, None) => (Status::Failed, Some(stopped_early())),
         };
         Self {
             job,
@@ -91,6 +84,14 @@ impl ContractResult {
                 !(stage == "quality" || reason.starts_with("hand-edited"))
             })
     }
+}
+
+/// The failure of a contract the run never finished (`--fail-fast`).
+pub fn stopped_early() -> (String, String) {
+    (
+        "-".to_owned(),
+        "not generated: the run stopped early".to_owned(),
+    )
 }
 
 /// A package whose contract is gone.
@@ -205,7 +206,8 @@ impl Report {
     pub fn out_of_date(&self) -> bool {
         !self.orphans.is_empty()
             || self.results.iter().any(|r| {
-                r.status == Status::Generated && crate::pipeline::codegen::is_out_of_date(&r.job)
+                r.status == Status::Generated
+                    && r.job.plan.as_ref().is_some_and(PackagePlan::is_out_of_date)
             })
     }
 
@@ -572,10 +574,6 @@ pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 fn millis(d: Duration) -> f64 {
     (d.as_secs_f64() * 1e6).round() / 1e3
-}
-
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `850 µs`, `12.3 ms`, `1.52 s`.
