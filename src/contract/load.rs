@@ -189,25 +189,19 @@ fn byte_position(bytes: &[u8], at: usize) -> Position {
 
 /// Nesting allowed in a contract (published ones reach 8).
 const MAX_DEPTH: usize = 32;
-/// The YAML reader recurses per nesting level with large debug-build frames;
-/// it runs on its own thread with room for `MAX_DEPTH` levels.
-const PARSE_STACK_BYTES: usize = 32 * 1024 * 1024;
+/// The YAML reader recurses per nesting level with large debug-build frames:
+/// this much stack gives room for `MAX_DEPTH` levels. A thread with less free
+/// stack parses on a fresh stack of this size instead of its own.
+pub const PARSE_STACK_BYTES: usize = 32 * 1024 * 1024;
 
 fn parse_tree(path: &Path, text: &str) -> Result<Node, Vec<Diagnostic>> {
-    std::thread::scope(|scope| {
-        match std::thread::Builder::new()
-            .name("contract-yaml".to_owned())
-            .stack_size(PARSE_STACK_BYTES)
-            .spawn_scoped(scope, || parse_tree_here(path, text))
-        {
-            Ok(handle) => handle.join().unwrap_or_else(|_| {
-                Err(vec![
-                    Diagnostic::error(path, "the YAML reader failed on this file")
-                        .at(Position::new(1, 1)),
-                ])
-            }),
-            Err(_) => parse_tree_here(path, text),
-        }
+    stacker::maybe_grow(PARSE_STACK_BYTES, PARSE_STACK_BYTES, || {
+        std::panic::catch_unwind(|| parse_tree_here(path, text)).unwrap_or_else(|_| {
+            Err(vec![
+                Diagnostic::error(path, "the YAML reader failed on this file")
+                    .at(Position::new(1, 1)),
+            ])
+        })
     })
 }
 

@@ -10,7 +10,7 @@ mod tree;
 mod types;
 
 pub use duplicates::check_duplicates;
-pub use load::{LoadOptions, Loaded, load};
+pub use load::{LoadOptions, Loaded, PARSE_STACK_BYTES, load};
 pub use model::*;
 pub use naming::{generic_class_word, node_class_name};
 

@@ -9,10 +9,12 @@
 //! failure.
 //!
 //! Blocking steps (parsing, rendering, checking: CPU-bound sync code) run on
-//! tokio's blocking pool; async steps (network) run on the runtime. A blocking
-//! step cannot be interrupted, so one that times out keeps its thread, its
-//! state and its `jobs` permit until it returns; the item is reported as timed
-//! out at once and never retried, and the permit keeps the CPU bound honest.
+//! `jobs` worker threads of the stage's own that take items from one queue, so
+//! a step costs no thread handoff; async steps (network) run on the tokio
+//! runtime under a semaphore. A blocking step cannot be interrupted, so one
+//! that times out keeps its thread and its state until it returns: the item is
+//! reported as timed out at once and never retried, and a new worker takes the
+//! abandoned one's place so the stage goes on at full width.
 //!
 //! ```
 //! use codegen::pipeline::executor::{Executor, Stage, StepError};
@@ -34,13 +36,13 @@
 //! ```
 
 use std::any::Any;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::future::{Future, poll_fn};
 use std::num::NonZeroUsize;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex};
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
@@ -246,8 +248,8 @@ impl<S> Stage<S> {
     }
 }
 
-/// Hooks for progress display, called from the task driving the run. Keep
-/// them cheap: they run between steps. `stage_finished` is called for
+/// Hooks for progress display, called from the task driving the run or from
+/// a stage's worker threads. Keep them cheap: they run between steps. `stage_finished` is called for
 /// skipped stages too, without a `stage_started` before it.
 pub trait Observer: Send + Sync {
     fn stage_started(&self, _stage: usize, _name: &str, _items: usize) {}
@@ -403,8 +405,12 @@ pub struct Executor<S> {
     stages: Vec<Stage<S>>,
     jobs: usize,
     fail_fast: bool,
+    stack_size: usize,
     observer: Arc<dyn Observer>,
 }
+
+/// Stack of a blocking stage's worker threads unless set: a main thread's.
+const DEFAULT_STACK_SIZE: usize = 8 * 1024 * 1024;
 
 impl<S> Default for Executor<S> {
     fn default() -> Self {
@@ -412,6 +418,7 @@ impl<S> Default for Executor<S> {
             stages: Vec::new(),
             jobs: std::thread::available_parallelism().map_or(1, NonZeroUsize::get),
             fail_fast: false,
+            stack_size: DEFAULT_STACK_SIZE,
             observer: Arc::new(Silent),
         }
     }
@@ -441,6 +448,14 @@ impl<S: Send + 'static> Executor<S> {
     #[must_use]
     pub fn fail_fast(mut self, fail_fast: bool) -> Self {
         self.fail_fast = fail_fast;
+        self
+    }
+
+    /// Stack size of the threads that run blocking steps (steps that recurse
+    /// deeply need more than the default 8 MiB; unused pages cost nothing).
+    #[must_use]
+    pub fn stack_size(mut self, bytes: usize) -> Self {
+        self.stack_size = bytes;
         self
     }
 
@@ -513,6 +528,14 @@ impl<S: Send + 'static> Executor<S> {
         slots: &mut [Option<S>],
         ends: &mut [Option<ItemOutcome<S>>],
     ) -> StageReport {
+        let step = match &stage.step {
+            Step::Blocking(step) => {
+                return self
+                    .run_pooled(index, stage, Arc::clone(step), slots, ends)
+                    .await;
+            }
+            Step::Async(step) => step,
+        };
         let entering = slots.iter().filter(|slot| slot.is_some()).count();
         self.observer.stage_started(index, &stage.name, entering);
         let started = Instant::now();
@@ -520,8 +543,12 @@ impl<S: Send + 'static> Executor<S> {
         let mut task_items = HashMap::with_capacity(entering);
         for (item, slot) in slots.iter_mut().enumerate() {
             if let Some(state) = slot.take() {
-                let step = stage.step.clone();
-                let task = tasks.spawn(run_step(step, stage.config, Arc::clone(&semaphore), state));
+                let task = tasks.spawn(run_step(
+                    Arc::clone(step),
+                    stage.config,
+                    Arc::clone(&semaphore),
+                    state,
+                ));
                 task_items.insert(task.id(), item);
             }
         }
@@ -586,6 +613,119 @@ impl<S: Send + 'static> Executor<S> {
                 tasks.abort_all();
             }
         }
+        self.stage_report(stage, failed, started, steps)
+    }
+
+    /// A blocking stage: its steps run on a [`Pool`] of `jobs` threads, driven
+    /// from one blocking task, so a step costs no thread handoff.
+    async fn run_pooled(
+        &self,
+        index: usize,
+        stage: &Stage<S>,
+        step: Arc<BlockingFn<S>>,
+        slots: &mut [Option<S>],
+        ends: &mut [Option<ItemOutcome<S>>],
+    ) -> StageReport {
+        let entering: Vec<(usize, S)> = slots
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(item, slot)| Some((item, slot.take()?)))
+            .collect();
+        let items: Vec<usize> = entering.iter().map(|(item, _)| *item).collect();
+        self.observer
+            .stage_started(index, &stage.name, entering.len());
+        let started = Instant::now();
+        let workers = stage.config.jobs.map_or(self.jobs, NonZeroUsize::get);
+        let pool = Arc::new(Pool {
+            step,
+            config: stage.config,
+            stage: index,
+            fail_fast: self.fail_fast,
+            stack_size: self.stack_size,
+            observer: Arc::clone(&self.observer),
+            board: Mutex::new(Board {
+                queue: VecDeque::new(),
+                running: HashMap::new(),
+                abandoned: Vec::new(),
+                finished: Vec::with_capacity(entering.len()),
+                reports: Vec::with_capacity(entering.len()),
+                live: 0,
+                remaining: 0,
+                stop: false,
+                next_worker: 0,
+            }),
+            changed: Condvar::new(),
+        });
+        let outcome = if entering.is_empty() {
+            None
+        } else {
+            tokio::task::spawn_blocking(move || pool.run(entering, workers))
+                .await
+                .ok()
+        };
+        let Some(outcome) = outcome else {
+            // The waiting thread itself died: the states are gone.
+            let failed = !items.is_empty();
+            for &item in &items {
+                ends[item] = Some(ItemOutcome::Cancelled {
+                    stage: index,
+                    state: None,
+                });
+            }
+            let steps = items
+                .iter()
+                .map(|&item| StepReport {
+                    item,
+                    outcome: StepOutcome::Cancelled,
+                    attempts: 0,
+                    duration: Duration::ZERO,
+                })
+                .collect();
+            return self.stage_report(stage, failed, started, steps);
+        };
+        let mut failed = false;
+        for (item, run) in outcome.finished {
+            match run.result {
+                Ok(()) => slots[item] = run.state,
+                Err(error) => {
+                    failed = true;
+                    ends[item] = Some(ItemOutcome::Failed {
+                        failure: ItemFailure {
+                            stage: index,
+                            stage_name: stage.name.clone(),
+                            error,
+                            attempts: run.attempts,
+                        },
+                        state: run.state,
+                    });
+                }
+            }
+        }
+        let mut steps = outcome.reports;
+        for (item, state) in outcome.unstarted {
+            ends[item] = Some(ItemOutcome::Cancelled {
+                stage: index,
+                state: Some(state),
+            });
+            let report = StepReport {
+                item,
+                outcome: StepOutcome::Cancelled,
+                attempts: 0,
+                duration: Duration::ZERO,
+            };
+            self.observer.step_finished(index, &report);
+            steps.push(report);
+        }
+        self.stage_report(stage, failed, started, steps)
+    }
+
+    fn stage_report(
+        &self,
+        stage: &Stage<S>,
+        failed: bool,
+        started: Instant,
+        mut steps: Vec<StepReport>,
+    ) -> StageReport {
         steps.sort_by_key(|step| step.item);
         let status = if !failed {
             StageStatus::Succeeded
@@ -602,6 +742,229 @@ impl<S: Send + 'static> Executor<S> {
             steps,
         }
     }
+}
+
+/// A blocking stage's workers: `jobs` threads of their own that take items
+/// from one queue and record what happened, so a step costs two uncontended
+/// lock acquisitions and no thread handoff. The thread that waits for the
+/// stage only wakes at its end, on a failure under `fail_fast`, and when a
+/// step passes its deadline (that step's worker is abandoned with the state it
+/// holds and replaced, so the stage goes on at full width).
+struct Pool<S> {
+    step: Arc<BlockingFn<S>>,
+    config: StageConfig,
+    stage: usize,
+    fail_fast: bool,
+    stack_size: usize,
+    observer: Arc<dyn Observer>,
+    board: Mutex<Board<S>>,
+    changed: Condvar,
+}
+
+/// What the workers and the waiting thread share.
+struct Board<S> {
+    queue: VecDeque<(usize, S)>,
+    /// Worker id → (item, deadline of the attempt it is running).
+    running: HashMap<usize, (usize, Option<Instant>)>,
+    /// Workers whose step timed out; whatever they finish is dropped.
+    abandoned: Vec<usize>,
+    finished: Vec<(usize, StepRun<S>)>,
+    reports: Vec<StepReport>,
+    /// Workers that have not returned (abandoned ones included).
+    live: usize,
+    /// Items neither finished nor given up.
+    remaining: usize,
+    stop: bool,
+    next_worker: usize,
+}
+
+/// How a pooled stage ended: each item's run (state, result) and what was
+/// never started because the run stopped.
+struct PoolOutcome<S> {
+    finished: Vec<(usize, StepRun<S>)>,
+    reports: Vec<StepReport>,
+    unstarted: Vec<(usize, S)>,
+}
+
+impl<S: Send + 'static> Pool<S> {
+    fn run(self: &Arc<Self>, items: Vec<(usize, S)>, workers: usize) -> PoolOutcome<S> {
+        let mut board = lock(&self.board);
+        board.remaining = items.len();
+        board.queue = items.into();
+        let workers = workers.min(board.queue.len());
+        for _ in 0..workers {
+            if !self.spawn_worker(&mut board) {
+                break;
+            }
+        }
+        loop {
+            if board.remaining == 0 || (board.stop && board.running.is_empty()) {
+                break;
+            }
+            if board.live == 0 && !board.stop && !board.queue.is_empty() {
+                // No thread could be started: run the steps here.
+                board.live += 1;
+                drop(board);
+                self.work(usize::MAX);
+                board = lock(&self.board);
+                continue;
+            }
+            let now = Instant::now();
+            let expired: Vec<(usize, usize)> = board
+                .running
+                .iter()
+                .filter(|(_, (_, deadline))| deadline.is_some_and(|d| d <= now))
+                .map(|(&worker, &(item, _))| (worker, item))
+                .collect();
+            for (worker, item) in expired {
+                board.running.remove(&worker);
+                board.abandoned.push(worker);
+                let limit = self.config.timeout.unwrap_or_default();
+                self.record(
+                    &mut board,
+                    item,
+                    StepRun {
+                        state: None,
+                        result: Err(StepError::timeout(limit)),
+                        attempts: 1,
+                        duration: limit,
+                    },
+                );
+                if !board.stop && !board.queue.is_empty() {
+                    self.spawn_worker(&mut board);
+                }
+            }
+            if board.remaining == 0 || (board.stop && board.running.is_empty()) {
+                break;
+            }
+            let next = board.running.values().filter_map(|(_, d)| *d).min();
+            board = match next {
+                Some(deadline) => {
+                    let wait = deadline.saturating_duration_since(Instant::now());
+                    self.changed
+                        .wait_timeout(board, wait)
+                        .map_or_else(|e| e.into_inner().0, |(b, _)| b)
+                }
+                // A step about to start will have a deadline no sooner than this.
+                None => match self.config.timeout {
+                    Some(limit) => self
+                        .changed
+                        .wait_timeout(board, limit)
+                        .map_or_else(|e| e.into_inner().0, |(b, _)| b),
+                    None => self
+                        .changed
+                        .wait(board)
+                        .unwrap_or_else(std::sync::PoisonError::into_inner),
+                },
+            };
+        }
+        PoolOutcome {
+            finished: std::mem::take(&mut board.finished),
+            reports: std::mem::take(&mut board.reports),
+            unstarted: board.queue.drain(..).collect(),
+        }
+    }
+
+    /// Starts one more worker; false when the system refuses a thread.
+    fn spawn_worker(self: &Arc<Self>, board: &mut Board<S>) -> bool {
+        let id = board.next_worker;
+        let pool = Arc::clone(self);
+        let spawned = std::thread::Builder::new()
+            .name(format!("codegen-{id}"))
+            .stack_size(self.stack_size)
+            .spawn(move || pool.work(id));
+        board.next_worker += 1;
+        if spawned.is_ok() {
+            board.live += 1;
+        }
+        spawned.is_ok()
+    }
+
+    /// A worker: runs queued items until the queue is empty, the run stops
+    /// or its step outlives its deadline.
+    fn work(&self, worker: usize) {
+        let mut board = lock(&self.board);
+        loop {
+            if board.stop {
+                break;
+            }
+            let Some((item, mut state)) = board.queue.pop_front() else {
+                break;
+            };
+            board.running.insert(worker, (item, self.deadline()));
+            drop(board);
+            let mut attempts = 0;
+            let mut duration = Duration::ZERO;
+            let result = loop {
+                attempts += 1;
+                let started = Instant::now();
+                let result = catch_unwind(AssertUnwindSafe(|| (self.step)(&mut state)))
+                    .unwrap_or_else(|payload| Err(StepError::panic(&*payload)));
+                duration += started.elapsed();
+                match result {
+                    Err(error) if error.kind.is_retryable() && attempts <= self.config.retries => {
+                        std::thread::sleep(backoff_delay(self.config.backoff, attempts));
+                        if let Some(slot) = lock(&self.board).running.get_mut(&worker) {
+                            slot.1 = self.deadline();
+                        }
+                    }
+                    result => break result,
+                }
+            };
+            board = lock(&self.board);
+            if let Some(at) = board.abandoned.iter().position(|&w| w == worker) {
+                // Already reported as timed out.
+                board.abandoned.swap_remove(at);
+                break;
+            }
+            board.running.remove(&worker);
+            let run = StepRun {
+                state: Some(state),
+                result,
+                attempts,
+                duration,
+            };
+            self.record(&mut board, item, run);
+        }
+        board.live -= 1;
+        self.changed.notify_all();
+    }
+
+    fn deadline(&self) -> Option<Instant> {
+        self.config.timeout.map(|limit| Instant::now() + limit)
+    }
+
+    /// Books one item's end and tells the observer (under the lock, so the
+    /// stage cannot be reported finished before its last step).
+    fn record(&self, board: &mut Board<S>, item: usize, run: StepRun<S>) {
+        let outcome = match &run.result {
+            Ok(()) => StepOutcome::Succeeded,
+            Err(error) => StepOutcome::Failed(error.kind),
+        };
+        let report = StepReport {
+            item,
+            outcome,
+            attempts: run.attempts,
+            duration: run.duration,
+        };
+        self.observer.step_finished(self.stage, &report);
+        let failed = run.result.is_err();
+        board.finished.push((item, run));
+        board.reports.push(report);
+        board.remaining -= 1;
+        if failed && self.fail_fast {
+            board.stop = true;
+        }
+        if board.remaining == 0 || (failed && self.fail_fast) {
+            self.changed.notify_all();
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn cancel_waiting<S>(stage: usize, slots: &mut [Option<S>], ends: &mut [Option<ItemOutcome<S>>]) {
@@ -623,7 +986,7 @@ struct StepRun<S> {
 }
 
 async fn run_step<S: Send + 'static>(
-    step: Step<S>,
+    step: Arc<AsyncFn<S>>,
     config: StageConfig,
     semaphore: Arc<Semaphore>,
     mut state: S,
@@ -642,14 +1005,14 @@ async fn run_step<S: Send + 'static>(
         };
         let (next, result, spent) = attempt(&step, config.timeout, permit, state).await;
         duration += spent;
-        match (next, result) {
-            (Some(next), Err(error)) if error.kind.is_retryable() && attempts <= config.retries => {
+        state = next;
+        match result {
+            Err(error) if error.kind.is_retryable() && attempts <= config.retries => {
                 tokio::time::sleep(backoff_delay(config.backoff, attempts)).await;
-                state = next;
             }
-            (state, result) => {
+            result => {
                 return StepRun {
-                    state,
+                    state: Some(state),
                     result,
                     attempts,
                     duration,
@@ -664,64 +1027,38 @@ fn backoff_delay(base: Duration, failed: u32) -> Duration {
     base.saturating_mul(1 << failed.saturating_sub(1).min(20))
 }
 
-/// One attempt: the state back (unless a blocking step still holds it), the
-/// result, and the time spent in the step.
+/// One attempt of an async step: the state back, the result, and the time
+/// spent in the step.
 async fn attempt<S: Send + 'static>(
-    step: &Step<S>,
+    step: &Arc<AsyncFn<S>>,
     timeout: Option<Duration>,
     permit: OwnedSemaphorePermit,
     mut state: S,
-) -> (Option<S>, Result<(), StepError>, Duration) {
+) -> (S, Result<(), StepError>, Duration) {
     let started = Instant::now();
-    let timed_out = || Err(StepError::timeout(timeout.unwrap_or_default()));
-    match step {
-        Step::Blocking(step) => {
-            let step = Arc::clone(step);
-            let thread = tokio::task::spawn_blocking(move || {
-                // Held until the step returns, even after its timeout fired.
-                let _permit = permit;
-                // Timed on its own thread: a busy machine may be slow to wake
-                // the waiting task, and that wait is not the step's.
-                let started = Instant::now();
-                let result = catch_unwind(AssertUnwindSafe(|| step(&mut state)))
-                    .unwrap_or_else(|payload| Err(StepError::panic(&*payload)));
-                (state, result, started.elapsed())
-            });
-            match within(timeout, thread).await {
-                Some(Ok((state, result, spent))) => (Some(state), result, spent),
-                Some(Err(error)) => (
-                    None,
-                    Err(StepError::fatal(format!("step did not finish: {error}"))),
-                    started.elapsed(),
-                ),
-                None => (None, timed_out(), started.elapsed()),
-            }
-        }
-        Step::Async(step) => {
-            let borrowed = &mut state;
-            // Moving the borrow out makes the closure FnOnce, so the future
-            // may keep it.
-            let start = move || {
-                let state = borrowed;
-                step(state)
-            };
-            let result = match catch_unwind(AssertUnwindSafe(start)) {
-                Ok(mut future) => {
-                    let guarded = poll_fn(move |cx| {
-                        match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
-                            Ok(poll) => poll,
-                            Err(payload) => Poll::Ready(Err(StepError::panic(&*payload))),
-                        }
-                    });
-                    within(timeout, guarded).await.unwrap_or_else(timed_out)
+    let borrowed = &mut state;
+    // Moving the borrow out makes the closure FnOnce, so the future may keep it.
+    let start = move || {
+        let state = borrowed;
+        step(state)
+    };
+    let result = match catch_unwind(AssertUnwindSafe(start)) {
+        Ok(mut future) => {
+            let guarded = poll_fn(move |cx| {
+                match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
+                    Ok(poll) => poll,
+                    Err(payload) => Poll::Ready(Err(StepError::panic(&*payload))),
                 }
-                Err(payload) => Err(StepError::panic(&*payload)),
-            };
-            let spent = started.elapsed();
-            drop(permit);
-            (Some(state), result, spent)
+            });
+            within(timeout, guarded)
+                .await
+                .unwrap_or_else(|| Err(StepError::timeout(timeout.unwrap_or_default())))
         }
-    }
+        Err(payload) => Err(StepError::panic(&*payload)),
+    };
+    let spent = started.elapsed();
+    drop(permit);
+    (state, result, spent)
 }
 
 async fn within<F: Future>(limit: Option<Duration>, future: F) -> Option<F::Output> {
@@ -905,6 +1242,30 @@ mod tests {
             assert_eq!(item.visits, ["slow", "after"]);
         }
         assert_eq!(result.stages[1].steps.len(), 2);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_hung_step_does_not_hold_up_the_rest_of_its_stage() {
+        let hangs = Stage::blocking("hangs", |item: &mut Item| {
+            if item.id == 0 {
+                sleep(600);
+            }
+            item.visits.push("hangs");
+            Ok(())
+        })
+        .timeout(Some(MS * 40));
+        let executor = Executor::new().jobs(1).stage(hangs);
+        let started = Instant::now();
+        let result = executor.run(items(4)).await;
+        assert!(
+            started.elapsed() < MS * 500,
+            "the stage waited for the hung step"
+        );
+        assert_eq!(
+            result.items[0].failure().map(|f| f.error.kind),
+            Some(StepErrorKind::Timeout)
+        );
+        assert!(result.items[1..].iter().all(ItemOutcome::is_completed));
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
