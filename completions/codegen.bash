@@ -183,7 +183,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__generate)
-            opts="-o -j -q -v -h -V --output --jobs --fail-fast --strict --timings --check --diff --dry-run --force --prune --shard --output-format --templates --quiet --verbose --color --config --isolated --help --version"
+            opts="-o -j -q -v -h -V --output --jobs --fail-fast --strict --timings --trace --check --diff --dry-run --force --prune --shard --output-format --templates --quiet --verbose --color --config --isolated --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -202,6 +202,10 @@ _codegen() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -166,6 +166,11 @@ pub struct GenerateArgs {
     #[arg(long)]
     pub timings: bool,
 
+    /// Write a Chrome trace of the run (stages, and every step on its worker
+    /// thread) to FILE; open it in Perfetto or `chrome://tracing`.
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
+
     /// Write nothing; exit 1 when any output is missing, modified or orphaned.
     #[arg(long)]
     pub check: bool,

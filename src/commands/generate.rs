@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -19,6 +19,7 @@ use crate::pipeline::codegen::{self, Context, Job, Mode, Options};
 use crate::pipeline::executor::{ItemOutcome, Observer, StageReport, StepReport};
 use crate::render::Renderer;
 use crate::report::summary::{self, ContractResult, Orphan, Report, Status};
+use crate::report::trace::{self, TracedRun};
 use crate::report::{Printer, StageBar};
 use crate::templates::TemplateManager;
 
@@ -27,13 +28,7 @@ const STEP_TIMEOUT: Duration = Duration::from_mins(1);
 
 pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
-    let mode = if args.check {
-        Mode::Check
-    } else if args.dry_run {
-        Mode::DryRun
-    } else {
-        Mode::Write
-    };
+    let mode = mode_of(args);
     let (files, mut problems) = discover::contract_files(&args.paths);
     let _lock = match open_output(args, mode) {
         Ok(lock) => lock,
@@ -63,14 +58,7 @@ pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStat
         );
     };
     let ctx = Arc::new(context(args, mode, templates));
-    let options = Options {
-        jobs: args.jobs.map_or_else(
-            || std::thread::available_parallelism().map_or(1, usize::from),
-            usize::from,
-        ),
-        fail_fast: args.fail_fast,
-        step_timeout: STEP_TIMEOUT,
-    };
+    let options = options_of(args);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(options.jobs.clamp(1, 4))
         .max_blocking_threads(options.jobs.max(1))
@@ -91,10 +79,23 @@ pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStat
         stop,
         args.shard,
     );
+    let good_paths: Vec<PathBuf> = good.iter().map(|job| job.path.clone()).collect();
     let generate = (!good.is_empty())
         .then(|| runtime.block_on(codegen::generate_executor(&ctx, &options, bars).run(good)));
     // A timed-out step keeps its thread; don't wait for it to exit.
     runtime.shutdown_timeout(Duration::from_millis(100));
+    if let Some(file) = &args.trace {
+        let generated = generate
+            .as_ref()
+            .map(|run| (run.stages.as_slice(), good_paths.as_slice()));
+        write_trace(
+            file,
+            started,
+            (&parse.stages, &files),
+            generated,
+            &mut problems,
+        );
+    }
     let mut stages = parse.stages.clone();
     let mut busy = parse.busy();
     if let Some(run) = generate {
@@ -132,6 +133,49 @@ pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStat
         ctx.renderer.templates().stats(),
     );
     finish(args, printer, &report)
+}
+
+fn mode_of(args: &GenerateSettings) -> Mode {
+    if args.check {
+        Mode::Check
+    } else if args.dry_run {
+        Mode::DryRun
+    } else {
+        Mode::Write
+    }
+}
+
+fn options_of(args: &GenerateSettings) -> Options {
+    Options {
+        jobs: args.jobs.map_or_else(
+            || std::thread::available_parallelism().map_or(1, usize::from),
+            usize::from,
+        ),
+        fail_fast: args.fail_fast,
+        step_timeout: STEP_TIMEOUT,
+    }
+}
+
+/// `--trace FILE`: both executor runs (parse, then the other stages) as one
+/// Chrome trace; a path that cannot be written is a problem of the run.
+fn write_trace(
+    file: &Path,
+    started: Instant,
+    parse: (&[StageReport], &[PathBuf]),
+    generate: Option<(&[StageReport], &[PathBuf])>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let runs: Vec<TracedRun<'_>> = std::iter::once(parse)
+        .chain(generate)
+        .map(|(stages, items)| TracedRun { stages, items })
+        .collect();
+    let text = trace::chrome_trace(started, &runs);
+    if let Err(e) = output::write_file_atomically(file, text.as_bytes()) {
+        problems.push(
+            Diagnostic::error(file, format!("cannot write the trace: {e}"))
+                .with_help("choose a writable path for --trace"),
+        );
+    }
 }
 
 /// Makes sure the output directory can be used: when writing, it exists and

@@ -136,6 +136,8 @@ pub struct GenerateSettings {
     pub force: bool,
     pub prune: bool,
     pub shard: Option<Shard>,
+    /// Where to write a Chrome trace of the run.
+    pub trace: Option<PathBuf>,
 }
 
 /// What `validate` runs with.
@@ -398,6 +400,7 @@ impl Merge {
             format_command,
             check: args.check,
             diff: args.diff,
+            trace: args.trace.clone(),
             dry_run: args.dry_run,
             force: args.force,
             prune: args.prune,

@@ -921,7 +921,7 @@ impl Walker<'_> {
             );
             return Vec::new();
         };
-        let mut out: Vec<FieldDef> = Vec::new();
+        let mut out: Vec<FieldDef> = Vec::with_capacity(entries.len());
         let mut taken: HashSet<String> = HashSet::new();
         for (key, spec) in entries {
             let Some(raw) = key.as_str() else {

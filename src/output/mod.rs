@@ -177,16 +177,26 @@ pub fn write_index(
     out: &Path,
     index: &std::collections::BTreeMap<String, String>,
 ) -> Result<(), OutputError> {
-    let path = index_path(out);
-    let tmp = path.with_extension(format!("json.{}.tmp", std::process::id()));
     let mut text = serde_json::to_string_pretty(index).unwrap_or_default();
     text.push('\n');
-    if let Some(parent) = path.parent() {
+    write_file_atomically(&index_path(out), text.as_bytes())
+}
+
+/// Writes `bytes` to `path` through a temporary file beside it and a rename,
+/// so a reader sees the old file or the new one, never a part.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".{}.tmp", std::process::id()));
+    let tmp = path.with_file_name(name);
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         fs::create_dir_all(parent)
             .map_err(|e| OutputError::io(parent, "cannot create directory", e))?;
     }
-    fs::write(&tmp, text).map_err(|e| OutputError::io(&tmp, "cannot write", e))?;
-    fs::rename(&tmp, &path).map_err(|e| OutputError::io(&path, "cannot write", e))
+    fs::write(&tmp, bytes).map_err(|e| OutputError::io(&tmp, "cannot write", e))?;
+    fs::rename(&tmp, path).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        OutputError::io(path, "cannot write", e)
+    })
 }
 
 #[cfg(test)]

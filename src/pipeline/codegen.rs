@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::contract::{self, Contract, LoadOptions};
+use crate::contract::{self, Contract, LoadOptions, NodeType};
 use crate::diagnostics::{Diagnostic, count, has_errors};
 use crate::output::manifest::sha256_hex;
 use crate::output::{self, Generator, PackageManifest, PackagePlan, PlanOptions};
@@ -42,6 +42,8 @@ pub struct Job {
     /// The package name, once known (parsed, or read from a fresh manifest).
     pub package: Option<String>,
     pub contract: Option<Contract>,
+    /// The node type, kept once the contract is dropped after rendering.
+    pub node_type: Option<NodeType>,
     /// The package is up to date: every later stage is skipped.
     pub fresh: bool,
     /// Warnings and errors about the contract and about the generated files.
@@ -140,7 +142,14 @@ pub fn generate_executor(
                 let dir = tests.out.join(&job.contract()?.name);
                 let on_disk =
                     TestOptions::from_disk(&job.files, |rel| std::fs::read(dir.join(rel)).ok());
-                render(job, |c| tests.renderer.render_tests_with(c, &on_disk))
+                render(job, |c| tests.renderer.render_tests_with(c, &on_disk))?;
+                // Rendering is over: from here on the package needs only its
+                // name and base class, and every contract's model is dropped
+                // before the files of all of them are checked and written.
+                if let Some(contract) = job.contract.take() {
+                    job.node_type = Some(contract.node_type);
+                }
+                Ok(())
             },
             options,
         ))
@@ -234,9 +243,11 @@ fn render(
 /// before anything is written. A scaffold's `raise NotImplementedError`
 /// (STB003) is its purpose, so it is not reported here.
 fn quality(job: &mut Job) -> Result<(), StepError> {
-    let contract = job.contract()?;
-    let package = PathBuf::from(&contract.name);
-    let base = contract.node_type.base_class().to_owned();
+    let (Some(name), Some(node_type)) = (&job.package, job.node_type) else {
+        return Err(StepError::fatal("the contract was not rendered"));
+    };
+    let package = PathBuf::from(name);
+    let base = node_type.base_class().to_owned();
     let mut findings = Vec::new();
     for file in job
         .files
@@ -287,8 +298,10 @@ fn role_of(path: &Path, base: &str) -> FileRole {
 
 /// Stage 6: plan the package against the disk and, when writing, swap it in whole.
 fn write(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
-    let contract = job.contract()?;
-    let dir = ctx.out.join(&contract.name);
+    let Some(name) = &job.package else {
+        return Err(StepError::fatal("the contract was not rendered"));
+    };
+    let dir = ctx.out.join(name);
     let manifest = PackageManifest {
         contract: job.reference.clone(),
         contract_hash: job.contract_hash.clone(),

@@ -280,6 +280,11 @@ pub struct StepReport {
     /// Time spent inside the step over all attempts (not queueing, not
     /// backoff).
     pub duration: Duration,
+    /// When its first attempt began; `None` if it never started.
+    pub started: Option<Instant>,
+    /// The blocking-stage worker that ran it (0-based); `None` for async
+    /// steps and steps that never started.
+    pub worker: Option<usize>,
 }
 
 /// How a stage ended.
@@ -301,6 +306,8 @@ pub enum StageStatus {
 pub struct StageReport {
     pub name: String,
     pub status: StageStatus,
+    /// When it started; `None` when it was skipped.
+    pub started: Option<Instant>,
     /// From the stage's start to its last step's end.
     pub wall: Duration,
     /// Sum of the step durations.
@@ -484,6 +491,7 @@ impl<S: Send + 'static> Executor<S> {
                 StageReport {
                     name: stage.name.clone(),
                     status: StageStatus::Skipped,
+                    started: None,
                     wall: Duration::ZERO,
                     busy: Duration::ZERO,
                     steps: Vec::new(),
@@ -586,6 +594,8 @@ impl<S: Send + 'static> Executor<S> {
                         outcome,
                         attempts: run.attempts,
                         duration: run.duration,
+                        started: run.started,
+                        worker: None,
                     }
                 }
                 // Steps catch their own panics, so a join error is a cancel.
@@ -603,6 +613,8 @@ impl<S: Send + 'static> Executor<S> {
                         outcome: StepOutcome::Cancelled,
                         attempts: 0,
                         duration: Duration::ZERO,
+                        started: None,
+                        worker: None,
                     }
                 }
             };
@@ -650,6 +662,7 @@ impl<S: Send + 'static> Executor<S> {
                 finished: Vec::with_capacity(entering.len()),
                 reports: Vec::with_capacity(entering.len()),
                 live: 0,
+                threads: Vec::new(),
                 remaining: 0,
                 stop: false,
                 next_worker: 0,
@@ -679,6 +692,8 @@ impl<S: Send + 'static> Executor<S> {
                     outcome: StepOutcome::Cancelled,
                     attempts: 0,
                     duration: Duration::ZERO,
+                    started: None,
+                    worker: None,
                 })
                 .collect();
             return self.stage_report(stage, failed, started, steps);
@@ -712,6 +727,8 @@ impl<S: Send + 'static> Executor<S> {
                 outcome: StepOutcome::Cancelled,
                 attempts: 0,
                 duration: Duration::ZERO,
+                started: None,
+                worker: None,
             };
             self.observer.step_finished(index, &report);
             steps.push(report);
@@ -737,6 +754,7 @@ impl<S: Send + 'static> Executor<S> {
         StageReport {
             name: stage.name.clone(),
             status,
+            started: Some(started),
             wall: started.elapsed(),
             busy: steps.iter().map(|step| step.duration).sum(),
             steps,
@@ -764,14 +782,16 @@ struct Pool<S> {
 /// What the workers and the waiting thread share.
 struct Board<S> {
     queue: VecDeque<(usize, S)>,
-    /// Worker id → (item, deadline of the attempt it is running).
-    running: HashMap<usize, (usize, Option<Instant>)>,
+    /// Worker id → (item, deadline of the attempt it is running, when the
+    /// step began).
+    running: HashMap<usize, (usize, Option<Instant>, Instant)>,
     /// Workers whose step timed out; whatever they finish is dropped.
     abandoned: Vec<usize>,
     finished: Vec<(usize, StepRun<S>)>,
     reports: Vec<StepReport>,
     /// Workers that have not returned (abandoned ones included).
     live: usize,
+    threads: Vec<(usize, std::thread::JoinHandle<()>)>,
     /// Items neither finished nor given up.
     remaining: usize,
     stop: bool,
@@ -803,20 +823,22 @@ impl<S: Send + 'static> Pool<S> {
             }
             if board.live == 0 && !board.stop && !board.queue.is_empty() {
                 // No thread could be started: run the steps here.
+                let id = board.next_worker;
+                board.next_worker += 1;
                 board.live += 1;
                 drop(board);
-                self.work(usize::MAX);
+                self.work(id);
                 board = lock(&self.board);
                 continue;
             }
             let now = Instant::now();
-            let expired: Vec<(usize, usize)> = board
+            let expired: Vec<(usize, usize, Instant)> = board
                 .running
                 .iter()
-                .filter(|(_, (_, deadline))| deadline.is_some_and(|d| d <= now))
-                .map(|(&worker, &(item, _))| (worker, item))
+                .filter(|(_, (_, deadline, _))| deadline.is_some_and(|d| d <= now))
+                .map(|(&worker, &(item, _, started))| (worker, item, started))
                 .collect();
-            for (worker, item) in expired {
+            for (worker, item, started) in expired {
                 board.running.remove(&worker);
                 board.abandoned.push(worker);
                 let limit = self.config.timeout.unwrap_or_default();
@@ -828,6 +850,8 @@ impl<S: Send + 'static> Pool<S> {
                         result: Err(StepError::timeout(limit)),
                         attempts: 1,
                         duration: limit,
+                        started: Some(started),
+                        worker: Some(worker),
                     },
                 );
                 if !board.stop && !board.queue.is_empty() {
@@ -837,7 +861,7 @@ impl<S: Send + 'static> Pool<S> {
             if board.remaining == 0 || (board.stop && board.running.is_empty()) {
                 break;
             }
-            let next = board.running.values().filter_map(|(_, d)| *d).min();
+            let next = board.running.values().filter_map(|(_, d, _)| *d).min();
             board = match next {
                 Some(deadline) => {
                     let wait = deadline.saturating_duration_since(Instant::now());
@@ -858,6 +882,17 @@ impl<S: Send + 'static> Pool<S> {
                 },
             };
         }
+        // Wait for the workers that are leaving, so the next stage's threads
+        // take over their allocator arenas instead of opening new ones.
+        let abandoned = board.abandoned.clone();
+        let threads = std::mem::take(&mut board.threads);
+        drop(board);
+        for (id, thread) in threads {
+            if !abandoned.contains(&id) {
+                let _ = thread.join();
+            }
+        }
+        let mut board = lock(&self.board);
         PoolOutcome {
             finished: std::mem::take(&mut board.finished),
             reports: std::mem::take(&mut board.reports),
@@ -874,10 +909,14 @@ impl<S: Send + 'static> Pool<S> {
             .stack_size(self.stack_size)
             .spawn(move || pool.work(id));
         board.next_worker += 1;
-        if spawned.is_ok() {
-            board.live += 1;
+        match spawned {
+            Ok(handle) => {
+                board.live += 1;
+                board.threads.push((id, handle));
+                true
+            }
+            Err(_) => false,
         }
-        spawned.is_ok()
     }
 
     /// A worker: runs queued items until the queue is empty, the run stops
@@ -891,7 +930,8 @@ impl<S: Send + 'static> Pool<S> {
             let Some((item, mut state)) = board.queue.pop_front() else {
                 break;
             };
-            board.running.insert(worker, (item, self.deadline()));
+            let began = Instant::now();
+            board.running.insert(worker, (item, self.deadline(), began));
             drop(board);
             let mut attempts = 0;
             let mut duration = Duration::ZERO;
@@ -923,6 +963,8 @@ impl<S: Send + 'static> Pool<S> {
                 result,
                 attempts,
                 duration,
+                started: Some(began),
+                worker: Some(worker),
             };
             self.record(&mut board, item, run);
         }
@@ -946,6 +988,8 @@ impl<S: Send + 'static> Pool<S> {
             outcome,
             attempts: run.attempts,
             duration: run.duration,
+            started: run.started,
+            worker: run.worker,
         };
         self.observer.step_finished(self.stage, &report);
         let failed = run.result.is_err();
@@ -983,6 +1027,8 @@ struct StepRun<S> {
     result: Result<(), StepError>,
     attempts: u32,
     duration: Duration,
+    started: Option<Instant>,
+    worker: Option<usize>,
 }
 
 async fn run_step<S: Send + 'static>(
@@ -993,6 +1039,7 @@ async fn run_step<S: Send + 'static>(
 ) -> StepRun<S> {
     let mut attempts = 0;
     let mut duration = Duration::ZERO;
+    let mut started = None;
     loop {
         attempts += 1;
         let Ok(permit) = Arc::clone(&semaphore).acquire_owned().await else {
@@ -1001,8 +1048,11 @@ async fn run_step<S: Send + 'static>(
                 result: Err(StepError::fatal("the executor's semaphore was closed")),
                 attempts,
                 duration,
+                started,
+                worker: None,
             };
         };
+        started.get_or_insert_with(Instant::now);
         let (next, result, spent) = attempt(&step, config.timeout, permit, state).await;
         duration += spent;
         state = next;
@@ -1016,6 +1066,8 @@ async fn run_step<S: Send + 'static>(
                     result,
                     attempts,
                     duration,
+                    started,
+                    worker: None,
                 };
             }
         }

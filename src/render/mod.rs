@@ -260,7 +260,7 @@ impl Renderer {
         path: String,
         ownership: Ownership,
     ) -> Result<GeneratedFile, RenderError> {
-        let contents =
+        let mut contents =
             self.templates
                 .render(template, ctx)
                 .map_err(|source| RenderError::Template {
@@ -268,6 +268,9 @@ impl Renderer {
                     path: path.clone(),
                     source: Box::new(source),
                 })?;
+        // Every file of every package is held until the package stage: keep
+        // only its bytes, not the spare room the renderer grew into.
+        contents.shrink_to_fit();
         Ok(GeneratedFile {
             path: PathBuf::from(path),
             contents,

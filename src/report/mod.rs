@@ -4,6 +4,7 @@
 
 pub mod formats;
 pub mod summary;
+pub mod trace;
 
 use std::io::IsTerminal as _;
 

@@ -449,9 +449,13 @@ pub fn render_json(report: &Report) -> String {
             "wall_ms": millis(report.wall),
             "busy_ms": millis(report.busy),
             "speedup": (report.speedup() * 100.0).round() / 100.0,
-            "template_cache": report.cache.map(|c| json!({"hits": c.hits, "misses": c.misses, "size": c.size, "capacity": c.capacity})),
+            "template_cache": report.cache.map(|c| json!({"hits": c.hits, "misses": c.misses, "hit_rate": hit_rate(c.hits, c.misses), "size": c.size, "capacity": c.capacity})),
         },
         "stages": stages,
+        "slowest_steps": slowest_steps(report, 5)
+            .into_iter()
+            .map(|(duration, stage, contract)| json!({"stage": stage, "contract": contract, "ms": millis(duration)}))
+            .collect::<Vec<_>>(),
         "problems": report.problems,
         "contracts": contracts,
         "orphans": orphans,
@@ -517,6 +521,34 @@ pub fn render_timings(report: &Report) -> String {
             human(times.last().copied().unwrap_or_default()),
         );
     }
+    out.push_str("slowest steps:\n");
+    for (duration, stage, path) in slowest_steps(report, 5) {
+        let _ = writeln!(out, "  {:<9} {stage:<8} {path}", human(duration));
+    }
+    if let Some(cache) = report.cache {
+        let rate = hit_rate(cache.hits, cache.misses) * 100.0;
+        let _ = writeln!(
+            out,
+            "template cache: {} hits, {} misses ({rate:.1}% hit rate)",
+            cache.hits, cache.misses
+        );
+    }
+    out
+}
+
+/// Template cache hits over lookups, 0 to 1 (0 with no lookup).
+#[allow(clippy::cast_precision_loss)]
+fn hit_rate(hits: u64, misses: u64) -> f64 {
+    let lookups = hits + misses;
+    if lookups == 0 {
+        0.0
+    } else {
+        hits as f64 / lookups as f64
+    }
+}
+
+/// The `count` longest steps of the run: (time, stage, contract).
+fn slowest_steps(report: &Report, count: usize) -> Vec<(Duration, &'static str, String)> {
     let mut slowest: Vec<(Duration, &str, String)> = report
         .results
         .iter()
@@ -528,25 +560,8 @@ pub fn render_timings(report: &Report) -> String {
         })
         .collect();
     slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
-    out.push_str("slowest steps:\n");
-    for (duration, stage, path) in slowest.iter().take(5) {
-        let _ = writeln!(out, "  {:<9} {stage:<8} {path}", human(*duration));
-    }
-    if let Some(cache) = report.cache {
-        let lookups = cache.hits + cache.misses;
-        #[allow(clippy::cast_precision_loss)]
-        let rate = if lookups == 0 {
-            0.0
-        } else {
-            cache.hits as f64 * 100.0 / lookups as f64
-        };
-        let _ = writeln!(
-            out,
-            "template cache: {} hits, {} misses ({rate:.1}% hit rate)",
-            cache.hits, cache.misses
-        );
-    }
-    out
+    slowest.truncate(count);
+    slowest
 }
 
 fn step_times(stage: &StageReport) -> Vec<Duration> {

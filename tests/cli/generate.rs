@@ -280,3 +280,114 @@ fn piped_output_has_no_progress_bars_or_colour() {
     let quiet = codegen(dir.path(), &["generate", "contracts", "-o", "out2", "-q"]);
     assert!(stderr(&quiet).is_empty(), "{}", stderr(&quiet));
 }
+
+#[test]
+fn the_trace_shows_barrier_stages_and_each_step_on_its_worker() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_examples(&dir.path().join("c"));
+    let contracts = fs::read_dir(dir.path().join("c")).unwrap().count();
+    let output = codegen(
+        dir.path(),
+        &[
+            "generate",
+            "c",
+            "-o",
+            "out",
+            "-j",
+            "2",
+            "--trace",
+            "run.json",
+            "--output-format",
+            "json",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = fs::read_to_string(dir.path().join("run.json")).expect("the trace is written");
+    let trace: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let events = trace["traceEvents"].as_array().unwrap();
+    let span = |e: &serde_json::Value| {
+        let ts = e["ts"].as_f64().unwrap();
+        (ts, ts + e["dur"].as_f64().unwrap())
+    };
+    let stages: Vec<_> = events.iter().filter(|e| e["cat"] == "stage").collect();
+    let names: Vec<_> = stages.iter().map(|e| e["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        ["parse", "models", "node", "tests", "quality", "package"]
+    );
+    for pair in stages.windows(2) {
+        assert!(
+            span(pair[0]).1 <= span(pair[1]).0,
+            "stages overlap: {pair:?}"
+        );
+    }
+    let steps: Vec<_> = events.iter().filter(|e| e["cat"] == "step").collect();
+    assert_eq!(steps.len(), 6 * contracts);
+    for step in &steps {
+        let stage = stages
+            .iter()
+            .find(|s| s["name"] == step["args"]["stage"])
+            .unwrap();
+        let ((start, end), (from, to)) = (span(step), span(stage));
+        assert!(start >= from && end <= to + 1.0, "{step} outside {stage}");
+        let lane = step["tid"].as_u64().unwrap();
+        assert!(
+            (1..=2).contains(&lane),
+            "two workers, one track each: {step}"
+        );
+        assert!(step["args"]["contract"].as_str().unwrap().starts_with('c'));
+    }
+    for track in 1..=2_u64 {
+        let mut on_track: Vec<_> = steps
+            .iter()
+            .filter(|s| s["tid"] == track)
+            .map(|s| span(s))
+            .collect();
+        on_track.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for pair in on_track.windows(2) {
+            assert!(
+                pair[0].1 <= pair[1].0 + 1.0,
+                "a worker ran two steps at once"
+            );
+        }
+    }
+    assert!(
+        events
+            .iter()
+            .any(|e| e["ph"] == "M" && e["args"]["name"] == "worker 0")
+    );
+
+    // The JSON summary carries the same timing figures as --timings.
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let rate = doc["summary"]["template_cache"]["hit_rate"]
+        .as_f64()
+        .unwrap();
+    assert!(rate > 0.5 && rate <= 1.0, "{rate}");
+    assert!(doc["summary"]["speedup"].as_f64().unwrap() > 0.0);
+    assert_eq!(doc["slowest_steps"].as_array().unwrap().len(), 5);
+    for stage in doc["stages"].as_array().unwrap() {
+        assert!(stage["p99_ms"].as_f64().unwrap() >= stage["p50_ms"].as_f64().unwrap());
+    }
+}
+
+#[test]
+fn an_unwritable_trace_path_is_an_error_that_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_examples(&dir.path().join("c"));
+    fs::create_dir_all(dir.path().join("taken")).unwrap();
+    let output = codegen(
+        dir.path(),
+        &["generate", "c", "-o", "out", "--trace", "taken"],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("cannot write the trace"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(dir.path().join("taken").is_dir());
+    assert!(
+        dir.path().join("out").join(".codegen").is_dir(),
+        "the packages are still written"
+    );
+}
