@@ -52,6 +52,8 @@ pub struct Job {
     pub plan: Option<PackagePlan>,
     /// Time spent in each stage's step.
     pub timings: Vec<(&'static str, Duration)>,
+    /// With `--quorum`: the verdict on each generated Python file.
+    pub quorum: Vec<crate::quorum::FileVerdict>,
 }
 
 impl Job {
@@ -82,6 +84,8 @@ pub struct Context {
     /// Contract reference → package name, from earlier runs: lets a fresh
     /// contract be recognised without parsing it.
     pub index: BTreeMap<String, String>,
+    /// With `--quorum`: the models that vote in stage 5.
+    pub quorum: Option<crate::quorum::Quorum>,
 }
 
 /// How the run is shaped.
@@ -117,6 +121,7 @@ pub fn generate_executor(
 ) -> Executor<Job> {
     let c = |ctx: &Arc<Context>| Arc::clone(ctx);
     let (models, node, tests, package) = (c(ctx), c(ctx), c(ctx), c(ctx));
+    let vote = c(ctx);
     Executor::new()
         .jobs(options.jobs)
         .fail_fast(options.fail_fast)
@@ -142,7 +147,14 @@ pub fn generate_executor(
             },
             options,
         ))
-        .stage(configure(STAGES[4], quality, options))
+        .stage(configure(
+            STAGES[4],
+            move |job: &mut Job| {
+                quality(job)?;
+                crate::quorum::stage::vote_job(vote.quorum.as_ref(), job)
+            },
+            options,
+        ))
         .stage(configure(
             STAGES[5],
             move |job: &mut Job| write(&package, job),
