@@ -7,6 +7,8 @@ use std::fmt::Write as _;
 
 use super::{FileVerdict, ModelOutcome, ModelVote, Verdict};
 use crate::cli::OutputFormat;
+use crate::config::Source;
+use crate::config::quorum::{ModelConfig, QuorumSettings};
 use crate::diagnostics::Diagnostic;
 use crate::report::formats::{self, Report};
 
@@ -218,4 +220,128 @@ pub fn write(
         }
         OutputFormat::Junit | OutputFormat::Sarif => formats::write(format, report, out),
     }
+}
+
+fn source_json(source: &Source) -> serde_json::Value {
+    match source {
+        Source::Default => serde_json::json!({"source": "default"}),
+        Source::Flag => serde_json::json!({"source": "flag"}),
+        Source::File { path, line } => {
+            serde_json::json!({"source": "file", "file": path.display().to_string(), "line": line})
+        }
+    }
+}
+
+/// Whether a key variable is set, never its value.
+fn key_state(model: &ModelConfig) -> &'static str {
+    if model.api_key_env.is_empty() {
+        "no key needed"
+    } else if super::secret::ApiKey::from_env(&model.api_key_env).is_some() {
+        "set"
+    } else {
+        "not set: the model is skipped"
+    }
+}
+
+/// `codegen config`'s `[quorum]` table and one `[[quorum.models]]` per model, with sources.
+pub fn settings_text(settings: &QuorumSettings) -> String {
+    let mut out = String::from("\n[quorum]\n");
+    let source = |key: &str| {
+        settings
+            .sources
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or_else(|| "default".to_owned(), |(_, s)| s.to_string())
+    };
+    let _ = writeln!(
+        out,
+        "threshold = {}  # {}",
+        settings.threshold,
+        source("threshold")
+    );
+    let _ = writeln!(
+        out,
+        "min_participating_weight = {}  # {}",
+        settings.min_participating_weight,
+        source("min_participating_weight")
+    );
+    let _ = writeln!(
+        out,
+        "deadline = {}  # seconds, {}",
+        settings.deadline.as_secs_f64(),
+        source("deadline")
+    );
+    let _ = writeln!(
+        out,
+        "concurrency = {}  # {}",
+        settings.concurrency,
+        source("concurrency")
+    );
+    match &settings.cache_dir {
+        Some(dir) => {
+            let _ = writeln!(
+                out,
+                "cache_dir = {:?}  # {}",
+                dir.display().to_string(),
+                source("cache_dir")
+            );
+        }
+        None => {
+            let dir = super::cache::Cache::open(None)
+                .map_or_else(|| "none".to_owned(), |c| c.dir().display().to_string());
+            let _ = writeln!(out, "# cache_dir is not set: {dir}  # default");
+        }
+    }
+    for m in &settings.models {
+        let _ = writeln!(out, "\n[[quorum.models]]  # {}", m.source);
+        let _ = writeln!(out, "id = {:?}", m.id);
+        let _ = writeln!(out, "provider = {:?}", m.provider.as_str());
+        let _ = writeln!(out, "model = {:?}", m.model);
+        let _ = writeln!(out, "endpoint = {:?}", m.endpoint);
+        let _ = writeln!(out, "weight = {}", m.weight);
+        let _ = writeln!(out, "api_key_env = {:?}  # {}", m.api_key_env, key_state(m));
+        let _ = writeln!(out, "timeout = {}", m.timeout.as_secs_f64());
+        let _ = writeln!(out, "retries = {}", m.retries);
+        let _ = writeln!(
+            out,
+            "input_price = {}  # USD per million tokens",
+            m.input_price
+        );
+        let _ = writeln!(
+            out,
+            "output_price = {}  # USD per million tokens",
+            m.output_price
+        );
+        let _ = writeln!(out, "enabled = {}", m.enabled);
+    }
+    out
+}
+
+/// `codegen config --output-format json`'s `quorum` object.
+pub fn settings_json(settings: &QuorumSettings) -> serde_json::Value {
+    let sources: serde_json::Map<String, serde_json::Value> = settings
+        .sources
+        .iter()
+        .map(|(k, s)| ((*k).to_owned(), source_json(s)))
+        .collect();
+    let models: Vec<serde_json::Value> = settings
+        .models
+        .iter()
+        .map(|m| {
+            let mut value = serde_json::to_value(m).unwrap_or_default();
+            value["key"] = serde_json::json!(key_state(m));
+            value["origin"] = source_json(&m.source);
+            value
+        })
+        .collect();
+    serde_json::json!({
+        "threshold": settings.threshold,
+        "min_participating_weight": settings.min_participating_weight,
+        "deadline": settings.deadline.as_secs_f64(),
+        "concurrency": settings.concurrency,
+        "cache_dir": settings.cache_dir.as_ref().map(|d| d.display().to_string()),
+        "total_weight": settings.total_weight(),
+        "sources": sources,
+        "models": models,
+    })
 }
