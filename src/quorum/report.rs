@@ -277,20 +277,17 @@ pub fn settings_text(settings: &QuorumSettings) -> String {
         settings.concurrency,
         source("concurrency")
     );
-    match &settings.cache_dir {
-        Some(dir) => {
-            let _ = writeln!(
-                out,
-                "cache_dir = {:?}  # {}",
-                dir.display().to_string(),
-                source("cache_dir")
-            );
-        }
-        None => {
-            let dir = super::cache::Cache::open(None)
-                .map_or_else(|| "none".to_owned(), |c| c.dir().display().to_string());
-            let _ = writeln!(out, "# cache_dir is not set: {dir}  # default");
-        }
+    if let Some(dir) = &settings.cache_dir {
+        let _ = writeln!(
+            out,
+            "cache_dir = {:?}  # {}",
+            dir.display().to_string(),
+            source("cache_dir")
+        );
+    } else {
+        let dir = super::cache::Cache::open(None)
+            .map_or_else(|| "none".to_owned(), |c| c.dir().display().to_string());
+        let _ = writeln!(out, "# cache_dir is not set: {dir}  # default");
     }
     for m in &settings.models {
         let _ = writeln!(out, "\n[[quorum.models]]  # {}", m.source);

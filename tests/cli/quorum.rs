@@ -6,6 +6,7 @@
 //! real key variables cleared and its own cache directory, so nothing here
 //! leaves the machine.
 
+use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Output;
 use std::sync::Arc;
@@ -150,10 +151,11 @@ fn project(endpoints: &[String; 4], extra: [&str; 4]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let mut toml = String::from("[quorum]\ndeadline = 20\n");
     for (i, (id, _)) in MODELS.iter().enumerate() {
-        toml.push_str(&format!(
+        let _ = write!(
+            toml,
             "\n[[quorum.models]]\nid = \"{id}\"\nendpoint = \"{}\"\n{}\n",
             endpoints[i], extra[i]
-        ));
+        );
     }
     std::fs::write(dir.path().join("codegen.toml"), toml).unwrap();
     std::fs::write(dir.path().join("module.py"), CODE).unwrap();
@@ -868,42 +870,12 @@ async fn generate_votes_in_stage_5_and_a_fail_verdict_writes_nothing() {
     );
 }
 
-/// Every output format and log level, over a run with votes, failures and a
-/// server that echoes a key back: no key value appears anywhere.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn no_output_format_or_log_level_shows_a_key() {
-    let servers = Servers::start().await;
-    servers.answer(0, vote(0, true, 1.0)).await;
-    servers
-        .answer(
-            1,
-            answer(
-                1,
-                &ballot(&json!(true), &json!(0.9), &format!("saw {GLM_KEY}")),
-            ),
-        )
-        .await;
-    servers
-        .answer(
-            2,
-            ResponseTemplate::new(500).set_body_string(format!("Bearer {GLM_KEY} failed")),
-        )
-        .await;
-    servers.servers[3]
-        .register(Mock::given(method("POST")).respond_with(
-            ResponseTemplate::new(401).set_body_string(format!("invalid key {CODESTRAL_KEY}")),
-        ))
-        .await;
-    let dir = project(&servers.endpoints(), ["", "", "retries = 0", ""]);
-    let contract = std::fs::read_dir(crate::common::repo().join("contracts"))
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .unwrap();
-    std::fs::copy(&contract, dir.path().join("contract.yaml")).unwrap();
+/// A command line and the environment it runs with.
+type Run = (Vec<&'static str>, Vec<(&'static str, &'static str)>);
 
-    let mut runs: Vec<(Vec<&str>, Vec<(&str, &str)>)> = Vec::new();
+/// Every output format at every log level, for `validate`, `generate`, `quorum check` and `config`.
+fn secrecy_runs() -> Vec<Run> {
+    let mut runs: Vec<Run> = Vec::new();
     for format in ["text", "json", "github", "junit", "sarif"] {
         for verbosity in ["-q", "", "-v", "-vv", "-vvv"] {
             let mut args = vec![
@@ -951,6 +923,45 @@ async fn no_output_format_or_log_level_shows_a_key() {
     runs.push((vec!["quorum", "check", "--output-format", "json"], vec![]));
     runs.push((vec!["config"], vec![]));
     runs.push((vec!["config", "--output-format", "json"], vec![]));
+    runs
+}
+
+/// Every output format and log level, over a run with votes, failures and a
+/// server that echoes a key back: no key value appears anywhere.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_output_format_or_log_level_shows_a_key() {
+    let servers = Servers::start().await;
+    servers.answer(0, vote(0, true, 1.0)).await;
+    servers
+        .answer(
+            1,
+            answer(
+                1,
+                &ballot(&json!(true), &json!(0.9), &format!("saw {GLM_KEY}")),
+            ),
+        )
+        .await;
+    servers
+        .answer(
+            2,
+            ResponseTemplate::new(500).set_body_string(format!("Bearer {GLM_KEY} failed")),
+        )
+        .await;
+    servers.servers[3]
+        .register(Mock::given(method("POST")).respond_with(
+            ResponseTemplate::new(401).set_body_string(format!("invalid key {CODESTRAL_KEY}")),
+        ))
+        .await;
+    let dir = project(&servers.endpoints(), ["", "", "retries = 0", ""]);
+    let contract = std::fs::read_dir(crate::common::repo().join("contracts"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .unwrap();
+    std::fs::copy(&contract, dir.path().join("contract.yaml")).unwrap();
+
+    let runs = secrecy_runs();
     for (args, env) in &runs {
         let output = run(dir.path(), args, env).await;
         let all = format!("{}{}", stdout(&output), stderr(&output));
