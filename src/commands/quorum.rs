@@ -24,11 +24,10 @@ pub fn run(
     };
     let quorum = Quorum::new(&settings)?;
     let votes = quorum.check();
-    let answered: f64 = votes
+    let answered = votes
         .iter()
         .filter(|v| matches!(v.outcome, ModelOutcome::Voted { .. }))
-        .map(|v| v.weight)
-        .sum();
+        .fold(0.0, |sum, v| sum + v.weight);
     let enough = answered + 1e-9 >= settings.min_participating_weight && answered > 0.0;
     let mut out = std::io::stdout().lock();
     match args.output_format {

@@ -181,7 +181,7 @@ impl QuorumSettings {
 
     /// The weight of every active model, whether or not it can be reached.
     pub fn total_weight(&self) -> f64 {
-        self.active_models().map(|m| m.weight).sum()
+        self.active_models().fold(0.0, |sum, m| sum + m.weight)
     }
 }
 

@@ -39,12 +39,11 @@ const EPSILON: f64 = 1e-9;
 
 /// `votes`: each valid vote as (weight, pass, confidence).
 pub fn tally(votes: &[(f64, bool, f64)], threshold: f64, min_participating_weight: f64) -> Tally {
-    let participating_weight: f64 = votes.iter().map(|(w, _, _)| w).sum();
-    let pass: f64 = votes
+    let participating_weight = votes.iter().fold(0.0, |sum, (w, _, _)| sum + w);
+    let pass = votes
         .iter()
         .filter(|(_, pass, _)| *pass)
-        .map(|(w, _, c)| w * c)
-        .sum();
+        .fold(0.0, |sum, (w, _, c)| sum + w * c);
     let consensus = if participating_weight > 0.0 {
         pass / participating_weight
     } else {

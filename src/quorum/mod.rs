@@ -294,7 +294,7 @@ async fn vote(inner: &Arc<Inner>, file: FileInput) -> FileVerdict {
         participating_weight: tally.participating_weight,
         total_weight: settings.total_weight(),
         min_participating_weight: settings.min_participating_weight,
-        cost: votes.iter().map(|v| v.cost).sum(),
+        cost: votes.iter().fold(0.0, |sum, v| sum + v.cost),
         tokens,
         votes,
         duration_ms: millis(started.elapsed()),

@@ -77,8 +77,8 @@ pub enum Strategy {
 impl Strategy {
     pub fn describe(self) -> &'static str {
         match self {
-            Strategy::RetryWithBackoff => "retried after an exponential backoff with full jitter",
-            Strategy::WaitThenRetry => "waited as the server asked (Retry-After), then retried",
+            Strategy::RetryWithBackoff => "exponential backoff with full jitter",
+            Strategy::WaitThenRetry => "as Retry-After asked, or the backoff without one",
             Strategy::LeaveOut => "left out of the vote, not retried: the deadline is shared",
             Strategy::Abort => "left out of the vote at once, not retried: check the key",
             Strategy::RecordInvalid => "recorded as an invalid vote, not retried",
@@ -125,7 +125,12 @@ impl fmt::Display for Recovery {
             self.attempt, self.class, self.error
         )?;
         match self.waited_ms {
-            Some(ms) => write!(f, "; {} after {ms} ms", self.strategy.describe()),
+            Some(ms) => write!(
+                f,
+                "; waited {ms} ms ({}), then retried",
+                self.strategy.describe()
+            ),
+            None if self.class.is_retried() => f.write_str("; no retry left: given up"),
             None => write!(f, "; {}", self.strategy.describe()),
         }
     }

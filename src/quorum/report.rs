@@ -154,7 +154,10 @@ fn recovery_line(m: &ModelVote, step: &super::recovery::Recovery) -> String {
     format!(
         "{}{}",
         if recovered { "recovered: " } else { "" },
-        one_line(&step.to_string())
+        step.to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
     )
 }
 
@@ -171,7 +174,7 @@ pub fn summary(verdicts: &[FileVerdict]) -> String {
         .flat_map(|v| &v.votes)
         .filter(|m| m.cached)
         .count();
-    let cost: f64 = verdicts.iter().map(|v| v.cost).sum();
+    let cost = verdicts.iter().fold(0.0, |sum, v| sum + v.cost);
     format!(
         "AI quorum: {} passed, {} failed, {} inconclusive ({} HTTP calls, {} cached votes, ${:.6})",
         count(Verdict::Pass),

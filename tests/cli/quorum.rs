@@ -433,7 +433,7 @@ async fn rate_limits_wait_for_retry_after_and_persistent_ones_give_up() {
         "{text}"
     );
     assert!(
-        text.contains("waited as the server asked (Retry-After)"),
+        text.contains("(as Retry-After asked, or the backoff without one), then retried"),
         "{text}"
     );
 }
