@@ -134,7 +134,11 @@ struct Inner {
     skipped: Vec<(ModelConfig, String)>,
     client: reqwest::Client,
     cache: Option<Cache>,
+    /// Calls in flight.
     permits: Semaphore,
+    /// Files being voted on: enough to keep the call permits busy, so a file's
+    /// deadline starts when its calls can start, not while it waits in line.
+    files: Semaphore,
 }
 
 /// A configured quorum, ready to vote.
@@ -177,6 +181,7 @@ impl Quorum {
         } else {
             Cache::open(settings.cache_dir.as_deref())
         };
+        let files_at_once = settings.concurrency.div_ceil(members.len().max(1)).max(1);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("codegen-quorum")
@@ -190,6 +195,7 @@ impl Quorum {
                 client,
                 cache,
                 permits: Semaphore::new(settings.concurrency.max(1)),
+                files: Semaphore::new(files_at_once),
             }),
             runtime: Some(runtime),
         })
@@ -216,7 +222,10 @@ impl Quorum {
             let mut set = JoinSet::new();
             for (index, file) in files.into_iter().enumerate() {
                 let inner = Arc::clone(&inner);
-                set.spawn(async move { (index, vote(&inner, file).await) });
+                set.spawn(async move {
+                    let _turn = inner.files.acquire().await;
+                    (index, vote(&inner, file).await)
+                });
             }
             let mut verdicts = Vec::new();
             while let Some(joined) = set.join_next().await {
