@@ -1048,3 +1048,45 @@ fn quorum_settings_are_checked_and_shown_with_their_sources() {
     assert!(close(&json["quorum"]["min_participating_weight"], 2.0));
     assert!(close(&json["quorum"]["total_weight"], 5.5));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_queue_for_their_turn_before_their_deadline_starts() {
+    // Six files, four models answering after 200 ms, four calls at a time and a
+    // 1 s deadline: all 24 calls take 1.2 s, yet every file has its full second.
+    let servers = Servers::start().await;
+    for i in 0..4 {
+        servers
+            .answer(i, vote(i, true, 1.0).set_delay(Duration::from_millis(200)))
+            .await;
+    }
+    let dir = project(&servers.endpoints(), [""; 4]);
+    let config = std::fs::read_to_string(dir.path().join("codegen.toml"))
+        .unwrap()
+        .replace("deadline = 20", "deadline = 1\nconcurrency = 4");
+    std::fs::write(dir.path().join("codegen.toml"), config).unwrap();
+    let mut files = Vec::new();
+    for n in 0..6 {
+        let name = format!("module_{n}.py");
+        std::fs::write(dir.path().join(&name), format!("{CODE}\nN = {n}\n")).unwrap();
+        files.push(name);
+    }
+    let mut args = vec![
+        "validate",
+        "--quorum",
+        "--no-cache",
+        "--output-format",
+        "json",
+    ];
+    args.extend(files.iter().map(String::as_str));
+    let started = Instant::now();
+    let output = run(dir.path(), &args, &[]).await;
+    assert!(started.elapsed() >= Duration::from_millis(1200));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let document: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let verdicts = document["quorum"].as_array().unwrap();
+    assert_eq!(verdicts.len(), 6);
+    assert!(
+        verdicts.iter().all(|v| v["verdict"] == "pass"),
+        "{document:#}"
+    );
+}
