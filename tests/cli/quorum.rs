@@ -377,6 +377,16 @@ async fn rate_limits_wait_for_retry_after_and_persistent_ones_give_up() {
         )
         .await;
     servers.answer(0, vote(0, true, 1.0)).await;
+    // glm-4.5: 429 with an HTTP-date three seconds ahead (whole seconds: a wait of 2 to 3 s,
+    // less the time until the call).
+    let when = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(3));
+    servers
+        .answer_first(
+            1,
+            ResponseTemplate::new(429).insert_header("retry-after", when.as_str()),
+            1,
+        )
+        .await;
     servers.answer(1, vote(1, true, 1.0)).await;
     servers.answer(2, vote(2, true, 1.0)).await;
     servers
@@ -403,6 +413,13 @@ async fn rate_limits_wait_for_retry_after_and_persistent_ones_give_up() {
     assert!(gemini["recovery"][0]["waited_ms"].as_u64().unwrap() >= 1000);
     assert!(gemini["duration_ms"].as_f64().unwrap() >= 1000.0);
     assert_eq!(servers.request_count(0).await, 2);
+    let glm = model(&verdict, "glm-4.5");
+    assert_eq!(glm["status"], "voted", "{glm:#}");
+    assert_eq!(glm["recovery"][0]["class"], "rate-limit");
+    assert!(
+        glm["recovery"][0]["waited_ms"].as_u64().unwrap() >= 1000,
+        "{glm:#}"
+    );
 
     let codestral = model(&verdict, "codestral");
     assert_eq!(codestral["status"], "failed", "{codestral:#}");
