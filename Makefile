@@ -7,7 +7,7 @@ VENV_PYTHON  := $(abspath $(VENV))/bin/python
 CONTRACTS    := contracts
 OUT          := generated
 
-.PHONY: all build release test venv generate lint fmt completions man clean bench-regen bench-data bench bench-micro
+.PHONY: all build release test venv generate lint fmt completions man clean bench-regen bench-data bench bench-micro bench-quorum
 
 all: build
 
@@ -83,3 +83,7 @@ bench: venv
 ## Divan micro benchmarks: parse, cached render, lint one file, executor overhead.
 bench-micro:
 	$(CARGO) bench --bench micro
+
+## The AI quorum's overhead: one file's verdict from four loopback models that answer after 100 ms.
+bench-quorum:
+	$(CARGO) bench --bench quorum

@@ -37,6 +37,9 @@ _codegen() {
             codegen,new)
                 cmd="codegen__subcmd__new"
                 ;;
+            codegen,quorum)
+                cmd="codegen__subcmd__quorum"
+                ;;
             codegen,rules)
                 cmd="codegen__subcmd__rules"
                 ;;
@@ -70,6 +73,9 @@ _codegen() {
             codegen__subcmd__help,new)
                 cmd="codegen__subcmd__help__subcmd__new"
                 ;;
+            codegen__subcmd__help,quorum)
+                cmd="codegen__subcmd__help__subcmd__quorum"
+                ;;
             codegen__subcmd__help,rules)
                 cmd="codegen__subcmd__help__subcmd__rules"
                 ;;
@@ -82,11 +88,26 @@ _codegen() {
             codegen__subcmd__help,validate)
                 cmd="codegen__subcmd__help__subcmd__validate"
                 ;;
+            codegen__subcmd__help__subcmd__quorum,check)
+                cmd="codegen__subcmd__help__subcmd__quorum__subcmd__check"
+                ;;
             codegen__subcmd__help__subcmd__templates,eject)
                 cmd="codegen__subcmd__help__subcmd__templates__subcmd__eject"
                 ;;
             codegen__subcmd__help__subcmd__templates,list)
                 cmd="codegen__subcmd__help__subcmd__templates__subcmd__list"
+                ;;
+            codegen__subcmd__quorum,check)
+                cmd="codegen__subcmd__quorum__subcmd__check"
+                ;;
+            codegen__subcmd__quorum,help)
+                cmd="codegen__subcmd__quorum__subcmd__help"
+                ;;
+            codegen__subcmd__quorum__subcmd__help,check)
+                cmd="codegen__subcmd__quorum__subcmd__help__subcmd__check"
+                ;;
+            codegen__subcmd__quorum__subcmd__help,help)
+                cmd="codegen__subcmd__quorum__subcmd__help__subcmd__help"
                 ;;
             codegen__subcmd__templates,eject)
                 cmd="codegen__subcmd__templates__subcmd__eject"
@@ -113,7 +134,7 @@ _codegen() {
 
     case "${cmd}" in
         codegen)
-            opts="-q -v -h -V --quiet --verbose --color --config --isolated --help --version generate validate rules completions templates init new schema generate-man config help"
+            opts="-q -v -h -V --quiet --verbose --color --config --isolated --help --version generate validate rules completions templates init new schema generate-man config quorum help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -183,7 +204,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__generate)
-            opts="-o -j -q -v -h -V --output --jobs --fail-fast --strict --timings --trace --check --diff --dry-run --force --prune --shard --output-format --templates --quiet --verbose --color --config --isolated --help --version"
+            opts="-o -j -q -v -h -V --output --jobs --fail-fast --strict --timings --trace --check --diff --dry-run --force --prune --shard --output-format --templates --quorum --require-quorum --no-cache --quiet --verbose --color --config --isolated --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -259,7 +280,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__help)
-            opts="generate validate rules completions templates init new schema generate-man config help"
+            opts="generate validate rules completions templates init new schema generate-man config quorum help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -359,6 +380,34 @@ _codegen() {
         codegen__subcmd__help__subcmd__new)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__help__subcmd__quorum)
+            opts="check"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__help__subcmd__quorum__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -507,6 +556,96 @@ _codegen() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__quorum)
+            opts="-q -v -h -V --quiet --verbose --color --config --isolated --help --version check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__quorum__subcmd__check)
+            opts="-q -v -h -V --output-format --quiet --verbose --color --config --isolated --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__quorum__subcmd__help)
+            opts="check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__quorum__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__quorum__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -689,7 +828,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__validate)
-            opts="-j -q -v -h -V --select --extend-select --ignore --exclude --extend-exclude --no-respect-gitignore --stdin-filename --output-format --show-source --statistics --exit-zero --warnings-as-errors --jobs --quiet --verbose --color --config --isolated --help --version"
+            opts="-j -q -v -h -V --select --extend-select --ignore --exclude --extend-exclude --no-respect-gitignore --stdin-filename --output-format --show-source --statistics --exit-zero --warnings-as-errors --jobs --quorum --require-quorum --no-cache --quiet --verbose --color --config --isolated --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -61,6 +61,9 @@ never\:""))' \
 '(--check)--dry-run[Write nothing; list what would be created, updated, unchanged or deleted]' \
 '--force[Overwrite generated files that were edited by hand]' \
 '--prune[Delete orphaned outputs (from contracts that are gone) whose bytes are still ours]' \
+'--quorum[Also have the configured LLMs vote on every Python file (see \`codegen quorum check\`)]' \
+'--require-quorum[With --quorum\: exit 2 when a verdict is inconclusive (too little weight answered)]' \
+'--no-cache[With --quorum\: neither read nor write the cache of votes]' \
 '(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
 '(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
 '*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
@@ -97,6 +100,9 @@ never\:""))' \
 '--statistics[Print the number of findings per rule instead of the findings]' \
 '--exit-zero[Exit 0 even when there are error findings (usage and input errors still exit 2)]' \
 '--warnings-as-errors[Treat warning findings as errors]' \
+'--quorum[Also have the configured LLMs vote on every Python file (see \`codegen quorum check\`)]' \
+'--require-quorum[With --quorum\: exit 2 when a verdict is inconclusive (too little weight answered)]' \
+'--no-cache[With --quorum\: neither read nor write the cache of votes]' \
 '(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
 '(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
 '*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
@@ -335,6 +341,78 @@ never\:""))' \
 '--version[Print version]' \
 && ret=0
 ;;
+(quorum)
+_arguments "${_arguments_options[@]}" : \
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+always\:""
+never\:""))' \
+'(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
+'(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
+'(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
+'*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'*--verbose[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'--isolated[Ignore every configuration file\: built-in defaults and flags only]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_codegen__subcmd__quorum_commands" \
+"*::: :->quorum" \
+&& ret=0
+
+    case $state in
+    (quorum)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:codegen-quorum-command-$line[1]:"
+        case $line[1] in
+            (check)
+_arguments "${_arguments_options[@]}" : \
+'--output-format=[How the result is printed]:OUTPUT_FORMAT:((text\:"One line per model"
+json\:"JSON\: an array with one object per model"))' \
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+always\:""
+never\:""))' \
+'(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
+'(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
+'(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
+'*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'*--verbose[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'--isolated[Ignore every configuration file\: built-in defaults and flags only]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_codegen__subcmd__quorum__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:codegen-quorum-help-command-$line[1]:"
+        case $line[1] in
+            (check)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_codegen__subcmd__help_commands" \
@@ -407,6 +485,26 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(quorum)
+_arguments "${_arguments_options[@]}" : \
+":: :_codegen__subcmd__help__subcmd__quorum_commands" \
+"*::: :->quorum" \
+&& ret=0
+
+    case $state in
+    (quorum)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:codegen-help-quorum-command-$line[1]:"
+        case $line[1] in
+            (check)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -433,6 +531,7 @@ _codegen_commands() {
 'schema:Print the JSON Schema (draft 2020-12) of the contract format' \
 'generate-man:Write the man pages (\`codegen.1\` and one per subcommand) into a directory' \
 'config:Print the resolved configuration and where each value comes from' \
+'quorum:The AI quorum\: check that each configured model answers' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'codegen commands' commands "$@"
@@ -470,6 +569,7 @@ _codegen__subcmd__help_commands() {
 'schema:Print the JSON Schema (draft 2020-12) of the contract format' \
 'generate-man:Write the man pages (\`codegen.1\` and one per subcommand) into a directory' \
 'config:Print the resolved configuration and where each value comes from' \
+'quorum:The AI quorum\: check that each configured model answers' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'codegen help commands' commands "$@"
@@ -508,6 +608,18 @@ _codegen__subcmd__help__subcmd__init_commands() {
 _codegen__subcmd__help__subcmd__new_commands() {
     local commands; commands=()
     _describe -t commands 'codegen help new commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__help__subcmd__quorum_commands] )) ||
+_codegen__subcmd__help__subcmd__quorum_commands() {
+    local commands; commands=(
+'check:Call each configured model once; report which answer, how fast, and why not' \
+    )
+    _describe -t commands 'codegen help quorum commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__help__subcmd__quorum__subcmd__check_commands] )) ||
+_codegen__subcmd__help__subcmd__quorum__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen help quorum check commands' commands "$@"
 }
 (( $+functions[_codegen__subcmd__help__subcmd__rules_commands] )) ||
 _codegen__subcmd__help__subcmd__rules_commands() {
@@ -551,6 +663,37 @@ _codegen__subcmd__init_commands() {
 _codegen__subcmd__new_commands() {
     local commands; commands=()
     _describe -t commands 'codegen new commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__quorum_commands] )) ||
+_codegen__subcmd__quorum_commands() {
+    local commands; commands=(
+'check:Call each configured model once; report which answer, how fast, and why not' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'codegen quorum commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__quorum__subcmd__check_commands] )) ||
+_codegen__subcmd__quorum__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen quorum check commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__quorum__subcmd__help_commands] )) ||
+_codegen__subcmd__quorum__subcmd__help_commands() {
+    local commands; commands=(
+'check:Call each configured model once; report which answer, how fast, and why not' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'codegen quorum help commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__quorum__subcmd__help__subcmd__check_commands] )) ||
+_codegen__subcmd__quorum__subcmd__help__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen quorum help check commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__quorum__subcmd__help__subcmd__help_commands] )) ||
+_codegen__subcmd__quorum__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen quorum help help commands' commands "$@"
 }
 (( $+functions[_codegen__subcmd__rules_commands] )) ||
 _codegen__subcmd__rules_commands() {

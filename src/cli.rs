@@ -72,6 +72,31 @@ pub enum Command {
     GenerateMan(GenerateManArgs),
     /// Print the resolved configuration and where each value comes from.
     Config(ConfigArgs),
+    /// The AI quorum: check that each configured model answers.
+    #[command(subcommand)]
+    Quorum(QuorumCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QuorumCommand {
+    /// Call each configured model once; report which answer, how fast, and why not.
+    Check(QuorumCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct QuorumCheckArgs {
+    /// How the result is printed.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub output_format: CheckFormat,
+}
+
+/// The formats `quorum check` prints in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// One line per model.
+    Text,
+    /// JSON: an array with one object per model.
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -202,6 +227,25 @@ pub struct GenerateArgs {
     /// Directory of `*.tera` files overriding built-in templates by name.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub quorum: QuorumArgs,
+}
+
+/// The AI quorum's flags, shared by `generate` and `validate`.
+#[derive(Debug, Default, Clone, Copy, Args)]
+pub struct QuorumArgs {
+    /// Also have the configured LLMs vote on every Python file (see `codegen quorum check`).
+    #[arg(long)]
+    pub quorum: bool,
+
+    /// With --quorum: exit 2 when a verdict is inconclusive (too little weight answered).
+    #[arg(long)]
+    pub require_quorum: bool,
+
+    /// With --quorum: neither read nor write the cache of votes.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// How `generate` reports.
@@ -306,6 +350,9 @@ pub struct ValidateArgs {
     /// Files checked in parallel (default: the number of cores).
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
+
+    #[command(flatten)]
+    pub quorum: QuorumArgs,
 }
 
 /// The formats `validate` prints findings in.

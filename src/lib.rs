@@ -11,6 +11,7 @@ pub mod exit;
 pub mod output;
 pub mod pipeline;
 pub mod python;
+pub mod quorum;
 pub mod render;
 pub mod report;
 pub mod select;
@@ -42,5 +43,6 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitStatus> {
         Command::Schema => commands::schema::run(),
         Command::GenerateMan(args) => commands::man::run(args),
         Command::Config(args) => commands::config::run(args, &settings),
+        Command::Quorum(command) => commands::quorum::run(command, &settings.quorum, printer),
     }
 }

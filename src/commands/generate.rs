@@ -57,7 +57,7 @@ pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStat
             &Report::failed_early(problems, started.elapsed()),
         );
     };
-    let ctx = Arc::new(context(args, mode, templates));
+    let ctx = Arc::new(context(args, mode, templates)?);
     let options = options_of(args);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(options.jobs.clamp(1, 4))
@@ -199,9 +199,13 @@ fn open_output(args: &GenerateSettings, mode: Mode) -> Result<Option<OutputLock>
     })
 }
 
-fn context(args: &GenerateSettings, mode: Mode, templates: TemplateManager) -> Context {
+fn context(
+    args: &GenerateSettings,
+    mode: Mode,
+    templates: TemplateManager,
+) -> anyhow::Result<Context> {
     let generator = Generator::new(templates.template_set_hash());
-    Context {
+    Ok(Context {
         renderer: Renderer::new(templates),
         generator,
         load: LoadOptions {
@@ -215,7 +219,12 @@ fn context(args: &GenerateSettings, mode: Mode, templates: TemplateManager) -> C
             prune: args.prune,
         },
         index: output::read_index(&args.output),
-    }
+        quorum: args
+            .quorum
+            .as_ref()
+            .map(crate::quorum::Quorum::new)
+            .transpose()?,
+    })
 }
 
 fn finish(
@@ -238,6 +247,15 @@ fn finish(
                 out.write_all(summary::render_changes(report, args.diff).as_bytes())?;
             }
             if !printer.quiet {
+                if args.quorum.is_some() {
+                    let verdicts: Vec<_> = report
+                        .results
+                        .iter()
+                        .flat_map(|r| r.job.quorum.clone())
+                        .collect();
+                    err.write_all(crate::quorum::report::text(&verdicts).as_bytes())?;
+                    writeln!(err, "{}", crate::quorum::report::summary(&verdicts))?;
+                }
                 err.write_all(summary::render_text(report, printer).as_bytes())?;
                 if args.timings {
                     err.write_all(summary::render_timings(report).as_bytes())?;

@@ -12,6 +12,7 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::exit::ExitStatus;
 use crate::output;
 use crate::python::{self, RuleInfo};
+use crate::quorum;
 use crate::report::Printer;
 use crate::report::formats::{self, Report};
 use crate::select::{RuleSelection, WalkOptions, python_files};
@@ -44,6 +45,23 @@ pub fn run(args: &ValidateSettings, printer: Printer) -> anyhow::Result<ExitStat
     findings.sort_by(|a, b| {
         (&a.file, a.position, a.code, &a.message).cmp(&(&b.file, b.position, b.code, &b.message))
     });
+    let verdicts = match &args.quorum {
+        Some(settings) => {
+            let stdin = checked
+                .stdin
+                .as_ref()
+                .map(|(n, b)| (n.as_path(), b.as_slice()));
+            let verdicts =
+                quorum::stage::vote_validated(settings, &checked.files, stdin, &checked.findings)?;
+            checked.findings.extend(quorum::stage::findings(&verdicts));
+            checked.findings.sort_by(|a, b| {
+                (&a.file, a.position, a.code, &a.message)
+                    .cmp(&(&b.file, b.position, b.code, &b.message))
+            });
+            Some(verdicts)
+        }
+        None => None,
+    };
     let rules: Vec<&'static RuleInfo> = registry
         .iter()
         .filter(|rule| selection.is_enabled(rule.code))
@@ -59,7 +77,12 @@ pub fn run(args: &ValidateSettings, printer: Printer) -> anyhow::Result<ExitStat
             rules: &rules,
             show_source: args.show_source,
         };
-        formats::write(args.output_format, &report, &mut out)?;
+        match &verdicts {
+            Some(verdicts) => {
+                quorum::report::write(args.output_format, &report, verdicts, &mut out)
+            }
+            None => formats::write(args.output_format, &report, &mut out),
+        }?;
     }
     out.flush()?;
     drop(out);
@@ -74,16 +97,24 @@ pub fn run(args: &ValidateSettings, printer: Printer) -> anyhow::Result<ExitStat
             "{}",
             summary_line(&checked.findings, checked.files.len())
         )?;
+        if let Some(verdicts) = &verdicts {
+            writeln!(err, "{}", quorum::report::summary(verdicts))?;
+        }
     }
 
     let errors = checked.findings.iter().any(Diagnostic::is_error);
-    Ok(if !checked.problems.is_empty() {
+    let status = if !checked.problems.is_empty() {
         ExitStatus::Error
     } else if errors && !args.exit_zero {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
-    })
+    };
+    Ok(quorum::stage::exit_status(
+        status,
+        args.quorum.as_ref(),
+        verdicts.iter().flatten(),
+    ))
 }
 
 /// What checking the inputs gave, before selection.
@@ -93,6 +124,8 @@ struct Checked {
     findings: Vec<Diagnostic>,
     /// Paths and input that could not be read.
     problems: Vec<Diagnostic>,
+    /// Standard input's name and bytes, kept for the quorum.
+    stdin: Option<(PathBuf, Vec<u8>)>,
 }
 
 /// Finds the files and checks them in parallel, then standard input when asked. `None` after
@@ -142,6 +175,7 @@ fn check(args: &ValidateSettings) -> anyhow::Result<Option<Checked>> {
         files: Vec::with_capacity(files.len()),
         findings: Vec::new(),
         problems: Vec::new(),
+        stdin: None,
     };
     for (file, outcome) in files.into_iter().zip(outcomes) {
         match outcome {
@@ -161,7 +195,10 @@ fn check(args: &ValidateSettings) -> anyhow::Result<Option<Checked>> {
         match std::io::stdin().lock().read_to_end(&mut bytes) {
             Ok(_) => {
                 checked.findings.extend(lint(&name, &bytes));
-                checked.files.push(name);
+                checked.files.push(name.clone());
+                if args.quorum.is_some() {
+                    checked.stdin = Some((name, bytes));
+                }
             }
             Err(error) => problems.push(Diagnostic::error(
                 &name,

@@ -99,6 +99,10 @@ pub(crate) fn read(
         names
     };
     for (name, item) in top.iter() {
+        // The quorum's tables have a shape of their own: `quorum::read` checks them.
+        if name == "quorum" {
+            continue;
+        }
         let key_span = top.get_key_value(name).and_then(|(k, _)| k.span());
         let is_section = !name.is_empty() && sections.contains(&name);
         if is_section {
@@ -299,7 +303,7 @@ fn convert(kind: Kind, item: &Item) -> Result<Raw, String> {
 }
 
 /// The 1-based line and column (in characters) of byte `offset` in `text`.
-fn position(text: &str, offset: usize) -> Position {
+pub(crate) fn position(text: &str, offset: usize) -> Position {
     let offset = offset.min(text.len());
     let before = text.get(..offset).unwrap_or(text);
     let line = before.matches('\n').count() + 1;

@@ -6,6 +6,7 @@
 
 mod file;
 pub mod hook;
+pub mod quorum;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use crate::cli::{
 };
 use crate::diagnostics::Diagnostic;
 use file::{FileValues, Kind, Located, Raw, Schema};
+use quorum::QuorumSettings;
 
 /// The file name searched for in each directory.
 pub const CONFIG_FILE: &str = "codegen.toml";
@@ -138,6 +140,8 @@ pub struct GenerateSettings {
     pub shard: Option<Shard>,
     /// Where to write a Chrome trace of the run.
     pub trace: Option<PathBuf>,
+    /// `--quorum`: the settings the vote runs with.
+    pub quorum: Option<QuorumSettings>,
 }
 
 /// What `validate` runs with.
@@ -159,6 +163,8 @@ pub struct ValidateSettings {
     pub stdin_filename: Option<PathBuf>,
     pub statistics: bool,
     pub exit_zero: bool,
+    /// `--quorum`: the settings the vote runs with.
+    pub quorum: Option<QuorumSettings>,
 }
 
 /// Everything resolved, once per run.
@@ -169,6 +175,8 @@ pub struct Settings {
     pub color: ColorChoice,
     pub generate: GenerateSettings,
     pub validate: ValidateSettings,
+    /// The AI quorum's models and thresholds (used with `--quorum` and by `codegen quorum`).
+    pub quorum: QuorumSettings,
     /// Each key's value and source, in schema order.
     pub entries: Vec<Entry>,
 }
@@ -184,9 +192,9 @@ impl Settings {
         } else {
             std::env::current_dir().ok().and_then(|cwd| discover(&cwd))
         };
-        let values = match &file {
+        let (values, quorum) = match &file {
             Some(path) => load(path)?,
-            None => FileValues::default(),
+            None => (FileValues::default(), QuorumSettings::default()),
         };
         let base = file.as_deref().map(file::base_dir).unwrap_or_default();
         let mut merge = Merge {
@@ -203,13 +211,20 @@ impl Settings {
             _ => (&no_generate, &no_validate),
         };
         let color = merge.choice("color", cli.global.color, ColorChoice::Auto);
-        let generate = merge.generate(generate);
-        let validate = merge.validate(validate);
+        let mut generate = merge.generate(generate);
+        let mut validate = merge.validate(validate);
+        if let Command::Generate(args) = &cli.command {
+            generate.quorum = quorum::for_run(args.quorum, &quorum);
+        }
+        if let Command::Validate(args) = &cli.command {
+            validate.quorum = quorum::for_run(args.quorum, &quorum);
+        }
         Ok(Settings {
             file,
             color,
             generate,
             validate,
+            quorum,
             entries: merge.entries,
         })
     }
@@ -234,13 +249,23 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
     None
 }
 
-fn load(path: &Path) -> Result<FileValues, ConfigError> {
+fn load(path: &Path) -> Result<(FileValues, QuorumSettings), ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
         path: path.to_path_buf(),
         error,
     })?;
     let pyproject = path.file_name().is_some_and(|n| n == PYPROJECT_FILE);
-    file::read(path, &text, pyproject, SCHEMA).map_err(ConfigError::Invalid)
+    let values = file::read(path, &text, pyproject, SCHEMA);
+    let quorum = quorum::read(path, &text, pyproject, &file::base_dir(path));
+    match (values, quorum) {
+        (Ok(values), Ok(quorum)) => Ok((values, quorum)),
+        (Err(mut problems), Err(more)) => {
+            problems.extend(more);
+            problems.sort_by_key(|d| d.position);
+            Err(ConfigError::Invalid(problems))
+        }
+        (Err(problems), _) | (_, Err(problems)) => Err(ConfigError::Invalid(problems)),
+    }
 }
 
 /// The merge in progress: the file's values and the entries recorded so far.
@@ -405,6 +430,7 @@ impl Merge {
             force: args.force,
             prune: args.prune,
             shard: args.shard,
+            quorum: None,
         }
     }
 
@@ -479,6 +505,7 @@ impl Merge {
             stdin_filename: args.stdin_filename.clone(),
             statistics: args.statistics,
             exit_zero: args.exit_zero,
+            quorum: None,
         }
     }
 }

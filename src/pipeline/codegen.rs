@@ -54,6 +54,8 @@ pub struct Job {
     pub plan: Option<PackagePlan>,
     /// Time spent in each stage's step.
     pub timings: Vec<(&'static str, Duration)>,
+    /// With `--quorum`: the verdict on each generated Python file.
+    pub quorum: Vec<crate::quorum::FileVerdict>,
 }
 
 impl Job {
@@ -84,6 +86,8 @@ pub struct Context {
     /// Contract reference → package name, from earlier runs: lets a fresh
     /// contract be recognised without parsing it.
     pub index: BTreeMap<String, String>,
+    /// With `--quorum`: the models that vote in stage 5.
+    pub quorum: Option<crate::quorum::Quorum>,
 }
 
 /// How the run is shaped.
@@ -121,6 +125,7 @@ pub fn generate_executor(
 ) -> Executor<Job> {
     let c = |ctx: &Arc<Context>| Arc::clone(ctx);
     let (models, node, tests, package) = (c(ctx), c(ctx), c(ctx), c(ctx));
+    let vote = c(ctx);
     Executor::new()
         .jobs(options.jobs)
         .fail_fast(options.fail_fast)
@@ -144,16 +149,25 @@ pub fn generate_executor(
                     TestOptions::from_disk(&job.files, |rel| std::fs::read(dir.join(rel)).ok());
                 render(job, |c| tests.renderer.render_tests_with(c, &on_disk))?;
                 // Rendering is over: from here on the package needs only its
-                // name and base class, and every contract's model is dropped
-                // before the files of all of them are checked and written.
-                if let Some(contract) = job.contract.take() {
-                    job.node_type = Some(contract.node_type);
+                // name and base class (and, for the vote, a summary of its
+                // contract), so every contract's model is dropped before the
+                // files of all of them are checked and written.
+                job.node_type = job.contract.as_ref().map(|c| c.node_type);
+                if tests.quorum.is_none() {
+                    job.contract = None;
                 }
                 Ok(())
             },
             options,
         ))
-        .stage(configure(STAGES[4], quality, options))
+        .stage(configure(
+            STAGES[4],
+            move |job: &mut Job| {
+                quality(job)?;
+                crate::quorum::stage::vote_job(vote.quorum.as_ref(), job)
+            },
+            options,
+        ))
         .stage(configure(
             STAGES[5],
             move |job: &mut Job| write(&package, job),

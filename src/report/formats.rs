@@ -83,6 +83,11 @@ fn text(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+/// The JSON form's array of findings.
+pub fn json_findings(findings: &[Diagnostic]) -> Value {
+    Value::Array(findings.iter().map(json_finding).collect())
+}
+
 fn json_finding(finding: &Diagnostic) -> Value {
     json!({
         "code": finding.code,

@@ -82,6 +82,7 @@ impl ContractResult {
         self.status == Status::Failed
             && self.failure.as_ref().is_none_or(|(stage, reason)| {
                 !(stage == "quality" || reason.starts_with("hand-edited"))
+                    || reason == crate::quorum::stage::INCONCLUSIVE_REQUIRED
             })
     }
 }
@@ -421,6 +422,7 @@ pub fn render_json(report: &Report) -> String {
                 "timings_ms": timings,
                 "files": files,
                 "diagnostics": r.job.diagnostics,
+                "quorum": r.job.quorum,
             })
         })
         .collect();

@@ -8,6 +8,7 @@ mod generate;
 mod init;
 mod man;
 mod python;
+mod quorum;
 mod regenerate;
 mod render;
 mod schema;
