@@ -119,12 +119,21 @@ pub fn plan(
     mut manifest: PackageManifest,
     options: PlanOptions,
 ) -> Result<PackagePlan, OutputError> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(OutputError::NotADirectory {
-            path: dir.to_path_buf(),
-        });
-    }
-    let old = PackageManifest::read(dir);
+    // One look at the directory: a first run has nothing on disk to compare.
+    let exists = match fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => true,
+        Ok(_) => {
+            return Err(OutputError::NotADirectory {
+                path: dir.to_path_buf(),
+            });
+        }
+        Err(_) => false,
+    };
+    let old = if exists {
+        PackageManifest::read(dir)
+    } else {
+        None
+    };
     let old_files = old.as_ref().map(|m| &m.files);
     let mut seen = BTreeSet::new();
     let mut planned = Vec::with_capacity(files.len());
@@ -136,8 +145,11 @@ pub fn plan(
                 path: dir.join(&file.path),
             });
         }
-        let target = dir.join(&file.path);
-        let on_disk = read_if_exists(&target)?;
+        let on_disk = if exists {
+            read_if_exists(&dir.join(&file.path))?
+        } else {
+            None
+        };
         let recorded = old_files.and_then(|m| m.get(&key));
         let owner = match file.ownership {
             Ownership::Generated => Owner::Generated,
@@ -227,11 +239,18 @@ pub fn commit(out: &Path, plan: &PackagePlan) -> Result<(), OutputError> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let staging_root = out.join(STATE_DIR).join("staging");
-    fs::create_dir_all(&staging_root)
-        .map_err(|e| OutputError::io(&staging_root, "cannot create directory", e))?;
     let staging = staging_root.join(format!("{name}.{}", std::process::id()));
-    if staging.exists() {
-        fs::remove_dir_all(&staging).map_err(|e| OutputError::io(&staging, "cannot remove", e))?;
+    // The common case costs one mkdir; the others are a first package or a
+    // leftover of a killed run with the same pid.
+    match fs::create_dir(&staging) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            fs::remove_dir_all(&staging)
+                .and_then(|()| fs::create_dir(&staging))
+                .map_err(|e| OutputError::io(&staging, "cannot create directory", e))?;
+        }
+        Err(_) => fs::create_dir_all(&staging)
+            .map_err(|e| OutputError::io(&staging, "cannot create directory", e))?,
     }
     let built = build_staging(&staging, plan);
     if let Err(e) = built {
@@ -242,14 +261,26 @@ pub fn commit(out: &Path, plan: &PackagePlan) -> Result<(), OutputError> {
 }
 
 fn build_staging(staging: &Path, plan: &PackagePlan) -> Result<(), OutputError> {
-    fs::create_dir_all(staging)
-        .map_err(|e| OutputError::io(staging, "cannot create directory", e))?;
+    // Every directory the files need, made once, parents first (a sorted set
+    // puts `a` before `a/b`), so writing a file is open, write, close.
+    let dirs: BTreeSet<&Path> = plan
+        .files
+        .iter()
+        .flat_map(|f| f.path.ancestors().skip(1))
+        .filter(|d| !d.as_os_str().is_empty())
+        .collect();
+    for dir in dirs {
+        let path = staging.join(dir);
+        fs::create_dir(&path)
+            .or_else(|e| if path.is_dir() { Ok(()) } else { Err(e) })
+            .map_err(|e| OutputError::io(&path, "cannot create directory", e))?;
+    }
     let mut placed: BTreeMap<PathBuf, FileAction> = BTreeMap::new();
     for file in &plan.files {
         let target = staging.join(&file.path);
         match (file.action, &file.contents) {
             (FileAction::Created | FileAction::Updated, Some(contents)) => {
-                write_new(&target, contents.as_bytes())?;
+                write_file(&target, contents.as_bytes())?;
             }
             (FileAction::Unchanged | FileAction::Kept | FileAction::Stale, _) => {
                 link_or_copy(&plan.dir.join(&file.path), &target)?;
@@ -262,7 +293,7 @@ fn build_staging(staging: &Path, plan: &PackagePlan) -> Result<(), OutputError> 
     if plan.dir.is_dir() {
         carry_over(&plan.dir, &plan.dir, staging, &placed)?;
     }
-    write_new(
+    write_file(
         &staging.join(MANIFEST_FILE),
         plan.manifest.to_json().as_bytes(),
     )
@@ -324,8 +355,8 @@ fn ensure_parent(path: &Path) -> Result<(), OutputError> {
     Ok(())
 }
 
-fn write_new(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    ensure_parent(path)?;
+/// Writes a file whose directory exists.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     let mut file = fs::File::create(path).map_err(|e| OutputError::io(path, "cannot write", e))?;
     file.write_all(bytes)
         .map_err(|e| OutputError::io(path, "cannot write", e))
@@ -345,10 +376,15 @@ fn link_or_copy(from: &Path, to: &Path) -> Result<(), OutputError> {
 /// atomically (Linux `renameat2(RENAME_EXCHANGE)`) and the old one, now at
 /// `staging`, is removed.
 fn swap_into_place(staging: &Path, dir: &Path) -> Result<(), OutputError> {
-    if !dir.exists() {
-        ensure_parent(dir)?;
-        return fs::rename(staging, dir)
-            .map_err(|e| OutputError::io(dir, "cannot move the package into place", e));
+    if fs::symlink_metadata(dir).is_err() {
+        let moved = match fs::rename(staging, dir) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                ensure_parent(dir)?;
+                fs::rename(staging, dir)
+            }
+            other => other,
+        };
+        return moved.map_err(|e| OutputError::io(dir, "cannot move the package into place", e));
     }
     exchange(staging, dir)?;
     fs::remove_dir_all(staging)

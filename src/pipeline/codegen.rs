@@ -145,8 +145,10 @@ pub fn generate_executor(
             move |job: &mut Job| {
                 // A handler the user has implemented gets a real test instead of a strict xfail.
                 let dir = tests.out.join(&job.contract()?.name);
-                let on_disk =
-                    TestOptions::from_disk(&job.files, |rel| std::fs::read(dir.join(rel)).ok());
+                let exists = dir.is_dir();
+                let on_disk = TestOptions::from_disk(&job.files, |rel| {
+                    exists.then(|| std::fs::read(dir.join(rel)).ok()).flatten()
+                });
                 render(job, |c| tests.renderer.render_tests_with(c, &on_disk))?;
                 // Rendering is over: from here on the package needs only its
                 // name and base class (and, for the vote, a summary of its
