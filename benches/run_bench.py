@@ -71,6 +71,10 @@ def bench_size(args, work, n):
         "Python, SafeLoader": lambda out: [args.python, os.path.join(HERE, "baseline.py"), contracts, out,
                                            "--loader", "py"],
         "floor (same bytes)": lambda out: [args.floor, reference, out],
+        # What the instrumentation costs: the same run printing its timings and
+        # writing a Chrome trace of every step.
+        "codegen --timings --trace": lambda out: [args.codegen, "generate", contracts, "-o", out, "-q",
+                                                  "--timings", "--trace", out + ".trace.json"],
     }
     results = {name: [] for name in tools}
     runs = runs_for(n, args.runs)
@@ -148,6 +152,7 @@ def main():
     print()
     print("| N | run | wall (s) | CPU (s) | peak RSS (MB) | codegen is faster by |")
     print("|---|---|---|---|---|---|")
+    per_contract = {}
     try:
         for n in (int(s) for s in args.sizes.split(",") if s):
             runs, rows = bench_size(args, work, n)
@@ -159,10 +164,17 @@ def main():
                     ratio = f"codegen = {ours / wall:.2f}x the floor"
                 elif name.startswith("codegen --check"):
                     ratio = f"{wall / ours:.2f} of the first run"
+                elif name.startswith("codegen --timings"):
+                    ratio = f"{(cpu / rows['codegen generate'][1] - 1) * 100:+.1f}% CPU, {(wall / ours - 1) * 100:+.1f}% wall"
                 else:
                     ratio = fmt_ratio(wall / ours)
                 print(f"| {n:,} ({runs} runs) | {name} | {wall:.3f} | {cpu:.3f} | {rss:.1f} | {ratio} |",
                       flush=True)
+            per_contract[n] = ours / n
+        if 1000 in per_contract and 10000 in per_contract:
+            print()
+            print(f"Scaling: 10,000 contracts took {per_contract[10000] / per_contract[1000]:.2f}x "
+                  "ten times the 1,000-contract run (linear = 1.00x)")
         table = validate_table(args)
         if table:
             files, rows, one = table

@@ -12,6 +12,10 @@ const INDENT: &str = "    ";
 
 /// Display width of `s` as ruff measures it: wide East Asian characters count two.
 pub fn width(s: &str) -> usize {
+    // Nearly every line is ASCII: one byte, one column.
+    if s.is_ascii() {
+        return s.len();
+    }
     s.chars().map(char_width).sum()
 }
 
@@ -103,14 +107,20 @@ pub fn docstring(summary: &str, extra: &[String], level: usize) -> String {
 pub fn wrap(text: &str, room: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
+    // The line's width so far, kept as it grows rather than measured again.
+    let mut used = 0;
     for word in text.split_whitespace() {
-        if !line.is_empty() && width(&line) + 1 + width(word) > room {
+        let wide = width(word);
+        if !line.is_empty() && used + 1 + wide > room {
             lines.push(std::mem::take(&mut line));
+            used = 0;
         }
         if !line.is_empty() {
             line.push(' ');
+            used += 1;
         }
         line.push_str(word);
+        used += wide;
     }
     if !line.is_empty() || lines.is_empty() {
         lines.push(line);
