@@ -29,14 +29,12 @@ pub(super) struct Options<'a> {
 /// Findings of the tree rules for one module that parsed without errors.
 pub(super) fn check(
     path: &Path,
-    source: &str,
     locator: &Locator,
     module: &ModModule,
     options: &Options,
 ) -> Vec<Diagnostic> {
     let mut checker = Checker {
         path,
-        source,
         locator,
         options,
         imports: HashMap::new(),
@@ -71,7 +69,6 @@ enum Scope {
 
 struct Checker<'a, 'o> {
     path: &'a Path,
-    source: &'a str,
     locator: &'a Locator<'a>,
     options: &'o Options<'o>,
     /// Local name → the dotted name it was imported as.
@@ -82,8 +79,9 @@ struct Checker<'a, 'o> {
 
 impl<'a> Checker<'a, '_> {
     fn report(&mut self, code: &'static str, offset: TextSize, message: String, help: &str) {
-        let diagnostic = rules::diagnostic(code, self.path, message)
-            .at_in(self.locator.position(offset), self.source)
+        let diagnostic = self
+            .locator
+            .place_offset(rules::diagnostic(code, self.path, message), offset)
             .with_help(help);
         self.findings.push(diagnostic);
     }
@@ -375,13 +373,17 @@ impl<'a> Checker<'a, '_> {
         if last_name(target) != Some("NotImplementedError") || self.in_abstract_like() {
             return;
         }
-        let mut diagnostic = rules::diagnostic(
-            "STB003",
-            self.path,
-            "`raise NotImplementedError`: the code is not implemented",
-        )
-        .at_in(self.locator.position(exc.start()), self.source)
-        .with_help("implement it");
+        let mut diagnostic = self
+            .locator
+            .place_offset(
+                rules::diagnostic(
+                    "STB003",
+                    self.path,
+                    "`raise NotImplementedError`: the code is not implemented",
+                ),
+                exc.start(),
+            )
+            .with_help("implement it");
         if self.options.scaffold {
             diagnostic.severity = Severity::Warning;
         }

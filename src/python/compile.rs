@@ -54,7 +54,7 @@ struct Finding {
 }
 
 /// All compile-time errors in `module`, `CPython`'s first one first.
-pub(super) fn check(path: &Path, source: &str, module: &ModModule) -> Vec<Diagnostic> {
+pub(super) fn check(path: &Path, locator: &Locator, module: &ModModule) -> Vec<Diagnostic> {
     let mut checker = Checker {
         scopes: vec![Scope::Module],
         declarations: vec![Declarations::default()],
@@ -65,12 +65,13 @@ pub(super) fn check(path: &Path, source: &str, module: &ModModule) -> Vec<Diagno
     checker.visit_body(&module.body);
     let mut findings = checker.findings;
     findings.sort_by_key(|finding| (finding.phase, finding.offset));
-    let locator = Locator::new(source);
     findings
         .into_iter()
         .map(|finding| {
-            rules::diagnostic("SYN002", path, finding.message)
-                .at_in(locator.position(finding.offset), source)
+            locator.place_offset(
+                rules::diagnostic("SYN002", path, finding.message),
+                finding.offset,
+            )
         })
         .collect()
 }

@@ -48,19 +48,19 @@ pub fn lint(path: &Path, bytes: &[u8], context: &LintContext) -> Vec<Diagnostic>
         }
     };
     let parsed = syntax::parse(&source);
-    if let Some(error) = syntax::first_error(path, &source, &parsed) {
+    let locator = Locator::new(&source);
+    if let Some(error) = syntax::first_error(path, &source, &locator, &parsed) {
         findings.push(error);
         return findings;
     }
-    let locator = Locator::new(&source);
     findings.extend(
-        compile::check(path, &source, parsed.syntax())
+        compile::check(path, &locator, parsed.syntax())
             .into_iter()
             .take(1),
     );
     findings.extend(structure::check_module(
         path,
-        &source,
+        &locator,
         parsed.syntax(),
         &context.role,
     ));
@@ -70,7 +70,6 @@ pub fn lint(path: &Path, bytes: &[u8], context: &LintContext) -> Vec<Diagnostic>
     };
     findings.extend(checks::check(
         path,
-        &source,
         &locator,
         parsed.syntax(),
         &options,
@@ -132,8 +131,11 @@ fn comments(
                 .take_while(char::is_ascii_uppercase)
                 .collect();
             findings.push(
-                rules::diagnostic("STB001", path, format!("`{marker}` comment"))
-                    .at_in(locator.position(offset), source)
+                locator
+                    .place_offset(
+                        rules::diagnostic("STB001", path, format!("`{marker}` comment")),
+                        offset,
+                    )
                     .with_help("finish the work, or track it in an issue"),
             );
         }

@@ -34,10 +34,11 @@ pub fn check_syntax(path: &Path, source: &str) -> Vec<Diagnostic> {
         return vec![too_large(path)];
     }
     let parsed = syntax::parse(source);
-    if let Some(error) = syntax::first_error(path, source, &parsed) {
+    let locator = syntax::Locator::new(source);
+    if let Some(error) = syntax::first_error(path, source, &locator, &parsed) {
         return vec![error];
     }
-    compile::check(path, source, parsed.syntax())
+    compile::check(path, &locator, parsed.syntax())
         .into_iter()
         .take(1)
         .collect()

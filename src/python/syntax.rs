@@ -2,6 +2,7 @@
 //! report: tokenizer errors win over parser errors, and a parser error inside a bracket that is
 //! never closed is reported at that bracket, as `CPython`'s tokenizer does.
 
+use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::path::Path;
 
@@ -33,37 +34,77 @@ pub(super) fn parse(source: &str) -> Parsed<ModModule> {
     }
 }
 
-/// Maps byte offsets to `CPython`'s 1-based line and character column.
+/// Maps byte offsets to `CPython`'s 1-based line and character column, and positions to the
+/// source line a diagnostic shows. Both tables are built on first use: a file without
+/// findings never pays for them.
 pub(super) struct Locator<'a> {
     source: &'a str,
-    index: LineIndex,
+    index: OnceCell<LineIndex>,
+    /// Offsets of the `\n` bytes, for the lines as [`str::lines`] splits them.
+    newlines: OnceCell<Vec<usize>>,
 }
 
 impl<'a> Locator<'a> {
     pub(super) fn new(source: &'a str) -> Self {
         Self {
             source,
-            index: LineIndex::from_source_text(source),
+            index: OnceCell::new(),
+            newlines: OnceCell::new(),
         }
+    }
+
+    fn index(&self) -> &LineIndex {
+        self.index
+            .get_or_init(|| LineIndex::from_source_text(self.source))
     }
 
     pub(super) fn position(&self, offset: TextSize) -> Position {
         let offset = offset.min(self.source.text_len());
-        let location = self.index.line_column(offset, self.source);
+        let location = self.index().line_column(offset, self.source);
         Position::new(location.line.get(), location.column.get())
     }
 
     /// The number of characters on 1-based `line`, without its line ending.
     pub(super) fn line_chars(&self, line: usize) -> usize {
-        if line == 0 || line > self.index.line_count() {
+        let index = self.index();
+        if line == 0 || line > index.line_count() {
             return 0;
         }
-        let range = self
-            .index
-            .line_range(OneIndexed::from_zero_indexed(line - 1), self.source);
+        let range = index.line_range(OneIndexed::from_zero_indexed(line - 1), self.source);
         self.source.get(range.to_std_range()).map_or(0, |text| {
             text.trim_end_matches(['\r', '\n']).chars().count()
         })
+    }
+
+    /// Line `line` (1-based) of the source as `source.lines().nth(line - 1)` gives it, which is
+    /// what [`Diagnostic::at_in`] shows, without walking the text up to it for every finding.
+    pub(super) fn source_line(&self, line: usize) -> Option<&'a str> {
+        let newlines = self
+            .newlines
+            .get_or_init(|| self.source.match_indices('\n').map(|(at, _)| at).collect());
+        let k = line.saturating_sub(1);
+        let start = if k == 0 { 0 } else { newlines.get(k - 1)? + 1 };
+        match newlines.get(k) {
+            Some(&end) => {
+                let text = &self.source[start..end];
+                Some(text.strip_suffix('\r').unwrap_or(text))
+            }
+            None if start < self.source.len() => Some(&self.source[start..]),
+            None => None,
+        }
+    }
+
+    /// `diagnostic` placed at `position`, with the source line it points into: the same as
+    /// `diagnostic.at_in(position, source)`.
+    pub(super) fn place(&self, diagnostic: Diagnostic, position: Position) -> Diagnostic {
+        let mut diagnostic = diagnostic.at(position);
+        diagnostic.source_line = self.source_line(position.line).map(str::to_owned);
+        diagnostic
+    }
+
+    /// `diagnostic` placed at the position of `offset`, with its source line.
+    pub(super) fn place_offset(&self, diagnostic: Diagnostic, offset: TextSize) -> Diagnostic {
+        self.place(diagnostic, self.position(offset))
     }
 }
 
@@ -103,13 +144,13 @@ struct Candidate {
 pub(super) fn first_error(
     path: &Path,
     source: &str,
+    locator: &Locator,
     parsed: &Parsed<ModModule>,
 ) -> Option<Diagnostic> {
-    let locator = Locator::new(source);
     let mut candidates: Vec<Candidate> = parsed
         .errors()
         .iter()
-        .map(|error| parse_candidate(error, source, &locator, parsed))
+        .map(|error| parse_candidate(error, source, locator, parsed))
         .chain(
             parsed
                 .unsupported_syntax_errors()
@@ -147,7 +188,7 @@ pub(super) fn first_error(
         // when it goes on looking for a missing comma between expressions.
         let error_line = locator.position(first.offset).line;
         let reaches_end =
-            first.adjacent_expressions || last_significant_line(parsed, &locator) <= error_line;
+            first.adjacent_expressions || last_significant_line(parsed, locator) <= error_line;
         match brackets.unclosed.last() {
             Some(open)
                 if brackets.unclosed[0].offset <= first.offset
@@ -162,7 +203,10 @@ pub(super) fn first_error(
     if let Some(column) = chosen.column {
         position.column = column;
     }
-    Some(rules::diagnostic("SYN001", path, chosen.message.clone()).at_in(position, source))
+    Some(locator.place(
+        rules::diagnostic("SYN001", path, chosen.message.clone()),
+        position,
+    ))
 }
 
 /// One of ruff's errors, moved to where `CPython` reports it and worded as `CPython` words the
