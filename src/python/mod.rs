@@ -21,7 +21,7 @@ use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
 
-pub use lint::{LintContext, lint, role_for_path};
+pub use lint::{LintContext, lint, lint_selected, role_for_path};
 pub use rules::{RuleInfo, rules};
 pub use structure::{FileRole, check_structure};
 
