@@ -231,8 +231,8 @@ pub fn walk_python_files(
     let excludes = exclude_set(options)?;
     let options = options.clone();
     let mut seen = HashSet::new();
+    let paths: Vec<PathBuf> = paths.iter().map(Clone::clone).collect();
     Ok(paths
-        .to_vec()
         .into_iter()
         .flat_map(move |path| -> Box<dyn Iterator<Item = Found> + Send> {
             match std::fs::metadata(&path) {

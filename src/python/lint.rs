@@ -110,12 +110,7 @@ fn lint_passes(
             role: &context.role,
             scaffold: context.scaffold,
         };
-        findings.extend(checks::check(
-            path,
-            &locator,
-            parsed.syntax(),
-            &options,
-        ));
+        findings.extend(checks::check(path, &locator, parsed.syntax(), &options));
     }
     // The comments only matter for `STB001` and for findings a `# noqa` could silence.
     if wanted(COMMENT_RULES) || findings.iter().any(|f| !is_syntax(f)) {

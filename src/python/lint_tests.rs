@@ -127,7 +127,10 @@ fn every_rule_belongs_to_one_pass() {
         COMMENT_RULES,
     ];
     for rule in rules() {
-        let holders = passes.iter().filter(|pass| pass.contains(&rule.code)).count();
+        let holders = passes
+            .iter()
+            .filter(|pass| pass.contains(&rule.code))
+            .count();
         let expected = usize::from(!matches!(rule.code, "SYN001" | "SYN003"));
         assert_eq!(holders, expected, "{}", rule.code);
     }
@@ -156,10 +159,8 @@ fn selected_lint_keeps_what_lint_finds() {
             };
             let all = lint(&file, &bytes, &context);
             for enabled in selections {
-                let expected: Vec<&Diagnostic> = all
-                    .iter()
-                    .filter(|f| f.code.is_none_or(enabled))
-                    .collect();
+                let expected: Vec<&Diagnostic> =
+                    all.iter().filter(|f| f.code.is_none_or(enabled)).collect();
                 let selected = super::lint_selected(&file, &bytes, &context, enabled);
                 assert_eq!(
                     selected.iter().collect::<Vec<_>>(),
