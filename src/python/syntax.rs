@@ -40,7 +40,8 @@ pub(super) fn parse(source: &str) -> Parsed<ModModule> {
 pub(super) struct Locator<'a> {
     source: &'a str,
     index: OnceCell<LineIndex>,
-    /// Offsets of the `\n` bytes, for the lines as [`str::lines`] splits them.
+    /// Offsets of the `\n` bytes, for the lines as [`str::lines`] splits them when the text
+    /// holds a `\r`.
     newlines: OnceCell<Vec<usize>>,
 }
 
@@ -79,10 +80,20 @@ impl<'a> Locator<'a> {
     /// Line `line` (1-based) of the source as `source.lines().nth(line - 1)` gives it, which is
     /// what [`Diagnostic::at_in`] shows, without walking the text up to it for every finding.
     pub(super) fn source_line(&self, line: usize) -> Option<&'a str> {
+        let k = line.saturating_sub(1);
+        // Without `\r` the index breaks lines where `str::lines` does.
+        if !self.source.contains('\r') {
+            let starts = self.index().line_starts();
+            let start = starts.get(k)?.to_usize();
+            return match starts.get(k + 1) {
+                Some(next) => Some(&self.source[start..next.to_usize() - 1]),
+                None if start < self.source.len() => Some(&self.source[start..]),
+                None => None,
+            };
+        }
         let newlines = self
             .newlines
             .get_or_init(|| self.source.match_indices('\n').map(|(at, _)| at).collect());
-        let k = line.saturating_sub(1);
         let start = if k == 0 { 0 } else { newlines.get(k - 1)? + 1 };
         match newlines.get(k) {
             Some(&end) => {

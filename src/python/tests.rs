@@ -353,6 +353,9 @@ fn source_lines_are_the_lines_at_in_shows() {
         "a\n\r",
         "x = 1\r\r\ny\n\nz",
         "caf\u{e9}\n\u{2603} = 1\r\n",
+        "caf\u{e9}\n\u{2603} = 1\n\n",
+        "\n",
+        "\n\nx",
     ];
     for source in sources {
         let locator = super::syntax::Locator::new(source);
