@@ -43,6 +43,7 @@ pub(super) struct Locator<'a> {
     /// Offsets of the `\n` bytes, for the lines as [`str::lines`] splits them when the text
     /// holds a `\r`.
     newlines: OnceCell<Vec<usize>>,
+    has_cr: OnceCell<bool>,
 }
 
 impl<'a> Locator<'a> {
@@ -51,6 +52,7 @@ impl<'a> Locator<'a> {
             source,
             index: OnceCell::new(),
             newlines: OnceCell::new(),
+            has_cr: OnceCell::new(),
         }
     }
 
@@ -81,8 +83,9 @@ impl<'a> Locator<'a> {
     /// what [`Diagnostic::at_in`] shows, without walking the text up to it for every finding.
     pub(super) fn source_line(&self, line: usize) -> Option<&'a str> {
         let k = line.saturating_sub(1);
+        let has_cr = *self.has_cr.get_or_init(|| self.source.contains('\r'));
         // Without `\r` the index breaks lines where `str::lines` does.
-        if !self.source.contains('\r') {
+        if !has_cr {
             let starts = self.index().line_starts();
             let start = starts.get(k)?.to_usize();
             return match starts.get(k + 1) {
