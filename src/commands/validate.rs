@@ -127,11 +127,20 @@ fn check(args: &ValidateSettings, selection: &RuleSelection) -> anyhow::Result<O
         }
     };
     let linter = Linter::new(selection);
+    // One named file is checked on this thread: a thread pool would cost more than it saves.
+    let single_file = paths.len() <= 1 && paths.iter().all(|p| !p.is_dir());
+    // The tree of a lone file is left for the process exit to free; standard input is read
+    // after the files, so it is the last one then.
+    let syntax = if single_file && !reads_stdin {
+        python::Syntax::Leak
+    } else {
+        python::Syntax::Drop
+    };
     let check_one = |(index, found): (usize, Found)| {
         let outcome = match found {
             Found::File(file) => match std::fs::read(&file) {
                 Ok(bytes) => {
-                    let findings = linter.lint(&file, &bytes);
+                    let findings = linter.lint(&file, &bytes, syntax);
                     Outcome::Checked(file, findings)
                 }
                 Err(error) => {
@@ -142,8 +151,6 @@ fn check(args: &ValidateSettings, selection: &RuleSelection) -> anyhow::Result<O
         };
         (index, outcome)
     };
-    // One named file is checked on this thread: a thread pool would cost more than it saves.
-    let single_file = paths.len() <= 1 && paths.iter().all(|p| !p.is_dir());
     let mut outcomes: Vec<(usize, Outcome)> = if single_file {
         found.enumerate().map(check_one).collect()
     } else {
@@ -181,7 +188,9 @@ fn check(args: &ValidateSettings, selection: &RuleSelection) -> anyhow::Result<O
         let mut bytes = Vec::new();
         match std::io::stdin().lock().read_to_end(&mut bytes) {
             Ok(_) => {
-                checked.findings.extend(linter.lint(&name, &bytes));
+                checked
+                    .findings
+                    .extend(linter.lint(&name, &bytes, python::Syntax::Leak));
                 checked.files.push(name);
             }
             Err(error) => problems.push(Diagnostic::error(
@@ -230,7 +239,7 @@ impl<'a> Linter<'a> {
     /// The findings of the selected rules for one file, `# noqa` applied.
     /// A file that a package manifest marks as the user's (a scaffold) gets the
     /// scaffold severities, and a `node.py` is checked against the contract beside it.
-    fn lint(&self, path: &Path, bytes: &[u8]) -> Vec<Diagnostic> {
+    fn lint(&self, path: &Path, bytes: &[u8], syntax: python::Syntax) -> Vec<Diagnostic> {
         let context = python::LintContext {
             role: if self.needs_role {
                 python::role_for_path(path)
@@ -240,9 +249,13 @@ impl<'a> Linter<'a> {
             scaffold: self.needs_scaffold && self.is_user_scaffold(path),
             contract_dir: path.parent(),
         };
-        python::lint_selected(path, bytes, &context, &|code| {
-            self.selection.is_enabled(code)
-        })
+        python::lint_with(
+            path,
+            bytes,
+            &context,
+            &|code| self.selection.is_enabled(code),
+            syntax,
+        )
     }
 
     /// Whether the manifest of the package holding `path` records it as user-owned.

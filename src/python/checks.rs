@@ -404,7 +404,7 @@ impl<'a> Checker<'a, '_> {
             return;
         };
         let text = literal.value.to_str();
-        if text.is_empty() || same_words(text, name) || !is_secret_name(name) {
+        if text.is_empty() || !is_secret_name(name) || same_words(text, name) {
             return;
         }
         self.report(
@@ -772,6 +772,16 @@ const KEY_QUALIFIERS: &[&str] = &[
 /// Whether `name` names a secret: its last word (`snake_case` or `camelCase`) is a secret word,
 /// or `key` after a qualifier.
 pub(super) fn is_secret_name(name: &str) -> bool {
+    // Most names hold no secret word at all; an ASCII one can be told so without splitting.
+    // (Lower-casing other text can make ASCII letters, as the Kelvin sign does.)
+    if name.is_ascii()
+        && !SECRET_WORDS
+            .iter()
+            .chain(&["key"])
+            .any(|word| contains_ignore_case(name, word))
+    {
+        return false;
+    }
     let words = split_words(name);
     let Some(last) = words.last() else {
         return false;
@@ -780,6 +790,13 @@ pub(super) fn is_secret_name(name: &str) -> bool {
         return true;
     }
     last == "key" && words.len() >= 2 && KEY_QUALIFIERS.contains(&words[words.len() - 2].as_str())
+}
+
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// A value that only repeats its name, like the enum member `API_KEY = "api_key"`.

@@ -223,17 +223,37 @@ impl<'a> Checker<'a> {
     }
 
     fn check_parameters(&mut self, parameters: &Parameters) {
-        let names: Vec<&Identifier> = parameters.iter().map(|p| p.name()).collect();
-        for name in repeated(&names, |name| Some(name.as_str())) {
-            self.report(
-                Phase::Symtable,
-                name.start(),
-                format!(
-                    "duplicate argument '{}' in function definition",
-                    name.as_str()
-                ),
-            );
+        if parameters.len() <= 16 {
+            for (index, parameter) in parameters.iter().enumerate() {
+                let name = parameter.name();
+                if parameters
+                    .iter()
+                    .take(index)
+                    .any(|earlier| earlier.name().as_str() == name.as_str())
+                {
+                    self.report_duplicate_argument(name);
+                }
+            }
+            return;
         }
+        let names: Vec<&Identifier> = parameters
+            .iter()
+            .map(ruff_python_ast::AnyParameterRef::name)
+            .collect();
+        for name in repeated(&names, |name| Some(name.as_str())) {
+            self.report_duplicate_argument(name);
+        }
+    }
+
+    fn report_duplicate_argument(&mut self, name: &Identifier) {
+        self.report(
+            Phase::Symtable,
+            name.start(),
+            format!(
+                "duplicate argument '{}' in function definition",
+                name.as_str()
+            ),
+        );
     }
 
     fn check_yield(&mut self, offset: TextSize, is_from: bool) {

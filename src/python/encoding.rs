@@ -25,7 +25,10 @@ enum Codec {
 
 /// Decode `bytes` as `CPython` would read a source file; UTF-8 input is borrowed, not copied.
 pub(super) fn decode<'b>(path: &Path, bytes: &'b [u8]) -> Result<Cow<'b, str>, Box<Diagnostic>> {
-    if let Some(offset) = bytes.iter().position(|byte| *byte == 0) {
+    // `contains` is a vectorised search; most files have no NUL to locate.
+    if bytes.contains(&0)
+        && let Some(offset) = bytes.iter().position(|byte| *byte == 0)
+    {
         return Err(error(
             path,
             position_after(&String::from_utf8_lossy(&bytes[..offset])),

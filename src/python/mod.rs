@@ -22,6 +22,7 @@ use std::path::Path;
 use crate::diagnostics::Diagnostic;
 
 pub use lint::{LintContext, lint, lint_selected, role_for_path};
+pub(crate) use lint::{Syntax, lint_with};
 pub use rules::{RuleInfo, rules};
 pub use structure::{FileRole, check_structure};
 
