@@ -43,8 +43,14 @@ pub fn run(args: &ValidateSettings, printer: Printer) -> anyhow::Result<ExitStat
             finding.severity = Severity::Error;
         }
     }
+    // Neighbours mostly share their file: equal bytes settle it without comparing components.
     findings.sort_by(|a, b| {
-        (&a.file, a.position, a.code, &a.message).cmp(&(&b.file, b.position, b.code, &b.message))
+        let file = if a.file.as_os_str() == b.file.as_os_str() {
+            std::cmp::Ordering::Equal
+        } else {
+            a.file.cmp(&b.file)
+        };
+        file.then_with(|| (a.position, a.code, &a.message).cmp(&(b.position, b.code, &b.message)))
     });
     let rules: Vec<&'static RuleInfo> = registry
         .iter()

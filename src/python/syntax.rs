@@ -429,14 +429,18 @@ fn indentation_error(source: &str, parsed: &Parsed<ModModule>) -> Option<Candida
             _ => at_line_start = false,
         }
         let start = token.start().to_usize();
-        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+        let bytes = source.as_bytes();
+        // Mostly only the indentation lies between the token and its line's start.
+        let line_start = bytes[..start]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
         // From the line's text: after a bad dedent ruff's error token covers the indentation.
-        let Some(indent) = source[line_start..]
-            .split(|c| !matches!(c, ' ' | '\t' | '\x0c'))
-            .next()
-        else {
-            continue;
-        };
+        let indent_len = bytes[line_start..]
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\x0c'))
+            .count();
+        let indent = &bytes[line_start..line_start + indent_len];
         if line_start + indent.len() < start {
             // The token is not the first thing on its line (a continuation or `;`).
             if !source[line_start + indent.len()..start].trim().is_empty() {
@@ -444,13 +448,13 @@ fn indentation_error(source: &str, parsed: &Parsed<ModModule>) -> Option<Candida
             }
         }
         let (mut col, mut alt) = (0, 0);
-        for c in indent.chars() {
+        for c in indent {
             match c {
-                ' ' => {
+                b' ' => {
                     col += 1;
                     alt += 1;
                 }
-                '\t' => {
+                b'\t' => {
                     col = (col / 8 + 1) * 8;
                     alt += 1;
                 }

@@ -72,7 +72,10 @@ pub fn text_line(finding: &Diagnostic) -> String {
 fn text(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     for finding in report.findings {
         // The same bytes as `text_line`, written without building the line first.
-        write!(out, "{}", finding.file.display())?;
+        match finding.file.to_str() {
+            Some(file) => out.write_all(file.as_bytes())?,
+            None => write!(out, "{}", finding.file.display())?,
+        }
         if let Some(position) = finding.position {
             write!(out, ":{}:{}", position.line, position.column)?;
         }
