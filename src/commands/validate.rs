@@ -168,9 +168,16 @@ fn check(args: &ValidateSettings, selection: &RuleSelection) -> anyhow::Result<O
     outcomes.sort_unstable_by_key(|(index, _)| *index);
     tracing::debug!(files = outcomes.len(), "validate: files checked");
 
+    let total = outcomes
+        .iter()
+        .map(|(_, outcome)| match outcome {
+            Outcome::Checked(_, found) => found.len(),
+            _ => 0,
+        })
+        .sum();
     let mut checked = Checked {
         files: Vec::with_capacity(outcomes.len()),
-        findings: Vec::new(),
+        findings: Vec::with_capacity(total),
         problems: Vec::new(),
     };
     let mut problems = Vec::new();
