@@ -157,7 +157,7 @@ fn check(args: &ValidateSettings, selection: &RuleSelection) -> anyhow::Result<O
         };
         (index, outcome)
     };
-    let mut outcomes: Vec<(usize, Outcome)> = if single_file {
+    let outcomes: Vec<(usize, Outcome)> = if single_file {
         found.enumerate().map(check_one).collect()
     } else {
         let pool = rayon::ThreadPoolBuilder::new()
@@ -165,9 +165,35 @@ fn check(args: &ValidateSettings, selection: &RuleSelection) -> anyhow::Result<O
             .build()?;
         pool.install(|| found.enumerate().par_bridge().map(check_one).collect())
     };
-    outcomes.sort_unstable_by_key(|(index, _)| *index);
     tracing::debug!(files = outcomes.len(), "validate: files checked");
+    let (mut checked, mut problems) = gather(outcomes);
+    if reads_stdin {
+        let name = args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(STDIN));
+        let mut bytes = Vec::new();
+        match std::io::stdin().lock().read_to_end(&mut bytes) {
+            Ok(_) => {
+                checked
+                    .findings
+                    .extend(linter.lint(&name, &bytes, python::Syntax::Leak));
+                checked.files.push(name);
+            }
+            Err(error) => problems.push(Diagnostic::error(
+                &name,
+                format!("cannot read standard input: {error}"),
+            )),
+        }
+    }
+    checked.problems = problems;
+    Ok(Some(checked))
+}
 
+/// The outcomes in walk order: the files checked and their findings, then the paths that
+/// could not be walked followed by the files that could not be read.
+fn gather(mut outcomes: Vec<(usize, Outcome)>) -> (Checked, Vec<Diagnostic>) {
+    outcomes.sort_unstable_by_key(|(index, _)| *index);
     let total = outcomes
         .iter()
         .map(|(_, outcome)| match outcome {
@@ -193,27 +219,7 @@ fn check(args: &ValidateSettings, selection: &RuleSelection) -> anyhow::Result<O
         }
     }
     problems.append(&mut unreadable);
-    if reads_stdin {
-        let name = args
-            .stdin_filename
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(STDIN));
-        let mut bytes = Vec::new();
-        match std::io::stdin().lock().read_to_end(&mut bytes) {
-            Ok(_) => {
-                checked
-                    .findings
-                    .extend(linter.lint(&name, &bytes, python::Syntax::Leak));
-                checked.files.push(name);
-            }
-            Err(error) => problems.push(Diagnostic::error(
-                &name,
-                format!("cannot read standard input: {error}"),
-            )),
-        }
-    }
-    checked.problems = problems;
-    Ok(Some(checked))
+    (checked, problems)
 }
 
 /// What became of one walked path.
