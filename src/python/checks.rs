@@ -227,31 +227,31 @@ impl<'a> Checker<'a, '_> {
         if method {
             positional.next();
         }
-        let unannotated: Vec<(TextSize, String)> = positional
+        let unannotated = positional
             .chain(parameters.vararg.as_deref())
             .chain(parameters.kwonlyargs.iter().map(|p| &p.parameter))
             .chain(parameters.kwarg.as_deref())
-            .filter(|p| p.annotation.is_none())
-            .map(|p| (p.name.start(), p.name.as_str().to_owned()))
-            .collect();
-        for (offset, parameter) in unannotated {
+            .filter(|p| p.annotation.is_none());
+        for parameter in unannotated {
             self.report(
                 "TYP002",
-                offset,
-                format!("parameter `{parameter}` of public function `{name}` has no annotation"),
+                parameter.name.start(),
+                format!(
+                    "parameter `{}` of public function `{name}` has no annotation",
+                    parameter.name.as_str()
+                ),
                 "annotate the parameter's type",
             );
         }
     }
 
     fn mutable_defaults(&mut self, parameters: &Parameters) {
-        let defaults: Vec<&Expr> = parameters
+        let defaults = parameters
             .posonlyargs
             .iter()
             .chain(&parameters.args)
             .chain(&parameters.kwonlyargs)
-            .filter_map(|p| p.default.as_deref())
-            .collect();
+            .filter_map(|p| p.default.as_deref());
         for default in defaults {
             if self.is_mutable(default) {
                 self.report(
