@@ -7,7 +7,7 @@ VENV_PYTHON  := $(abspath $(VENV))/bin/python
 CONTRACTS    := contracts
 OUT          := generated
 
-.PHONY: all build release test venv generate lint fmt completions man clean bench-regen bench-data bench bench-micro bench-quorum
+.PHONY: all build release test venv generate lint fmt completions man clean bench-regen bench-data bench bench-micro bench-quorum bench-validate
 
 all: build
 
@@ -79,6 +79,13 @@ bench: venv
 	python3 benches/run_bench.py --codegen target/release/codegen --floor target/release/examples/floor \
 	  --python $(VENV_PYTHON) --ruff $(abspath $(VENV))/bin/ruff \
 	  --sizes $(BENCH_SIZES) --runs $(BENCH_RUNS) --corpus $$($(VENV_PYTHON) -c 'import sysconfig; print(sysconfig.get_path("stdlib"), sysconfig.get_path("purelib"))')
+
+## The validate table alone: codegen validate (--select SYN, every rule) vs ruff E9, one 100 KB file.
+bench-validate: venv
+	$(CARGO) build --release --quiet --bin codegen
+	python3 benches/run_bench.py --only-validate --codegen target/release/codegen \
+	  --ruff $(abspath $(VENV))/bin/ruff --runs $(BENCH_RUNS) \
+	  --corpus $$($(VENV_PYTHON) -c 'import sysconfig; print(sysconfig.get_path("stdlib"), sysconfig.get_path("purelib"))')
 
 ## Divan micro benchmarks: parse, cached render, lint one file, executor overhead.
 bench-micro:

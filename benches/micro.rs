@@ -4,6 +4,7 @@
 //! on one generated file, and the executor's own cost per stage with steps that
 //! do nothing.
 
+use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::Path;
 
@@ -65,6 +66,29 @@ fn lint_generated_model(bencher: divan::Bencher) {
         contract_dir: None,
     };
     bencher.bench(|| lint(&path, black_box(file.contents.as_bytes()), &context).len());
+}
+
+/// `validate`'s work on one 100 KB module (the one `benches/run_bench.py` writes), every rule,
+/// without the process around it.
+#[divan::bench]
+fn lint_100kb_module(bencher: divan::Bencher) {
+    let mut source = String::new();
+    let mut i = 0;
+    while source.len() < 100 * 1024 {
+        // Writing to a String cannot fail.
+        let _ = write!(
+            source,
+            "def function_{i}(value: int, other: str = 'x') -> int:\n    \"\"\"Return a number.\"\"\"\n    total = value * {i} + len(other)\n    return total if total > 0 else -total\n\n\n"
+        );
+        i += 1;
+    }
+    let path = Path::new("big.py");
+    let context = LintContext {
+        role: role_for_path(path),
+        scaffold: false,
+        contract_dir: None,
+    };
+    bencher.bench(|| lint(path, black_box(source.as_bytes()), &context).len());
 }
 
 /// One item through `stages` empty stages: the per-stage handoff cost.

@@ -16,6 +16,8 @@ library and site-packages of a Python venv).
 
 Usage: run_bench.py --codegen BIN --floor BIN --python PY --ruff RUFF
                     [--sizes 3,100,1000] [--runs 5] [--corpus DIR ...]
+       run_bench.py --only-validate --codegen BIN --ruff RUFF [--runs 5] --corpus DIR ...
+                    (`make bench-validate`: the validation table alone)
 Standard library only; timings are ratios from this run on this machine.
 """
 
@@ -125,33 +127,42 @@ def validate_table(args):
                          f"    \"\"\"Return a number.\"\"\"\n    total = value * {i} + len(other)\n"
                          f"    return total if total > 0 else -total\n\n\n")
             i += 1
-    one = [measure([args.codegen, "validate", "-q", big], ROOT)[0] for _ in range(20)]
+    one = [measure([args.codegen, "validate", "-q", big], ROOT)[:2] for _ in range(20)]
     shutil.rmtree(os.path.dirname(big), ignore_errors=True)
     return files, {k: (statistics.median(s[0] for s in v), statistics.median(s[1] for s in v),
-                       max(s[2] for s in v)) for k, v in samples.items()}, statistics.median(one)
+                       max(s[2] for s in v)) for k, v in samples.items()}, (
+        statistics.median(s[0] for s in one), statistics.median(s[1] for s in one))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--codegen", required=True)
-    parser.add_argument("--floor", required=True)
-    parser.add_argument("--python", required=True)
+    parser.add_argument("--floor")
+    parser.add_argument("--python")
     parser.add_argument("--ruff", required=True)
     parser.add_argument("--sizes", default="3,100,1000")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--corpus", nargs="*", default=[])
     parser.add_argument("--work", default=None, help="parent of the scratch directory (default: TMPDIR)")
+    parser.add_argument("--only-validate", action="store_true",
+                        help="only the validation table (no generate sizes; --floor and --python unused)")
     args = parser.parse_args()
+    if args.only_validate:
+        args.sizes = ""
+    elif args.floor is None or args.python is None:
+        parser.error("--floor and --python are required unless --only-validate")
     for key in ("codegen", "floor", "python", "ruff"):
-        setattr(args, key, os.path.abspath(getattr(args, key)) if os.sep in getattr(args, key) else
-                shutil.which(getattr(args, key)) or getattr(args, key))
+        value = getattr(args, key)
+        if value is not None:
+            setattr(args, key, os.path.abspath(value) if os.sep in value else shutil.which(value) or value)
     work = tempfile.mkdtemp(prefix="codegen-bench.", dir=args.work)
     fs = subprocess.run(["df", "-T", work], capture_output=True, text=True).stdout.splitlines()[-1].split()
     print(f"machine: {os.cpu_count()} cores, {os.uname().sysname} {os.uname().release}; "
           f"scratch {work} on {fs[1]} ({fs[0]})")
     print()
-    print("| N | run | wall (s) | CPU (s) | peak RSS (MB) | codegen is faster by |")
-    print("|---|---|---|---|---|---|")
+    if not args.only_validate:
+        print("| N | run | wall (s) | CPU (s) | peak RSS (MB) | codegen is faster by |")
+        print("|---|---|---|---|---|---|")
     per_contract = {}
     try:
         for n in (int(s) for s in args.sizes.split(",") if s):
@@ -188,7 +199,8 @@ def main():
                 print(f"| {name} | {wall:.3f} | {cpu:.3f} | {rss:.1f} | {files / wall:,.0f} | "
                       f"{ruff / wall:.2f}x |")
             print()
-            print(f"One 100 KB file, whole `codegen validate` process: {one * 1000:.1f} ms (median of 20)")
+            print(f"One 100 KB file, whole `codegen validate` process: {one[0] * 1000:.1f} ms wall, "
+                  f"{one[1] * 1000:.1f} ms CPU (medians of 20)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

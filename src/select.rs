@@ -203,29 +203,58 @@ pub fn python_files(
     paths: &[PathBuf],
     options: &WalkOptions,
 ) -> Result<(Vec<PathBuf>, Vec<Diagnostic>), globset::Error> {
-    let excludes = exclude_set(options)?;
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    for path in paths {
-        match std::fs::metadata(path) {
-            Err(error) => problems.push(unreadable(path, &error.to_string())),
-            Ok(meta) if meta.is_dir() => walk(path, options, &excludes, &mut files, &mut problems),
-            Ok(_) => files.push(tidy(path)),
+    for found in walk_python_files(paths, options)? {
+        match found {
+            Found::File(file) => files.push(file),
+            Found::Problem(problem) => problems.push(problem),
         }
     }
-    let mut seen = HashSet::new();
-    files.retain(|file| seen.insert(file.clone()));
     Ok((files, problems))
+}
+
+/// One item of [`walk_python_files`].
+#[derive(Debug)]
+pub enum Found {
+    File(PathBuf),
+    /// A path that could not be read or walked.
+    Problem(Diagnostic),
+}
+
+/// [`python_files`] as the walk goes, files and problems in the same order: checking can start
+/// on the first file while the directories are still being read.
+pub fn walk_python_files(
+    paths: &[PathBuf],
+    options: &WalkOptions,
+) -> Result<impl Iterator<Item = Found> + Send + use<>, globset::Error> {
+    let excludes = exclude_set(options)?;
+    let options = options.clone();
+    let mut seen = HashSet::new();
+    let paths: Vec<PathBuf> = paths.iter().map(Clone::clone).collect();
+    Ok(paths
+        .into_iter()
+        .flat_map(move |path| -> Box<dyn Iterator<Item = Found> + Send> {
+            match std::fs::metadata(&path) {
+                Err(error) => Box::new(std::iter::once(Found::Problem(unreadable(
+                    &path,
+                    &error.to_string(),
+                )))),
+                Ok(meta) if meta.is_dir() => Box::new(walk(&path, &options, &excludes)),
+                Ok(_) => Box::new(std::iter::once(Found::File(tidy(&path)))),
+            }
+        })
+        .filter(move |found| match found {
+            Found::File(file) => seen.insert(file.clone()),
+            Found::Problem(_) => true,
+        }))
 }
 
 fn walk(
     root: &Path,
     options: &WalkOptions,
     excludes: &GlobSet,
-    files: &mut Vec<PathBuf>,
-    problems: &mut Vec<Diagnostic>,
-) {
-    let mut found = Vec::new();
+) -> impl Iterator<Item = Found> + Send + use<> {
     let filter = excludes.clone();
     let root_owned = root.to_path_buf();
     let walker = ignore::WalkBuilder::new(root)
@@ -239,21 +268,18 @@ fn walk(
         .sort_by_file_name(std::cmp::Ord::cmp)
         .filter_entry(move |entry| entry.path() == root_owned || !excluded(&filter, entry.path()))
         .build();
-    for entry in walker {
-        match entry {
-            Ok(entry) => {
-                let path = entry.path();
-                if entry.file_type().is_some_and(|t| t.is_file()) && is_python(path) {
-                    found.push(tidy(path));
-                }
-            }
-            Err(error) => {
-                let path = error_path(&error).unwrap_or_else(|| root.to_path_buf());
-                problems.push(unreadable(&path, &error.to_string()));
-            }
+    let root = root.to_path_buf();
+    walker.filter_map(move |entry| match entry {
+        Ok(entry) => {
+            let path = entry.path();
+            (entry.file_type().is_some_and(|t| t.is_file()) && is_python(path))
+                .then(|| Found::File(tidy(path)))
         }
-    }
-    files.extend(found);
+        Err(error) => {
+            let path = error_path(&error).unwrap_or_else(|| root.clone());
+            Some(Found::Problem(unreadable(&path, &error.to_string())))
+        }
+    })
 }
 
 /// `./a.py` as `a.py`, as the user would write it.

@@ -2,8 +2,10 @@
 //! findings of the selected rules, prints them in the chosen format and maps the outcome to
 //! an exit status (0 clean or warnings only, 1 error findings, 2 usage or input errors).
 
+use std::collections::HashMap;
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -11,11 +13,11 @@ use crate::config::ValidateSettings;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::exit::ExitStatus;
 use crate::output;
-use crate::python::{self, RuleInfo};
+use crate::python::{self, FileRole, RuleInfo};
 use crate::quorum;
 use crate::report::Printer;
 use crate::report::formats::{self, Report};
-use crate::select::{RuleSelection, WalkOptions, python_files};
+use crate::select::{Found, RuleSelection, WalkOptions, walk_python_files};
 
 /// The name standard input is reported under when `--stdin-filename` is not given.
 const STDIN: &str = "-";
@@ -31,7 +33,7 @@ pub fn run(args: &ValidateSettings, printer: Printer) -> anyhow::Result<ExitStat
         Ok(selection) => selection,
         Err(error) => return Ok(usage_error(&error.to_string())),
     };
-    let Some(mut checked) = check(args)? else {
+    let Some(mut checked) = check(args, &selection)? else {
         return Ok(ExitStatus::Error);
     };
 
@@ -42,8 +44,14 @@ pub fn run(args: &ValidateSettings, printer: Printer) -> anyhow::Result<ExitStat
             finding.severity = Severity::Error;
         }
     }
+    // Neighbours mostly share their file: equal bytes settle it without comparing components.
     findings.sort_by(|a, b| {
-        (&a.file, a.position, a.code, &a.message).cmp(&(&b.file, b.position, b.code, &b.message))
+        let file = if a.file.as_os_str() == b.file.as_os_str() {
+            std::cmp::Ordering::Equal
+        } else {
+            a.file.cmp(&b.file)
+        };
+        file.then_with(|| (a.position, a.code, &a.message).cmp(&(b.position, b.code, &b.message)))
     });
     let verdicts = match &args.quorum {
         Some(settings) => {
@@ -110,11 +118,11 @@ pub fn run(args: &ValidateSettings, printer: Printer) -> anyhow::Result<ExitStat
     } else {
         ExitStatus::Success
     };
-    Ok(quorum::stage::exit_status(
-        status,
-        args.quorum.as_ref(),
-        verdicts.iter().flatten(),
-    ))
+    let status =
+        quorum::stage::exit_status(status, args.quorum.as_ref(), verdicts.iter().flatten());
+    // The process ends next: freeing every finding one by one would only delay it.
+    std::mem::forget(checked);
+    Ok(status)
 }
 
 /// What checking the inputs gave, before selection.
@@ -129,8 +137,8 @@ struct Checked {
 }
 
 /// Finds the files and checks them in parallel, then standard input when asked. `None` after
-/// a usage error has been printed.
-fn check(args: &ValidateSettings) -> anyhow::Result<Option<Checked>> {
+/// a usage error has been printed. Only the passes of the selected rules run.
+fn check(args: &ValidateSettings, selection: &RuleSelection) -> anyhow::Result<Option<Checked>> {
     let options = WalkOptions {
         exclude: args.exclude.clone(),
         extend_exclude: args.extend_exclude.clone(),
@@ -147,45 +155,48 @@ fn check(args: &ValidateSettings) -> anyhow::Result<Option<Checked>> {
     if paths.is_empty() && !reads_stdin {
         paths.push(PathBuf::from("."));
     }
-    let (files, mut problems) = match python_files(&paths, &options) {
+    let found = match walk_python_files(&paths, &options) {
         Ok(found) => found,
         Err(error) => {
             usage_error(&format!("invalid exclude pattern: {error}"));
             return Ok(None);
         }
     };
-
-    tracing::debug!(files = files.len(), "validate: files found");
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.map_or(0, usize::from))
-        .build()?;
-    let outcomes: Vec<Result<Vec<Diagnostic>, Box<Diagnostic>>> = pool.install(|| {
-        files
-            .par_iter()
-            .map(|file| match std::fs::read(file) {
-                Ok(bytes) => Ok(lint(file, &bytes)),
-                Err(error) => Err(Box::new(Diagnostic::error(
-                    file,
-                    format!("cannot read: {error}"),
-                ))),
-            })
-            .collect()
-    });
-    let mut checked = Checked {
-        files: Vec::with_capacity(files.len()),
-        findings: Vec::new(),
-        problems: Vec::new(),
-        stdin: None,
+    let linter = Linter::new(selection);
+    // One named file is checked on this thread: a thread pool would cost more than it saves.
+    let single_file = paths.len() <= 1 && paths.iter().all(|p| !p.is_dir());
+    // The tree of a lone file is left for the process exit to free; standard input is read
+    // after the files, so it is the last one then.
+    let syntax = if single_file && !reads_stdin {
+        python::Syntax::Leak
+    } else {
+        python::Syntax::Drop
     };
-    for (file, outcome) in files.into_iter().zip(outcomes) {
-        match outcome {
-            Ok(found) => {
-                checked.files.push(file);
-                checked.findings.extend(found);
-            }
-            Err(problem) => problems.push(*problem),
-        }
-    }
+    let check_one = |(index, found): (usize, Found)| {
+        let outcome = match found {
+            Found::File(file) => match std::fs::read(&file) {
+                Ok(bytes) => {
+                    let findings = linter.lint(&file, &bytes, syntax);
+                    Outcome::Checked(file, findings)
+                }
+                Err(error) => {
+                    Outcome::Unreadable(Diagnostic::error(&file, format!("cannot read: {error}")))
+                }
+            },
+            Found::Problem(problem) => Outcome::NotWalked(problem),
+        };
+        (index, outcome)
+    };
+    let outcomes: Vec<(usize, Outcome)> = if single_file {
+        found.enumerate().map(check_one).collect()
+    } else {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(args.jobs.map_or(0, usize::from))
+            .build()?;
+        pool.install(|| found.enumerate().par_bridge().map(check_one).collect())
+    };
+    tracing::debug!(files = outcomes.len(), "validate: files checked");
+    let (mut checked, mut problems) = gather(outcomes);
     if reads_stdin {
         let name = args
             .stdin_filename
@@ -194,7 +205,9 @@ fn check(args: &ValidateSettings) -> anyhow::Result<Option<Checked>> {
         let mut bytes = Vec::new();
         match std::io::stdin().lock().read_to_end(&mut bytes) {
             Ok(_) => {
-                checked.findings.extend(lint(&name, &bytes));
+                checked
+                    .findings
+                    .extend(linter.lint(&name, &bytes, python::Syntax::Leak));
                 checked.files.push(name.clone());
                 if args.quorum.is_some() {
                     checked.stdin = Some((name, bytes));
@@ -210,32 +223,125 @@ fn check(args: &ValidateSettings) -> anyhow::Result<Option<Checked>> {
     Ok(Some(checked))
 }
 
-/// Every finding for one file: the whole rule catalogue, `# noqa` applied.
-/// A file that a package manifest marks as the user's (a scaffold) gets the
-/// scaffold severities, and a `node.py` is checked against the contract beside it.
-fn lint(path: &Path, bytes: &[u8]) -> Vec<Diagnostic> {
-    let context = python::LintContext {
-        role: python::role_for_path(path),
-        scaffold: is_user_scaffold(path),
-        contract_dir: path.parent(),
+/// The outcomes in walk order: the files checked and their findings, then the paths that
+/// could not be walked followed by the files that could not be read.
+fn gather(mut outcomes: Vec<(usize, Outcome)>) -> (Checked, Vec<Diagnostic>) {
+    outcomes.sort_unstable_by_key(|(index, _)| *index);
+    let total = outcomes
+        .iter()
+        .map(|(_, outcome)| match outcome {
+            Outcome::Checked(_, found) => found.len(),
+            _ => 0,
+        })
+        .sum();
+    let mut checked = Checked {
+        files: Vec::with_capacity(outcomes.len()),
+        findings: Vec::with_capacity(total),
+        problems: Vec::new(),
+        stdin: None,
     };
-    python::lint(path, bytes, &context)
+    let mut problems = Vec::new();
+    let mut unreadable = Vec::new();
+    for (_, outcome) in outcomes {
+        match outcome {
+            Outcome::Checked(file, found) => {
+                checked.files.push(file);
+                checked.findings.extend(found);
+            }
+            Outcome::Unreadable(problem) => unreadable.push(problem),
+            Outcome::NotWalked(problem) => problems.push(problem),
+        }
+    }
+    problems.append(&mut unreadable);
+    (checked, problems)
 }
 
-/// Whether the manifest of the package holding `path` records it as user-owned.
-fn is_user_scaffold(path: &Path) -> bool {
-    path.ancestors().skip(1).take(3).any(|dir| {
-        let Some(manifest) = output::PackageManifest::read(dir) else {
-            return false;
+/// What became of one walked path.
+enum Outcome {
+    Checked(PathBuf, Vec<Diagnostic>),
+    /// Found, but its bytes could not be read.
+    Unreadable(Diagnostic),
+    /// A path or directory the walk could not read.
+    NotWalked(Diagnostic),
+}
+
+/// Lints files with the selected rules, shared by the checking threads.
+struct Linter<'a> {
+    selection: &'a RuleSelection,
+    /// Whether any rule outside `SYN` is on: only those depend on a file's role.
+    needs_role: bool,
+    /// The scaffold flag only changes the severity of `STB003`.
+    needs_scaffold: bool,
+    /// The package manifest of each directory looked at, read once.
+    manifests: Mutex<HashMap<PathBuf, Option<Arc<output::PackageManifest>>>>,
+}
+
+impl<'a> Linter<'a> {
+    fn new(selection: &'a RuleSelection) -> Self {
+        let registry = python::rules();
+        Self {
+            selection,
+            needs_role: registry
+                .iter()
+                .any(|rule| !rule.code.starts_with("SYN") && selection.is_enabled(rule.code)),
+            needs_scaffold: selection.is_enabled("STB003"),
+            manifests: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The findings of the selected rules for one file, `# noqa` applied.
+    /// A file that a package manifest marks as the user's (a scaffold) gets the
+    /// scaffold severities, and a `node.py` is checked against the contract beside it.
+    fn lint(&self, path: &Path, bytes: &[u8], syntax: python::Syntax) -> Vec<Diagnostic> {
+        let context = python::LintContext {
+            role: if self.needs_role {
+                python::role_for_path(path)
+            } else {
+                FileRole::Other
+            },
+            scaffold: self.needs_scaffold && self.is_user_scaffold(path),
+            contract_dir: path.parent(),
         };
-        let Ok(relative) = path.strip_prefix(dir) else {
-            return false;
-        };
+        python::lint_with(
+            path,
+            bytes,
+            &context,
+            &|code| self.selection.is_enabled(code),
+            syntax,
+        )
+    }
+
+    /// Whether the manifest of the package holding `path` records it as user-owned.
+    fn is_user_scaffold(&self, path: &Path) -> bool {
+        path.ancestors().skip(1).take(3).any(|dir| {
+            let Some(manifest) = self.manifest(dir) else {
+                return false;
+            };
+            let Ok(relative) = path.strip_prefix(dir) else {
+                return false;
+            };
+            manifest
+                .files
+                .get(&output::package::slash_path(relative))
+                .is_some_and(|f| f.owner == output::manifest::Owner::User)
+        })
+    }
+
+    fn manifest(&self, dir: &Path) -> Option<Arc<output::PackageManifest>> {
+        let cached = self
+            .manifests
+            .lock()
+            .ok()
+            .and_then(|manifests| manifests.get(dir).cloned());
+        if let Some(manifest) = cached {
+            return manifest;
+        }
+        let manifest = output::PackageManifest::read(dir).map(Arc::new);
+        if let Ok(mut manifests) = self.manifests.lock() {
+            manifests.insert(dir.to_path_buf(), manifest.clone());
+        }
         manifest
-            .files
-            .get(&output::package::slash_path(relative))
-            .is_some_and(|f| f.owner == output::manifest::Owner::User)
-    })
+    }
 }
 
 /// `Found 3 errors and 1 warning in 2 files (5 files checked).`, or `All checks passed!`.

@@ -111,6 +111,17 @@ impl PackagePlan {
     }
 }
 
+/// Whether `dir` exists (as a directory: anything else there is an error).
+fn is_package_dir(dir: &Path) -> Result<bool, OutputError> {
+    match fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => Ok(true),
+        Ok(_) => Err(OutputError::NotADirectory {
+            path: dir.to_path_buf(),
+        }),
+        Err(_) => Ok(false),
+    }
+}
+
 /// Compares `files` with `dir` on disk and its old manifest; the plan takes
 /// the rendered text over (no copy).
 pub fn plan(
@@ -120,15 +131,7 @@ pub fn plan(
     options: PlanOptions,
 ) -> Result<PackagePlan, OutputError> {
     // One look at the directory: a first run has nothing on disk to compare.
-    let exists = match fs::metadata(dir) {
-        Ok(meta) if meta.is_dir() => true,
-        Ok(_) => {
-            return Err(OutputError::NotADirectory {
-                path: dir.to_path_buf(),
-            });
-        }
-        Err(_) => false,
-    };
+    let exists = is_package_dir(dir)?;
     let old = if exists {
         PackageManifest::read(dir)
     } else {

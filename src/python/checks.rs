@@ -29,14 +29,12 @@ pub(super) struct Options<'a> {
 /// Findings of the tree rules for one module that parsed without errors.
 pub(super) fn check(
     path: &Path,
-    source: &str,
     locator: &Locator,
     module: &ModModule,
     options: &Options,
 ) -> Vec<Diagnostic> {
     let mut checker = Checker {
         path,
-        source,
         locator,
         options,
         imports: HashMap::new(),
@@ -71,7 +69,6 @@ enum Scope {
 
 struct Checker<'a, 'o> {
     path: &'a Path,
-    source: &'a str,
     locator: &'a Locator<'a>,
     options: &'o Options<'o>,
     /// Local name → the dotted name it was imported as.
@@ -82,8 +79,9 @@ struct Checker<'a, 'o> {
 
 impl<'a> Checker<'a, '_> {
     fn report(&mut self, code: &'static str, offset: TextSize, message: String, help: &str) {
-        let diagnostic = rules::diagnostic(code, self.path, message)
-            .at_in(self.locator.position(offset), self.source)
+        let diagnostic = self
+            .locator
+            .place_offset(rules::diagnostic(code, self.path, message), offset)
             .with_help(help);
         self.findings.push(diagnostic);
     }
@@ -229,31 +227,31 @@ impl<'a> Checker<'a, '_> {
         if method {
             positional.next();
         }
-        let unannotated: Vec<(TextSize, String)> = positional
+        let unannotated = positional
             .chain(parameters.vararg.as_deref())
             .chain(parameters.kwonlyargs.iter().map(|p| &p.parameter))
             .chain(parameters.kwarg.as_deref())
-            .filter(|p| p.annotation.is_none())
-            .map(|p| (p.name.start(), p.name.as_str().to_owned()))
-            .collect();
-        for (offset, parameter) in unannotated {
+            .filter(|p| p.annotation.is_none());
+        for parameter in unannotated {
             self.report(
                 "TYP002",
-                offset,
-                format!("parameter `{parameter}` of public function `{name}` has no annotation"),
+                parameter.name.start(),
+                format!(
+                    "parameter `{}` of public function `{name}` has no annotation",
+                    parameter.name.as_str()
+                ),
                 "annotate the parameter's type",
             );
         }
     }
 
     fn mutable_defaults(&mut self, parameters: &Parameters) {
-        let defaults: Vec<&Expr> = parameters
+        let defaults = parameters
             .posonlyargs
             .iter()
             .chain(&parameters.args)
             .chain(&parameters.kwonlyargs)
-            .filter_map(|p| p.default.as_deref())
-            .collect();
+            .filter_map(|p| p.default.as_deref());
         for default in defaults {
             if self.is_mutable(default) {
                 self.report(
@@ -375,13 +373,17 @@ impl<'a> Checker<'a, '_> {
         if last_name(target) != Some("NotImplementedError") || self.in_abstract_like() {
             return;
         }
-        let mut diagnostic = rules::diagnostic(
-            "STB003",
-            self.path,
-            "`raise NotImplementedError`: the code is not implemented",
-        )
-        .at_in(self.locator.position(exc.start()), self.source)
-        .with_help("implement it");
+        let mut diagnostic = self
+            .locator
+            .place_offset(
+                rules::diagnostic(
+                    "STB003",
+                    self.path,
+                    "`raise NotImplementedError`: the code is not implemented",
+                ),
+                exc.start(),
+            )
+            .with_help("implement it");
         if self.options.scaffold {
             diagnostic.severity = Severity::Warning;
         }
@@ -402,7 +404,7 @@ impl<'a> Checker<'a, '_> {
             return;
         };
         let text = literal.value.to_str();
-        if text.is_empty() || same_words(text, name) || !is_secret_name(name) {
+        if text.is_empty() || !is_secret_name(name) || same_words(text, name) {
             return;
         }
         self.report(
@@ -450,8 +452,28 @@ impl<'a> Checker<'a, '_> {
         }
     }
 
+    /// The dotted name of a call's function when it can be one that `call` looks for: the
+    /// rules name builtins and a few modules, so other calls need not spell theirs out.
+    fn called(&self, func: &Expr) -> Option<String> {
+        let mut head = func;
+        while let Expr::Attribute(attribute) = head {
+            head = &attribute.value;
+        }
+        let Expr::Name(name) = head else {
+            return None;
+        };
+        let id = name.id.as_str();
+        let resolved = self.imports.get(id).map_or(id, String::as_str);
+        let module = resolved.split('.').next().unwrap_or(resolved);
+        let wanted = matches!(
+            module,
+            "builtins" | "pickle" | "cPickle" | "_pickle" | "yaml" | "os" | "subprocess"
+        ) || matches!(resolved, "print" | "eval" | "exec" | "__import__");
+        wanted.then(|| self.qualified(func)).flatten()
+    }
+
     fn call(&mut self, call: &ExprCall) {
-        let qualified = self.qualified(&call.func);
+        let qualified = self.called(&call.func);
         let name = qualified.as_deref().unwrap_or("");
         for keyword in &call.arguments.keywords {
             if let Some(arg) = &keyword.arg {
@@ -616,8 +638,7 @@ impl<'a> Visitor<'a> for Checker<'a, '_> {
             Expr::Dict(dict) => {
                 for item in &dict.items {
                     if let Some(key) = item.key.as_ref().and_then(Expr::as_string_literal_expr) {
-                        let key = key.value.to_str().to_owned();
-                        self.secret(&key, &item.value);
+                        self.secret(key.value.to_str(), &item.value);
                     }
                 }
             }
@@ -751,6 +772,16 @@ const KEY_QUALIFIERS: &[&str] = &[
 /// Whether `name` names a secret: its last word (`snake_case` or `camelCase`) is a secret word,
 /// or `key` after a qualifier.
 pub(super) fn is_secret_name(name: &str) -> bool {
+    // Most names hold no secret word at all; an ASCII one can be told so without splitting.
+    // (Lower-casing other text can make ASCII letters, as the Kelvin sign does.)
+    if name.is_ascii()
+        && !SECRET_WORDS
+            .iter()
+            .chain(&["key"])
+            .any(|word| contains_ignore_case(name, word))
+    {
+        return false;
+    }
     let words = split_words(name);
     let Some(last) = words.last() else {
         return false;
@@ -759,6 +790,13 @@ pub(super) fn is_secret_name(name: &str) -> bool {
         return true;
     }
     last == "key" && words.len() >= 2 && KEY_QUALIFIERS.contains(&words[words.len() - 2].as_str())
+}
+
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// A value that only repeats its name, like the enum member `API_KEY = "api_key"`.

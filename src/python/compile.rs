@@ -54,7 +54,7 @@ struct Finding {
 }
 
 /// All compile-time errors in `module`, `CPython`'s first one first.
-pub(super) fn check(path: &Path, source: &str, module: &ModModule) -> Vec<Diagnostic> {
+pub(super) fn check(path: &Path, locator: &Locator, module: &ModModule) -> Vec<Diagnostic> {
     let mut checker = Checker {
         scopes: vec![Scope::Module],
         declarations: vec![Declarations::default()],
@@ -65,36 +65,73 @@ pub(super) fn check(path: &Path, source: &str, module: &ModModule) -> Vec<Diagno
     checker.visit_body(&module.body);
     let mut findings = checker.findings;
     findings.sort_by_key(|finding| (finding.phase, finding.offset));
-    let locator = Locator::new(source);
     findings
         .into_iter()
         .map(|finding| {
-            rules::diagnostic("SYN002", path, finding.message)
-                .at_in(locator.position(finding.offset), source)
+            locator.place_offset(
+                rules::diagnostic("SYN002", path, finding.message),
+                finding.offset,
+            )
         })
         .collect()
 }
 
 /// What a function, class or module body declares, for the symbol-table errors.
 #[derive(Default)]
-struct Declarations {
-    parameters: HashSet<String>,
+struct Declarations<'a> {
+    /// A function's parameters, looked at only for the rare `global` and `nonlocal`.
+    parameters: Option<&'a Parameters>,
     globals: HashMap<String, TextSize>,
     nonlocals: HashMap<String, TextSize>,
-    /// A function body that yields, outside nested scopes.
+    /// An async function body that yields, outside nested scopes (only async generators
+    /// have a rule of their own, so other functions are not searched).
     is_generator: bool,
 }
 
-struct Checker {
+impl Declarations<'_> {
+    fn is_parameter(&self, id: &str) -> bool {
+        self.parameters
+            .is_some_and(|parameters| parameters.iter().any(|p| p.name().as_str() == id))
+    }
+}
+
+/// The names in `names` seen before, each with its item: `f(a=1, a=2)` gives the second `a`.
+/// Short lists, the usual case, are compared pairwise without allocating.
+fn repeated<'n, T>(items: &'n [T], name: impl Fn(&'n T) -> Option<&'n str>) -> Vec<&'n T> {
+    let mut found = Vec::new();
+    if items.len() <= 16 {
+        for (index, item) in items.iter().enumerate() {
+            if let Some(id) = name(item)
+                && items[..index]
+                    .iter()
+                    .any(|earlier| name(earlier) == Some(id))
+            {
+                found.push(item);
+            }
+        }
+    } else {
+        let mut seen = HashSet::new();
+        for item in items {
+            if let Some(id) = name(item)
+                && !seen.insert(id)
+            {
+                found.push(item);
+            }
+        }
+    }
+    found
+}
+
+struct Checker<'a> {
     scopes: Vec<Scope>,
     /// One entry per function, class or module body (comprehensions and lambdas excluded).
-    declarations: Vec<Declarations>,
+    declarations: Vec<Declarations<'a>>,
     /// How many loops enclose the current point, one counter per function or class body.
     loops: Vec<usize>,
     findings: Vec<Finding>,
 }
 
-impl Checker {
+impl<'a> Checker<'a> {
     fn report(&mut self, phase: Phase, offset: TextSize, message: impl Into<String>) {
         self.findings.push(Finding {
             phase,
@@ -128,7 +165,7 @@ impl Checker {
         self.loops.last().is_some_and(|depth| *depth > 0)
     }
 
-    fn with_loop(&mut self, body: &[Stmt]) {
+    fn with_loop(&mut self, body: &'a [Stmt]) {
         if let Some(depth) = self.loops.last_mut() {
             *depth += 1;
         }
@@ -186,20 +223,37 @@ impl Checker {
     }
 
     fn check_parameters(&mut self, parameters: &Parameters) {
-        let mut seen = HashSet::new();
-        for parameter in parameters {
-            let name = parameter.name();
-            if !seen.insert(name.as_str()) {
-                self.report(
-                    Phase::Symtable,
-                    name.start(),
-                    format!(
-                        "duplicate argument '{}' in function definition",
-                        name.as_str()
-                    ),
-                );
+        if parameters.len() <= 16 {
+            for (index, parameter) in parameters.iter().enumerate() {
+                let name = parameter.name();
+                if parameters
+                    .iter()
+                    .take(index)
+                    .any(|earlier| earlier.name().as_str() == name.as_str())
+                {
+                    self.report_duplicate_argument(name);
+                }
             }
+            return;
         }
+        let names: Vec<&Identifier> = parameters
+            .iter()
+            .map(ruff_python_ast::AnyParameterRef::name)
+            .collect();
+        for name in repeated(&names, |name| Some(name.as_str())) {
+            self.report_duplicate_argument(name);
+        }
+    }
+
+    fn report_duplicate_argument(&mut self, name: &Identifier) {
+        self.report(
+            Phase::Symtable,
+            name.start(),
+            format!(
+                "duplicate argument '{}' in function definition",
+                name.as_str()
+            ),
+        );
     }
 
     fn check_yield(&mut self, offset: TextSize, is_from: bool) {
@@ -230,7 +284,7 @@ impl Checker {
         }
     }
 
-    fn visit_comprehension_expr(&mut self, expr: &Expr, kind: &'static str) {
+    fn visit_comprehension_expr(&mut self, expr: &'a Expr, kind: &'static str) {
         let is_async = match expr {
             Expr::ListComp(e) => e.generators.iter().any(|g| g.is_async),
             Expr::SetComp(e) => e.generators.iter().any(|g| g.is_async),
@@ -278,7 +332,7 @@ impl Checker {
     }
 }
 
-impl<'a> Visitor<'a> for Checker {
+impl<'a> Visitor<'a> for Checker<'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         self.check_flow(stmt);
         self.check_declaration(stmt);
@@ -322,17 +376,14 @@ impl<'a> Visitor<'a> for Checker {
                 self.with_scope(Scope::Lambda, |this| this.visit_expr(&lambda.body));
             }
             Expr::Call(call) => {
-                let mut seen = HashSet::new();
-                for keyword in &call.arguments.keywords {
-                    if let Some(arg) = &keyword.arg
-                        && !seen.insert(arg.as_str())
-                    {
-                        self.report(
-                            Phase::Codegen,
-                            keyword.start(),
-                            format!("keyword argument repeated: {}", arg.as_str()),
-                        );
-                    }
+                let keywords = &call.arguments.keywords;
+                for keyword in repeated(keywords, |k| k.arg.as_ref().map(Identifier::as_str)) {
+                    let arg = keyword.arg.as_ref().map_or("", Identifier::as_str);
+                    self.report(
+                        Phase::Codegen,
+                        keyword.start(),
+                        format!("keyword argument repeated: {arg}"),
+                    );
                 }
                 walk_expr(self, expr);
             }
@@ -348,8 +399,8 @@ impl<'a> Visitor<'a> for Checker {
     }
 }
 
-impl Checker {
-    fn visit_function(&mut self, def: &StmtFunctionDef) {
+impl<'a> Checker<'a> {
+    fn visit_function(&mut self, def: &'a StmtFunctionDef) {
         self.check_parameters(&def.parameters);
         for decorator in &def.decorator_list {
             self.visit_decorator(decorator);
@@ -368,11 +419,8 @@ impl Checker {
             is_async: def.is_async,
         };
         let declarations = Declarations {
-            parameters: (&*def.parameters)
-                .into_iter()
-                .map(|p| p.name().to_string())
-                .collect(),
-            is_generator: body_yields(&def.body),
+            parameters: Some(&def.parameters),
+            is_generator: def.is_async && body_yields(&def.body),
             ..Declarations::default()
         };
         self.declarations.push(declarations);
@@ -381,16 +429,13 @@ impl Checker {
     }
 
     fn check_type_params(&mut self, type_params: &TypeParams) {
-        let mut seen = HashSet::new();
-        for param in &type_params.type_params {
+        for param in repeated(&type_params.type_params, |p| Some(p.name().as_str())) {
             let name = param.name();
-            if !seen.insert(name.as_str()) {
-                self.report(
-                    Phase::Symtable,
-                    name.start(),
-                    format!("duplicate type parameter '{}'", name.as_str()),
-                );
-            }
+            self.report(
+                Phase::Symtable,
+                name.start(),
+                format!("duplicate type parameter '{}'", name.as_str()),
+            );
         }
     }
 
@@ -407,7 +452,7 @@ impl Checker {
             } else {
                 ("nonlocal", &declarations.globals)
             };
-            if declarations.parameters.contains(id) {
+            if declarations.is_parameter(id) {
                 errors.push((stmt.start(), format!("name '{id}' is parameter and {kind}")));
             } else if let Some(&first) = other.get(id) {
                 errors.push((first, format!("name '{id}' is nonlocal and global")));
@@ -444,7 +489,7 @@ impl Checker {
         }
     }
 
-    fn visit_class(&mut self, class: &StmtClassDef) {
+    fn visit_class(&mut self, class: &'a StmtClassDef) {
         for decorator in &class.decorator_list {
             self.visit_decorator(decorator);
         }
@@ -500,7 +545,7 @@ impl Checker {
     }
 }
 
-impl Checker {
+impl Checker<'_> {
     /// Statements that need an enclosing function, loop or async function, and starred
     /// expressions out of place.
     fn check_flow(&mut self, stmt: &Stmt) {

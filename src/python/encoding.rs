@@ -2,6 +2,7 @@
 //! cookie in line 1 or 2 declares otherwise; a UTF-8 byte order mark is dropped; NUL bytes are
 //! refused.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use encoding_rs::{Encoding, WINDOWS_1252};
@@ -22,9 +23,12 @@ enum Codec {
     Other(&'static Encoding),
 }
 
-/// Decode `bytes` as `CPython` would read a source file.
-pub(super) fn decode(path: &Path, bytes: &[u8]) -> Result<String, Box<Diagnostic>> {
-    if let Some(offset) = bytes.iter().position(|byte| *byte == 0) {
+/// Decode `bytes` as `CPython` would read a source file; UTF-8 input is borrowed, not copied.
+pub(super) fn decode<'b>(path: &Path, bytes: &'b [u8]) -> Result<Cow<'b, str>, Box<Diagnostic>> {
+    // `contains` is a vectorised search; most files have no NUL to locate.
+    if bytes.contains(&0)
+        && let Some(offset) = bytes.iter().position(|byte| *byte == 0)
+    {
         return Err(error(
             path,
             position_after(&String::from_utf8_lossy(&bytes[..offset])),
@@ -59,7 +63,7 @@ pub(super) fn decode(path: &Path, bytes: &[u8]) -> Result<String, Box<Diagnostic
     };
     match codec {
         Codec::Utf8 => match std::str::from_utf8(bytes) {
-            Ok(text) => Ok(text.to_owned()),
+            Ok(text) => Ok(Cow::Borrowed(text)),
             Err(e) => {
                 let offset = e.valid_up_to();
                 let byte = bytes.get(offset).copied().unwrap_or_default();
@@ -74,16 +78,20 @@ pub(super) fn decode(path: &Path, bytes: &[u8]) -> Result<String, Box<Diagnostic
                 ))
             }
         },
-        Codec::Latin1 => Ok(bytes.iter().map(|byte| char::from(*byte)).collect()),
+        Codec::Latin1 => Ok(Cow::Owned(
+            bytes.iter().map(|byte| char::from(*byte)).collect(),
+        )),
         Codec::Ascii => match bytes.iter().position(|byte| !byte.is_ascii()) {
-            None => Ok(bytes.iter().map(|byte| char::from(*byte)).collect()),
+            None => Ok(Cow::Owned(
+                bytes.iter().map(|byte| char::from(*byte)).collect(),
+            )),
             Some(offset) => Err(undecodable(path, bytes, offset, "ascii")),
         },
         Codec::Cp1252 => match bytes.iter().position(|b| CP1252_UNDEFINED.contains(b)) {
             Some(offset) => Err(undecodable(path, bytes, offset, "cp1252")),
-            None => decode_with(path, bytes, WINDOWS_1252),
+            None => decode_with(path, bytes, WINDOWS_1252).map(Cow::Owned),
         },
-        Codec::Other(encoding) => decode_with(path, bytes, encoding),
+        Codec::Other(encoding) => decode_with(path, bytes, encoding).map(Cow::Owned),
     }
 }
 

@@ -30,9 +30,67 @@ pub struct LintContext<'a> {
 /// Every rule on one file: findings sorted by position, `# noqa` applied. Selection by code
 /// is the caller's job.
 pub fn lint(path: &Path, bytes: &[u8], context: &LintContext) -> Vec<Diagnostic> {
+    lint_selected(path, bytes, context, &|_| true)
+}
+
+/// The rules of each pass after parsing, for skipping the passes whose rules are all off.
+pub(super) const CONTRACT_RULES: &[&str] = &["ONX004", "ONX005", "CMP002"];
+pub(super) const COMPILE_RULES: &[&str] = &["SYN002"];
+pub(super) const STRUCTURE_RULES: &[&str] = &[
+    "CMP001", "CMP003", "ONX001", "ONX002", "ONX003", "ONX006", "ONX007", "ONX008",
+];
+pub(super) const TREE_RULES: &[&str] = &[
+    "DOC001", "QLT001", "QLT002", "QLT003", "QLT004", "QLT005", "SEC001", "SEC002", "SEC003",
+    "SEC004", "SEC005", "STB002", "STB003", "TYP001", "TYP002",
+];
+pub(super) const COMMENT_RULES: &[&str] = &["STB001"];
+
+/// The findings of [`lint`] whose code `enabled` accepts, without running the passes whose
+/// rules it all refuses. Decoding and parsing always run: a file that does not parse gets no
+/// other finding.
+pub fn lint_selected(
+    path: &Path,
+    bytes: &[u8],
+    context: &LintContext,
+    enabled: &dyn Fn(&str) -> bool,
+) -> Vec<Diagnostic> {
+    lint_with(path, bytes, context, enabled, Syntax::Drop)
+}
+
+/// What becomes of a file's syntax tree once its rules have run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Syntax {
+    Drop,
+    /// Never freed: for the last file of a process that ends next, where taking a large tree
+    /// apart node by node is a good part of the run.
+    Leak,
+}
+
+/// [`lint_selected`], choosing what becomes of the syntax tree.
+pub(crate) fn lint_with(
+    path: &Path,
+    bytes: &[u8],
+    context: &LintContext,
+    enabled: &dyn Fn(&str) -> bool,
+    syntax: Syntax,
+) -> Vec<Diagnostic> {
+    let wanted = |codes: &[&str]| codes.iter().any(|code| enabled(code));
+    let mut findings = lint_passes(path, bytes, context, &wanted, syntax);
+    findings.retain(|finding| finding.code.is_none_or(enabled));
+    findings
+}
+
+fn lint_passes(
+    path: &Path,
+    bytes: &[u8],
+    context: &LintContext,
+    wanted: &dyn Fn(&[&str]) -> bool,
+    syntax: Syntax,
+) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     if matches!(context.role, FileRole::Node { .. })
         && let Some(dir) = context.contract_dir
+        && wanted(CONTRACT_RULES)
     {
         findings.extend(contract_findings(path, dir));
     }
@@ -48,38 +106,48 @@ pub fn lint(path: &Path, bytes: &[u8], context: &LintContext) -> Vec<Diagnostic>
         }
     };
     let parsed = syntax::parse(&source);
-    if let Some(error) = syntax::first_error(path, &source, &parsed) {
+    let locator = Locator::new(&source);
+    if let Some(error) = syntax::first_error(path, &source, &locator, &parsed) {
         findings.push(error);
         return findings;
     }
-    let locator = Locator::new(&source);
-    findings.extend(
-        compile::check(path, &source, parsed.syntax())
-            .into_iter()
-            .take(1),
-    );
-    findings.extend(structure::check_module(
-        path,
-        &source,
-        parsed.syntax(),
-        &context.role,
-    ));
-    let options = checks::Options {
-        role: &context.role,
-        scaffold: context.scaffold,
-    };
-    findings.extend(checks::check(
-        path,
-        &source,
-        &locator,
-        parsed.syntax(),
-        &options,
-    ));
-    let noqa = comments(path, &source, &locator, &parsed, &mut findings);
-    findings.retain(|finding| !suppressed(finding, path, &noqa));
+    if wanted(COMPILE_RULES) {
+        findings.extend(
+            compile::check(path, &locator, parsed.syntax())
+                .into_iter()
+                .take(1),
+        );
+    }
+    if wanted(STRUCTURE_RULES) {
+        findings.extend(structure::check_module(
+            path,
+            &locator,
+            parsed.syntax(),
+            &context.role,
+        ));
+    }
+    if wanted(TREE_RULES) {
+        let options = checks::Options {
+            role: &context.role,
+            scaffold: context.scaffold,
+        };
+        findings.extend(checks::check(path, &locator, parsed.syntax(), &options));
+    }
+    // The comments only matter for `STB001` and for findings a `# noqa` could silence.
+    if wanted(COMMENT_RULES) || findings.iter().any(|f| !is_syntax(f)) {
+        let mut todo = Vec::new();
+        let noqa = comments(path, &source, &locator, &parsed, &mut todo);
+        if wanted(COMMENT_RULES) {
+            findings.append(&mut todo);
+        }
+        findings.retain(|finding| !suppressed(finding, path, &noqa));
+    }
     findings.sort_by(|a, b| {
         (a.file != path, a.position, a.code).cmp(&(b.file != path, b.position, b.code))
     });
+    if syntax == Syntax::Leak {
+        std::mem::forget(parsed);
+    }
     findings
 }
 
@@ -98,7 +166,7 @@ fn suppressed(finding: &Diagnostic, path: &Path, noqa: &HashMap<usize, Noqa>) ->
         return false;
     };
     // A file that does not compile is broken whatever a comment says.
-    if code.starts_with("SYN") {
+    if is_syntax(finding) {
         return false;
     }
     match noqa.get(&position.line) {
@@ -106,6 +174,10 @@ fn suppressed(finding: &Diagnostic, path: &Path, noqa: &HashMap<usize, Noqa>) ->
         Some(Noqa::Codes(codes)) => codes.iter().any(|c| c == code),
         None => false,
     }
+}
+
+fn is_syntax(finding: &Diagnostic) -> bool {
+    finding.code.is_some_and(|code| code.starts_with("SYN"))
 }
 
 /// Walks the comment tokens once: `STB001` findings go to `findings`, `# noqa` directives are
@@ -132,8 +204,11 @@ fn comments(
                 .take_while(char::is_ascii_uppercase)
                 .collect();
             findings.push(
-                rules::diagnostic("STB001", path, format!("`{marker}` comment"))
-                    .at_in(locator.position(offset), source)
+                locator
+                    .place_offset(
+                        rules::diagnostic("STB001", path, format!("`{marker}` comment")),
+                        offset,
+                    )
                     .with_help("finish the work, or track it in an issue"),
             );
         }

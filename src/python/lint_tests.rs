@@ -114,6 +114,65 @@ fn every_rule_on_its_fixtures() {
     }
 }
 
+/// `lint_selected` skips a pass when its rules are all off: every rule past parsing must be in
+/// exactly one pass's list.
+#[test]
+fn every_rule_belongs_to_one_pass() {
+    use super::lint::{COMMENT_RULES, COMPILE_RULES, CONTRACT_RULES, STRUCTURE_RULES, TREE_RULES};
+    let passes = [
+        CONTRACT_RULES,
+        COMPILE_RULES,
+        STRUCTURE_RULES,
+        TREE_RULES,
+        COMMENT_RULES,
+    ];
+    for rule in rules() {
+        let holders = passes
+            .iter()
+            .filter(|pass| pass.contains(&rule.code))
+            .count();
+        let expected = usize::from(!matches!(rule.code, "SYN001" | "SYN003"));
+        assert_eq!(holders, expected, "{}", rule.code);
+    }
+}
+
+#[test]
+fn selected_lint_keeps_what_lint_finds() {
+    let dir = Path::new(FIXTURES);
+    let mut files = Vec::new();
+    collect_py(dir, &mut files);
+    files.sort();
+    assert!(!files.is_empty());
+    let selections: [&dyn Fn(&str) -> bool; 4] = [
+        &|code| code.starts_with("SYN"),
+        &|code| code == "STB001",
+        &|code| code.starts_with("ONX") || code == "QLT002",
+        &|code| code != "STB001",
+    ];
+    for file in files {
+        let bytes = std::fs::read(&file).unwrap();
+        for scaffold in [false, true] {
+            let context = LintContext {
+                role: role_for_path(&file),
+                scaffold,
+                contract_dir: file.parent(),
+            };
+            let all = lint(&file, &bytes, &context);
+            for enabled in selections {
+                let expected: Vec<&Diagnostic> =
+                    all.iter().filter(|f| f.code.is_none_or(enabled)).collect();
+                let selected = super::lint_selected(&file, &bytes, &context, enabled);
+                assert_eq!(
+                    selected.iter().collect::<Vec<_>>(),
+                    expected,
+                    "{}",
+                    file.display()
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn every_rule_is_documented() {
     for rule in rules() {

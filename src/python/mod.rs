@@ -21,7 +21,8 @@ use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
 
-pub use lint::{LintContext, lint, role_for_path};
+pub use lint::{LintContext, lint, lint_selected, role_for_path};
+pub(crate) use lint::{Syntax, lint_with};
 pub use rules::{RuleInfo, rules};
 pub use structure::{FileRole, check_structure};
 
@@ -34,10 +35,11 @@ pub fn check_syntax(path: &Path, source: &str) -> Vec<Diagnostic> {
         return vec![too_large(path)];
     }
     let parsed = syntax::parse(source);
-    if let Some(error) = syntax::first_error(path, source, &parsed) {
+    let locator = syntax::Locator::new(source);
+    if let Some(error) = syntax::first_error(path, source, &locator, &parsed) {
         return vec![error];
     }
-    compile::check(path, source, parsed.syntax())
+    compile::check(path, &locator, parsed.syntax())
         .into_iter()
         .take(1)
         .collect()

@@ -51,13 +51,13 @@ pub fn check_structure(path: &Path, source: &str, role: &FileRole) -> Vec<Diagno
     if !parsed.errors().is_empty() {
         return Vec::new();
     }
-    check_module(path, source, parsed.syntax(), role)
+    check_module(path, &Locator::new(source), parsed.syntax(), role)
 }
 
 /// [`check_structure`] on a module already parsed without errors.
 pub(super) fn check_module(
     path: &Path,
-    source: &str,
+    locator: &Locator,
     module: &ModModule,
     role: &FileRole,
 ) -> Vec<Diagnostic> {
@@ -68,8 +68,7 @@ pub(super) fn check_module(
         .collect();
     let mut checker = Structure {
         path,
-        source,
-        locator: Locator::new(source),
+        locator,
         findings: Vec::new(),
     };
     if let FileRole::Node { base_class } = role {
@@ -87,15 +86,15 @@ pub(super) fn check_module(
 
 struct Structure<'a> {
     path: &'a Path,
-    source: &'a str,
-    locator: Locator<'a>,
+    locator: &'a Locator<'a>,
     findings: Vec<Diagnostic>,
 }
 
 impl Structure<'_> {
     fn report(&mut self, code: &'static str, offset: TextSize, message: String, help: &str) {
-        let diagnostic = rules::diagnostic(code, self.path, message)
-            .at_in(self.locator.position(offset), self.source)
+        let diagnostic = self
+            .locator
+            .place_offset(rules::diagnostic(code, self.path, message), offset)
             .with_help(help);
         self.findings.push(diagnostic);
     }

@@ -2,6 +2,7 @@
 //! report: tokenizer errors win over parser errors, and a parser error inside a bracket that is
 //! never closed is reported at that bracket, as `CPython`'s tokenizer does.
 
+use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::path::Path;
 
@@ -33,37 +34,91 @@ pub(super) fn parse(source: &str) -> Parsed<ModModule> {
     }
 }
 
-/// Maps byte offsets to `CPython`'s 1-based line and character column.
+/// Maps byte offsets to `CPython`'s 1-based line and character column, and positions to the
+/// source line a diagnostic shows. Both tables are built on first use: a file without
+/// findings never pays for them.
 pub(super) struct Locator<'a> {
     source: &'a str,
-    index: LineIndex,
+    index: OnceCell<LineIndex>,
+    /// Offsets of the `\n` bytes, for the lines as [`str::lines`] splits them when the text
+    /// holds a `\r`.
+    newlines: OnceCell<Vec<usize>>,
+    has_cr: OnceCell<bool>,
 }
 
 impl<'a> Locator<'a> {
     pub(super) fn new(source: &'a str) -> Self {
         Self {
             source,
-            index: LineIndex::from_source_text(source),
+            index: OnceCell::new(),
+            newlines: OnceCell::new(),
+            has_cr: OnceCell::new(),
         }
+    }
+
+    fn index(&self) -> &LineIndex {
+        self.index
+            .get_or_init(|| LineIndex::from_source_text(self.source))
     }
 
     pub(super) fn position(&self, offset: TextSize) -> Position {
         let offset = offset.min(self.source.text_len());
-        let location = self.index.line_column(offset, self.source);
+        let location = self.index().line_column(offset, self.source);
         Position::new(location.line.get(), location.column.get())
     }
 
     /// The number of characters on 1-based `line`, without its line ending.
     pub(super) fn line_chars(&self, line: usize) -> usize {
-        if line == 0 || line > self.index.line_count() {
+        let index = self.index();
+        if line == 0 || line > index.line_count() {
             return 0;
         }
-        let range = self
-            .index
-            .line_range(OneIndexed::from_zero_indexed(line - 1), self.source);
+        let range = index.line_range(OneIndexed::from_zero_indexed(line - 1), self.source);
         self.source.get(range.to_std_range()).map_or(0, |text| {
             text.trim_end_matches(['\r', '\n']).chars().count()
         })
+    }
+
+    /// Line `line` (1-based) of the source as `source.lines().nth(line - 1)` gives it, which is
+    /// what [`Diagnostic::at_in`] shows, without walking the text up to it for every finding.
+    pub(super) fn source_line(&self, line: usize) -> Option<&'a str> {
+        let k = line.saturating_sub(1);
+        let has_cr = *self.has_cr.get_or_init(|| self.source.contains('\r'));
+        // Without `\r` the index breaks lines where `str::lines` does.
+        if !has_cr {
+            let starts = self.index().line_starts();
+            let start = starts.get(k)?.to_usize();
+            return match starts.get(k + 1) {
+                Some(next) => Some(&self.source[start..next.to_usize() - 1]),
+                None if start < self.source.len() => Some(&self.source[start..]),
+                None => None,
+            };
+        }
+        let newlines = self
+            .newlines
+            .get_or_init(|| self.source.match_indices('\n').map(|(at, _)| at).collect());
+        let start = if k == 0 { 0 } else { newlines.get(k - 1)? + 1 };
+        match newlines.get(k) {
+            Some(&end) => {
+                let text = &self.source[start..end];
+                Some(text.strip_suffix('\r').unwrap_or(text))
+            }
+            None if start < self.source.len() => Some(&self.source[start..]),
+            None => None,
+        }
+    }
+
+    /// `diagnostic` placed at `position`, with the source line it points into: the same as
+    /// `diagnostic.at_in(position, source)`.
+    pub(super) fn place(&self, diagnostic: Diagnostic, position: Position) -> Diagnostic {
+        let mut diagnostic = diagnostic.at(position);
+        diagnostic.source_line = self.source_line(position.line).map(str::to_owned);
+        diagnostic
+    }
+
+    /// `diagnostic` placed at the position of `offset`, with its source line.
+    pub(super) fn place_offset(&self, diagnostic: Diagnostic, offset: TextSize) -> Diagnostic {
+        self.place(diagnostic, self.position(offset))
     }
 }
 
@@ -103,13 +158,13 @@ struct Candidate {
 pub(super) fn first_error(
     path: &Path,
     source: &str,
+    locator: &Locator,
     parsed: &Parsed<ModModule>,
 ) -> Option<Diagnostic> {
-    let locator = Locator::new(source);
     let mut candidates: Vec<Candidate> = parsed
         .errors()
         .iter()
-        .map(|error| parse_candidate(error, source, &locator, parsed))
+        .map(|error| parse_candidate(error, source, locator, parsed))
         .chain(
             parsed
                 .unsupported_syntax_errors()
@@ -147,7 +202,7 @@ pub(super) fn first_error(
         // when it goes on looking for a missing comma between expressions.
         let error_line = locator.position(first.offset).line;
         let reaches_end =
-            first.adjacent_expressions || last_significant_line(parsed, &locator) <= error_line;
+            first.adjacent_expressions || last_significant_line(parsed, locator) <= error_line;
         match brackets.unclosed.last() {
             Some(open)
                 if brackets.unclosed[0].offset <= first.offset
@@ -162,7 +217,10 @@ pub(super) fn first_error(
     if let Some(column) = chosen.column {
         position.column = column;
     }
-    Some(rules::diagnostic("SYN001", path, chosen.message.clone()).at_in(position, source))
+    Some(locator.place(
+        rules::diagnostic("SYN001", path, chosen.message.clone()),
+        position,
+    ))
 }
 
 /// One of ruff's errors, moved to where `CPython` reports it and worded as `CPython` words the
@@ -371,14 +429,18 @@ fn indentation_error(source: &str, parsed: &Parsed<ModModule>) -> Option<Candida
             _ => at_line_start = false,
         }
         let start = token.start().to_usize();
-        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+        let bytes = source.as_bytes();
+        // Mostly only the indentation lies between the token and its line's start.
+        let line_start = bytes[..start]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
         // From the line's text: after a bad dedent ruff's error token covers the indentation.
-        let Some(indent) = source[line_start..]
-            .split(|c| !matches!(c, ' ' | '\t' | '\x0c'))
-            .next()
-        else {
-            continue;
-        };
+        let indent_len = bytes[line_start..]
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\x0c'))
+            .count();
+        let indent = &bytes[line_start..line_start + indent_len];
         if line_start + indent.len() < start {
             // The token is not the first thing on its line (a continuation or `;`).
             if !source[line_start + indent.len()..start].trim().is_empty() {
@@ -386,13 +448,13 @@ fn indentation_error(source: &str, parsed: &Parsed<ModModule>) -> Option<Candida
             }
         }
         let (mut col, mut alt) = (0, 0);
-        for c in indent.chars() {
+        for c in indent {
             match c {
-                ' ' => {
+                b' ' => {
                     col += 1;
                     alt += 1;
                 }
-                '\t' => {
+                b'\t' => {
                     col = (col / 8 + 1) * 8;
                     alt += 1;
                 }

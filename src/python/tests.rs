@@ -341,6 +341,37 @@ fn rendered_syntax_error_points_at_the_bracket() {
 }
 
 #[test]
+fn source_lines_are_the_lines_at_in_shows() {
+    let sources = [
+        "",
+        "a",
+        "a\n",
+        "a\n\n",
+        "a\r\nb\r\n",
+        "a\rb\nc",
+        "a\r",
+        "a\n\r",
+        "x = 1\r\r\ny\n\nz",
+        "caf\u{e9}\n\u{2603} = 1\r\n",
+        "caf\u{e9}\n\u{2603} = 1\n\n",
+        "\n",
+        "\n\nx",
+    ];
+    for source in sources {
+        let locator = super::syntax::Locator::new(source);
+        for line in 0..8 {
+            let placed = locator.place(
+                crate::diagnostics::Diagnostic::error("f.py", "m"),
+                crate::diagnostics::Position::new(line, 1),
+            );
+            let expected = crate::diagnostics::Diagnostic::error("f.py", "m")
+                .at_in(crate::diagnostics::Position::new(line, 1), source);
+            assert_eq!(placed, expected, "{source:?} line {line}");
+        }
+    }
+}
+
+#[test]
 fn only_the_first_error_is_reported() {
     let found = check_syntax(Path::new("x.py"), "return 1\nbreak\nx = (\n");
     assert_eq!(found.len(), 1);

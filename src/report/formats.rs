@@ -71,7 +71,21 @@ pub fn text_line(finding: &Diagnostic) -> String {
 
 fn text(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     for finding in report.findings {
-        writeln!(out, "{}", text_line(finding))?;
+        // The same bytes as `text_line`, written without building the line first.
+        match finding.file.to_str() {
+            Some(file) => out.write_all(file.as_bytes())?,
+            None => write!(out, "{}", finding.file.display())?,
+        }
+        if let Some(position) = finding.position {
+            write!(out, ":{}:{}", position.line, position.column)?;
+        }
+        out.write_all(b": ")?;
+        if let Some(code) = finding.code {
+            out.write_all(code.as_bytes())?;
+            out.write_all(b" ")?;
+        }
+        out.write_all(finding.message.as_bytes())?;
+        out.write_all(b"\n")?;
         if report.show_source {
             // The rendered form's first line is the headline; the rest is the source and help.
             let rendered = finding.render();
