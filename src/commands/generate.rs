@@ -257,9 +257,10 @@ fn finish(
                     writeln!(err, "{}", crate::quorum::report::summary(&verdicts))?;
                 }
                 err.write_all(summary::render_text(report, printer).as_bytes())?;
-                if args.timings {
-                    err.write_all(summary::render_timings(report).as_bytes())?;
-                }
+            }
+            // Asked for by name, so printed even when quiet.
+            if args.timings {
+                err.write_all(summary::render_timings(report).as_bytes())?;
             }
         }
     }

@@ -8,8 +8,6 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use serde_json::json;
-
 use crate::pipeline::executor::{StageReport, StepOutcome};
 
 /// Track of the stage spans.
@@ -23,30 +21,36 @@ pub struct TracedRun<'a> {
     pub items: &'a [PathBuf],
 }
 
-/// The trace document for `runs`, with times relative to `epoch`.
+/// The trace document for `runs`, with times relative to `epoch`. Written
+/// straight into one string: a run of 10,000 contracts has 60,000 steps.
 pub fn chrome_trace(epoch: Instant, runs: &[TracedRun<'_>]) -> String {
     let micros = |at: Instant| at.saturating_duration_since(epoch).as_secs_f64() * 1e6;
-    let mut events = vec![
-        json!({"ph": "M", "pid": 1, "name": "process_name", "args": {"name": "codegen generate"}}),
-        json!({"ph": "M", "pid": 1, "tid": STAGE_TRACK, "name": "thread_name", "args": {"name": "stages"}}),
-    ];
+    let steps: usize = runs
+        .iter()
+        .flat_map(|run| run.stages)
+        .map(|stage| stage.steps.len())
+        .sum();
+    let mut out = String::with_capacity(256 * (steps + 16));
+    out.push_str("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n");
+    metadata(&mut out, "process_name", None, "codegen generate");
+    out.push(',');
+    metadata(&mut out, "thread_name", Some(STAGE_TRACK), "stages");
     let mut tracks = std::collections::BTreeSet::new();
     for run in runs {
         for stage in run.stages {
             let Some(started) = stage.started else {
                 continue;
             };
-            events.push(json!({
-                "ph": "X", "pid": 1, "tid": STAGE_TRACK, "cat": "stage",
-                "name": stage.name,
-                "ts": round(micros(started)),
-                "dur": round(stage.wall.as_secs_f64() * 1e6),
-                "args": {
-                    "steps": stage.steps.len(),
-                    "busy_ms": round(stage.busy.as_secs_f64() * 1e3),
-                    "status": format!("{:?}", stage.status).to_lowercase(),
-                },
-            }));
+            let _ = writeln!(
+                out,
+                ",{{\"ph\":\"X\",\"pid\":1,\"tid\":{STAGE_TRACK},\"cat\":\"stage\",\"name\":{},\"ts\":{:.3},\"dur\":{:.3},\"args\":{{\"steps\":{},\"busy_ms\":{:.3},\"status\":\"{}\"}}}}",
+                quoted(&stage.name),
+                micros(started),
+                stage.wall.as_secs_f64() * 1e6,
+                stage.steps.len(),
+                stage.busy.as_secs_f64() * 1e3,
+                format!("{:?}", stage.status).to_lowercase(),
+            );
             for step in &stage.steps {
                 let Some(began) = step.started else {
                     continue;
@@ -55,29 +59,23 @@ pub fn chrome_trace(epoch: Instant, runs: &[TracedRun<'_>]) -> String {
                     .worker
                     .map_or(ASYNC_TRACKS + step.item, |worker| worker + 1);
                 tracks.insert(track);
-                let contract = run
-                    .items
-                    .get(step.item)
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default();
-                let short = run
-                    .items
-                    .get(step.item)
+                let path = run.items.get(step.item);
+                let contract = path.map(|p| p.display().to_string()).unwrap_or_default();
+                let short = path
                     .and_then(|p| p.file_name())
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                events.push(json!({
-                    "ph": "X", "pid": 1, "tid": track, "cat": "step",
-                    "name": format!("{} {short}", stage.name),
-                    "ts": round(micros(began)),
-                    "dur": round(step.duration.as_secs_f64() * 1e6),
-                    "args": {
-                        "stage": stage.name,
-                        "contract": contract,
-                        "outcome": outcome(step.outcome),
-                        "attempts": step.attempts,
-                    },
-                }));
+                let _ = writeln!(
+                    out,
+                    ",{{\"ph\":\"X\",\"pid\":1,\"tid\":{track},\"cat\":\"step\",\"name\":{},\"ts\":{:.3},\"dur\":{:.3},\"args\":{{\"stage\":{},\"contract\":{},\"outcome\":\"{}\",\"attempts\":{}}}}}",
+                    quoted(&format!("{} {short}", stage.name)),
+                    micros(began),
+                    step.duration.as_secs_f64() * 1e6,
+                    quoted(&stage.name),
+                    quoted(&contract),
+                    outcome(step.outcome),
+                    step.attempts,
+                );
             }
         }
     }
@@ -87,13 +85,26 @@ pub fn chrome_trace(epoch: Instant, runs: &[TracedRun<'_>]) -> String {
         } else {
             format!("worker {}", track - 1)
         };
-        events.push(json!({"ph": "M", "pid": 1, "tid": track, "name": "thread_name", "args": {"name": name}}));
+        out.push(',');
+        metadata(&mut out, "thread_name", Some(track), &name);
     }
-    let document = json!({"traceEvents": events, "displayTimeUnit": "ms"});
-    let mut text = String::new();
-    let _ = write!(text, "{document}");
-    text.push('\n');
-    text
+    out.push_str("]}\n");
+    out
+}
+
+/// A metadata event naming the process or one track.
+fn metadata(out: &mut String, kind: &str, track: Option<usize>, name: &str) {
+    let tid = track.map(|t| format!(",\"tid\":{t}")).unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{{\"ph\":\"M\",\"pid\":1{tid},\"name\":\"{kind}\",\"args\":{{\"name\":{}}}}}",
+        quoted(name)
+    );
+}
+
+/// `text` as a JSON string literal.
+fn quoted(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
 }
 
 fn outcome(outcome: StepOutcome) -> String {
@@ -102,9 +113,4 @@ fn outcome(outcome: StepOutcome) -> String {
         StepOutcome::Failed(kind) => format!("failed ({kind})"),
         StepOutcome::Cancelled => "cancelled".to_owned(),
     }
-}
-
-/// Microseconds to three decimals: nanosecond resolution, short numbers.
-fn round(value: f64) -> f64 {
-    (value * 1000.0).round() / 1000.0
 }

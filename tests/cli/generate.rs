@@ -391,3 +391,34 @@ fn an_unwritable_trace_path_is_an_error_that_loses_nothing() {
         "the packages are still written"
     );
 }
+
+#[test]
+fn timings_are_printed_even_when_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_examples(&dir.path().join("c"));
+    let output = codegen(
+        dir.path(),
+        &["generate", "c", "-o", "out", "-q", "--timings"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stderr(&output);
+    let header = text.lines().next().unwrap_or_default();
+    assert!(
+        header.starts_with("stage") && header.contains("p99"),
+        "{text}"
+    );
+    for stage in ["parse", "models", "node", "tests", "quality", "package"] {
+        assert!(
+            text.lines().any(|l| l.starts_with(stage)),
+            "{stage}: {text}"
+        );
+    }
+    assert!(
+        text.contains("slowest steps:") && text.contains("hit rate"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("generated "),
+        "the summary line stays quiet: {text}"
+    );
+}
