@@ -131,6 +131,13 @@ pub fn wrap(text: &str, room: usize) -> Vec<String> {
 /// Escapes what would end or corrupt a `"""` string: backslashes, and quotes
 /// at either end of the text or next to another quote.
 fn docstring_escape(line: &str) -> String {
+    // Most lines have nothing to escape.
+    if !line
+        .chars()
+        .any(|c| c == '\\' || c == '"' || c.is_control())
+    {
+        return line.to_owned();
+    }
     let chars: Vec<char> = line
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
