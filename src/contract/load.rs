@@ -19,6 +19,7 @@ use super::naming::{
 };
 use super::tree::{Node, Value, scalar_text};
 use super::types::{TypeError, make_optional, parse_type};
+use super::yaml;
 use crate::diagnostics::{Diagnostic, Position};
 
 /// How strictly to read.
@@ -189,75 +190,38 @@ fn byte_position(bytes: &[u8], at: usize) -> Position {
 
 /// Nesting allowed in a contract (published ones reach 8).
 const MAX_DEPTH: usize = 32;
-/// The YAML reader recurses per nesting level, with large frames in debug
-/// builds: this much stack is room for `MAX_DEPTH` levels and for the deepest
-/// input it refuses (measured: 20,000 nested flow lists or mappings need under
-/// 2 MiB in a debug build and under 256 KiB in a release build). A thread with
-/// less free stack parses on a fresh stack of this size instead of its own.
-pub const PARSE_STACK_BYTES: usize = if cfg!(debug_assertions) {
-    8 * 1024 * 1024
-} else {
-    1024 * 1024
-};
+/// Nodes allowed in a contract, aliases counted at every use (published ones
+/// have a few hundred): a bound on the memory an alias bomb can ask for.
+const MAX_NODES: usize = 500_000;
 
 fn parse_tree(path: &Path, text: &str) -> Result<Node, Vec<Diagnostic>> {
-    stacker::maybe_grow(PARSE_STACK_BYTES, PARSE_STACK_BYTES, || {
-        std::panic::catch_unwind(|| parse_tree_here(path, text)).unwrap_or_else(|_| {
-            Err(vec![
-                Diagnostic::error(path, "the YAML reader failed on this file")
-                    .at(Position::new(1, 1)),
-            ])
-        })
-    })
-}
-
-fn parse_tree_here(path: &Path, text: &str) -> Result<Node, Vec<Diagnostic>> {
-    let options = serde_saphyr::options! {
-        budget: serde_saphyr::budget! {
-            max_depth: MAX_DEPTH,
-            max_nodes: 500_000,
-            max_documents: 1,
-        },
-        with_snippet: false,
-        // YAML 1.2 booleans only: `y`, `on`, `no` stay strings (field names, enum values).
-        strict_booleans: true,
+    let limits = yaml::Limits {
+        max_depth: MAX_DEPTH,
+        max_nodes: MAX_NODES,
     };
-    serde_saphyr::from_str_with_options::<Node>(text, options).map_err(|err| {
-        let pos = err.location().map_or(Position::new(1, 1), |loc| {
-            Position::new(
-                usize::try_from(loc.line()).unwrap_or(1),
-                usize::try_from(loc.column()).unwrap_or(1),
-            )
-        });
-        let text_of_error = err.to_string();
-        let message = if text_of_error.contains("budget breached: Depth") {
-            format!("nested deeper than {MAX_DEPTH} levels")
-        } else if text_of_error.contains("budget breached") {
-            format!(
-                "the file exceeds the reader's limits ({})",
-                clean_yaml_message(&text_of_error)
-            )
-        } else {
-            clean_yaml_message(&text_of_error)
+    // A fault in the reader on some input is that file's error, not the run's end.
+    let read = std::panic::catch_unwind(|| yaml::read(text, limits)).unwrap_or_else(|_| {
+        Err(yaml::YamlError {
+            kind: yaml::YamlErrorKind::Syntax,
+            message: "the YAML reader failed on this file".to_owned(),
+            pos: Position::new(1, 1),
+        })
+    });
+    read.map_err(|error| {
+        let message = match error.kind {
+            yaml::YamlErrorKind::Depth => format!("nested deeper than {MAX_DEPTH} levels"),
+            yaml::YamlErrorKind::Limit => {
+                format!("the file exceeds the reader's limits ({})", error.message)
+            }
+            yaml::YamlErrorKind::Syntax => error.message,
         };
         let lines: Vec<&str> = text.lines().collect();
         vec![located(
             Diagnostic::error(path, format!("invalid YAML: {message}")),
-            pos,
+            error.pos,
             &lines,
         )]
     })
-}
-
-/// serde-saphyr appends "at line X column Y"; the diagnostic already carries it.
-fn clean_yaml_message(message: &str) -> String {
-    let first = message.lines().next().unwrap_or(message).trim();
-    let cut = first.find(" at line ").map_or(first, |i| &first[..i]);
-    if let Some(key) = cut.strip_prefix("duplicate mapping key: ") {
-        let key = key.split(", set DuplicateKeyPolicy").next().unwrap_or(key);
-        return format!("duplicate key '{key}'");
-    }
-    cut.to_owned()
 }
 
 struct Walker<'a> {
@@ -535,7 +499,7 @@ impl Walker<'_> {
     }
 
     fn check_duplicate_keys(&mut self, map: &Node) {
-        // serde-saphyr refuses duplicate keys while parsing; this guards keys that
+        // The reader refuses duplicate keys of one kind; this guards keys that
         // differ in YAML spelling but are equal as text (`1` and `"1"`).
         let Some(entries) = map.as_map() else { return };
         let mut seen = HashSet::new();

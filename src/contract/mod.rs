@@ -8,9 +8,10 @@ pub mod model;
 mod naming;
 mod tree;
 mod types;
+mod yaml;
 
 pub use duplicates::check_duplicates;
-pub use load::{LoadOptions, Loaded, PARSE_STACK_BYTES, load};
+pub use load::{LoadOptions, Loaded, load};
 pub use model::*;
 pub use naming::{generic_class_word, node_class_name};
 

@@ -107,8 +107,6 @@ pub fn parse_executor(
     Executor::new()
         .jobs(options.jobs)
         .fail_fast(options.fail_fast)
-        // Room for the YAML reader to recurse without a stack of its own.
-        .stack_size(contract::PARSE_STACK_BYTES + 4 * 1024 * 1024)
         .observer(observer)
         .stage(configure(
             STAGES[0],
