@@ -17,6 +17,11 @@ use codegen::templates::TemplateManager;
 const INFRA: &str = "tests/fixtures/omnibase_infra/node_auth_gate_compute/contract.yaml";
 const EXAMPLE: &str = "contracts/node_invoice_total_compute.yaml";
 
+/// The binary's allocator, so that these figures are the binary's.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() {
     divan::main();
 }
