@@ -124,7 +124,7 @@ pub(crate) fn emit(root: &Node) -> String {
         Value::Map(entries) if !entries.is_empty() => emit_map(entries, 0, &mut out),
         Value::Seq(items) if !items.is_empty() => emit_seq(items, 0, &mut out),
         _ => {
-            out.push_str(&inline_scalar(root));
+            write_scalar(root, &mut out);
             out.push('\n');
         }
     }
@@ -142,16 +142,12 @@ fn emit_map(entries: &[(Node, Node)], level: usize, out: &mut String) {
         if i > 0 {
             indent(level, out);
         }
-        out.push_str(&key_text(key));
+        match &key.value {
+            Value::Seq(_) | Value::Map(_) => write_quoted(&scalar_text(key), out),
+            _ => write_scalar(key, out),
+        }
         out.push(':');
         emit_after_key(value, level, out);
-    }
-}
-
-fn key_text(key: &Node) -> String {
-    match &key.value {
-        Value::Seq(_) | Value::Map(_) => quote(&scalar_text(key)),
-        _ => inline_scalar(key),
     }
 }
 
@@ -173,7 +169,7 @@ fn emit_after_key(value: &Node, level: usize, out: &mut String) {
         }
         _ => {
             out.push(' ');
-            out.push_str(&inline_scalar(value));
+            write_scalar(value, out);
             out.push('\n');
         }
     }
@@ -200,7 +196,7 @@ fn emit_seq(items: &[Node], level: usize, out: &mut String) {
             }
             _ => {
                 out.push(' ');
-                out.push_str(&inline_scalar(item));
+                write_scalar(item, out);
                 out.push('\n');
             }
         }
@@ -238,14 +234,24 @@ fn emit_literal_body(s: &str, level: usize, out: &mut String) {
 }
 
 pub(crate) fn inline_scalar(node: &Node) -> String {
+    let mut out = String::new();
+    write_scalar(node, &mut out);
+    out
+}
+
+/// A scalar (or an empty collection) as it is written inline, appended to `out`.
+fn write_scalar(node: &Node, out: &mut String) {
     match &node.value {
-        Value::Null => "null".to_owned(),
-        Value::Bool(b) => b.to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Float(f) => float_text(*f),
-        Value::Str(s) => string_text(s),
-        Value::Seq(_) => "[]".to_owned(),
-        Value::Map(_) => "{}".to_owned(),
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::Float(f) => out.push_str(&float_text(*f)),
+        Value::Str(s) if plain_safe(s) => out.push_str(s),
+        Value::Str(s) => write_quoted(s, out),
+        Value::Seq(_) => out.push_str("[]"),
+        Value::Map(_) => out.push_str("{}"),
     }
 }
 
@@ -276,12 +282,14 @@ fn float_text(f: f64) -> String {
     }
 }
 
+#[cfg(test)]
 fn string_text(s: &str) -> String {
-    if plain_safe(s) {
-        s.to_owned()
-    } else {
-        quote(s)
-    }
+    let mut out = String::new();
+    write_scalar(
+        &Node::new(Value::Str(s.to_owned()), Position::new(1, 1)),
+        &mut out,
+    );
+    out
 }
 
 /// Words YAML 1.1 or 1.2 readers resolve to booleans or null.
@@ -296,7 +304,7 @@ fn plain_safe(s: &str) -> bool {
     if !(first.is_ascii_alphabetic() || first == '_' || first == '/') {
         return false;
     }
-    if RESERVED.contains(&s.to_ascii_lowercase().as_str()) {
+    if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(s)) {
         return false;
     }
     if s.ends_with([' ', ':']) || s.contains(": ") || s.contains(" #") {
@@ -308,8 +316,8 @@ fn plain_safe(s: &str) -> bool {
 }
 
 /// A double-quoted YAML string; JSON escapes are valid YAML escapes.
-pub(crate) fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
+fn write_quoted(s: &str, out: &mut String) {
+    out.reserve(s.len() + 2);
     out.push('"');
     for c in s.chars() {
         match c {
@@ -325,7 +333,6 @@ pub(crate) fn quote(s: &str) -> String {
         }
     }
     out.push('"');
-    out
 }
 
 #[cfg(test)]
