@@ -58,6 +58,9 @@ pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStat
         );
     };
     let ctx = Arc::new(context(args, mode, templates)?);
+    if ctx.index.len() < files.len() {
+        compile_templates_aside(&ctx);
+    }
     let options = options_of(args);
     let runtime = waiting_runtime()?;
     // One crew for both runs: the parse run's threads go on to render and write.
@@ -131,6 +134,16 @@ pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStat
         ctx.renderer.templates().stats(),
     );
     finish(args, printer, &report)
+}
+
+/// Some contract has no package yet, so templates will be rendered: they are
+/// compiled on a thread of their own while the contracts are read, instead of
+/// by the first render. If no thread can be had, the first render compiles.
+fn compile_templates_aside(ctx: &Arc<Context>) {
+    let ctx = Arc::clone(ctx);
+    let _ = std::thread::Builder::new()
+        .name("codegen-templates".to_owned())
+        .spawn(move || ctx.renderer.templates().compile_builtins());
 }
 
 /// The runtime the executor runs on. Every stage is blocking: its steps run

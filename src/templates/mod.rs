@@ -241,6 +241,16 @@ impl TemplateManager {
         hex
     }
 
+    /// Compiles the whole built-in set now, so that the first render finds
+    /// it ready: worth doing on a spare thread while contracts are read. The
+    /// cache statistics do not change; with overrides it does nothing (they
+    /// were compiled when loaded, the rest compile on first use).
+    pub fn compile_builtins(&self) {
+        if let Some(name) = self.sources.keys().next() {
+            self.whole_set(name);
+        }
+    }
+
     /// Renders template `name` with `ctx`.
     pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, TemplateError> {
         let tera = self.compiled(name)?;
@@ -533,6 +543,13 @@ mod tests {
         let again = m.render("tests_init.py.tera", &ctx).unwrap();
         assert_eq!(first, again);
         assert!(m.whole.get().is_some_and(Option::is_some));
+        m.compile_builtins();
+        let custom = TemplateManager::with_overrides(tempfile::tempdir().unwrap().path()).unwrap();
+        custom.compile_builtins();
+        assert!(
+            custom.whole.get().is_none(),
+            "overrides compile on their own"
+        );
         let alone = m.compile("tests_init.py.tera").unwrap();
         assert_eq!(alone.render("tests_init.py.tera", &ctx).unwrap(), first);
         let stats = m.stats();
