@@ -2,7 +2,8 @@
 //! whole-run table. Parsing one real omnibase-infra contract, rendering a node
 //! package's node file with warm (compiled, cached) templates, every lint rule
 //! on one generated file, and the executor's own cost per stage with steps that
-//! do nothing.
+//! do nothing (on a multi-thread runtime, and on the one-thread runtime
+//! `generate` uses).
 
 use std::fmt::Write as _;
 use std::hint::black_box;
@@ -103,9 +104,25 @@ fn executor_empty_stages(bencher: divan::Bencher, stages: usize) {
         .enable_all()
         .build()
         .expect("runtime");
+    let executor = empty_stages(stages);
+    bencher.bench(|| runtime.block_on(executor.run(vec![0])).items.len());
+}
+
+/// The same on the runtime `codegen generate` uses: one thread, timers only.
+#[divan::bench(args = [1, 8])]
+fn executor_empty_stages_current_thread(bencher: divan::Bencher, stages: usize) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("runtime");
+    let executor = empty_stages(stages);
+    bencher.bench(|| runtime.block_on(executor.run(vec![0])).items.len());
+}
+
+fn empty_stages(stages: usize) -> Executor<u64> {
     let mut executor = Executor::<u64>::new();
     for i in 0..stages {
         executor = executor.stage(Stage::blocking(format!("s{i}"), |_: &mut u64| Ok(())));
     }
-    bencher.bench(|| runtime.block_on(executor.run(vec![0])).items.len());
+    executor
 }

@@ -16,7 +16,7 @@ use crate::exit::ExitStatus;
 use crate::output::manifest::sha256_hex;
 use crate::output::{self, ExistingPackage, Generator, OutputLock, PlanOptions};
 use crate::pipeline::codegen::{self, Context, Job, Mode, Options};
-use crate::pipeline::executor::{ItemOutcome, Observer, StageReport, StepReport};
+use crate::pipeline::executor::{self, Crew, ItemOutcome, Observer, StageReport, StepReport};
 use crate::render::Renderer;
 use crate::report::summary::{self, ContractResult, Orphan, Report, Status};
 use crate::report::trace::{self, TracedRun};
@@ -58,17 +58,18 @@ pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStat
         );
     };
     let ctx = Arc::new(context(args, mode, templates)?);
+    if ctx.index.len() < files.len() {
+        compile_templates_aside(&ctx);
+    }
     let options = options_of(args);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(options.jobs.clamp(1, 4))
-        .max_blocking_threads(options.jobs.max(1))
-        .enable_time()
-        .build()?;
+    let runtime = waiting_runtime()?;
+    // One crew for both runs: the parse run's threads go on to render and write.
+    let crew = Crew::new();
 
     let bars: Arc<dyn Observer> = Arc::new(Bars::new(printer.progress));
     let jobs: Vec<Job> = files.iter().cloned().map(Job::new).collect();
-    let mut parse =
-        runtime.block_on(codegen::parse_executor(&ctx, &options, Arc::clone(&bars)).run(jobs));
+    let parse_run = codegen::parse_executor(&ctx, &options, Arc::clone(&bars)).crew(crew.clone());
+    let mut parse = runtime.block_on(parse_run.run(jobs));
 
     // Cross-contract checks need every contract parsed: duplicate names, and the shard.
     let duplicates = duplicate_names(&parse.items);
@@ -80,9 +81,9 @@ pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStat
         args.shard,
     );
     let good_paths: Vec<PathBuf> = good.iter().map(|job| job.path.clone()).collect();
-    let generate = (!good.is_empty())
-        .then(|| runtime.block_on(codegen::generate_executor(&ctx, &options, bars).run(good)));
-    // A timed-out step keeps its thread; don't wait for it to exit.
+    let generate_run = codegen::generate_executor(&ctx, &options, bars).crew(crew);
+    let generate = (!good.is_empty()).then(|| runtime.block_on(generate_run.run(good)));
+    // A step that timed out keeps its crew thread; nothing waits for it.
     runtime.shutdown_timeout(Duration::from_millis(100));
     if let Some(file) = &args.trace {
         let generated = generate
@@ -135,6 +136,25 @@ pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStat
     finish(args, printer, &report)
 }
 
+/// Some contract has no package yet, so templates will be rendered: they are
+/// compiled on a thread of their own while the contracts are read, instead of
+/// by the first render. If no thread can be had, the first render compiles.
+fn compile_templates_aside(ctx: &Arc<Context>) {
+    let ctx = Arc::clone(ctx);
+    let _ = std::thread::Builder::new()
+        .name("codegen-templates".to_owned())
+        .spawn(move || ctx.renderer.templates().compile_builtins());
+}
+
+/// The runtime the executor runs on. Every stage is blocking: its steps run
+/// on the crew's threads and the runtime only waits for them (and keeps the
+/// step timeouts), so it needs no threads of its own.
+fn waiting_runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+}
+
 fn mode_of(args: &GenerateSettings) -> Mode {
     if args.check {
         Mode::Check
@@ -147,10 +167,7 @@ fn mode_of(args: &GenerateSettings) -> Mode {
 
 fn options_of(args: &GenerateSettings) -> Options {
     Options {
-        jobs: args.jobs.map_or_else(
-            || std::thread::available_parallelism().map_or(1, usize::from),
-            usize::from,
-        ),
+        jobs: args.jobs.map_or_else(executor::default_jobs, usize::from),
         fail_fast: args.fail_fast,
         step_timeout: STEP_TIMEOUT,
     }

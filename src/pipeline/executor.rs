@@ -9,12 +9,14 @@
 //! failure.
 //!
 //! Blocking steps (parsing, rendering, checking: CPU-bound sync code) run on
-//! `jobs` worker threads of the stage's own that take items from one queue, so
-//! a step costs no thread handoff; async steps (network) run on the tokio
+//! `jobs` workers that take items from one queue, so a step costs no thread
+//! handoff. The workers are tasks on a [`Crew`] of threads kept from stage to
+//! stage and run to run, so a stage transition starts and joins no thread;
+//! the run's own task only waits. Async steps (network) run on the tokio
 //! runtime under a semaphore. A blocking step cannot be interrupted, so one
 //! that times out keeps its thread and its state until it returns: the item is
-//! reported as timed out at once and never retried, and a new worker takes the
-//! abandoned one's place so the stage goes on at full width.
+//! reported as timed out at once and never retried, and a new worker on a new
+//! thread takes the abandoned one's place so the stage goes on at full width.
 //!
 //! ```
 //! use codegen::pipeline::executor::{Executor, Stage, StepError};
@@ -42,11 +44,11 @@ use std::future::{Future, poll_fn};
 use std::num::NonZeroUsize;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 
 /// What an async step returns: a future that may borrow the item state.
@@ -414,19 +416,28 @@ pub struct Executor<S> {
     fail_fast: bool,
     stack_size: usize,
     observer: Arc<dyn Observer>,
+    crew: Crew,
 }
 
 /// Stack of a blocking stage's worker threads unless set: a main thread's.
 const DEFAULT_STACK_SIZE: usize = 8 * 1024 * 1024;
 
+/// The number of cores this process may use (at least 1), asked of the
+/// system once: the answer costs a dozen reads of cgroup files.
+pub fn default_jobs() -> usize {
+    static JOBS: OnceLock<usize> = OnceLock::new();
+    *JOBS.get_or_init(|| std::thread::available_parallelism().map_or(1, NonZeroUsize::get))
+}
+
 impl<S> Default for Executor<S> {
     fn default() -> Self {
         Self {
             stages: Vec::new(),
-            jobs: std::thread::available_parallelism().map_or(1, NonZeroUsize::get),
+            jobs: default_jobs(),
             fail_fast: false,
             stack_size: DEFAULT_STACK_SIZE,
             observer: Arc::new(Silent),
+            crew: Crew::new(),
         }
     }
 }
@@ -472,12 +483,21 @@ impl<S: Send + 'static> Executor<S> {
         self
     }
 
+    /// Run blocking steps on `crew`'s threads, shared with the other
+    /// executors given it, instead of a crew of this executor's own.
+    #[must_use]
+    pub fn crew(mut self, crew: Crew) -> Self {
+        self.crew = crew;
+        self
+    }
+
     pub fn stages(&self) -> &[Stage<S>] {
         &self.stages
     }
 
     /// Run every item through every stage. Must be called inside a tokio
-    /// runtime; never panics on a step's behalf.
+    /// runtime with its time driver (any flavour: blocking steps run on the
+    /// crew's threads, not the runtime's); never panics on a step's behalf.
     pub async fn run(&self, items: Vec<S>) -> RunResult<S> {
         let started = Instant::now();
         let shared = Arc::new(Semaphore::new(self.jobs));
@@ -628,8 +648,9 @@ impl<S: Send + 'static> Executor<S> {
         self.stage_report(stage, failed, started, steps)
     }
 
-    /// A blocking stage: its steps run on a [`Pool`] of `jobs` threads, driven
-    /// from one blocking task, so a step costs no thread handoff.
+    /// A blocking stage: its steps run on `jobs` threads of the executor's
+    /// [`Crew`], each draining one queue; this task sleeps until the stage
+    /// ends, a step passes its deadline or a failure stops the run.
     async fn run_pooled(
         &self,
         index: usize,
@@ -638,65 +659,59 @@ impl<S: Send + 'static> Executor<S> {
         slots: &mut [Option<S>],
         ends: &mut [Option<ItemOutcome<S>>],
     ) -> StageReport {
-        let entering: Vec<(usize, S)> = slots
+        let entering: VecDeque<(usize, S)> = slots
             .iter_mut()
             .enumerate()
             .filter_map(|(item, slot)| Some((item, slot.take()?)))
             .collect();
-        let items: Vec<usize> = entering.iter().map(|(item, _)| *item).collect();
         self.observer
             .stage_started(index, &stage.name, entering.len());
         let started = Instant::now();
-        let workers = stage.config.jobs.map_or(self.jobs, NonZeroUsize::get);
-        let pool = Arc::new(Pool {
+        if entering.is_empty() {
+            return self.stage_report(stage, false, started, Vec::new());
+        }
+        let width = stage
+            .config
+            .jobs
+            .map_or(self.jobs, NonZeroUsize::get)
+            .min(entering.len());
+        let run = Arc::new(StageRun {
             step,
             config: stage.config,
             stage: index,
             fail_fast: self.fail_fast,
-            stack_size: self.stack_size,
             observer: Arc::clone(&self.observer),
             board: Mutex::new(Board {
-                queue: VecDeque::new(),
-                running: HashMap::new(),
-                abandoned: Vec::new(),
+                remaining: entering.len(),
                 finished: Vec::with_capacity(entering.len()),
                 reports: Vec::with_capacity(entering.len()),
-                live: 0,
-                threads: Vec::new(),
-                remaining: 0,
+                queue: entering,
+                running: HashMap::new(),
+                abandoned: Vec::new(),
                 stop: false,
                 next_worker: 0,
             }),
-            changed: Condvar::new(),
+            settled: Notify::new(),
         });
-        let outcome = if entering.is_empty() {
-            None
+        let staffed = self.crew.staff(width, self.stack_size).min(width);
+        if staffed == 0 {
+            // No thread could be started: run the steps here.
+            run.drain(0, None);
         } else {
-            tokio::task::spawn_blocking(move || pool.run(entering, workers))
-                .await
-                .ok()
-        };
-        let Some(outcome) = outcome else {
-            // The waiting thread itself died: the states are gone.
-            let failed = !items.is_empty();
-            for &item in &items {
-                ends[item] = Some(ItemOutcome::Cancelled {
-                    stage: index,
-                    state: None,
-                });
+            lock(&run.board).next_worker = staffed;
+            self.crew.submit(
+                self.stack_size,
+                (0..staffed).map(|worker| StageRun::task(&run, worker)),
+            );
+            self.watch(&run, staffed).await;
+        }
+        let outcome = {
+            let mut board = lock(&run.board);
+            PoolOutcome {
+                finished: std::mem::take(&mut board.finished),
+                reports: std::mem::take(&mut board.reports),
+                unstarted: board.queue.drain(..).collect(),
             }
-            let steps = items
-                .iter()
-                .map(|&item| StepReport {
-                    item,
-                    outcome: StepOutcome::Cancelled,
-                    attempts: 0,
-                    duration: Duration::ZERO,
-                    started: None,
-                    worker: None,
-                })
-                .collect();
-            return self.stage_report(stage, failed, started, steps);
         };
         let mut failed = false;
         for (item, run) in outcome.finished {
@@ -736,6 +751,71 @@ impl<S: Send + 'static> Executor<S> {
         self.stage_report(stage, failed, started, steps)
     }
 
+    /// Waits for a blocking stage to settle: every item booked, or the run
+    /// stopped and no step in flight. A step past its deadline is booked as
+    /// timed out at once; its worker is abandoned with the state it holds,
+    /// and another takes its place on a fresh thread.
+    async fn watch(&self, run: &Arc<StageRun<S>>, width: usize) {
+        loop {
+            let next = {
+                let mut board = lock(&run.board);
+                if board.settled() {
+                    return;
+                }
+                let now = Instant::now();
+                let expired: Vec<(usize, Running)> = board
+                    .running
+                    .iter()
+                    .filter(|(_, running)| running.deadline.is_some_and(|d| d <= now))
+                    .map(|(&worker, running)| (worker, *running))
+                    .collect();
+                for (worker, running) in expired {
+                    board.running.remove(&worker);
+                    board.abandoned.push(worker);
+                    let limit = run.config.timeout.unwrap_or_default();
+                    run.record(
+                        &mut board,
+                        running.item,
+                        StepRun {
+                            state: None,
+                            result: Err(StepError::timeout(limit)),
+                            attempts: 1,
+                            duration: limit,
+                            started: Some(running.began),
+                            worker: Some(worker),
+                        },
+                    );
+                    let needed = !board.stop && !board.queue.is_empty();
+                    self.crew.replace(
+                        running.thread,
+                        if needed { width } else { 0 },
+                        self.stack_size,
+                    );
+                    if needed {
+                        let replacement = board.next_worker;
+                        board.next_worker += 1;
+                        self.crew.submit(
+                            self.stack_size,
+                            std::iter::once(StageRun::task(run, replacement)),
+                        );
+                    }
+                }
+                if board.settled() {
+                    return;
+                }
+                board.running.values().filter_map(|r| r.deadline).min()
+            };
+            let settled = run.settled.notified();
+            match next.or_else(|| run.config.timeout.map(|limit| Instant::now() + limit)) {
+                // A step about to start will have a deadline no sooner than `now + limit`.
+                Some(deadline) => {
+                    let _ = tokio::time::timeout_at(deadline.into(), settled).await;
+                }
+                None => settled.await,
+            }
+        }
+    }
+
     fn stage_report(
         &self,
         stage: &Stage<S>,
@@ -762,40 +842,50 @@ impl<S: Send + 'static> Executor<S> {
     }
 }
 
-/// A blocking stage's workers: `jobs` threads of their own that take items
-/// from one queue and record what happened, so a step costs two uncontended
-/// lock acquisitions and no thread handoff. The thread that waits for the
-/// stage only wakes at its end, on a failure under `fail_fast`, and when a
-/// step passes its deadline (that step's worker is abandoned with the state it
-/// holds and replaced, so the stage goes on at full width).
-struct Pool<S> {
+/// A blocking stage in progress: its queue, what its workers are running and
+/// what they have booked. Workers are tasks on [`Crew`] threads; each takes
+/// items from the queue until it is empty, so a step costs two uncontended
+/// lock acquisitions and no thread handoff. The waiting task is woken only at
+/// the stage's end and when a failure stops the run.
+struct StageRun<S> {
     step: Arc<BlockingFn<S>>,
     config: StageConfig,
     stage: usize,
     fail_fast: bool,
-    stack_size: usize,
     observer: Arc<dyn Observer>,
     board: Mutex<Board<S>>,
-    changed: Condvar,
+    settled: Notify,
 }
 
-/// What the workers and the waiting thread share.
+/// What the workers and the waiting task share.
 struct Board<S> {
     queue: VecDeque<(usize, S)>,
-    /// Worker id → (item, deadline of the attempt it is running, when the
-    /// step began).
-    running: HashMap<usize, (usize, Option<Instant>, Instant)>,
+    /// Worker id → the step it is running.
+    running: HashMap<usize, Running>,
     /// Workers whose step timed out; whatever they finish is dropped.
     abandoned: Vec<usize>,
     finished: Vec<(usize, StepRun<S>)>,
     reports: Vec<StepReport>,
-    /// Workers that have not returned (abandoned ones included).
-    live: usize,
-    threads: Vec<(usize, std::thread::JoinHandle<()>)>,
     /// Items neither finished nor given up.
     remaining: usize,
     stop: bool,
     next_worker: usize,
+}
+
+impl<S> Board<S> {
+    fn settled(&self) -> bool {
+        self.remaining == 0 || (self.stop && self.running.is_empty())
+    }
+}
+
+/// A step in flight: its item, the deadline of the attempt, when the step
+/// began and the crew thread running it (`None` for the waiting task's own).
+#[derive(Clone, Copy)]
+struct Running {
+    item: usize,
+    deadline: Option<Instant>,
+    began: Instant,
+    thread: Option<usize>,
 }
 
 /// How a pooled stage ended: each item's run (state, result) and what was
@@ -806,122 +896,16 @@ struct PoolOutcome<S> {
     unstarted: Vec<(usize, S)>,
 }
 
-impl<S: Send + 'static> Pool<S> {
-    fn run(self: &Arc<Self>, items: Vec<(usize, S)>, workers: usize) -> PoolOutcome<S> {
-        let mut board = lock(&self.board);
-        board.remaining = items.len();
-        board.queue = items.into();
-        let workers = workers.min(board.queue.len());
-        for _ in 0..workers {
-            if !self.spawn_worker(&mut board) {
-                break;
-            }
-        }
-        loop {
-            if board.remaining == 0 || (board.stop && board.running.is_empty()) {
-                break;
-            }
-            if board.live == 0 && !board.stop && !board.queue.is_empty() {
-                // No thread could be started: run the steps here.
-                let id = board.next_worker;
-                board.next_worker += 1;
-                board.live += 1;
-                drop(board);
-                self.work(id);
-                board = lock(&self.board);
-                continue;
-            }
-            let now = Instant::now();
-            let expired: Vec<(usize, usize, Instant)> = board
-                .running
-                .iter()
-                .filter(|(_, (_, deadline, _))| deadline.is_some_and(|d| d <= now))
-                .map(|(&worker, &(item, _, started))| (worker, item, started))
-                .collect();
-            for (worker, item, started) in expired {
-                board.running.remove(&worker);
-                board.abandoned.push(worker);
-                let limit = self.config.timeout.unwrap_or_default();
-                self.record(
-                    &mut board,
-                    item,
-                    StepRun {
-                        state: None,
-                        result: Err(StepError::timeout(limit)),
-                        attempts: 1,
-                        duration: limit,
-                        started: Some(started),
-                        worker: Some(worker),
-                    },
-                );
-                if !board.stop && !board.queue.is_empty() {
-                    self.spawn_worker(&mut board);
-                }
-            }
-            if board.remaining == 0 || (board.stop && board.running.is_empty()) {
-                break;
-            }
-            let next = board.running.values().filter_map(|(_, d, _)| *d).min();
-            board = match next {
-                Some(deadline) => {
-                    let wait = deadline.saturating_duration_since(Instant::now());
-                    self.changed
-                        .wait_timeout(board, wait)
-                        .map_or_else(|e| e.into_inner().0, |(b, _)| b)
-                }
-                // A step about to start will have a deadline no sooner than this.
-                None => match self.config.timeout {
-                    Some(limit) => self
-                        .changed
-                        .wait_timeout(board, limit)
-                        .map_or_else(|e| e.into_inner().0, |(b, _)| b),
-                    None => self
-                        .changed
-                        .wait(board)
-                        .unwrap_or_else(std::sync::PoisonError::into_inner),
-                },
-            };
-        }
-        // Wait for the workers that are leaving, so the next stage's threads
-        // take over their allocator arenas instead of opening new ones.
-        let abandoned = board.abandoned.clone();
-        let threads = std::mem::take(&mut board.threads);
-        drop(board);
-        for (id, thread) in threads {
-            if !abandoned.contains(&id) {
-                let _ = thread.join();
-            }
-        }
-        let mut board = lock(&self.board);
-        PoolOutcome {
-            finished: std::mem::take(&mut board.finished),
-            reports: std::mem::take(&mut board.reports),
-            unstarted: board.queue.drain(..).collect(),
-        }
-    }
-
-    /// Starts one more worker; false when the system refuses a thread.
-    fn spawn_worker(self: &Arc<Self>, board: &mut Board<S>) -> bool {
-        let id = board.next_worker;
-        let pool = Arc::clone(self);
-        let spawned = std::thread::Builder::new()
-            .name(format!("codegen-{id}"))
-            .stack_size(self.stack_size)
-            .spawn(move || pool.work(id));
-        board.next_worker += 1;
-        match spawned {
-            Ok(handle) => {
-                board.live += 1;
-                board.threads.push((id, handle));
-                true
-            }
-            Err(_) => false,
-        }
+impl<S: Send + 'static> StageRun<S> {
+    /// Worker `worker` of this stage, as a task for a crew thread.
+    fn task(run: &Arc<Self>, worker: usize) -> CrewTask {
+        let run = Arc::clone(run);
+        Box::new(move |thread| run.drain(worker, Some(thread)))
     }
 
     /// A worker: runs queued items until the queue is empty, the run stops
     /// or its step outlives its deadline.
-    fn work(&self, worker: usize) {
+    fn drain(&self, worker: usize, thread: Option<usize>) {
         let mut board = lock(&self.board);
         loop {
             if board.stop {
@@ -931,7 +915,13 @@ impl<S: Send + 'static> Pool<S> {
                 break;
             };
             let began = Instant::now();
-            board.running.insert(worker, (item, self.deadline(), began));
+            let running = Running {
+                item,
+                deadline: self.deadline(),
+                began,
+                thread,
+            };
+            board.running.insert(worker, running);
             drop(board);
             let mut attempts = 0;
             let mut duration = Duration::ZERO;
@@ -945,7 +935,7 @@ impl<S: Send + 'static> Pool<S> {
                     Err(error) if error.kind.is_retryable() && attempts <= self.config.retries => {
                         std::thread::sleep(backoff_delay(self.config.backoff, attempts));
                         if let Some(slot) = lock(&self.board).running.get_mut(&worker) {
-                            slot.1 = self.deadline();
+                            slot.deadline = self.deadline();
                         }
                     }
                     result => break result,
@@ -968,8 +958,6 @@ impl<S: Send + 'static> Pool<S> {
             };
             self.record(&mut board, item, run);
         }
-        board.live -= 1;
-        self.changed.notify_all();
     }
 
     fn deadline(&self) -> Option<Instant> {
@@ -999,10 +987,156 @@ impl<S: Send + 'static> Pool<S> {
         if failed && self.fail_fast {
             board.stop = true;
         }
-        if board.remaining == 0 || (failed && self.fail_fast) {
-            self.changed.notify_all();
+        if board.settled() || (failed && self.fail_fast) {
+            self.settled.notify_one();
         }
     }
+}
+
+/// What a crew thread runs; the argument is the thread's number in the crew.
+type CrewTask = Box<dyn FnOnce(usize) + Send>;
+
+/// The threads that run blocking steps, kept from stage to stage and from run
+/// to run, so a stage starts no thread and joins none. An executor has one of
+/// its own unless it is given one to share ([`Executor::crew`]); the threads
+/// start when a stage first needs them and leave once every handle to the
+/// crew is dropped and no task is waiting.
+#[derive(Clone, Default)]
+pub struct Crew {
+    handle: Arc<CrewHandle>,
+}
+
+impl fmt::Debug for Crew {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = lock(&self.handle.shared.state);
+        f.debug_struct("Crew")
+            .field("threads", &state.threads.len())
+            .field("waiting", &state.tasks.len())
+            .finish()
+    }
+}
+
+#[derive(Default)]
+struct CrewHandle {
+    shared: Arc<CrewShared>,
+}
+
+impl Drop for CrewHandle {
+    fn drop(&mut self) {
+        lock(&self.shared.state).closing = true;
+        self.shared.wake.notify_all();
+    }
+}
+
+#[derive(Default)]
+struct CrewShared {
+    state: Mutex<CrewState>,
+    wake: Condvar,
+}
+
+#[derive(Default)]
+struct CrewState {
+    /// Waiting tasks, each with the stack it needs.
+    tasks: VecDeque<(usize, CrewTask)>,
+    /// Stack size of each live thread, by thread number.
+    threads: HashMap<usize, usize>,
+    /// Threads left running a step that timed out: they leave once it returns.
+    retiring: Vec<usize>,
+    next_thread: usize,
+    closing: bool,
+}
+
+impl Crew {
+    /// A crew with no threads yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Makes sure `count` threads with a stack of at least `stack` bytes are
+    /// at work, starting what is missing; returns how many there are (fewer
+    /// when the system refuses a thread).
+    fn staff(&self, count: usize, stack: usize) -> usize {
+        let mut state = lock(&self.handle.shared.state);
+        self.fill(&mut state, count, stack)
+    }
+
+    fn fill(&self, state: &mut CrewState, count: usize, stack: usize) -> usize {
+        let mut ready = state
+            .threads
+            .iter()
+            .filter(|(id, size)| **size >= stack && !state.retiring.contains(id))
+            .count();
+        while ready < count && self.spawn(state, stack) {
+            ready += 1;
+        }
+        ready
+    }
+
+    /// Queues tasks for threads with at least `stack` bytes of stack.
+    fn submit(&self, stack: usize, tasks: impl IntoIterator<Item = CrewTask>) {
+        let mut state = lock(&self.handle.shared.state);
+        state
+            .tasks
+            .extend(tasks.into_iter().map(|task| (stack, task)));
+        drop(state);
+        self.handle.shared.wake.notify_all();
+    }
+
+    /// `thread` is stuck in a step that timed out: it leaves the crew once
+    /// the step returns, and threads are started until `width` others are
+    /// at work. If none can be, it stays, to serve the stage when it is back.
+    fn replace(&self, thread: Option<usize>, width: usize, stack: usize) {
+        let Some(thread) = thread else {
+            return;
+        };
+        let mut state = lock(&self.handle.shared.state);
+        state.retiring.push(thread);
+        if width > 0 && self.fill(&mut state, width, stack) == 0 {
+            state.retiring.retain(|&t| t != thread);
+        }
+    }
+
+    fn spawn(&self, state: &mut CrewState, stack: usize) -> bool {
+        let id = state.next_thread;
+        let shared = Arc::clone(&self.handle.shared);
+        let spawned = std::thread::Builder::new()
+            .name(format!("codegen-{id}"))
+            .stack_size(stack)
+            .spawn(move || crew_thread(&shared, id, stack));
+        state.next_thread += 1;
+        if spawned.is_ok() {
+            state.threads.insert(id, stack);
+        }
+        spawned.is_ok()
+    }
+}
+
+/// One crew thread: runs the tasks its stack fits, sleeps when there are none,
+/// leaves when the crew is dropped or its place was taken.
+fn crew_thread(shared: &CrewShared, id: usize, stack: usize) {
+    let mut state = lock(&shared.state);
+    loop {
+        if let Some(at) = state.tasks.iter().position(|(needs, _)| *needs <= stack) {
+            let Some((_, task)) = state.tasks.remove(at) else {
+                continue;
+            };
+            drop(state);
+            task(id);
+            state = lock(&shared.state);
+            if let Some(at) = state.retiring.iter().position(|&t| t == id) {
+                state.retiring.swap_remove(at);
+                break;
+            }
+        } else if state.closing {
+            break;
+        } else {
+            state = shared
+                .wake
+                .wait(state)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+    }
+    state.threads.remove(&id);
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -1318,6 +1452,93 @@ mod tests {
             Some(StepErrorKind::Timeout)
         );
         assert!(result.items[1..].iter().all(ItemOutcome::is_completed));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_thread_stuck_in_a_timed_out_step_serves_no_later_stage() {
+        let hangs = Stage::blocking("hangs", |item: &mut Item| {
+            if item.id == 1 {
+                sleep(600);
+            }
+            Ok(())
+        })
+        .timeout(Some(MS * 40));
+        let executor = Executor::new().jobs(1).stage(hangs).stage(visit("after"));
+        let started = Instant::now();
+        let result = executor.run(items(2)).await;
+        assert!(
+            started.elapsed() < MS * 500,
+            "the next stage waited for the stuck thread"
+        );
+        assert!(result.items[1].failure().is_some());
+        assert_eq!(result.items[0].state().unwrap().visits, ["after"]);
+    }
+
+    type ThreadLog = Arc<Mutex<Vec<std::thread::ThreadId>>>;
+
+    /// Stages that log the threads their steps ran on.
+    fn thread_log() -> (ThreadLog, impl Fn(&'static str) -> Stage<Item>) {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let stage = {
+            let log = Arc::clone(&log);
+            move |name: &'static str| {
+                let log = Arc::clone(&log);
+                Stage::blocking(name, move |_: &mut Item| {
+                    log.lock().unwrap().push(std::thread::current().id());
+                    sleep(2);
+                    Ok(())
+                })
+            }
+        };
+        (log, stage)
+    }
+
+    fn distinct(log: &Mutex<Vec<std::thread::ThreadId>>) -> usize {
+        let mut ids = log.lock().unwrap().clone();
+        ids.sort_unstable_by_key(|id| format!("{id:?}"));
+        ids.dedup();
+        ids.len()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn stages_and_runs_share_one_crew_of_threads() {
+        let (log, logged) = thread_log();
+        let executor = Executor::new()
+            .jobs(2)
+            .stage(logged("parse"))
+            .stage(logged("models"))
+            .stage(logged("node"));
+        assert!(executor.run(items(6)).await.succeeded());
+        assert!(executor.run(items(6)).await.succeeded());
+        assert_eq!(log.lock().unwrap().len(), 36);
+        assert!(distinct(&log) <= 2, "{} threads", distinct(&log));
+
+        // Two executors given one crew share its threads; a bigger stack
+        // than the crew's threads have gets threads of its own.
+        let (log, logged) = thread_log();
+        let crew = Crew::new();
+        let first = Executor::new()
+            .jobs(2)
+            .crew(crew.clone())
+            .stage(logged("a"));
+        let second = Executor::new()
+            .jobs(2)
+            .crew(crew.clone())
+            .stage(logged("b"));
+        assert!(first.run(items(4)).await.succeeded());
+        assert!(second.run(items(4)).await.succeeded());
+        assert!(distinct(&log) <= 2, "{} threads", distinct(&log));
+        let deep = Executor::new()
+            .jobs(1)
+            .crew(crew)
+            .stack_size(DEFAULT_STACK_SIZE * 2)
+            .stage(logged("deep"));
+        assert!(deep.run(items(2)).await.succeeded());
+        let ids = log.lock().unwrap().clone();
+        assert!(
+            !ids[..8].contains(&ids[8]),
+            "ran on a thread with a short stack"
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

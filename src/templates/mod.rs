@@ -1,14 +1,17 @@
 //! The template manager: the built-in Tera templates embedded from `templates/`,
 //! an optional override directory whose files replace built-ins by name, and an
 //! LRU cache (moka) of compiled templates with hit/miss/size statistics.
+//! Nothing is compiled before it is first rendered; the built-in set is then
+//! compiled once as a whole, so the header every template includes is parsed
+//! once and not once per template.
 
 mod filters;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use include_dir::{Dir, include_dir};
 use moka::policy::EvictionPolicy;
@@ -117,6 +120,11 @@ pub struct TemplateManager {
     cache: Cache<String, Arc<Tera>>,
     hits: AtomicU64,
     misses: AtomicU64,
+    /// Only the built-ins (no override directory): every template can come
+    /// from one compilation of the whole set.
+    builtin_only: bool,
+    /// That compilation, made on the first miss; `None` if it failed.
+    whole: OnceLock<Option<Arc<Tera>>>,
 }
 
 impl std::fmt::Debug for TemplateManager {
@@ -134,7 +142,9 @@ impl TemplateManager {
     pub fn builtin() -> Self {
         let mut sources = BTreeMap::new();
         collect_builtin(&BUILTIN, &mut sources);
-        Self::from_sources(sources, Vec::new())
+        let mut manager = Self::from_sources(sources, Vec::new());
+        manager.builtin_only = true;
+        manager
     }
 
     /// The built-ins, with every `*.tera` file under `dir` replacing (or adding)
@@ -168,6 +178,8 @@ impl TemplateManager {
             cache,
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
+            builtin_only: false,
+            whole: OnceLock::new(),
         }
     }
 
@@ -229,6 +241,16 @@ impl TemplateManager {
         hex
     }
 
+    /// Compiles the whole built-in set now, so that the first render finds
+    /// it ready: worth doing on a spare thread while contracts are read. The
+    /// cache statistics do not change; with overrides it does nothing (they
+    /// were compiled when loaded, the rest compile on first use).
+    pub fn compile_builtins(&self) {
+        if let Some(name) = self.sources.keys().next() {
+            self.whole_set(name);
+        }
+    }
+
     /// Renders template `name` with `ctx`.
     pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, TemplateError> {
         let tera = self.compiled(name)?;
@@ -244,7 +266,10 @@ impl TemplateManager {
         // same name wait for its result, so each template compiles once.
         let result = self.cache.try_get_with(name.to_owned(), || {
             compiled_here = true;
-            self.compile(name).map(Arc::new)
+            match self.whole_set(name) {
+                Some(whole) => Ok(whole),
+                None => self.compile(name).map(Arc::new),
+            }
         });
         let counter = if compiled_here {
             &self.misses
@@ -254,6 +279,21 @@ impl TemplateManager {
         counter.fetch_add(1, Ordering::Relaxed);
         // Failures are not cached; compiling again yields the error by value.
         result.or_else(|_| self.compile(name).map(Arc::new))
+    }
+
+    /// The whole built-in set compiled as one, when `name` is in it (and it
+    /// compiled; otherwise each template is compiled on its own, which also
+    /// names the one at fault).
+    fn whole_set(&self, name: &str) -> Option<Arc<Tera>> {
+        if !self.builtin_only || !self.sources.contains_key(name) {
+            return None;
+        }
+        self.whole
+            .get_or_init(|| {
+                let batch = self.sources.iter().map(|(k, v)| (k.as_str(), v.as_ref()));
+                new_tera(batch).ok().map(Arc::new)
+            })
+            .clone()
     }
 
     fn compile(&self, name: &str) -> Result<Tera, TemplateError> {
@@ -270,14 +310,18 @@ impl TemplateManager {
             wanted.extend(included_names(source));
             batch.insert(key.as_str(), source.as_ref());
         }
-        let mut tera = Tera::new();
-        // Generated Python and YAML must come out byte for byte as rendered.
-        tera.autoescape_on(Vec::<&str>::new());
-        filters::register(&mut tera);
-        tera.add_raw_templates(batch)
-            .map_err(|e| TemplateError::from_tera(name, &e))?;
-        Ok(tera)
+        new_tera(batch).map_err(|e| TemplateError::from_tera(name, &e))
     }
+}
+
+/// A Tera holding `templates`, compiled, with our filters and no escaping.
+fn new_tera<'a>(templates: impl IntoIterator<Item = (&'a str, &'a str)>) -> tera::TeraResult<Tera> {
+    let mut tera = Tera::new();
+    // Generated Python and YAML must come out byte for byte as rendered.
+    tera.autoescape_on(Vec::<&str>::new());
+    filters::register(&mut tera);
+    tera.add_raw_templates(templates)?;
+    Ok(tera)
 }
 
 /// The template names a source pulls in with `{% include "..." %}`.
@@ -486,6 +530,35 @@ mod tests {
         let names =
             included_names("include \"no\" {%- include 'a' -%} {% if x %}{% include \"b\" %}");
         assert_eq!(names, ["a", "b"]);
+    }
+
+    #[test]
+    fn builtins_compile_once_as_a_set_and_count_per_name() {
+        let m = TemplateManager::builtin();
+        let mut ctx = tera::Context::new();
+        let header = serde_json::json!({"scaffold": false, "source": "c.yaml", "name": "node_x"});
+        ctx.insert("header", &header);
+        ctx.insert("name", "node_x");
+        let first = m.render("tests_init.py.tera", &ctx).unwrap();
+        let again = m.render("tests_init.py.tera", &ctx).unwrap();
+        assert_eq!(first, again);
+        assert!(m.whole.get().is_some_and(Option::is_some));
+        m.compile_builtins();
+        let custom = TemplateManager::with_overrides(tempfile::tempdir().unwrap().path()).unwrap();
+        custom.compile_builtins();
+        assert!(
+            custom.whole.get().is_none(),
+            "overrides compile on their own"
+        );
+        let alone = m.compile("tests_init.py.tera").unwrap();
+        assert_eq!(alone.render("tests_init.py.tera", &ctx).unwrap(), first);
+        let stats = m.stats();
+        assert_eq!((stats.misses, stats.hits, stats.size), (1, 1, 1));
+        assert!(matches!(
+            m.render("nope.tera", &ctx),
+            Err(TemplateError::NotFound { .. })
+        ));
+        assert_eq!(m.stats().size, 1, "a missing template is not cached");
     }
 
     #[test]
