@@ -4,9 +4,10 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, RwLock};
 
 use rayon::prelude::*;
 
@@ -298,8 +299,9 @@ struct Linter<'a> {
     needs_role: bool,
     /// The scaffold flag only changes the severity of `STB003`.
     needs_scaffold: bool,
-    /// The package manifest of each directory looked at, read once.
-    manifests: Mutex<HashMap<PathBuf, Option<Arc<output::PackageManifest>>>>,
+    /// The package manifest of each directory looked at, read once. Keyed by the path's bytes:
+    /// hashing a `Path` splits it into components, three times per file.
+    manifests: RwLock<HashMap<OsString, Option<Arc<output::PackageManifest>>>>,
 }
 
 impl<'a> Linter<'a> {
@@ -311,7 +313,7 @@ impl<'a> Linter<'a> {
                 .iter()
                 .any(|rule| !rule.code.starts_with("SYN") && selection.is_enabled(rule.code)),
             needs_scaffold: selection.is_enabled("STB003"),
-            manifests: Mutex::new(HashMap::new()),
+            manifests: RwLock::new(HashMap::new()),
         }
     }
 
@@ -356,15 +358,15 @@ impl<'a> Linter<'a> {
     fn manifest(&self, dir: &Path) -> Option<Arc<output::PackageManifest>> {
         let cached = self
             .manifests
-            .lock()
+            .read()
             .ok()
-            .and_then(|manifests| manifests.get(dir).cloned());
+            .and_then(|manifests| manifests.get(dir.as_os_str()).cloned());
         if let Some(manifest) = cached {
             return manifest;
         }
         let manifest = output::PackageManifest::read(dir).map(Arc::new);
-        if let Ok(mut manifests) = self.manifests.lock() {
-            manifests.insert(dir.to_path_buf(), manifest.clone());
+        if let Ok(mut manifests) = self.manifests.write() {
+            manifests.insert(dir.as_os_str().to_owned(), manifest.clone());
         }
         manifest
     }
