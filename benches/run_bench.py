@@ -17,7 +17,9 @@ library and site-packages of a Python venv).
 Usage: run_bench.py --codegen BIN --floor BIN --python PY --ruff RUFF
                     [--sizes 3,100,1000] [--runs 5] [--corpus DIR ...]
        run_bench.py --only-validate --codegen BIN --ruff RUFF [--runs 5] --corpus DIR ...
-                    (`make bench-validate`: the validation table alone)
+                    [--codegen-before BIN]
+                    (`make bench-validate`: the validation table alone; with
+                    --codegen-before, an older build's rows interleaved with the rest)
 Standard library only; timings are ratios from this run on this machine.
 """
 
@@ -117,6 +119,10 @@ def validate_table(args):
         "codegen validate (every rule)": [args.codegen, "validate", "-q", *corpus],
         "ruff check --select E9 --no-cache": [args.ruff, "check", "--select", "E9", "--no-cache", "-q", *corpus],
     }
+    if args.codegen_before:
+        tools["before: codegen validate --select SYN"] = [args.codegen_before, "validate", "-q", "--select",
+                                                          "SYN", *corpus]
+        tools["before: codegen validate (every rule)"] = [args.codegen_before, "validate", "-q", *corpus]
     for argv in tools.values():  # warm the page cache
         measure(argv, ROOT)
     samples = {name: [] for name in tools}
@@ -131,11 +137,15 @@ def validate_table(args):
                          f"    \"\"\"Return a number.\"\"\"\n    total = value * {i} + len(other)\n"
                          f"    return total if total > 0 else -total\n\n\n")
             i += 1
-    one = [measure([args.codegen, "validate", "-q", big], ROOT)[:2] for _ in range(20)]
+    binaries = [args.codegen] + ([args.codegen_before] if args.codegen_before else [])
+    one = {binary: [] for binary in binaries}
+    for _ in range(20):
+        for binary in binaries:
+            one[binary].append(measure([binary, "validate", "-q", big], ROOT)[:2])
     shutil.rmtree(os.path.dirname(big), ignore_errors=True)
     return files, {k: (statistics.median(s[0] for s in v), statistics.median(s[1] for s in v),
-                       max(s[2] for s in v)) for k, v in samples.items()}, (
-        statistics.median(s[0] for s in one), statistics.median(s[1] for s in one))
+                       max(s[2] for s in v)) for k, v in samples.items()}, [
+        (statistics.median(s[0] for s in v), statistics.median(s[1] for s in v)) for v in one.values()]
 
 
 def main():
@@ -148,6 +158,7 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--corpus", nargs="*", default=[])
     parser.add_argument("--work", default=None, help="parent of the scratch directory (default: TMPDIR)")
+    parser.add_argument("--codegen-before", help="an older codegen build whose validate rows run interleaved")
     parser.add_argument("--only-validate", action="store_true",
                         help="only the validation table (no generate sizes; --floor and --python unused)")
     args = parser.parse_args()
@@ -155,7 +166,7 @@ def main():
         args.sizes = ""
     elif args.floor is None or args.python is None:
         parser.error("--floor and --python are required unless --only-validate")
-    for key in ("codegen", "floor", "python", "ruff"):
+    for key in ("codegen", "codegen_before", "floor", "python", "ruff"):
         value = getattr(args, key)
         if value is not None:
             setattr(args, key, os.path.abspath(value) if os.sep in value else shutil.which(value) or value)
@@ -203,8 +214,11 @@ def main():
                 print(f"| {name} | {wall:.3f} | {cpu:.3f} | {rss:.1f} | {files / wall:,.0f} | "
                       f"{ruff / wall:.2f}x |")
             print()
-            print(f"One 100 KB file, whole `codegen validate` process: {one[0] * 1000:.1f} ms wall, "
-                  f"{one[1] * 1000:.1f} ms CPU (medians of 20)")
+            print(f"One 100 KB file, whole `codegen validate` process: {one[0][0] * 1000:.1f} ms wall, "
+                  f"{one[0][1] * 1000:.1f} ms CPU (medians of 20)")
+            if args.codegen_before:
+                print(f"The same with the build before: {one[1][0] * 1000:.1f} ms wall, "
+                      f"{one[1][1] * 1000:.1f} ms CPU (runs interleaved)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -301,16 +301,14 @@ impl<'a> Checker<'a> {
                 "asynchronous comprehension outside of an asynchronous function",
             );
         }
-        let (elements, generators): (Vec<&Expr>, &[Comprehension]) = match expr {
-            Expr::ListComp(e) => (vec![&e.elt], &e.generators),
-            Expr::SetComp(e) => (vec![&e.elt], &e.generators),
-            Expr::DictComp(e) => (
-                e.key.iter().map(|key| &**key).chain([&*e.value]).collect(),
-                &e.generators,
-            ),
-            Expr::Generator(e) => (vec![&e.elt], &e.generators),
-            _ => (Vec::new(), &[]),
-        };
+        let (key, element, generators): (Option<&Expr>, Option<&Expr>, &[Comprehension]) =
+            match expr {
+                Expr::ListComp(e) => (None, Some(&*e.elt), &e.generators),
+                Expr::SetComp(e) => (None, Some(&*e.elt), &e.generators),
+                Expr::DictComp(e) => (e.key.as_deref(), Some(&*e.value), &e.generators),
+                Expr::Generator(e) => (None, Some(&*e.elt), &e.generators),
+                _ => (None, None, &[]),
+            };
         // The first iterable is evaluated in the enclosing scope.
         if let Some(first) = generators.first() {
             self.visit_expr(&first.iter);
@@ -325,7 +323,7 @@ impl<'a> Checker<'a> {
                     this.visit_expr(condition);
                 }
             }
-            for element in elements {
+            for element in key.into_iter().chain(element) {
                 this.visit_expr(element);
             }
         });
@@ -509,12 +507,12 @@ impl<'a> Checker<'a> {
 
     /// A bare `*x` as a statement, an assigned value or an assignment target.
     fn check_starred(&mut self, stmt: &Stmt) {
-        let (values, targets): (Vec<&Expr>, &[Expr]) = match stmt {
-            Stmt::Expr(expr_stmt) => (vec![&*expr_stmt.value], &[]),
-            Stmt::Assign(assign) => (vec![&*assign.value], &assign.targets),
+        let (value, targets): (&Expr, &[Expr]) = match stmt {
+            Stmt::Expr(expr_stmt) => (&*expr_stmt.value, &[]),
+            Stmt::Assign(assign) => (&*assign.value, &assign.targets),
             _ => return,
         };
-        for value in values.into_iter().filter(|value| value.is_starred_expr()) {
+        if value.is_starred_expr() {
             self.report(
                 Phase::Codegen,
                 value.start(),

@@ -178,6 +178,11 @@ pub(super) fn first_error(
                 }),
         )
         .collect();
+    // Without tabs or form feeds both measures of indentation agree with ruff's, whose lexer
+    // then reports every bad dedent itself: a file it accepts needs no second look.
+    if candidates.is_empty() && !source.contains('\t') && !source.contains('\x0c') {
+        return None;
+    }
     // Ahead of the others, so it wins a tie with ruff's own error on the same line.
     if let Some(tab_error) = indentation_error(source, parsed) {
         candidates.insert(0, tab_error);
