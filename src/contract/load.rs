@@ -209,11 +209,10 @@ fn parse_tree(path: &Path, text: &str) -> Result<Node, Vec<Diagnostic>> {
     });
     read.map_err(|error| {
         let message = match error.kind {
-            yaml::YamlErrorKind::Depth => format!("nested deeper than {MAX_DEPTH} levels"),
             yaml::YamlErrorKind::Limit => {
                 format!("the file exceeds the reader's limits ({})", error.message)
             }
-            yaml::YamlErrorKind::Syntax => error.message,
+            yaml::YamlErrorKind::Depth | yaml::YamlErrorKind::Syntax => error.message,
         };
         let lines: Vec<&str> = text.lines().collect();
         vec![located(

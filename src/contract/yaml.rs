@@ -68,7 +68,7 @@ pub(crate) fn read(text: &str, limits: Limits) -> Result<Node, YamlError> {
     let mut end = Position::new(1, 1);
     let mut parser = Parser::new_from_str_with_options(text, options);
     while let Some(next) = parser.next_event() {
-        let (event, span) = next.map_err(|e| scan_error(&e))?;
+        let (event, span) = next.map_err(|e| scan_error(&e, limits))?;
         let pos = position(&span.start);
         match event {
             Event::DocumentStart(..) => {
@@ -93,11 +93,7 @@ pub(crate) fn read(text: &str, limits: Limits) -> Result<Node, YamlError> {
             Event::SequenceStart(_, anchor, _) | Event::MappingStart(_, anchor, _) => {
                 builder.count(1, pos)?;
                 if builder.stack.len() >= limits.max_depth {
-                    return Err(YamlError::new(
-                        YamlErrorKind::Depth,
-                        format!("nested deeper than {} levels", limits.max_depth),
-                        pos,
-                    ));
+                    return Err(YamlError::new(YamlErrorKind::Depth, too_deep(limits), pos));
                 }
                 let body = if matches!(event, Event::SequenceStart(..)) {
                     Body::Seq(Vec::new())
@@ -267,24 +263,22 @@ impl MapBody {
         if self.entries.len() < SCAN_KEYS {
             return self.entries.iter().any(|(k, _)| k.value == key.value);
         }
-        let seen = self.seen.get_or_insert_with(|| {
-            self.entries
-                .iter()
-                .map(|(k, _)| fingerprint(&k.value))
-                .collect()
-        });
-        if seen.insert(fingerprint(&key.value)) {
+        let seen = self
+            .seen
+            .get_or_insert_with(|| self.entries.iter().map(|(k, _)| fingerprint(k)).collect());
+        if seen.insert(fingerprint(key)) {
             return false;
         }
         self.entries.iter().any(|(k, _)| k.value == key.value)
     }
 }
 
-fn fingerprint(value: &Value) -> u64 {
+/// Equal keys have equal fingerprints (`1` and `"1"` share one; the scan sorts them out).
+fn fingerprint(key: &Node) -> u64 {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    match value {
+    match &key.value {
         Value::Str(s) => s.hash(&mut hasher),
-        other => scalar_text(&Node::new(other.clone(), Position::new(1, 1))).hash(&mut hasher),
+        _ => scalar_text(key).hash(&mut hasher),
     }
     hasher.finish()
 }
@@ -333,14 +327,19 @@ fn position(marker: &Marker) -> Position {
     Position::new(marker.line(), marker.col() + 1)
 }
 
-fn scan_error(error: &ScanError) -> YamlError {
+/// The parser's own nesting limit reads as ours: one message for both.
+fn scan_error(error: &ScanError, limits: Limits) -> YamlError {
     let message = error.info();
-    let kind = if message.contains("nesting") || message.contains("nested") {
-        YamlErrorKind::Depth
+    let pos = position(error.marker());
+    if message.contains("nesting") || message.contains("nested") {
+        YamlError::new(YamlErrorKind::Depth, too_deep(limits), pos)
     } else {
-        YamlErrorKind::Syntax
-    };
-    YamlError::new(kind, message, position(error.marker()))
+        YamlError::new(YamlErrorKind::Syntax, message, pos)
+    }
+}
+
+fn too_deep(limits: Limits) -> String {
+    format!("nested deeper than {} levels", limits.max_depth)
 }
 
 /// The value of a scalar: its tag decides when it has a core-schema one;
