@@ -12,6 +12,16 @@ pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The first file of `dir` in name order (the contract directories hold only contracts).
+pub(crate) fn first_contract(dir: &Path) -> PathBuf {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files.remove(0)
+}
+
 /// `codegen` with `args`, run in `cwd`, with no colour and no inherited log filter.
 pub(crate) fn codegen(cwd: &Path, args: &[&str]) -> Output {
     Command::new(cargo_bin("codegen"))

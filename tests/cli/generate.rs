@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use crate::common::{codegen, files_under, repo, stderr, stdout};
+use crate::common::{codegen, files_under, first_contract, repo, stderr, stdout};
 
 fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
     files_under(root)
@@ -17,16 +17,6 @@ fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
             )
         })
         .collect()
-}
-
-/// The first contract file of `dir` in name order.
-fn first_contract(dir: &Path) -> std::path::PathBuf {
-    let mut files: Vec<_> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    files.remove(0)
 }
 
 fn copy_examples(to: &Path) {

@@ -19,7 +19,7 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::common::{stderr, stdout};
+use crate::common::{first_contract, stderr, stdout};
 
 const GEMINI_KEY: &str = "gk-test-5e1f0c9a7b31";
 const GLM_KEY: &str = "glm-test-3d8b2a61f0";
@@ -816,13 +816,7 @@ async fn generate_votes_in_stage_5_and_a_fail_verdict_writes_nothing() {
     let servers = Servers::start().await;
     servers.all_vote([true; 4], [0.9; 4]).await;
     let dir = project(&servers.endpoints(), [""; 4]);
-    let contracts = crate::common::repo().join("contracts");
-    let contract = std::fs::read_dir(&contracts)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .unwrap();
+    let contract = first_contract(&crate::common::repo().join("contracts"));
     std::fs::copy(&contract, dir.path().join("contract.yaml")).unwrap();
     let args = [
         "generate",
@@ -970,12 +964,7 @@ async fn no_output_format_or_log_level_shows_a_key() {
         ))
         .await;
     let dir = project(&servers.endpoints(), ["", "", "retries = 0", ""]);
-    let contract = std::fs::read_dir(crate::common::repo().join("contracts"))
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .unwrap();
+    let contract = first_contract(&crate::common::repo().join("contracts"));
     std::fs::copy(&contract, dir.path().join("contract.yaml")).unwrap();
 
     let runs = secrecy_runs();
