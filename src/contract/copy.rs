@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::load::parse_version_string;
 use super::model::{NodeType, Version};
-use super::tree::{self, Node, Value};
+use super::tree::{Node, Value};
 use crate::diagnostics::Position;
 
 /// What the copy must change, collected while walking.
@@ -20,14 +20,15 @@ pub(super) struct Rewrites {
 
 /// The normalised copy: `*_GENERIC`, mapping versions, no top-level `version`,
 /// module paths inside the package rewritten, everything else as it was.
+/// `None` when the node type or contract version is missing (an error).
 pub(super) fn contract_copy(
     root: &Node,
     node_type: Option<NodeType>,
     contract_version: Option<Version>,
     rewrites: &Rewrites,
-) -> String {
+) -> Option<Node> {
     let (Some(node_type), Some(version)) = (node_type, contract_version) else {
-        return String::new();
+        return None;
     };
     let has_contract_version = root.get("contract_version").is_some();
     let mut copy = root.clone();
@@ -70,7 +71,7 @@ pub(super) fn contract_copy(
     if !rewrites.handler_modules.is_empty() {
         rewrite_handlers(&mut copy, &rewrites.handler_modules);
     }
-    tree::emit(&copy)
+    Some(copy)
 }
 
 fn rewrite_handlers(copy: &mut Node, modules: &HashMap<String, String>) {

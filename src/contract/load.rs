@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::copy::{Rewrites, contract_copy};
 use super::model::{
-    Constraints, Contract, EnumDef, EnumMember, FieldDef, FieldType, HandlerDef, ModelDef,
+    Binding, Constraints, Contract, EnumDef, EnumMember, FieldDef, FieldType, HandlerDef, ModelDef,
     ModelLocation, ModelRef, NodeType, Version,
 };
 use super::naming::{
@@ -352,6 +352,7 @@ impl Walker<'_> {
         }
     }
 
+    #[allow(clippy::too_many_lines)]
     fn contract(&mut self, root: &Node, source_hash: String) -> Option<Contract> {
         if root.as_map().is_none() {
             self.error(
@@ -426,7 +427,7 @@ impl Walker<'_> {
 
         self.check_class_collisions(&models, &enums, root.pos);
 
-        let handlers = self.handlers(
+        let mut handlers = self.handlers(
             root,
             &node_name,
             input_model.as_ref(),
@@ -438,7 +439,16 @@ impl Walker<'_> {
 
         self.check_generic_class_names(root, &class_name, &models, &enums);
 
-        let copy = contract_copy(root, node_type, contract_version, &rewrites);
+        let (copy, binding) = copy_and_bind(
+            root,
+            node_type,
+            contract_version,
+            &rewrites,
+            &node_name,
+            &mut handlers,
+            &mut operations,
+            (input_model.as_ref(), output_model.as_ref()),
+        );
 
         Some(Contract {
             source: self.path.to_path_buf(),
@@ -455,6 +465,7 @@ impl Walker<'_> {
             enums,
             handlers,
             operations,
+            binding,
             contract_yaml: copy,
         })
     }
@@ -1555,12 +1566,40 @@ impl Walker<'_> {
                     operations: operation.into_iter().collect(),
                     input: input.cloned(),
                     output: output.cloned(),
+                    default: false,
+                    implied: false,
                 });
             }
         }
         event_inputs(&mut handlers, &events, node_name, models, input, output);
         handlers
     }
+}
+
+/// The contract copy as written, with the runnable binding added (and a
+/// default handler scaffolded into `handlers` when the contract names none).
+#[allow(clippy::too_many_arguments)]
+fn copy_and_bind(
+    root: &Node,
+    node_type: Option<NodeType>,
+    contract_version: Option<Version>,
+    rewrites: &Rewrites,
+    node_name: &str,
+    handlers: &mut Vec<HandlerDef>,
+    operations: &mut Vec<String>,
+    (input, output): (Option<&ModelRef>, Option<&ModelRef>),
+) -> (String, Binding) {
+    let (Some(t), Some(v), Some(mut copy)) = (
+        node_type,
+        contract_version,
+        contract_copy(root, node_type, contract_version, rewrites),
+    ) else {
+        return (String::new(), Binding::default());
+    };
+    let binding = super::binding::bind(
+        &mut copy, node_name, t, v.major, handlers, operations, input, output,
+    );
+    (super::tree::emit(&copy), binding)
 }
 
 /// One routed handler: (class, module, operation, `event_model` as (class, module)).

@@ -1,6 +1,7 @@
 //! Contracts: reading ONEX v2.0 YAML in the published dialect into a typed
 //! [`Contract`], with every problem located as `file:line:col`.
 
+mod binding;
 mod copy;
 mod duplicates;
 mod load;

@@ -81,8 +81,40 @@ pub struct Contract {
     pub handlers: Vec<HandlerDef>,
     /// The operations the contract declares (`io_operations` / routing), for docs and tests.
     pub operations: Vec<String>,
+    /// How the framework finds and calls the handlers (also written into the copy).
+    pub binding: Binding,
     /// The normalised contract copy to write as `contract.yaml` (without the header).
     pub contract_yaml: String,
+}
+
+/// What the framework runs: the default handler and the operation routes,
+/// as the contract copy states them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Binding {
+    /// The handler run when no operation is named.
+    pub default: Option<BoundHandler>,
+    /// Each routed operation's handler, in contract order.
+    pub routes: Vec<Route>,
+    /// `process()` dispatches through the package's `dispatch` module
+    /// (compute and effect nodes).
+    pub dispatch: bool,
+}
+
+/// A handler class as the framework imports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BoundHandler {
+    /// Dotted module: `node_x.handlers.handler_y`, or an external one.
+    pub module: String,
+    pub class: String,
+    /// Its request model as (dotted module, class), when known.
+    pub request: Option<(String, String)>,
+}
+
+/// One operation and the handler routed to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Route {
+    pub operation: String,
+    pub handler: BoundHandler,
 }
 
 /// A reference to a model class from the contract (`input_model`, `output_model`, handler I/O).
@@ -204,4 +236,9 @@ pub struct HandlerDef {
     /// The model `handle` takes and returns (the node's I/O models unless the route says otherwise).
     pub input: Option<ModelRef>,
     pub output: Option<ModelRef>,
+    /// The node's default handler: run when no operation is named.
+    pub default: bool,
+    /// Named by no key of the contract: scaffolded, under the node's own name,
+    /// because the contract names no handler at all.
+    pub implied: bool,
 }

@@ -162,7 +162,21 @@ fn examples_and_valid_fixtures_load() {
                     file.display()
                 );
                 assert_eq!(copy.contract.enums, loaded.contract.enums);
-                assert_eq!(copy.contract.handlers, loaded.contract.handlers);
+                // A handler the contract implied is named by the copy.
+                let named = |hs: &[crate::contract::HandlerDef]| {
+                    hs.iter()
+                        .map(|h| crate::contract::HandlerDef {
+                            implied: false,
+                            ..h.clone()
+                        })
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(
+                    named(&copy.contract.handlers),
+                    named(&loaded.contract.handlers)
+                );
+                assert_eq!(copy.contract.binding, loaded.contract.binding);
+                assert_eq!(copy.contract.contract_yaml, loaded.contract.contract_yaml);
                 // Normalised: no version or node_type warnings are left.
                 assert!(
                     copy.warnings
@@ -684,7 +698,12 @@ fn model_ownership() {
 fn typed_io_operations_fill_models() {
     let loaded = fixture("typed_io_operations.yaml");
     let c = &loaded.contract;
-    assert_eq!(c.operations, ["typed.create", "typed.lookup"]);
+    // The last is the operation of the routing entry the copy adds for the
+    // implied default handler, which `process()` dispatches through.
+    assert_eq!(
+        c.operations,
+        ["typed.create", "typed.lookup", "node_typed_io_effect"]
+    );
     let input = &c.models[0];
     let summary: Vec<(&str, bool)> = input
         .fields
@@ -738,14 +757,30 @@ fn handlers_deduplicated_and_rewritten() {
                 "handler_multi_write",
                 vec!["multi.write", "multi.delete"]
             ),
-            ("HandlerFallback", "handler_fallback", vec![]),
+            // The default handler: the entry `process()` dispatches through
+            // routes an operation named after the node.
+            (
+                "HandlerFallback",
+                "handler_fallback",
+                vec!["node_multi_route_effect"]
+            ),
             ("HandlerProbe", "handler_probe", vec![]),
         ]
     );
     assert_eq!(
         c.operations,
-        ["multi.read", "multi.write", "multi.delete", "multi.audit"]
+        [
+            "multi.read",
+            "multi.write",
+            "multi.delete",
+            "multi.audit",
+            "node_multi_route_effect"
+        ]
     );
+    assert!(c.handlers[2].default);
+    assert!(c.contract_yaml.contains(
+        "default_handler: \"node_multi_route_effect.handlers.handler_fallback:HandlerFallback\"\n"
+    ));
     assert_eq!(c.handlers[0].input, c.input_model);
     assert!(
         c.contract_yaml
@@ -819,6 +854,11 @@ fn unknown_sections_kept_in_order() {
             "nothing",
             "multi_line",
             "scalars",
+            // The runnable binding, added after every key of the contract
+            // (no topics: the input model is not the package's own).
+            "handler_routing",
+            "handler",
+            "descriptor",
         ]
     );
     assert!(yaml.contains("    \"on\": \"yes\"\n"));

@@ -331,6 +331,7 @@ fn undefined(path: &Path, dir: &Path, contract: &contract::Contract) -> Vec<Diag
             contract
                 .handlers
                 .iter()
+                .filter(|h| !h.implied)
                 .map(|h| ("handler", "handlers", &h.class_name, &h.module)),
         );
     let mut everywhere: Option<HashSet<String>> = None;

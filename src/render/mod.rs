@@ -16,7 +16,8 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::contract::model::{
-    Contract, EnumDef, FieldDef, FieldType, HandlerDef, ModelDef, ModelLocation, ModelRef,
+    BoundHandler, Contract, EnumDef, FieldDef, FieldType, HandlerDef, ModelDef, ModelLocation,
+    ModelRef, NodeType,
 };
 use crate::templates::{TemplateError, TemplateManager};
 
@@ -178,6 +179,17 @@ impl Renderer {
         )?);
 
         files.extend(self.render_scaffold_bytes(c)?);
+        if c.binding.dispatch {
+            let ctx = self.dispatch_context(c);
+            files.push(self.file(
+                c,
+                "dispatch.py.tera",
+                &ctx,
+                "dispatch.py".into(),
+                gen_.clone(),
+            )?);
+        }
+        files.extend(self.render_registry(c)?);
 
         let mut ctx = self.base(c, false);
         let mut body = c.contract_yaml.clone();
@@ -417,6 +429,12 @@ impl Renderer {
             imports.push(String::new());
             imports.push("from typing import TYPE_CHECKING".into());
         }
+        imports.push(String::new());
+        imports.push("from omnibase_core.enums.enum_handler_role import EnumHandlerRole".into());
+        imports.push(
+            "from omnibase_core.enums.enum_handler_type_category import EnumHandlerTypeCategory"
+                .into(),
+        );
         let local = uses.local(c, None, "..models.")?;
         if !local.is_empty() {
             imports.push(String::new());
@@ -479,11 +497,29 @@ impl Renderer {
             "{}.handle is a scaffold: implement it in handlers/{}.py",
             h.class_name, h.module
         );
+        let mut notes = vec![ops];
+        if h.default {
+            notes.push(
+                python::wrap(
+                    "The node's default handler: the framework runs it when a request names no routed operation.",
+                    python::LINE_LENGTH - 8,
+                )
+                .join("\n"),
+            );
+        }
+        // The role and category most published handlers of each node type declare.
+        let (role, category) = match c.node_type {
+            NodeType::Compute => ("COMPUTE_HANDLER", "COMPUTE"),
+            NodeType::Effect => ("INFRA_HANDLER", "EFFECT"),
+            NodeType::Reducer | NodeType::Orchestrator => ("NODE_HANDLER", "COMPUTE"),
+        };
         HandlerClass {
             handler_name: h.class_name.clone(),
+            role: role.to_owned(),
+            category: category.to_owned(),
             class_doc: python::docstring(
                 &format!("Handles requests for the `{}` node.", c.name),
-                &[ops],
+                &notes,
                 1,
             ),
             signature: python::call(
@@ -495,6 +531,162 @@ impl Renderer {
             method_doc: python::docstring(&method_doc, &[], 2),
             message: python::string(&message),
         }
+    }
+
+    /// `registry/` (`get_node_class()`, `create_node(container)`) and the
+    /// `onex.nodes` entry point to copy into `pyproject.toml`.
+    fn render_registry(&self, c: &Contract) -> Result<Vec<GeneratedFile>, RenderError> {
+        let gen_ = Ownership::Generated;
+        let stem = format!(
+            "registry_{}",
+            c.name.strip_prefix("node_").unwrap_or(&c.name)
+        );
+        let mut ctx = self.base(c, false);
+        ctx.insert(
+            "module_doc",
+            &python::docstring(
+                &format!(
+                    "Registry of the `{}` node: its class, and a node built on a container.",
+                    c.name
+                ),
+                &[],
+                0,
+            ),
+        );
+        let class_def = format!("def get_node_class() -> type[{}]:", c.class_name);
+        let class_def = if python::width(&class_def) <= python::LINE_LENGTH {
+            class_def
+        } else {
+            format!("def get_node_class() -> (\n    type[{}]\n):", c.class_name)
+        };
+        ctx.insert("class_def", &class_def);
+        ctx.insert(
+            "create_def",
+            &python::call(
+                "def create_node(",
+                &["container: ModelONEXContainer".to_owned()],
+                &format!(") -> {}:", c.class_name),
+                0,
+            ),
+        );
+        ctx.insert(
+            "class_doc",
+            &python::docstring(&format!("The node class of `{}`.", c.name), &[], 1),
+        );
+        ctx.insert(
+            "create_doc",
+            &python::docstring(
+                &format!(
+                    "A `{}` on the framework's dependency container.",
+                    c.class_name
+                ),
+                &[],
+                1,
+            ),
+        );
+        let mut files = vec![self.file(
+            c,
+            "registry.py.tera",
+            &ctx,
+            format!("registry/{stem}.py"),
+            gen_.clone(),
+        )?];
+        let mut ctx = self.base(c, false);
+        ctx.insert(
+            "module_doc",
+            &python::docstring(&format!("The registry of the `{}` node.", c.name), &[], 0),
+        );
+        ctx.insert("module", &stem);
+        files.push(self.file(
+            c,
+            "registry_init.py.tera",
+            &ctx,
+            "registry/__init__.py".into(),
+            gen_.clone(),
+        )?);
+        let mut ctx = self.base(c, false);
+        ctx.insert(
+            "entry",
+            &format!("{} = {}", c.name, python::string(&c.name)),
+        );
+        files.push(self.file(
+            c,
+            "entry_points.toml.tera",
+            &ctx,
+            "entry_points.toml".into(),
+            gen_,
+        )?);
+        Ok(files)
+    }
+
+    /// `dispatch.py`: the table of routes `process()` dispatches on.
+    fn dispatch_context(&self, c: &Contract) -> Context {
+        let mut ctx = self.base(c, false);
+        let effect = c.node_type == NodeType::Effect;
+        let pair = |h: &BoundHandler| {
+            let request = h
+                .request
+                .as_ref()
+                .map_or_else(String::new, |(m, c)| format!("{m}:{c}"));
+            [
+                python::string(&format!("{}:{}", h.module, h.class)),
+                python::string(&request),
+            ]
+        };
+        let entries: Vec<String> = c
+            .binding
+            .routes
+            .iter()
+            .map(|r| {
+                python::call(
+                    &format!("{}: (", python::string(&r.operation)),
+                    &pair(&r.handler),
+                    ")",
+                    1,
+                )
+                .trim_start()
+                .to_owned()
+            })
+            .collect();
+        ctx.insert(
+            "routes",
+            &python::call("ROUTES: dict[str, tuple[str, str]] = {", &entries, "}", 0),
+        );
+        let default = c
+            .binding
+            .default
+            .as_ref()
+            .map_or_else(|| ["\"\"".to_owned(), "\"\"".to_owned()], pair);
+        ctx.insert(
+            "default",
+            &python::call("DEFAULT: tuple[str, str] = (", &default, ")", 0),
+        );
+        let (input, how) = if effect {
+            (
+                "ModelEffectInput",
+                "picks the handler routed to the operation that `operation_data[\"operation_name\"]` names (the default handler otherwise), validates the rest of `operation_data` as that handler's request model, and wraps the handler's answer in a ModelEffectOutput.",
+            )
+        } else {
+            (
+                "ModelComputeInput",
+                "picks the handler routed to `computation_type` (the default handler when it names no routed operation), validates `data` as that handler's request model and returns the handler's answer.",
+            )
+        };
+        let summary = format!(
+            "How `process()` reaches the handlers of the `{}` node.",
+            c.name
+        );
+        let extra = vec![python::wrap(
+            &format!(
+                "{}.process() calls the callable of the contract's default handler entry (`handler_routing.default_handler`), this module's `dispatch`, with the node and its {input}. `dispatch` {how}",
+                c.node_type.base_class()
+            ),
+            python::LINE_LENGTH - 6,
+        )
+        .join("\n")];
+        ctx.insert("module_doc", &python::docstring(&summary, &extra, 0));
+        ctx.insert("effect", &effect);
+        ctx
     }
 
     fn model_tests_context(&self, c: &Contract) -> Context {
@@ -673,6 +865,10 @@ struct EnumCase {
 #[derive(Serialize)]
 struct HandlerClass {
     handler_name: String,
+    /// `EnumHandlerRole` member.
+    role: String,
+    /// `EnumHandlerTypeCategory` member.
+    category: String,
     class_doc: String,
     signature: String,
     method_doc: String,

@@ -76,8 +76,11 @@ fn contract() -> Contract {
             operations: vec!["gate.check".into()],
             input: None,
             output: None,
+            default: true,
+            implied: false,
         }],
         operations: vec!["gate.check".into()],
+        binding: crate::contract::Binding::default(),
         contract_yaml: "name: node_gate_compute\nnode_type: COMPUTE_GENERIC\n".into(),
     }
 }
@@ -128,12 +131,15 @@ fn package_layout_and_ownership() {
         [
             "__init__.py",
             "contract.yaml",
+            "entry_points.toml",
             "handlers/__init__.py",
             "handlers/handler_gate.py",
             "models/__init__.py",
             "models/enum_level.py",
             "models/model_gate_request.py",
             "node.py",
+            "registry/__init__.py",
+            "registry/registry_gate_compute.py",
             "tests/__init__.py",
             "tests/test_node_gate_compute.py",
             "tests/test_node_gate_compute_handlers.py",
@@ -330,6 +336,8 @@ fn grouped() -> Contract {
             operations: vec![format!("gate.{name}")],
             input: request.clone(),
             output: c.output_model.clone(),
+            default: false,
+            implied: false,
         })
         .collect();
     c.handlers.push(HandlerDef {
@@ -338,6 +346,8 @@ fn grouped() -> Contract {
         operations: Vec::new(),
         input: None,
         output: None,
+        default: false,
+        implied: false,
     });
     c.models[0].fields = vec![field("when", FieldType::DateTime, true)];
     c

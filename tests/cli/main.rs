@@ -11,6 +11,7 @@ mod python;
 mod quorum;
 mod regenerate;
 mod render;
+mod runtime;
 mod schema;
 mod templates;
 mod validate;

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use codegen::contract::model::{
-    Constraints, Contract, EnumDef, EnumMember, FieldDef, FieldType, HandlerDef, ModelDef,
-    ModelLocation, ModelRef, NodeType, Version,
+    Binding, BoundHandler, Constraints, Contract, EnumDef, EnumMember, FieldDef, FieldType,
+    HandlerDef, ModelDef, ModelLocation, ModelRef, NodeType, Route, Version,
 };
 use codegen::render::{GeneratedFile, Ownership, Renderer, TestOptions};
 use codegen::templates::TemplateManager;
@@ -207,6 +207,40 @@ fn request_fields() -> Vec<FieldDef> {
     ]
 }
 
+/// The binding the loader would derive for `rich`: the first handler is the
+/// default, each operation routed to its handler.
+fn sample_binding(name: &str, node_type: NodeType, request: (&str, &str)) -> Binding {
+    let handler = |class: &str, module: &str, request: Option<(&str, &str)>| BoundHandler {
+        module: format!("{name}.handlers.{module}"),
+        class: class.to_owned(),
+        request: request.map(|(m, c)| (m.to_owned(), c.to_owned())),
+    };
+    let process = handler(
+        "HandlerSampleProcess",
+        "handler_sample_process",
+        Some(request),
+    );
+    let forward = handler("HandlerSampleExternal", "handler_sample_external", None);
+    Binding {
+        default: Some(process.clone()),
+        routes: vec![
+            Route {
+                operation: "sample.process".into(),
+                handler: process.clone(),
+            },
+            Route {
+                operation: "sample.retry".into(),
+                handler: process,
+            },
+            Route {
+                operation: "sample.forward".into(),
+                handler: forward,
+            },
+        ],
+        dispatch: matches!(node_type, NodeType::Compute | NodeType::Effect),
+    }
+}
+
 /// A contract exercising every field type, constraints, aliases, defaults,
 /// nested containers of models and enums, several handlers and an external model.
 #[expect(clippy::too_many_lines, reason = "one literal fixture")]
@@ -253,6 +287,14 @@ fn rich(node_type: NodeType) -> Contract {
         },
     ];
     let request = owned(&models[0].class_name, &models[0].module);
+    let binding = sample_binding(
+        &name,
+        node_type,
+        (
+            &format!("{name}.models.{}", models[0].module),
+            &models[0].class_name,
+        ),
+    );
     let external = ModelRef {
         class_name: "ModelExternalResult".into(),
         location: ModelLocation::External {
@@ -307,6 +349,8 @@ fn rich(node_type: NodeType) -> Contract {
                 operations: vec!["sample.process".into(), "sample.retry".into()],
                 input: Some(request.clone()),
                 output: Some(external.clone()),
+                default: false,
+                implied: false,
             },
             HandlerDef {
                 class_name: "HandlerSampleExternal".into(),
@@ -314,6 +358,8 @@ fn rich(node_type: NodeType) -> Contract {
                 operations: vec!["sample.forward".into()],
                 input: Some(external),
                 output: Some(owned("ModelSampleItem", "model_sample_item")),
+                default: false,
+                implied: false,
             },
             HandlerDef {
                 class_name: "HandlerSampleBare".into(),
@@ -321,6 +367,8 @@ fn rich(node_type: NodeType) -> Contract {
                 operations: Vec::new(),
                 input: None,
                 output: None,
+                default: false,
+                implied: false,
             },
         ],
         operations: vec![
@@ -328,6 +376,7 @@ fn rich(node_type: NodeType) -> Contract {
             "sample.retry".into(),
             "sample.forward".into(),
         ],
+        binding,
         contract_yaml,
     }
 }
@@ -344,6 +393,7 @@ fn minimal(node_type: NodeType) -> Contract {
     c.enums.clear();
     c.handlers.clear();
     c.operations.clear();
+    c.binding = Binding::default();
     c.input_model = None;
     c.output_model = None;
     c.contract_version = Version {
@@ -410,6 +460,8 @@ fn odd() -> Contract {
         operations: vec!["odd.sibling".into()],
         input: None,
         output: None,
+        default: false,
+        implied: false,
     }];
     c.handlers.insert(
         0,
@@ -426,6 +478,8 @@ fn odd() -> Contract {
                             .into(),
                 },
             }),
+            default: false,
+            implied: false,
         },
     );
     c
