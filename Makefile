@@ -4,10 +4,12 @@ CARGO        ?= cargo
 PYTHON312    ?= $(shell PYENV_VERSION=3.12.1 pyenv which python3.12 2>/dev/null || command -v python3.12)
 VENV         := .venv
 VENV_PYTHON  := $(abspath $(VENV))/bin/python
+VENV_OLDEST  := .venv-oldest
+OLDEST_PY    := $(abspath $(VENV_OLDEST))/bin/python
 CONTRACTS    := contracts
 OUT          := generated
 
-.PHONY: all build release test venv generate lint fmt completions man clean bench-regen bench-data bench bench-micro bench-quorum bench-validate
+.PHONY: all build release test venv venv-oldest generate lint fmt completions man clean bench-regen bench-data bench bench-micro bench-quorum bench-validate
 
 all: build
 
@@ -31,12 +33,24 @@ $(VENV)/.installed: requirements-test.txt
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@
 
+## The same for the oldest omnibase-core generated code supports (requirements-oldest.txt).
+venv-oldest: $(VENV_OLDEST)/.installed
+
+$(VENV_OLDEST)/.installed: requirements-oldest.txt
+	@test -n "$(PYTHON312)" || { echo "Python 3.12 not found (tried pyenv 3.12.1 and python3.12)"; exit 2; }
+	rm -rf $(VENV_OLDEST)
+	$(PYTHON312) -m venv $(VENV_OLDEST)
+	$(VENV_OLDEST)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-oldest.txt
+	touch $@
+
 ## Every test: Rust unit and integration tests, and generated code checked by CPython 3.12,
-## ruff, pytest and omnibase-core.
+## ruff, pytest and omnibase-core (the newest, and the generated test suites again
+## under the oldest supported release).
 ## (Benches and examples are compiled by `make lint`; the integration tests run last.)
-test: venv
+test: venv venv-oldest
 	$(CARGO) test --doc
-	CODEGEN_TEST_PYTHON=$(VENV_PYTHON) $(CARGO) test --lib --bins --tests
+	CODEGEN_TEST_PYTHON=$(VENV_PYTHON) CODEGEN_TEST_PYTHON_OLDEST=$(OLDEST_PY) \
+	  $(CARGO) test --lib --bins --tests
 
 lint:
 	$(CARGO) fmt --check
@@ -57,7 +71,7 @@ man: build
 
 clean:
 	$(CARGO) clean
-	rm -rf $(VENV) $(OUT) bench-data
+	rm -rf $(VENV) $(VENV_OLDEST) $(OUT) bench-data
 
 ## Incremental regeneration: first run vs no-op rerun vs --check, 1,000 contracts.
 bench-regen:

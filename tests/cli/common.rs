@@ -1,6 +1,6 @@
 //! Shared helpers: a fresh directory per test, the built binary, and the
-//! Python 3.12 interpreter (with omnibase-core, pytest and ruff) that judges
-//! generated code.
+//! Python 3.12 interpreters (with omnibase-core, pytest and ruff; the newest
+//! release and the oldest supported one) that judge generated code.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -44,11 +44,23 @@ pub(crate) fn stderr(output: &Output) -> String {
 /// The interpreter of the test venv: `CODEGEN_TEST_PYTHON`, else `.venv/bin/python`.
 /// A missing interpreter fails the test: generated code is always judged for real.
 pub(crate) fn python() -> PathBuf {
-    let path = std::env::var_os("CODEGEN_TEST_PYTHON")
-        .map_or_else(|| repo().join(".venv/bin/python"), PathBuf::from);
+    venv_python("CODEGEN_TEST_PYTHON", ".venv", "venv")
+}
+
+/// The interpreter of the venv with the oldest supported omnibase-core
+/// (requirements-oldest.txt): `CODEGEN_TEST_PYTHON_OLDEST`, else
+/// `.venv-oldest/bin/python`. Missing, it fails the test like [`python`].
+pub(crate) fn oldest_python() -> PathBuf {
+    venv_python("CODEGEN_TEST_PYTHON_OLDEST", ".venv-oldest", "venv-oldest")
+}
+
+/// `$var` if set, else `<repo>/<venv>/bin/python`; panics (naming `make <target>`) if absent.
+fn venv_python(var: &str, venv: &str, target: &str) -> PathBuf {
+    let path =
+        std::env::var_os(var).map_or_else(|| repo().join(venv).join("bin/python"), PathBuf::from);
     assert!(
         path.exists(),
-        "no Python 3.12 test interpreter at {}: run `make venv` (or `make test`), or set CODEGEN_TEST_PYTHON",
+        "no Python 3.12 test interpreter at {}: run `make {target}` (or `make test`), or set {var}",
         path.display()
     );
     path

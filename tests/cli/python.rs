@@ -1,12 +1,13 @@
 //! Generated packages judged by the real tools: `CPython` 3.12 compiles them,
 //! ruff finds nothing and would change nothing, omnibase-core imports,
 //! constructs and initialises every node, `ModelYamlContract` accepts every
-//! contract copy, `onex validate --strict` passes, and the generated tests pass.
+//! contract copy, `onex validate --strict` passes, and the generated tests pass,
+//! under the newest omnibase-core and under the oldest supported one.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::common::{codegen, python, repo, run_ok, stderr, venv_tool};
+use crate::common::{codegen, oldest_python, python, repo, run_ok, stderr, venv_tool};
 
 fn generate(out: &Path, inputs: &[PathBuf]) {
     let mut args = vec!["generate".to_owned(), "-q".to_owned()];
@@ -82,6 +83,52 @@ fn example_and_fixture_contracts_give_packages_the_real_tools_accept() {
         &["-m", "pytest", "-q", "-p", "no:cacheprovider", "."],
     );
     assert!(summary.contains("passed"), "{summary}");
+}
+
+/// The support claim's lower end: the example contracts' generated test suites
+/// pass under the oldest omnibase-core in requirements-oldest.txt, too.
+#[test]
+fn example_packages_pass_their_tests_under_the_oldest_supported_framework() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("generated");
+    generate(&out, &[repo().join("contracts")]);
+    let names = packages(&out);
+    assert!(
+        names.len() >= 4,
+        "expected at least 4 packages, got {names:?}"
+    );
+
+    let py = oldest_python();
+    let version = run_ok(
+        &out,
+        &py,
+        &[
+            "-c",
+            "import importlib.metadata as m; print(m.version('omnibase-core'))",
+        ],
+    );
+    // The venv is the pinned one, not a newer framework standing in for it.
+    let requirements = fs::read_to_string(repo().join("requirements-oldest.txt")).unwrap();
+    let pinned = requirements
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("omnibase-core=="))
+        .expect("requirements-oldest.txt pins omnibase-core");
+    assert_eq!(
+        version.trim(),
+        pinned,
+        "{} holds the wrong omnibase-core: run `make venv-oldest`",
+        py.display()
+    );
+
+    let summary = run_ok(
+        &out,
+        &py,
+        &["-m", "pytest", "-q", "-p", "no:cacheprovider", "."],
+    );
+    assert!(
+        summary.contains("passed"),
+        "omnibase-core {pinned}: {summary}"
+    );
 }
 
 #[test]
