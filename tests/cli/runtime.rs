@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::common::{codegen, python, repo, run_ok, stderr};
+use crate::common::{codegen, oldest_python, python, repo, run_ok, stderr};
 
 const ID: &str = "6f1c7a4e-0d5b-4a57-9d0e-2f1a3b4c5d6e";
 
@@ -24,12 +24,16 @@ fn generate(out: &Path, inputs: &[PathBuf]) {
 
 /// Runs the cases through `run_nodes.py`; one record per case, by package.
 fn run(out: &Path, cases: &Value) -> Vec<Value> {
+    run_with(&python(), out, cases)
+}
+
+fn run_with(interpreter: &Path, out: &Path, cases: &Value) -> Vec<Value> {
     let file = out.join("cases.json");
     fs::write(&file, serde_json::to_vec(cases).unwrap()).unwrap();
     let script = repo().join("tests/python/run_nodes.py");
     let text = run_ok(
         out,
-        &python(),
+        interpreter,
         &[
             script.to_str().unwrap(),
             out.to_str().unwrap(),
@@ -161,10 +165,8 @@ fn untouched_scaffolds_are_reached_by_the_runtime_and_by_process() {
     );
 }
 
-#[test]
-fn implemented_handlers_answer_through_the_runtime_and_process() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = generated(dir.path());
+/// Writes the real handlers of `tests/fixtures/runtime/handlers` over the scaffolds.
+fn implement(out: &Path) {
     let handlers = repo().join("tests/fixtures/runtime/handlers");
     for package in fs::read_dir(&handlers).unwrap() {
         let package = package.unwrap().path();
@@ -178,6 +180,13 @@ fn implemented_handlers_answer_through_the_runtime_and_process() {
             fs::copy(&file, &target).unwrap();
         }
     }
+}
+
+#[test]
+fn implemented_handlers_answer_through_the_runtime_and_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = generated(dir.path());
+    implement(&out);
     let records = run(&out, &cases());
     let invoice = json!({
         "invoice_id": ID,
@@ -222,6 +231,31 @@ fn implemented_handlers_answer_through_the_runtime_and_process() {
             assert!(r["process"].is_null());
         }
     }
+}
+
+/// `process()` reaches the handlers on the oldest supported omnibase-core
+/// too (its contract-driven dispatch exists from 0.21 on; `RuntimeLocal`,
+/// as the other tests use it, from 0.46.1).
+#[test]
+fn process_reaches_the_handlers_on_the_oldest_supported_framework() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = generated(dir.path());
+    implement(&out);
+    let mut cases = cases();
+    for case in cases.as_array_mut().unwrap() {
+        case["runtime"] = Value::Bool(false);
+    }
+    let records = run_with(&oldest_python(), &out, &cases);
+    let dispatched: Vec<&Value> = records.iter().filter(|r| !r["process"].is_null()).collect();
+    assert_eq!(dispatched.len(), 7);
+    for r in dispatched {
+        assert!(exceptions(&r["process"]).is_empty(), "{r:#}");
+        assert!(r["process"]["result"].is_object(), "{r:#}");
+    }
+    assert_eq!(records[8]["process"]["result"]["text"], "hello world");
+    assert_eq!(records[7]["process"]["result"]["text"], "HELLO WORLD");
+    assert_eq!(records[0]["process"]["result"]["total"], "13.20");
+    assert_eq!(records[2]["process"]["result"]["status"], "captured");
 }
 
 /// Every published omnibase-infra contract, generated: `RuntimeLocal` on the

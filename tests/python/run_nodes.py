@@ -4,12 +4,13 @@ usage: run_nodes.py OUT CASES.json
 
 OUT holds the packages (it goes on sys.path); CASES.json is a list of
 {"package", "input" (a JSON object, or null for the runtime's own empty
-request), "operation" (or null), "process" (bool)}. For each case this runs
-omnibase-core's RuntimeLocal on the package's contract.yaml and, when
-"process" is set, `await node.process(...)` with the framework's own input
+request), "operation" (or null), "process" (bool), "runtime" (bool, default
+true)}. For each case this runs omnibase-core's RuntimeLocal on the
+package's contract.yaml (unless "runtime" is false: RuntimeLocal as used
+here exists from omnibase-core 0.46.1 on) and, when "process" is set, `await node.process(...)` with the framework's own input
 model, and prints one JSON line:
 
-{"package", "runtime": {"result", "handler_result", "exceptions"},
+{"package", "runtime": {"result", "handler_result", "exceptions"} | null,
  "process": {"result", "exceptions"} | null}
 
 "exceptions" lists every exception the run raised or logged, with its chain,
@@ -148,7 +149,11 @@ async def main() -> None:
     for case in cases:
         record: dict[str, Any] = {"package": case["package"]}
         try:
-            record["runtime"] = await run_runtime(out, case, collect)
+            record["runtime"] = (
+                await run_runtime(out, case, collect)
+                if case.get("runtime", True)
+                else None
+            )
             record["process"] = await run_process(case) if case.get("process") else None
         except Exception:  # noqa: BLE001 - one bad package must not hide the rest
             record["crash"] = traceback.format_exc()
