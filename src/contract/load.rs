@@ -490,6 +490,7 @@ impl Walker<'_> {
                             module: def.module.clone(),
                             description: def.description.clone(),
                             fields,
+                            declared: true,
                         },
                     ));
                 }
@@ -1394,6 +1395,7 @@ impl Walker<'_> {
             .and_then(|m| m.rsplit('.').next())
             .filter(|s| s.starts_with("model_") && is_snake_identifier(s))
             .map_or_else(|| module_stem("model", &class_name), str::to_owned);
+        let declared = fields.is_some() || typed.is_some();
         let model_fields = match fields {
             Some(f) => self.fields(f, defs, def_names),
             None => typed.map(<[FieldDef]>::to_vec).unwrap_or_default(),
@@ -1409,11 +1411,24 @@ impl Walker<'_> {
                 );
             }
         } else {
+            if !declared {
+                self.warn(
+                    node.pos,
+                    format!(
+                        "model `{class_name}` ('{key}') declares no fields, so its shape is unknown: \
+                         models/{stem}.py is written once for you to declare them, and never overwritten"
+                    ),
+                    Some(format!(
+                        "declare them under `fields:` in '{key}' to have the model generated"
+                    )),
+                );
+            }
             models.push(ModelDef {
                 class_name: class_name.clone(),
                 module: stem.clone(),
                 description,
                 fields: model_fields,
+                declared,
             });
         }
         Some(ModelRef {

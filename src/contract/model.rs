@@ -143,6 +143,10 @@ pub struct ModelDef {
     pub module: String,
     pub description: String,
     pub fields: Vec<FieldDef>,
+    /// The contract declares its fields (inline, in `definitions` or by typed
+    /// `io_operations`). An undeclared model's shape is unknown: it is written
+    /// once as a scaffold for the user to fill in.
+    pub declared: bool,
 }
 
 /// A string enum the package owns: rendered to `models/<module>.py`.

@@ -47,8 +47,13 @@ fn every_real_contract_loads() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    // The only warnings: io_operations naming model classes the contract does not define,
-    // and one node whose class names `onex validate --strict` refuses.
+    // The only warnings: models whose fields the contract does not declare,
+    // io_operations naming model classes the contract does not define, and
+    // one node whose class names `onex validate --strict` refuses.
+    let (hollow, warnings): (Vec<String>, Vec<String>) = warnings
+        .into_iter()
+        .partition(|w| w.contains("declares no fields, so its shape is unknown"));
+    assert_eq!(hollow.len(), 158, "{}", hollow.join("\n"));
     let (untyped, generic): (Vec<&String>, Vec<&String>) = warnings
         .iter()
         .partition(|w| w.contains("in io_operations; the field is typed Any"));
@@ -181,7 +186,8 @@ fn examples_and_valid_fixtures_load() {
                 assert!(
                     copy.warnings
                         .iter()
-                        .all(|w| w.message.contains("io_operations")),
+                        .all(|w| w.message.contains("io_operations")
+                            || w.message.contains("declares no fields")),
                     "{:?}",
                     copy.warnings
                 );
@@ -322,7 +328,12 @@ fn version_forms() {
             patch: 3
         }
     );
-    assert_eq!(loaded.warnings.len(), 1);
+    let version_warnings = loaded
+        .warnings
+        .iter()
+        .filter(|w| !w.message.contains("declares no fields"))
+        .count();
+    assert_eq!(version_warnings, 1);
     assert!(
         loaded
             .contract
@@ -419,7 +430,12 @@ fn typos_warn_or_fail() {
         "{MINIMAL}contrct_version: 1\ninput_model: {{name: ModelA, modle: models.model_a}}\neventbus_config: {{}}\n"
     );
     let loaded = load_str(&text).expect("loads with warnings");
-    let messages: Vec<&str> = loaded.warnings.iter().map(|d| d.message.as_str()).collect();
+    let messages: Vec<&str> = loaded
+        .warnings
+        .iter()
+        .map(|d| d.message.as_str())
+        .filter(|m| !m.contains("declares no fields"))
+        .collect();
     assert_eq!(
         messages,
         [

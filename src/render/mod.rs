@@ -91,7 +91,14 @@ impl Renderer {
         for m in &c.models {
             let ctx = self.model_context(c, m)?;
             let path = format!("models/{}.py", m.module);
-            files.push(self.file(c, "model.py.tera", &ctx, path, Ownership::Generated)?);
+            // A model whose fields the contract does not declare is the
+            // user's to fill in: written once, like a handler scaffold.
+            let ownership = if m.declared {
+                Ownership::Generated
+            } else {
+                Ownership::Scaffold
+            };
+            files.push(self.file(c, "model.py.tera", &ctx, path, ownership)?);
         }
         Ok(files)
     }
@@ -346,7 +353,7 @@ impl Renderer {
     }
 
     fn model_context(&self, c: &Contract, m: &ModelDef) -> Result<Context, RenderError> {
-        let mut ctx = self.base(c, false);
+        let mut ctx = self.base(c, !m.declared);
         let mut uses = Uses {
             // A field named `date` or `datetime` shadows the type in the class
             // body, which pydantic cannot evaluate: qualify through the module.
@@ -400,7 +407,16 @@ impl Renderer {
             &python::docstring(&format!("The `{}` model.", m.class_name), &[], 0),
         );
         ctx.insert("model_name", &m.class_name);
-        ctx.insert("class_doc", &python::docstring(&summary, &[], 1));
+        let note = if m.declared {
+            Vec::new()
+        } else {
+            vec![python::wrap(
+                "The contract declares no fields for this model, so its shape is unknown here: declare them below. This file is yours; codegen writes it only when it is missing.",
+                python::LINE_LENGTH - 8,
+            )
+            .join("\n")]
+        };
+        ctx.insert("class_doc", &python::docstring(&summary, &note, 1));
         ctx.insert("imports", &imports.join("\n\n"));
         ctx.insert(
             "config",
@@ -706,6 +722,18 @@ impl Renderer {
             }
             let test_name = m.module.to_snake_case();
             models.push(ModelCase {
+                declared: m.declared,
+                module: m.module.clone(),
+                declared_def: python::test_def(&format!("test_{test_name}_declares_its_fields")),
+                skip: python::call(
+                    "pytest.skip(",
+                    &[python::string(&format!(
+                        "{} declares no fields yet: fill in models/{}.py",
+                        m.class_name, m.module
+                    ))],
+                    ")",
+                    2,
+                ),
                 class_name: m.class_name.clone(),
                 round_trip_def: python::test_def(&format!("test_{test_name}_round_trips")),
                 unknown_def: python::test_def(&format!("test_{test_name}_rejects_unknown_fields")),
@@ -741,6 +769,7 @@ impl Renderer {
         ctx.insert("models", &models);
         ctx.insert("enums", &enums);
         ctx.insert("uses_pytest", &pytest_needed);
+        ctx.insert("uses_validation", &c.models.iter().any(|m| m.declared));
         ctx.insert("models_import", &python::from_import("..models", &names, 0));
         ctx
     }
@@ -848,6 +877,11 @@ fn handler_case(c: &Contract, h: &HandlerDef, implemented: bool) -> HandlerCase 
 
 #[derive(Serialize)]
 struct ModelCase {
+    /// The contract declares the fields; otherwise the model is a scaffold.
+    declared: bool,
+    module: String,
+    declared_def: String,
+    skip: String,
     class_name: String,
     round_trip_def: String,
     unknown_def: String,

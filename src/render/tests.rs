@@ -60,6 +60,7 @@ fn contract() -> Contract {
                 field("level", FieldType::Enum("EnumLevel".into()), false),
                 field("when", FieldType::DateTime, true),
             ],
+            declared: true,
         }],
         enums: vec![EnumDef {
             class_name: "EnumLevel".into(),

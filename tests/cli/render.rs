@@ -264,6 +264,7 @@ fn rich(node_type: NodeType) -> Contract {
                           constraints, aliases and defaults, in one model."
                 .into(),
             fields: request_fields(),
+            declared: true,
         },
         ModelDef {
             class_name: "ModelSampleItem".into(),
@@ -278,12 +279,21 @@ fn rich(node_type: NodeType) -> Contract {
                     ))))),
                 )),
             ],
+            declared: true,
         },
         ModelDef {
             class_name: "ModelSampleEmpty".into(),
             module: "model_sample_empty".into(),
             description: String::new(),
             fields: Vec::new(),
+            declared: true,
+        },
+        ModelDef {
+            class_name: "ModelSampleUnknown".into(),
+            module: "model_sample_unknown".into(),
+            description: "A model the contract names without its fields.".into(),
+            fields: Vec::new(),
+            declared: false,
         },
     ];
     let request = owned(&models[0].class_name, &models[0].module);
@@ -453,6 +463,7 @@ fn odd() -> Contract {
                 },
             ),
         ],
+        declared: true,
     }];
     c.handlers = vec![HandlerDef {
         class_name: "HandlerOddSibling".into(),
