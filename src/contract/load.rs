@@ -14,8 +14,8 @@ use super::model::{
     ModelLocation, ModelRef, NodeType, Version,
 };
 use super::naming::{
-    did_you_mean, enum_member_name, field_identifier, is_identifier, is_snake_identifier,
-    module_stem, node_class_name, prefixed_class,
+    contract_acronyms, did_you_mean, enum_member_name, field_identifier, is_identifier,
+    is_snake_identifier, module_stem, node_class_name_with, prefixed_class,
 };
 use super::tree::{Node, Value, scalar_text};
 use super::types::{TypeError, make_optional, parse_type};
@@ -284,7 +284,9 @@ impl Walker<'_> {
     /// The node class: `class_name` when the contract sets it (for acronyms:
     /// `NodeLLMCompletionEffect`), else the naming rule applied to `name`.
     fn class_name(&mut self, root: &Node, node_name: &str) -> String {
-        let derived = node_class_name(node_name);
+        let mut texts = Vec::new();
+        collect_strings(root, &mut texts);
+        let derived = node_class_name_with(node_name, &contract_acronyms(texts));
         let Some(node) = root.get("class_name") else {
             return derived;
         };
@@ -1679,6 +1681,25 @@ fn event_inputs(
         {
             h.input = Some(r);
         }
+    }
+}
+
+/// Every string in the tree, keys and values, in document order.
+fn collect_strings<'n>(node: &'n Node, out: &mut Vec<&'n str>) {
+    match &node.value {
+        Value::Str(s) => out.push(s),
+        Value::Map(entries) => {
+            for (k, v) in entries {
+                collect_strings(k, out);
+                collect_strings(v, out);
+            }
+        }
+        Value::Seq(items) => {
+            for item in items {
+                collect_strings(item, out);
+            }
+        }
+        _ => {}
     }
 }
 

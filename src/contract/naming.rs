@@ -14,6 +14,114 @@ pub fn node_class_name(name: &str) -> String {
     }
 }
 
+/// Class-name prefixes whose words the node class may borrow acronyms from:
+/// the contract's own spelling of its models, handlers, enums and protocols.
+const ACRONYM_SOURCES: &[&str] = &["Model", "Handler", "Node", "Enum", "Protocol"];
+
+/// Acronyms the contract writes in its own class names, keyed by their lower
+/// case: `ModelLLMCompletionRequest` gives `llm` -> `LLM`. A word the contract
+/// also writes as an ordinary capitalised word (`ModelLlmEmbedding`) is not an
+/// acronym for it; nor is an all-capitals word in prose (`LLM` in a
+/// description), which published contracts use for words their classes spell
+/// `Llm` as often as not.
+pub(crate) fn contract_acronyms<'a>(
+    texts: impl IntoIterator<Item = &'a str>,
+) -> std::collections::HashMap<String, String> {
+    let mut acronyms = std::collections::HashMap::new();
+    let mut plain = std::collections::HashSet::new();
+    for text in texts {
+        for class in class_tokens(text) {
+            for word in pascal_words(class) {
+                let lower = word.to_ascii_lowercase();
+                if word.len() >= 2 && word.bytes().all(|b| b.is_ascii_uppercase()) {
+                    acronyms.entry(lower).or_insert_with(|| word.to_owned());
+                } else if word.starts_with(|c: char| c.is_ascii_uppercase()) {
+                    plain.insert(lower);
+                }
+            }
+        }
+    }
+    acronyms.retain(|lower, _| !plain.contains(lower));
+    acronyms
+}
+
+/// Identifiers in `text` that start with one of [`ACRONYM_SOURCES`] followed
+/// by a capital (`ModelLLMRequest`, not `Modeling`), outside longer words.
+fn class_tokens(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            let start = at;
+            let word_char = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+            if !word_char(bytes[at]) {
+                at += 1;
+                continue;
+            }
+            while at < bytes.len() && word_char(bytes[at]) {
+                at += 1;
+            }
+            let token = &text[start..at];
+            let is_class = ACRONYM_SOURCES.iter().any(|prefix| {
+                token
+                    .strip_prefix(prefix)
+                    .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+            }) && token.bytes().all(|b| b.is_ascii_alphanumeric());
+            if is_class {
+                return Some(token);
+            }
+        }
+        None
+    })
+}
+
+/// The words of a Pascal-case identifier, a run of capitals being one word:
+/// `ModelLLMCompletionV1` -> `Model`, `LLM`, `Completion`, `V`, `1`.
+fn pascal_words(class: &str) -> Vec<&str> {
+    let bytes = class.as_bytes();
+    let mut words = Vec::new();
+    let mut start = 0;
+    for i in 1..bytes.len() {
+        let (prev, cur) = (bytes[i - 1], bytes[i]);
+        let next_lower = bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+        let boundary = (prev.is_ascii_lowercase() && cur.is_ascii_uppercase())
+            || (prev.is_ascii_uppercase() && cur.is_ascii_uppercase() && next_lower)
+            || (prev.is_ascii_digit() != cur.is_ascii_digit());
+        if boundary {
+            words.push(&class[start..i]);
+            start = i;
+        }
+    }
+    if start < class.len() {
+        words.push(&class[start..]);
+    }
+    words
+}
+
+/// [`node_class_name`] with each word of the name that the contract spells as
+/// an acronym in its class names written that way: `node_llm_completion_effect`
+/// with `ModelLLMCompletionRequest` in the contract -> `NodeLLMCompletionEffect`.
+pub(crate) fn node_class_name_with(
+    name: &str,
+    acronyms: &std::collections::HashMap<String, String>,
+) -> String {
+    if acronyms.is_empty() {
+        return node_class_name(name);
+    }
+    let mut class = String::from(if name.starts_with("node_") {
+        ""
+    } else {
+        "Node"
+    });
+    for word in name.split('_').filter(|w| !w.is_empty()) {
+        match acronyms.get(word) {
+            Some(acronym) => class.push_str(acronym),
+            None => class.push_str(&word.to_pascal_case()),
+        }
+    }
+    class
+}
+
 /// Python keywords: never usable as identifiers.
 pub(crate) const KEYWORDS: &[&str] = &[
     "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
@@ -192,6 +300,42 @@ mod tests {
             node_class_name("node_llm_completion_effect"),
             "NodeLlmCompletionEffect"
         );
+    }
+
+    #[test]
+    fn acronyms_come_from_the_contracts_own_class_names() {
+        let texts = [
+            "ModelLLMCompletionRequest",
+            "omnibase_infra.nodes.x.handlers.handler_ci_live:HandlerCIRunner",
+            "Calls the LLM API via HTTP.",
+            "ModelRRHResult and ModelRrhOther",
+            "Modeling XYZ; ModelV1Thing",
+        ];
+        let acronyms = contract_acronyms(texts);
+        assert_eq!(acronyms.get("llm").map(String::as_str), Some("LLM"));
+        assert_eq!(acronyms.get("ci").map(String::as_str), Some("CI"));
+        // spelled both ways: not an acronym; prose capitals are not evidence
+        assert!(!acronyms.contains_key("rrh"));
+        assert!(!acronyms.contains_key("api"));
+        assert!(!acronyms.contains_key("http"));
+        assert!(!acronyms.contains_key("xyz"));
+        assert_eq!(
+            node_class_name_with("node_llm_completion_effect", &acronyms),
+            "NodeLLMCompletionEffect"
+        );
+        assert_eq!(
+            node_class_name_with("ci_runner_route", &acronyms),
+            "NodeCIRunnerRoute"
+        );
+        assert_eq!(
+            node_class_name_with("node_rrh_emit_effect", &acronyms),
+            node_class_name("node_rrh_emit_effect")
+        );
+        assert_eq!(
+            pascal_words("ModelLLMCompletionV12"),
+            ["Model", "LLM", "Completion", "V", "12"]
+        );
+        assert_eq!(pascal_words("HandlerCI"), ["Handler", "CI"]);
     }
 
     #[test]

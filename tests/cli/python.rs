@@ -175,9 +175,10 @@ fn every_omnibase_infra_contract_generates_a_node_matching_the_hand_written_one(
         eprintln!("  {line}");
     }
     assert_eq!(compared, 127, "fixtures with a hand-written node.py");
-    // The naming rule (docs/contract.md) leaves acronyms and reordered words to the user.
+    // The naming rule (docs/contract.md) keeps the acronyms the contract spells in its
+    // class names (124 of 127); the three nodes that reorder words stay the user's.
     assert!(
-        agree >= 118,
+        agree >= 124,
         "only {agree}/{compared} agree:\n{}",
         disagreements.join("\n")
     );
