@@ -23,10 +23,10 @@ use super::tree::{Node, Value};
 use crate::diagnostics::Position;
 
 /// The module the generated dispatcher lives in, inside the package.
-pub(crate) const DISPATCH_MODULE: &str = "dispatch";
+const DISPATCH_MODULE: &str = "dispatch";
 
 /// The dotted module a model reference imports from, in the package `name`.
-pub(crate) fn model_module(name: &str, r: &ModelRef) -> String {
+fn model_module(name: &str, r: &ModelRef) -> String {
     match &r.location {
         ModelLocation::Package { module } => format!("{name}.models.{module}"),
         ModelLocation::External { module } => module.clone(),
@@ -35,7 +35,7 @@ pub(crate) fn model_module(name: &str, r: &ModelRef) -> String {
 
 /// Whether the framework's `process()` dispatches through `handler_routing`
 /// for this node type (the reducer runs its FSM, the orchestrator its workflow).
-pub(crate) fn dispatches_from_process(node_type: NodeType) -> bool {
+fn dispatches_from_process(node_type: NodeType) -> bool {
     matches!(node_type, NodeType::Compute | NodeType::Effect)
 }
 
@@ -112,6 +112,19 @@ fn add(node: &mut Node, key: &str, value: Node) {
     }
 }
 
+/// The package's own handler that `module:class` (as the copy spells it) names.
+fn package_handler<'h>(
+    handlers: &'h mut [HandlerDef],
+    name: &str,
+    module: &str,
+    class: &str,
+) -> Option<&'h mut HandlerDef> {
+    let stem = module.strip_prefix(name)?.strip_prefix(".handlers.")?;
+    handlers
+        .iter_mut()
+        .find(|h| h.class_name == class && h.module == stem)
+}
+
 /// The class name of the handler scaffolded when the contract names none:
 /// `node_auth_gate_compute` -> `HandlerAuthGateCompute`, made unique.
 fn default_handler_class(name: &str, handlers: &[HandlerDef]) -> String {
@@ -173,18 +186,13 @@ pub(super) fn bind(
         });
         (format!("{name}.handlers.{stem}"), class)
     };
-    if let Some(h) = handlers
-        .iter_mut()
-        .find(|h| h.class_name == class && module == format!("{name}.handlers.{}", h.module))
-    {
+    if let Some(h) = package_handler(handlers, name, &module, &class) {
         h.default = true;
     }
 
-    let request_of = |module: &str, class: &str, event: Option<&(String, String)>| {
+    let mut request_of = |module: &str, class: &str, event: Option<&(String, String)>| {
         if in_package(module) {
-            let h = handlers.iter().find(|h| {
-                h.class_name == class && module == format!("{name}.handlers.{}", h.module)
-            })?;
+            let h = package_handler(handlers, name, module, class)?;
             return h
                 .input
                 .as_ref()
@@ -240,9 +248,8 @@ pub(super) fn bind(
         {
             // The added entry routes an operation of its own: say so
             // everywhere a re-read of the copy would.
-            if let Some(h) = handlers.iter_mut().find(|h| {
-                h.class_name == class && module == format!("{name}.handlers.{}", h.module)
-            }) && !h.operations.contains(&operation)
+            if let Some(h) = package_handler(handlers, name, &module, &class)
+                && !h.operations.contains(&operation)
             {
                 h.operations.push(operation.clone());
             }

@@ -2,6 +2,7 @@
 //! Python 3.12 interpreters (with omnibase-core, pytest and ruff; the newest
 //! release and the oldest supported one) that judge generated code.
 
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -107,4 +108,26 @@ pub(crate) fn files_under(root: &Path) -> Vec<PathBuf> {
     }
     files.sort();
     files
+}
+
+/// `codegen generate -q INPUTS -o OUT`, run from the repository root; it must exit 0.
+pub(crate) fn generate_into(out: &Path, inputs: &[PathBuf]) {
+    let mut args = vec!["generate".to_owned(), "-q".to_owned()];
+    args.extend(inputs.iter().map(|p| p.display().to_string()));
+    args.extend(["-o".to_owned(), out.display().to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = codegen(&repo(), &args);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+/// The package directories under `out` (those holding an `__init__.py`), in name order.
+pub(crate) fn packages(out: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(out)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("__init__.py").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
 }

@@ -5,29 +5,9 @@
 //! under the newest omnibase-core and under the oldest supported one.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::common::{codegen, oldest_python, python, repo, run_ok, stderr, venv_tool};
-
-fn generate(out: &Path, inputs: &[PathBuf]) {
-    let mut args = vec!["generate".to_owned(), "-q".to_owned()];
-    args.extend(inputs.iter().map(|p| p.display().to_string()));
-    args.extend(["-o".to_owned(), out.display().to_string()]);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let output = codegen(&repo(), &args);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-}
-
-fn packages(out: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(out)
-        .unwrap()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().join("__init__.py").is_file())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
+use crate::common::{generate_into, oldest_python, packages, python, repo, run_ok, venv_tool};
 
 /// Runs the framework check script over `out` and returns its JSON records.
 fn framework_check(out: &Path) -> Vec<serde_json::Value> {
@@ -47,7 +27,7 @@ fn framework_check(out: &Path) -> Vec<serde_json::Value> {
 fn example_and_fixture_contracts_give_packages_the_real_tools_accept() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("generated");
-    generate(
+    generate_into(
         &out,
         &[
             repo().join("contracts"),
@@ -91,7 +71,7 @@ fn example_and_fixture_contracts_give_packages_the_real_tools_accept() {
 fn example_packages_pass_their_tests_under_the_oldest_supported_framework() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("generated");
-    generate(&out, &[repo().join("contracts")]);
+    generate_into(&out, &[repo().join("contracts")]);
     let names = packages(&out);
     assert!(
         names.len() >= 4,
@@ -136,7 +116,7 @@ fn every_omnibase_infra_contract_generates_a_node_matching_the_hand_written_one(
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("generated");
     let fixtures = repo().join("tests/fixtures/omnibase_infra");
-    generate(&out, std::slice::from_ref(&fixtures));
+    generate_into(&out, std::slice::from_ref(&fixtures));
     let names = packages(&out);
     assert_eq!(names.len(), 133, "{names:?}");
 

@@ -9,18 +9,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::common::{codegen, oldest_python, python, repo, run_ok, stderr};
+use crate::common::{generate_into, oldest_python, packages, python, repo, run_ok};
 
 const ID: &str = "6f1c7a4e-0d5b-4a57-9d0e-2f1a3b4c5d6e";
-
-fn generate(out: &Path, inputs: &[PathBuf]) {
-    let mut args = vec!["generate".to_owned(), "-q".to_owned()];
-    args.extend(inputs.iter().map(|p| p.display().to_string()));
-    args.extend(["-o".to_owned(), out.display().to_string()]);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let output = codegen(&repo(), &args);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-}
 
 /// Runs the cases through `run_nodes.py`; one record per case, by package.
 fn run(out: &Path, cases: &Value) -> Vec<Value> {
@@ -101,7 +92,7 @@ fn cases() -> Value {
 
 fn generated(dir: &Path) -> PathBuf {
     let out = dir.join("generated");
-    generate(
+    generate_into(
         &out,
         &[
             repo().join("contracts"),
@@ -267,14 +258,8 @@ fn process_reaches_the_handlers_on_the_oldest_supported_framework() {
 fn the_runtime_reaches_the_handler_of_every_published_contract() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("generated");
-    generate(&out, &[repo().join("tests/fixtures/omnibase_infra")]);
-    let mut packages: Vec<String> = fs::read_dir(&out)
-        .unwrap()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().join("__init__.py").is_file())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    packages.sort();
+    generate_into(&out, &[repo().join("tests/fixtures/omnibase_infra")]);
+    let packages = packages(&out);
     assert_eq!(packages.len(), 133);
     let cases: Vec<Value> = packages
         .iter()
