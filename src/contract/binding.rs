@@ -18,12 +18,19 @@
 
 use heck::ToPascalCase;
 
-use super::model::{Binding, BoundHandler, HandlerDef, ModelLocation, ModelRef, NodeType, Route};
+use super::load::handler_target;
+use super::model::{
+    Binding, BoundHandler, HandlerDef, HandlerKind, ModelLocation, ModelRef, NodeType, Route,
+};
 use super::tree::{Node, Value};
 use crate::diagnostics::Position;
 
 /// The module the generated dispatcher lives in, inside the package.
-const DISPATCH_MODULE: &str = "dispatch";
+pub const DISPATCH_MODULE: &str = "dispatch";
+/// The generated class the copy names when the default handler is a
+/// function, and its module: the local runtime instantiates a class.
+pub const ADAPTER_MODULE: &str = "default_handler";
+pub const ADAPTER_CLASS: &str = "DefaultHandler";
 
 /// The dotted module a model reference imports from, in the package `name`.
 fn model_module(name: &str, r: &ModelRef) -> String {
@@ -42,7 +49,9 @@ fn dispatches_from_process(node_type: NodeType) -> bool {
 /// One routing entry of the copy, as the framework reads it.
 struct Entry {
     operation: Option<String>,
+    /// (module, class or function).
     handler: Option<(String, String)>,
+    function: Option<HandlerKind>,
     event_model: Option<(String, String)>,
     handler_key: Option<String>,
     handler_type: Option<String>,
@@ -70,12 +79,16 @@ fn entries(copy: &Node) -> Vec<Entry> {
     };
     items
         .iter()
-        .map(|item| Entry {
-            operation: text(item.get("operation")),
-            handler: item.get("handler").and_then(class_and_module),
-            event_model: item.get("event_model").and_then(class_and_module),
-            handler_key: text(item.get("handler_key")),
-            handler_type: text(item.get("handler_type")),
+        .map(|item| {
+            let target = item.get("handler").and_then(handler_target);
+            Entry {
+                operation: text(item.get("operation")),
+                handler: target.as_ref().map(|(n, m, _)| (m.clone(), n.clone())),
+                function: target.and_then(|(_, _, k)| (k != HandlerKind::Class).then_some(k)),
+                event_model: item.get("event_model").and_then(class_and_module),
+                handler_key: text(item.get("handler_key")),
+                handler_type: text(item.get("handler_type")),
+            }
         })
         .collect()
 }
@@ -101,6 +114,17 @@ fn strings(items: &[String], pos: Position) -> Node {
         Value::Seq(items.iter().map(|s| string(s, pos)).collect()),
         pos,
     )
+}
+
+/// Sets `key: value` in a mapping node, in place when the key is there.
+fn set(node: &mut Node, key: &str, value: Node) {
+    if let Value::Map(pairs) = &mut node.value {
+        if let Some((_, v)) = pairs.iter_mut().find(|(k, _)| k.as_str() == Some(key)) {
+            *v = value;
+        } else {
+            pairs.push((string(key, value.pos), value));
+        }
+    }
 }
 
 /// Appends `key: value` to a mapping node unless the key is there.
@@ -157,26 +181,40 @@ pub(super) fn bind(
     let routing_default = copy
         .get("handler_routing")
         .and_then(|r| text(r.get("default_handler")));
-    let from_default = routing_default
-        .as_deref()
-        .and_then(|s| s.split_once(':'))
-        .map(|(m, c)| (m.to_owned(), c.to_owned()));
-    let from_handler = copy.get("handler").and_then(|h| {
-        let class = text(h.get("class").or_else(|| h.get("name")))?;
-        Some((text(h.get("module"))?, class))
-    });
+    let from_default = match copy
+        .get("handler_routing")
+        .and_then(|r| r.get("default_handler"))
+    {
+        Some(d) if d.as_str().is_some() => routing_default
+            .as_deref()
+            .and_then(|s| s.split_once(':'))
+            .map(|(m, c)| (m.to_owned(), c.to_owned(), HandlerKind::Class)),
+        Some(d) => handler_target(d).map(|(n, m, k)| (m, n, k)),
+        None => None,
+    };
+    let from_handler = copy
+        .get("handler")
+        .and_then(handler_target)
+        .map(|(n, m, k)| (m, n, k));
+    let entry_target = |e: &Entry| {
+        e.handler
+            .clone()
+            .map(|(m, n)| (m, n, e.function.unwrap_or_default()))
+    };
     let from_entries = listed
         .iter()
-        .filter_map(|e| e.handler.clone())
-        .find(|(m, _)| in_package(m))
-        .or_else(|| listed.iter().find_map(|e| e.handler.clone()));
-    let (module, class) = if let Some(found) = from_default.or(from_handler).or(from_entries) {
+        .filter_map(entry_target)
+        .find(|(m, _, _)| in_package(m))
+        .or_else(|| listed.iter().find_map(entry_target));
+    let (module, class, kind) = if let Some(found) = from_default.or(from_handler).or(from_entries)
+    {
         found
     } else {
         let class = default_handler_class(name, handlers);
         let stem = super::naming::module_stem("handler", &class);
         handlers.push(HandlerDef {
             class_name: class.clone(),
+            kind: HandlerKind::Class,
             module: stem.clone(),
             operations: Vec::new(),
             input: input.cloned(),
@@ -184,8 +222,9 @@ pub(super) fn bind(
             default: true,
             implied: true,
         });
-        (format!("{name}.handlers.{stem}"), class)
+        (format!("{name}.handlers.{stem}"), class, HandlerKind::Class)
     };
+    let function = kind != HandlerKind::Class;
     if let Some(h) = package_handler(handlers, name, &module, &class) {
         h.default = true;
     }
@@ -196,6 +235,7 @@ pub(super) fn bind(
             return h
                 .input
                 .as_ref()
+                .filter(|r| r.expr.is_none())
                 .map(|r| (model_module(name, r), r.class_name.clone()));
         }
         event.cloned()
@@ -212,6 +252,7 @@ pub(super) fn bind(
     let default = BoundHandler {
         module: module.clone(),
         class: class.clone(),
+        function,
         request: request_of(&module, &class, default_event).or(top_level_input),
     };
     let mut routes: Vec<Route> = Vec::new();
@@ -227,6 +268,7 @@ pub(super) fn bind(
             handler: BoundHandler {
                 module: m.clone(),
                 class: c.clone(),
+                function: e.function.is_some(),
                 request: request_of(m, c, e.event_model.as_ref()),
             },
         });
@@ -237,14 +279,26 @@ pub(super) fn bind(
     if copy.get("handler_routing").is_none() {
         add(copy, "handler_routing", map(Vec::new(), pos));
     }
-    let key = routing_default.unwrap_or_else(|| format!("{module}:{class}"));
+    // A function default handler is named through the generated adapter class.
+    let adapter_module = format!("{name}.{ADAPTER_MODULE}");
+    let key = if function {
+        format!("{adapter_module}:{ADAPTER_CLASS}")
+    } else {
+        routing_default.unwrap_or_else(|| format!("{module}:{class}"))
+    };
     let callable = format!("{name}.{DISPATCH_MODULE}:dispatch");
     if let Some(routing) = copy.get_mut("handler_routing")
         && routing.as_map().is_some()
     {
+        if function {
+            // The contract's `{module, function, type}` is not a form the
+            // framework reads: the copy names the adapter instead.
+            set(routing, "default_handler", string(&key, pos));
+        }
         if dispatch
-            && let Some(operation) =
-                bind_process_entry(routing, &listed, &key, &callable, &default, &routes, name)
+            && let Some(operation) = bind_process_entry(
+                routing, &listed, &key, &callable, &default, kind, &routes, name,
+            )
         {
             // The added entry routes an operation of its own: say so
             // everywhere a re-read of the copy would.
@@ -268,9 +322,14 @@ pub(super) fn bind(
 
     // The top-level handler block the runtime's direct path reads.
     if copy.get("handler").is_none() {
+        let (module, class) = if function {
+            (adapter_module.as_str(), ADAPTER_CLASS)
+        } else {
+            (module.as_str(), class.as_str())
+        };
         let mut block = vec![
-            ("module", string(&module, pos)),
-            ("class", string(&class, pos)),
+            ("module", string(module, pos)),
+            ("class", string(class, pos)),
         ];
         if let Some((m, c)) = &default.request {
             block.push(("input_model", string(&format!("{m}.{c}"), pos)));
@@ -335,6 +394,7 @@ pub(super) fn bind(
         default: Some(default),
         routes,
         dispatch,
+        adapter: function,
     }
 }
 
@@ -342,12 +402,14 @@ pub(super) fn bind(
 /// default handler's key gets the dispatcher as its `callable`; without such
 /// an entry, the default handler's own entry takes the key; failing that, an
 /// entry is added, and the operation it routes is returned.
+#[allow(clippy::too_many_arguments)]
 fn bind_process_entry(
     routing: &mut Node,
     listed: &[Entry],
     key: &str,
     callable: &str,
     default: &BoundHandler,
+    kind: HandlerKind,
     routes: &[Route],
     name: &str,
 ) -> Option<String> {
@@ -379,22 +441,31 @@ fn bind_process_entry(
     items.push(map(
         vec![
             ("operation", string(&operation, pos)),
-            (
-                "handler",
-                map(
-                    vec![
-                        ("name", string(&default.class, pos)),
-                        ("module", string(&default.module, pos)),
-                    ],
-                    pos,
-                ),
-            ),
+            ("handler", map(target_pairs(default, kind, pos), pos)),
             ("handler_key", string(key, pos)),
             ("callable", string(callable, pos)),
         ],
         pos,
     ));
     Some(operation)
+}
+
+/// A routing entry's `handler` as the contract would write it.
+fn target_pairs(h: &BoundHandler, kind: HandlerKind, pos: Position) -> Vec<(&'static str, Node)> {
+    match kind {
+        HandlerKind::Class => vec![
+            ("name", string(&h.class, pos)),
+            ("module", string(&h.module, pos)),
+        ],
+        HandlerKind::Function { asynchronous } => vec![
+            ("function", string(&h.class, pos)),
+            ("module", string(&h.module, pos)),
+            (
+                "type",
+                string(if asynchronous { "async" } else { "sync" }, pos),
+            ),
+        ],
+    }
 }
 
 fn copy_entries(routing: &mut Node) -> Option<&mut Vec<Node>> {
@@ -414,6 +485,7 @@ fn event_path_runs(copy: &Node, module: &str, class: &str) -> bool {
         .is_some_and(|s| s == "payload_type_match");
     let valid = listed.iter().all(|e| {
         e.handler.is_some()
+            && e.function.is_none()
             && if by_payload {
                 e.event_model.is_some()
             } else {

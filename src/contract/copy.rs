@@ -9,13 +9,32 @@ use super::model::{NodeType, Version};
 use super::tree::{Node, Value};
 use crate::diagnostics::Position;
 
+/// Where a model reference sits in the contract.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum ModelSite {
+    /// A top-level key: `input_model`.
+    Top(String),
+    /// A key of the routing entry at this index: `handler_routing.handlers[2].input_model`.
+    Entry(usize, String),
+}
+
+impl ModelSite {
+    /// The key as messages name it.
+    pub(super) fn label(&self) -> String {
+        match self {
+            ModelSite::Top(key) => key.clone(),
+            ModelSite::Entry(index, key) => format!("handler_routing.handlers[{index}].{key}"),
+        }
+    }
+}
+
 /// What the copy must change, collected while walking.
 #[derive(Default)]
 pub(super) struct Rewrites {
-    /// (top-level key, new module, dotted-string form?) for owned models.
-    pub(super) models: Vec<(String, String, bool)>,
-    /// Handler module paths inside the package: old -> new.
-    pub(super) handler_modules: HashMap<String, String>,
+    /// (where, new module, dotted-string form?) for owned models.
+    pub(super) models: Vec<(ModelSite, String, bool)>,
+    /// Handler module paths inside the package: (old module, handler name) -> new module.
+    pub(super) handler_modules: HashMap<(String, String), String>,
 }
 
 /// The normalised copy: `*_GENERIC`, mapping versions, no top-level `version`,
@@ -55,8 +74,19 @@ pub(super) fn contract_copy(
         }
         *entries = out;
     }
-    for (key, module, dotted) in &rewrites.models {
-        let Some(node) = copy.get_mut(key) else {
+    for (site, module, dotted) in &rewrites.models {
+        let node = match site {
+            ModelSite::Top(key) => copy.get_mut(key),
+            ModelSite::Entry(index, key) => copy
+                .get_mut("handler_routing")
+                .and_then(|r| r.get_mut("handlers"))
+                .and_then(|h| match &mut h.value {
+                    Value::Seq(items) => items.get_mut(*index),
+                    _ => None,
+                })
+                .and_then(|item| item.get_mut(key)),
+        };
+        let Some(node) = node else {
             continue;
         };
         if *dotted {
@@ -74,33 +104,44 @@ pub(super) fn contract_copy(
     Some(copy)
 }
 
-fn rewrite_handlers(copy: &mut Node, modules: &HashMap<String, String>) {
+fn rewrite_handlers(copy: &mut Node, modules: &HashMap<(String, String), String>) {
     if let Some(routing) = copy.get_mut("handler_routing") {
         if let Some(Value::Seq(items)) = routing.get_mut("handlers").map(|n| &mut n.value) {
             for item in items {
-                if let Some(m) = item.get_mut("handler").and_then(|h| h.get_mut("module")) {
-                    rewrite_module(m, modules);
+                if let Some(handler) = item.get_mut("handler") {
+                    rewrite_target(handler, modules);
                 }
             }
         }
-        if let Some(default) = routing.get_mut("default_handler")
-            && let Value::Str(s) = &mut default.value
-            && let Some((m, c)) = s.split_once(':')
-            && let Some(new) = modules.get(m)
-        {
-            *s = format!("{new}:{c}");
+        if let Some(entry) = routing.get_mut("entry_point") {
+            rewrite_target(entry, modules);
+        }
+        if let Some(default) = routing.get_mut("default_handler") {
+            if let Value::Str(s) = &mut default.value {
+                if let Some((m, c)) = s.split_once(':')
+                    && let Some(new) = modules.get(&(m.to_owned(), c.to_owned()))
+                {
+                    *s = format!("{new}:{c}");
+                }
+            } else {
+                rewrite_target(default, modules);
+            }
         }
     }
-    if let Some(m) = copy.get_mut("handler").and_then(|h| h.get_mut("module")) {
-        rewrite_module(m, modules);
+    if let Some(handler) = copy.get_mut("handler") {
+        rewrite_target(handler, modules);
     }
 }
 
-fn rewrite_module(node: &mut Node, modules: &HashMap<String, String>) {
-    if let Value::Str(s) = &mut node.value
-        && let Some(new) = modules.get(s.as_str())
+/// The `module` of a `handler`-shaped mapping, when the package owns its handler.
+fn rewrite_target(handler: &mut Node, modules: &HashMap<(String, String), String>) {
+    let Some((name, module, _)) = super::load::handler_target(handler) else {
+        return;
+    };
+    if let Some(new) = modules.get(&(module, name))
+        && let Some(m) = handler.get_mut("module")
     {
-        s.clone_from(new);
+        m.value = Value::Str(new.clone());
     }
 }
 

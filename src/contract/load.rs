@@ -8,10 +8,10 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use super::copy::{Rewrites, contract_copy};
+use super::copy::{ModelSite, Rewrites, contract_copy};
 use super::model::{
-    Binding, Constraints, Contract, EnumDef, EnumMember, FieldDef, FieldType, HandlerDef, ModelDef,
-    ModelLocation, ModelRef, NodeType, Version,
+    Binding, Constraints, Contract, EnumDef, EnumMember, FieldDef, FieldType, HandlerDef,
+    HandlerKind, ModelDef, ModelLocation, ModelRef, NodeType, Version,
 };
 use super::naming::{
     contract_acronyms, did_you_mean, enum_member_name, field_identifier, is_identifier,
@@ -70,7 +70,12 @@ const TOP_KEYS: &[&str] = &[
     "workflow_coordination",
 ];
 const MODEL_KEYS: &[&str] = &["name", "module", "description", "fields"];
-const ROUTING_KEYS: &[&str] = &["routing_strategy", "handlers", "default_handler"];
+const ROUTING_KEYS: &[&str] = &[
+    "routing_strategy",
+    "handlers",
+    "default_handler",
+    "entry_point",
+];
 const FIELD_KEYS: &[&str] = &[
     "type",
     "description",
@@ -411,7 +416,7 @@ impl Walker<'_> {
                 .filter(|n| n.value != Value::Null)
                 .and_then(|node| {
                     self.model_ref(
-                        key,
+                        &ModelSite::Top(key.to_owned()),
                         node,
                         &node_name,
                         &def_lookup,
@@ -427,10 +432,22 @@ impl Walker<'_> {
         let input_model = io_refs.next().flatten();
         let output_model = io_refs.next().flatten();
 
+        let mut routes = self.routed_handlers(root);
+        let known: Vec<&ModelRef> = input_model.iter().chain(output_model.iter()).collect();
+        self.entry_models(
+            &mut routes,
+            &node_name,
+            &def_lookup,
+            &def_names,
+            &known,
+            &mut models,
+            &mut rewrites,
+        );
+
         self.check_class_collisions(&models, &enums, root.pos);
 
-        let mut handlers = self.handlers(
-            root,
+        let mut handlers = Self::handlers(
+            routes,
             &node_name,
             input_model.as_ref(),
             output_model.as_ref(),
@@ -1324,11 +1341,13 @@ impl Walker<'_> {
         Some(fields)
     }
 
-    /// `input_model` / `output_model` / `state_model`: a mapping or a dotted string.
+    /// `input_model` / `output_model` / `state_model`, at the top level or in
+    /// a routing entry: a mapping or a dotted string, naming a class or a type
+    /// expression around one (`list[ModelX]`).
     #[allow(clippy::too_many_arguments)]
     fn model_ref(
         &mut self,
-        key: &str,
+        site: &ModelSite,
         node: &Node,
         node_name: &str,
         defs: &HashMap<String, FieldType>,
@@ -1337,7 +1356,111 @@ impl Walker<'_> {
         models: &mut Vec<ModelDef>,
         rewrites: &mut Rewrites,
     ) -> Option<ModelRef> {
-        let (class_name, module, description, fields, dotted) = match &node.value {
+        let key = site.label();
+        let key = key.as_str();
+        let (class_name, module, description, fields, dotted) = self.model_parts(key, node)?;
+        let (class_name, expr) = self.expression(node, key, class_name)?;
+        // Python's own types (`None`, `str`, `dict`): nothing to generate or import.
+        if fields.is_none()
+            && BUILTIN_TYPES.contains(&class_name.as_str())
+            && module.as_deref().is_none_or(|m| m == "builtins")
+        {
+            return Some(ModelRef {
+                class_name,
+                location: ModelLocation::External {
+                    module: "builtins".to_owned(),
+                },
+                expr,
+            });
+        }
+        if !is_identifier(&class_name) || super::naming::is_keyword(&class_name) {
+            self.error(
+                node.pos,
+                format!("'{class_name}' in '{key}' is not a valid Python class name"),
+                None,
+            );
+            return None;
+        }
+        let owned = fields.is_some()
+            || module.as_deref().is_none_or(|m| {
+                !BUILTIN_MODULES.contains(&m) && inside_package(m, node_name, "models")
+            });
+        if !owned {
+            return Some(ModelRef {
+                class_name,
+                location: ModelLocation::External {
+                    module: module.unwrap_or_default(),
+                },
+                expr,
+            });
+        }
+        let stem = module
+            .as_deref()
+            .and_then(|m| m.rsplit('.').next())
+            .filter(|s| s.starts_with("model_") && is_snake_identifier(s))
+            .map_or_else(|| module_stem("model", &class_name), str::to_owned);
+        // Several classes the contract places in one module get a module each.
+        let stem = if models
+            .iter()
+            .any(|m| m.module == stem && m.class_name != class_name)
+        {
+            module_stem("model", &class_name)
+        } else {
+            stem
+        };
+        let declared = fields.is_some() || typed.is_some();
+        let model_fields = match fields {
+            Some(f) => self.fields(f, defs, def_names),
+            None => typed.map(<[FieldDef]>::to_vec).unwrap_or_default(),
+        };
+        let new_module = format!("{node_name}.models.{stem}");
+        rewrites.models.push((site.clone(), new_module, dotted));
+        if let Some(existing) = models.iter().find(|m| m.class_name == class_name) {
+            if existing.module != stem {
+                self.error(
+                    node.pos,
+                    format!("model '{class_name}' is declared twice with different modules"),
+                    None,
+                );
+            }
+        } else {
+            if !declared {
+                self.warn(
+                    node.pos,
+                    format!(
+                        "model `{class_name}` ('{key}') declares no fields, so its shape is unknown: \
+                         models/{stem}.py is written once for you to declare them, and never overwritten"
+                    ),
+                    Some(format!(
+                        "declare them under `fields:` in '{key}' to have the model generated"
+                    )),
+                );
+            }
+            models.push(ModelDef {
+                class_name: class_name.clone(),
+                module: stem.clone(),
+                description,
+                fields: model_fields,
+                declared,
+            });
+        }
+        Some(ModelRef {
+            class_name,
+            location: ModelLocation::Package { module: stem },
+            expr,
+        })
+    }
+
+    /// A model reference's parts: (class or expression, module, description,
+    /// inline `fields`, written as a dotted string?).
+    #[allow(clippy::type_complexity)]
+    fn model_parts<'n>(
+        &mut self,
+        key: &str,
+        node: &'n Node,
+    ) -> Option<(String, Option<String>, String, Option<&'n Node>, bool)> {
+        Some(match &node.value {
+            Value::Str(s) if is_expression(s) => (s.clone(), None, String::new(), None, false),
             Value::Str(s) => {
                 let (module, class) = match s.rsplit_once('.') {
                     Some((m, c)) => (Some(m.to_owned()), c.to_owned()),
@@ -1371,72 +1494,101 @@ impl Walker<'_> {
                 );
                 return None;
             }
-        };
-        if !is_identifier(&class_name) || super::naming::is_keyword(&class_name) {
-            self.error(
-                node.pos,
-                format!("'{class_name}' in '{key}' is not a valid Python class name"),
-                None,
-            );
-            return None;
-        }
-        let owned = fields.is_some()
-            || module
-                .as_deref()
-                .is_none_or(|m| inside_package(m, node_name, "models"));
-        if !owned {
-            return Some(ModelRef {
-                class_name,
-                location: ModelLocation::External {
-                    module: module.unwrap_or_default(),
-                },
-            });
-        }
-        let stem = module
-            .as_deref()
-            .and_then(|m| m.rsplit('.').next())
-            .filter(|s| s.starts_with("model_") && is_snake_identifier(s))
-            .map_or_else(|| module_stem("model", &class_name), str::to_owned);
-        let declared = fields.is_some() || typed.is_some();
-        let model_fields = match fields {
-            Some(f) => self.fields(f, defs, def_names),
-            None => typed.map(<[FieldDef]>::to_vec).unwrap_or_default(),
-        };
-        let new_module = format!("{node_name}.models.{stem}");
-        rewrites.models.push((key.to_owned(), new_module, dotted));
-        if let Some(existing) = models.iter().find(|m| m.class_name == class_name) {
-            if existing.module != stem {
-                self.error(
-                    node.pos,
-                    format!("model '{class_name}' is declared twice with different modules"),
-                    None,
-                );
-            }
-        } else {
-            if !declared {
-                self.warn(
-                    node.pos,
-                    format!(
-                        "model `{class_name}` ('{key}') declares no fields, so its shape is unknown: \
-                         models/{stem}.py is written once for you to declare them, and never overwritten"
-                    ),
-                    Some(format!(
-                        "declare them under `fields:` in '{key}' to have the model generated"
-                    )),
-                );
-            }
-            models.push(ModelDef {
-                class_name: class_name.clone(),
-                module: stem.clone(),
-                description,
-                fields: model_fields,
-                declared,
-            });
-        }
-        Some(ModelRef {
-            class_name,
-            location: ModelLocation::Package { module: stem },
         })
+    }
+
+    /// A model name as (class, the expression around it, if any); a located
+    /// error when it is an expression around no class or several.
+    fn expression(
+        &mut self,
+        node: &Node,
+        key: &str,
+        name: String,
+    ) -> Option<(String, Option<String>)> {
+        if !is_expression(&name) {
+            return Some((name, None));
+        }
+        if let Some((class, expr)) = expression_class(&name) {
+            return Some((class, Some(expr)));
+        }
+        self.error(
+            node.pos,
+            format!(
+                "'{name}' in '{key}' is not a type this node can name: \
+                 write one model class, or one inside `list[...]`, `dict[str, ...]` or `... | None`"
+            ),
+            None,
+        );
+        None
+    }
+
+    /// The models each routing entry names for its own handler
+    /// (`input_model`, `output_model`): a class the node already names is
+    /// that reference; any other is resolved like a top-level model.
+    #[allow(clippy::too_many_arguments)]
+    fn entry_models(
+        &mut self,
+        routes: &mut [Routed],
+        node_name: &str,
+        defs: &HashMap<String, FieldType>,
+        def_names: &[String],
+        known: &[&ModelRef],
+        models: &mut Vec<ModelDef>,
+        rewrites: &mut Rewrites,
+    ) {
+        for route in routes.iter_mut() {
+            let Some(index) = route.entry else {
+                continue;
+            };
+            for (key, node) in [
+                ("input_model", route.input_model.take()),
+                ("output_model", route.output_model.take()),
+            ] {
+                let Some(node) = node.filter(|n| n.value != Value::Null) else {
+                    continue;
+                };
+                // A bare class, or one inside an expression, that the node
+                // already names.
+                let named = node.as_str().and_then(|s| {
+                    if is_identifier(s) {
+                        Some((s.to_owned(), None))
+                    } else if is_expression(s) {
+                        expression_class(s).map(|(class, expr)| (class, Some(expr)))
+                    } else {
+                        None
+                    }
+                });
+                let same = named.and_then(|(class, expr)| {
+                    let found = known
+                        .iter()
+                        .find(|r| r.class_name == class)
+                        .map(|r| (*r).clone())
+                        .or_else(|| {
+                            models
+                                .iter()
+                                .find(|m| m.class_name == class)
+                                .map(|m| ModelRef {
+                                    class_name: m.class_name.clone(),
+                                    location: ModelLocation::Package {
+                                        module: m.module.clone(),
+                                    },
+                                    expr: None,
+                                })
+                        });
+                    found.map(|r| ModelRef { expr, ..r })
+                });
+                let resolved = same.or_else(|| {
+                    let site = ModelSite::Entry(index, key.to_owned());
+                    self.model_ref(
+                        &site, &node, node_name, defs, def_names, None, models, rewrites,
+                    )
+                });
+                match key {
+                    "input_model" => route.input = resolved,
+                    _ => route.output = resolved,
+                }
+            }
+        }
     }
 
     fn check_class_collisions(&mut self, models: &[ModelDef], enums: &[EnumDef], pos: Position) {
@@ -1456,10 +1608,10 @@ impl Walker<'_> {
         }
     }
 
-    /// Every handler the contract names: (class, module, operation, the
-    /// route's `event_model` as (class, module)).
-    fn routed_handlers(&mut self, root: &Node) -> Vec<Route> {
-        let mut found: Vec<Route> = Vec::new();
+    /// Every handler the contract names, in contract order: the routing
+    /// entries, then `default_handler`, then the top-level `handler`.
+    fn routed_handlers(&mut self, root: &Node) -> Vec<Routed> {
+        let mut found: Vec<Routed> = Vec::new();
         if let Some(routing) = root.get("handler_routing") {
             if routing.as_map().is_none() {
                 self.error(
@@ -1475,27 +1627,32 @@ impl Walker<'_> {
                 if let Some(list) = routing.get("handlers") {
                     match list.as_seq() {
                         Some(items) => {
-                            for item in items {
-                                let operation = item
-                                    .get("operation")
-                                    .and_then(Node::as_str)
-                                    .map(str::to_owned);
-                                let Some(handler) = item.get("handler") else {
+                            for (index, item) in items.iter().enumerate() {
+                                let Some((name, module, kind)) =
+                                    item.get("handler").and_then(handler_target)
+                                else {
                                     continue;
                                 };
-                                let class = handler
-                                    .get("name")
-                                    .or_else(|| handler.get("class"))
-                                    .and_then(Node::as_str);
-                                let module = handler.get("module").and_then(Node::as_str);
                                 let event = item.get("event_model").and_then(|e| {
                                     let class = e.get("name").and_then(Node::as_str)?;
                                     let module = e.get("module").and_then(Node::as_str)?;
                                     Some((class.to_owned(), module.to_owned()))
                                 });
-                                if let (Some(c), Some(m)) = (class, module) {
-                                    found.push((c.to_owned(), m.to_owned(), operation, event));
-                                }
+                                found.push(Routed {
+                                    name,
+                                    module,
+                                    kind,
+                                    operation: item
+                                        .get("operation")
+                                        .and_then(Node::as_str)
+                                        .map(str::to_owned),
+                                    event,
+                                    entry: Some(index),
+                                    input_model: item.get("input_model").cloned(),
+                                    output_model: item.get("output_model").cloned(),
+                                    input: None,
+                                    output: None,
+                                });
                             }
                         }
                         None => self.error(
@@ -1508,32 +1665,28 @@ impl Walker<'_> {
                         ),
                     }
                 }
-                if let Some((m, c)) = routing
-                    .get("default_handler")
-                    .and_then(Node::as_str)
-                    .and_then(|s| s.split_once(':'))
-                {
-                    found.push((c.to_owned(), m.to_owned(), None, None));
+                if let Some(default) = routing.get("default_handler") {
+                    let target = match default.as_str() {
+                        Some(s) => s
+                            .split_once(':')
+                            .map(|(m, c)| (c.to_owned(), m.to_owned(), HandlerKind::Class)),
+                        None => handler_target(default),
+                    };
+                    if let Some((name, module, kind)) = target {
+                        found.push(Routed::plain(name, module, kind));
+                    }
                 }
             }
         }
-        if let Some(handler) = root.get("handler") {
-            let class = handler
-                .get("class")
-                .or_else(|| handler.get("name"))
-                .and_then(Node::as_str);
-            if let (Some(c), Some(m)) = (class, handler.get("module").and_then(Node::as_str)) {
-                found.push((c.to_owned(), m.to_owned(), None, None));
-            }
+        if let Some((name, module, kind)) = root.get("handler").and_then(handler_target) {
+            found.push(Routed::plain(name, module, kind));
         }
         found
     }
 
     /// Handlers routed to inside the package, from `handler_routing` and a top-level `handler`.
-    #[allow(clippy::too_many_arguments)]
     fn handlers(
-        &mut self,
-        root: &Node,
+        found: Vec<Routed>,
         node_name: &str,
         input: Option<&ModelRef>,
         output: Option<&ModelRef>,
@@ -1541,44 +1694,75 @@ impl Walker<'_> {
         operations: &mut Vec<String>,
         rewrites: &mut Rewrites,
     ) -> Vec<HandlerDef> {
-        let found = self.routed_handlers(root);
         let mut handlers: Vec<HandlerDef> = Vec::new();
-        let mut events: Vec<Vec<Option<(String, String)>>> = Vec::new();
-        let mut by_class: HashMap<String, usize> = HashMap::new();
+        // Per handler, what each of its routes says it takes and returns.
+        let mut events: Vec<Vec<Option<ModelRef>>> = Vec::new();
+        let mut answers: Vec<Vec<Option<ModelRef>>> = Vec::new();
+        let mut by_name: HashMap<String, usize> = HashMap::new();
         let mut routed: HashSet<(usize, String)> = HashSet::new();
         let mut seen_operations: HashSet<String> = operations.iter().cloned().collect();
-        for (class, module, operation, event) in found {
+        for route in found {
+            let Routed {
+                name,
+                module,
+                kind,
+                operation,
+                event,
+                entry,
+                input: entry_input,
+                output: entry_output,
+                ..
+            } = route;
+            // Only routing entries say what their handler takes and returns.
+            let votes = usize::from(entry.is_some());
+            let takes = entry_input.or_else(|| {
+                event.and_then(|(class, module)| event_ref(&class, &module, node_name, models))
+            });
             if let Some(op) = &operation
                 && seen_operations.insert(op.clone())
             {
                 operations.push(op.clone());
             }
-            if !inside_package(&module, node_name, "handlers") || !is_identifier(&class) {
+            if !inside_package(&module, node_name, "handlers") || !is_identifier(&name) {
                 continue;
             }
             let stem = module
                 .rsplit('.')
                 .next()
                 .filter(|s| s.starts_with("handler_") && is_snake_identifier(s))
-                .map_or_else(|| module_stem("handler", &class), str::to_owned);
-            rewrites
-                .handler_modules
-                .insert(module.clone(), format!("{node_name}.handlers.{stem}"));
-            if let Some(&index) = by_class.get(&class) {
-                events[index].push(event);
+                .map_or_else(
+                    || match kind {
+                        HandlerKind::Class => module_stem("handler", &name),
+                        HandlerKind::Function { .. } => function_stem(&name),
+                    },
+                    str::to_owned,
+                );
+            // A name routed again (from another module) is the same handler.
+            let stem = by_name
+                .get(&name)
+                .map_or(stem, |&index| handlers[index].module.clone());
+            rewrites.handler_modules.insert(
+                (module.clone(), name.clone()),
+                format!("{node_name}.handlers.{stem}"),
+            );
+            if let Some(&index) = by_name.get(&name) {
+                events[index].extend(std::iter::repeat_n(takes, votes));
+                answers[index].extend(std::iter::repeat_n(entry_output, votes));
                 if let Some(op) = operation
                     && routed.insert((index, op.clone()))
                 {
                     handlers[index].operations.push(op);
                 }
             } else {
-                by_class.insert(class.clone(), handlers.len());
-                events.push(vec![event]);
+                by_name.insert(name.clone(), handlers.len());
+                events.push(std::iter::repeat_n(takes, votes).collect());
+                answers.push(std::iter::repeat_n(entry_output, votes).collect());
                 if let Some(op) = &operation {
                     routed.insert((handlers.len(), op.clone()));
                 }
                 handlers.push(HandlerDef {
-                    class_name: class,
+                    class_name: name,
+                    kind,
                     module: stem,
                     operations: operation.into_iter().collect(),
                     input: input.cloned(),
@@ -1588,7 +1772,7 @@ impl Walker<'_> {
                 });
             }
         }
-        event_inputs(&mut handlers, &events, node_name, models, input, output);
+        route_models(&mut handlers, &events, &answers, input, output);
         handlers
     }
 }
@@ -1619,69 +1803,224 @@ fn copy_and_bind(
     (super::tree::emit(&copy), binding)
 }
 
-/// One routed handler: (class, module, operation, `event_model` as (class, module)).
-type Route = (String, String, Option<String>, Option<(String, String)>);
+/// One handler the contract names, and what its routing entry says about it.
+struct Routed {
+    /// The class, or the function.
+    name: String,
+    module: String,
+    kind: HandlerKind,
+    operation: Option<String>,
+    /// `event_model` as (class, module).
+    event: Option<(String, String)>,
+    /// Its index in `handler_routing.handlers`, when it comes from there.
+    entry: Option<usize>,
+    /// The entry's own `input_model` and `output_model`, and what they
+    /// resolve to.
+    input_model: Option<Node>,
+    output_model: Option<Node>,
+    input: Option<ModelRef>,
+    output: Option<ModelRef>,
+}
 
-/// A handler whose every route names the same `event_model` takes that model
-/// as input instead of the node's: the package's own model when it owns a
-/// class of that name, otherwise the external class. An event model inside the
-/// package that the contract does not define, or a class name that would
-/// import two different classes into the package, keeps the node's input.
-fn event_inputs(
+impl Routed {
+    /// A handler named outside the routing entries.
+    fn plain(name: String, module: String, kind: HandlerKind) -> Self {
+        Routed {
+            name,
+            module,
+            kind,
+            operation: None,
+            event: None,
+            entry: None,
+            input_model: None,
+            output_model: None,
+            input: None,
+            output: None,
+        }
+    }
+}
+
+/// (name, module, kind) of a `handler`-shaped mapping: `{name | class, module}`
+/// or `{function, module, type}`.
+pub(super) fn handler_target(node: &Node) -> Option<(String, String, HandlerKind)> {
+    let module = node.get("module").and_then(Node::as_str)?.to_owned();
+    if let Some(function) = node.get("function").and_then(Node::as_str) {
+        let asynchronous = node.get("type").and_then(Node::as_str) == Some("async");
+        return Some((
+            function.to_owned(),
+            module,
+            HandlerKind::Function { asynchronous },
+        ));
+    }
+    let class = node
+        .get("name")
+        .or_else(|| node.get("class"))
+        .and_then(Node::as_str)?;
+    Some((class.to_owned(), module, HandlerKind::Class))
+}
+
+/// The scaffold module of a function handler named outside a `handler_*`
+/// module: `handle_chunk_classify` -> `handler_chunk_classify`.
+fn function_stem(function: &str) -> String {
+    let bare = function.strip_prefix("handle_").unwrap_or(function);
+    if bare.is_empty() {
+        "handler".to_owned()
+    } else {
+        format!("handler_{bare}")
+    }
+}
+
+/// The model an `event_model` names: the package's own when it owns a class
+/// of that name, otherwise the external class. An event model inside the
+/// package that the contract does not define names nothing.
+fn event_ref(class: &str, module: &str, node_name: &str, models: &[ModelDef]) -> Option<ModelRef> {
+    if !is_identifier(class) || super::naming::is_keyword(class) {
+        return None;
+    }
+    if let Some(m) = models.iter().find(|m| m.class_name == class) {
+        return Some(ModelRef {
+            class_name: class.to_owned(),
+            location: ModelLocation::Package {
+                module: m.module.clone(),
+            },
+            expr: None,
+        });
+    }
+    if inside_package(module, node_name, "models") {
+        return None;
+    }
+    Some(ModelRef {
+        class_name: class.to_owned(),
+        location: ModelLocation::External {
+            module: module.to_owned(),
+        },
+        expr: None,
+    })
+}
+
+/// A handler whose every route names the same request model (the entry's
+/// `input_model`, else its `event_model`) takes that model instead of the
+/// node's; likewise for the answer and `output_model`. A class name that
+/// would import two different classes into the package keeps the node's.
+fn route_models(
     handlers: &mut [HandlerDef],
-    events: &[Vec<Option<(String, String)>>],
-    node_name: &str,
-    models: &[ModelDef],
+    takes: &[Vec<Option<ModelRef>>],
+    answers: &[Vec<Option<ModelRef>>],
     input: Option<&ModelRef>,
     output: Option<&ModelRef>,
 ) {
-    let mut chosen: Vec<Option<ModelRef>> = Vec::with_capacity(handlers.len());
-    for routes in events {
-        let first = routes.first().and_then(Option::as_ref);
-        let agreed = first.filter(|f| routes.iter().all(|r| r.as_ref() == Some(*f)));
-        chosen.push(agreed.and_then(|(class, module)| {
-            if !is_identifier(class) || super::naming::is_keyword(class) {
-                return None;
-            }
-            if let Some(m) = models.iter().find(|m| &m.class_name == class) {
-                return Some(ModelRef {
-                    class_name: class.clone(),
-                    location: ModelLocation::Package {
-                        module: m.module.clone(),
-                    },
-                });
-            }
-            if inside_package(module, node_name, "models") {
-                return None;
-            }
-            Some(ModelRef {
-                class_name: class.clone(),
-                location: ModelLocation::External {
-                    module: module.clone(),
-                },
-            })
-        }));
-    }
+    let agreed = |routes: &Vec<Option<ModelRef>>| {
+        let first = routes.first().and_then(Option::as_ref)?;
+        routes
+            .iter()
+            .all(|r| r.as_ref() == Some(first))
+            .then(|| first.clone())
+    };
+    let chosen_in: Vec<Option<ModelRef>> = takes.iter().map(agreed).collect();
+    let chosen_out: Vec<Option<ModelRef>> = answers.iter().map(agreed).collect();
     let mut places: HashMap<String, Vec<ModelLocation>> = HashMap::new();
-    for r in chosen
+    for r in chosen_in
         .iter()
+        .chain(&chosen_out)
         .flatten()
         .chain(input)
         .chain(output)
-        .chain(handlers.iter().filter_map(|h| h.output.as_ref()))
     {
         let seen = places.entry(r.class_name.clone()).or_default();
         if !seen.contains(&r.location) {
             seen.push(r.location.clone());
         }
     }
-    for (h, event) in handlers.iter_mut().zip(chosen) {
-        if let Some(r) = event
-            && places.get(&r.class_name).is_some_and(|p| p.len() == 1)
-        {
+    let single = |r: &ModelRef| places.get(&r.class_name).is_some_and(|p| p.len() == 1);
+    for ((h, takes), answers) in handlers.iter_mut().zip(chosen_in).zip(chosen_out) {
+        if let Some(r) = takes.filter(|r| single(r)) {
             h.input = Some(r);
         }
+        if let Some(r) = answers.filter(|r| single(r)) {
+            h.output = Some(r);
+        }
     }
+}
+
+/// Python's own types a contract may name as a model.
+const BUILTIN_TYPES: &[&str] = &[
+    "None", "str", "int", "float", "bool", "bytes", "dict", "list", "object",
+];
+
+/// Modules whose classes are Python's own, never the package's.
+const BUILTIN_MODULES: &[&str] = &["builtins", "typing", "collections.abc"];
+
+/// Names a type expression may use around its model class.
+const TYPE_WORDS: &[&str] = &[
+    "list",
+    "dict",
+    "set",
+    "frozenset",
+    "tuple",
+    "Optional",
+    "Sequence",
+    "Mapping",
+    "None",
+    "str",
+    "int",
+    "float",
+    "bool",
+    "bytes",
+    "Any",
+    "List",
+    "Dict",
+];
+
+/// Whether a model name is a type expression rather than a (dotted) class.
+fn is_expression(s: &str) -> bool {
+    s.contains(['[', '|', ' ', ','])
+}
+
+/// The one model class a type expression is written around, and the
+/// expression with that class undotted: `list[a.b.ModelX]` ->
+/// (`ModelX`, `list[ModelX]`). `None` when it names no class or several,
+/// or uses anything but names, `[`, `]`, `,` and `|`.
+fn expression_class(s: &str) -> Option<(String, String)> {
+    let mut class: Option<String> = None;
+    let mut expr = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, expr: &mut String, class: &mut Option<String>| {
+        if word.is_empty() {
+            return true;
+        }
+        let last = word.rsplit('.').next().unwrap_or_default().to_owned();
+        if !TYPE_WORDS.contains(&word.as_str()) {
+            if class.as_ref().is_some_and(|c| *c != last) || !is_identifier(&last) {
+                return false;
+            }
+            *class = Some(last.clone());
+        }
+        expr.push_str(&last);
+        word.clear();
+        true
+    };
+    for ch in s.chars() {
+        match ch {
+            c if c.is_alphanumeric() || c == '_' || c == '.' => word.push(c),
+            '[' | ']' | ',' | '|' | ' ' => {
+                if !flush(&mut word, &mut expr, &mut class) {
+                    return None;
+                }
+                match ch {
+                    ',' => expr.push_str(", "),
+                    '|' => expr.push_str(" | "),
+                    ' ' => {}
+                    c => expr.push(c),
+                }
+            }
+            _ => return None,
+        }
+    }
+    if !flush(&mut word, &mut expr, &mut class) {
+        return None;
+    }
+    let class = class?;
+    (expr != class).then_some((class, expr))
 }
 
 /// Every string in the tree, keys and values, in document order.

@@ -11,6 +11,7 @@ mod tree;
 mod types;
 mod yaml;
 
+pub use binding::{ADAPTER_CLASS, ADAPTER_MODULE, DISPATCH_MODULE};
 pub use duplicates::check_duplicates;
 pub use load::{LoadOptions, Loaded, load};
 pub use model::*;

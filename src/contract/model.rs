@@ -98,14 +98,20 @@ pub struct Binding {
     /// `process()` dispatches through the package's `dispatch` module
     /// (compute and effect nodes).
     pub dispatch: bool,
+    /// The default handler is a function: the copy names the generated
+    /// `default_handler.DefaultHandler` class, which calls it, because the
+    /// local runtime instantiates a class and calls its `handle`.
+    pub adapter: bool,
 }
 
-/// A handler class as the framework imports it.
+/// A handler as the framework imports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BoundHandler {
     /// Dotted module: `node_x.handlers.handler_y`, or an external one.
     pub module: String,
+    /// The class, or the function of a function handler.
     pub class: String,
+    pub function: bool,
     /// Its request model as (dotted module, class), when known.
     pub request: Option<(String, String)>,
 }
@@ -124,6 +130,16 @@ pub struct ModelRef {
     pub class_name: String,
     /// Where the class lives.
     pub location: ModelLocation,
+    /// The type the contract writes around the class, when it is more than
+    /// the class: `list[ModelResult]`, `ModelResult | None`.
+    pub expr: Option<String>,
+}
+
+impl ModelRef {
+    /// The annotation the reference stands for: the expression, or the class.
+    pub fn annotation(&self) -> &str {
+        self.expr.as_deref().unwrap_or(&self.class_name)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -228,11 +244,22 @@ impl Constraints {
     }
 }
 
+/// What a handler is: a class with `handle(request)`, or a function called
+/// with the request (`handler: {module, function, type}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum HandlerKind {
+    #[default]
+    Class,
+    /// `type: async` makes it a coroutine function.
+    Function { asynchronous: bool },
+}
+
 /// A handler the contract routes to inside this package.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HandlerDef {
-    /// `HandlerAuthGate`.
+    /// `HandlerAuthGate`, or the function's name for a function handler.
     pub class_name: String,
+    pub kind: HandlerKind,
     /// `handler_auth_gate` (file stem under `handlers/`).
     pub module: String,
     /// Operations routed to it, in contract order.

@@ -53,7 +53,13 @@ fn every_real_contract_loads() {
     let (hollow, warnings): (Vec<String>, Vec<String>) = warnings
         .into_iter()
         .partition(|w| w.contains("declares no fields, so its shape is unknown"));
-    assert_eq!(hollow.len(), 158, "{}", hollow.join("\n"));
+    // 158 named as the node's input, output or state; 14 more that routing
+    // entries name as their own handler's request or answer.
+    let (per_entry, top): (Vec<&String>, Vec<&String>) = hollow
+        .iter()
+        .partition(|w| w.contains("'handler_routing.handlers["));
+    assert_eq!(top.len(), 158, "{}", hollow.join("\n"));
+    assert_eq!(per_entry.len(), 14, "{}", hollow.join("\n"));
     let (untyped, generic): (Vec<&String>, Vec<&String>) = warnings
         .iter()
         .partition(|w| w.contains("in io_operations; the field is typed Any"));
@@ -680,7 +686,8 @@ fn model_ownership() {
             class_name: "ModelDottedInput".into(),
             location: ModelLocation::Package {
                 module: "model_dotted_input".into()
-            }
+            },
+            expr: None,
         })
     );
     assert!(
@@ -1113,5 +1120,113 @@ fn the_node_class_keeps_acronyms_the_contract_spells_in_its_class_names() {
     assert_eq!(
         with("class_name: NodeLlmCIEffect\ninput_model: pkg.models.ModelLLMRequest\n").class_name,
         "NodeLlmCIEffect"
+    );
+}
+
+#[test]
+fn routing_entries_type_their_own_handlers() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/omnibase_infra/node_invariant_evaluate_compute/contract.yaml");
+    let c = load_file(&path, false).expect("loads").contract;
+    let handler = |class: &str| {
+        c.handlers
+            .iter()
+            .find(|h| h.class_name == class)
+            .expect("the handler")
+            .clone()
+    };
+    let one = handler("HandlerInvariantEvaluate");
+    let batch = handler("HandlerInvariantEvaluateBatch");
+    let all = handler("HandlerInvariantEvaluateAll");
+    assert_eq!(one.input, c.input_model);
+    assert_eq!(
+        batch.input.as_ref().map(|r| r.class_name.as_str()),
+        Some("ModelInvariantEvaluateBatchInput")
+    );
+    assert_eq!(
+        all.input.as_ref().map(|r| r.class_name.as_str()),
+        Some("ModelInvariantEvaluateAllInput")
+    );
+    // `list[ModelInvariantResult]`: the node's external output, in a list.
+    let answer = batch.output.expect("an output");
+    assert_eq!(answer.expr.as_deref(), Some("list[ModelInvariantResult]"));
+    assert_eq!(
+        answer.location,
+        c.output_model.clone().expect("output").location
+    );
+    // Undefined models the entries name are the package's, hollow.
+    let hollow: Vec<&str> = c
+        .models
+        .iter()
+        .filter(|m| !m.declared)
+        .map(|m| m.class_name.as_str())
+        .collect();
+    assert!(
+        hollow.contains(&"ModelInvariantEvaluateAllInput"),
+        "{hollow:?}"
+    );
+    assert!(hollow.contains(&"ModelEvaluationSummary"), "{hollow:?}");
+}
+
+#[test]
+fn function_handlers_expressions_and_builtins() {
+    let text = "\
+name: node_fn_compute
+contract_version: {major: 1, minor: 0, patch: 0}
+node_type: COMPUTE_GENERIC
+input_model: {name: dict, module: builtins}
+output_model: {name: 'list[ModelFnItem]', module: elsewhere.models}
+handler_routing:
+  handlers:
+    - operation: fn.run
+      handler: {function: handle_run, module: pkg.nodes.node_fn_compute.handlers, type: async}
+      input_model: {name: None}
+  default_handler: {function: handle_run, module: pkg.nodes.node_fn_compute.handlers, type: async}
+";
+    let c = load_str(text).expect("loads").contract;
+    assert_eq!(c.handlers.len(), 1, "{:?}", c.handlers);
+    let h = &c.handlers[0];
+    assert_eq!(h.class_name, "handle_run");
+    assert_eq!(h.module, "handler_run");
+    assert_eq!(h.kind, HandlerKind::Function { asynchronous: true });
+    assert!(h.default);
+    let none = h.input.as_ref().expect("input");
+    assert_eq!(none.class_name, "None");
+    assert_eq!(
+        none.location,
+        ModelLocation::External {
+            module: "builtins".into()
+        }
+    );
+    let out = c.output_model.as_ref().expect("output");
+    assert_eq!(
+        (out.class_name.as_str(), out.expr.as_deref()),
+        ("ModelFnItem", Some("list[ModelFnItem]"))
+    );
+    assert!(c.models.is_empty(), "{:?}", c.models);
+    assert!(c.binding.adapter);
+    // The copy names the adapter, and the routed function in the package.
+    assert!(
+        c.contract_yaml
+            .contains("default_handler: \"node_fn_compute.default_handler:DefaultHandler\""),
+        "{}",
+        c.contract_yaml
+    );
+    assert!(
+        c.contract_yaml
+            .contains("module: node_fn_compute.handlers.handler_run"),
+        "{}",
+        c.contract_yaml
+    );
+    // An expression around two classes is a located error.
+    let two = text.replace("'list[ModelFnItem]'", "'ModelA | ModelB'");
+    let Err(errors) = load_str(&two) else {
+        panic!("refused")
+    };
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.message.contains("is not a type this node can name")),
+        "{errors:?}"
     );
 }

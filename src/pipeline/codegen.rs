@@ -14,7 +14,7 @@ use crate::output::manifest::sha256_hex;
 use crate::output::{self, Generator, PackageManifest, PackagePlan, PlanOptions};
 use crate::pipeline::executor::{Executor, Observer, Stage, StepError};
 use crate::python::{self, FileRole};
-use crate::render::{GeneratedFile, Ownership, Renderer, TestOptions};
+use crate::render::{GeneratedFile, Ownership, Renderer};
 
 /// The stage names, in order.
 pub const STAGES: [&str; 6] = ["parse", "models", "node", "tests", "quality", "package"];
@@ -141,13 +141,7 @@ pub fn generate_executor(
         .stage(configure(
             STAGES[3],
             move |job: &mut Job| {
-                // A handler the user has implemented gets a real test instead of a strict xfail.
-                let dir = tests.out.join(&job.contract()?.name);
-                let exists = dir.is_dir();
-                let on_disk = TestOptions::from_disk(&job.files, |rel| {
-                    exists.then(|| std::fs::read(dir.join(rel)).ok()).flatten()
-                });
-                render(job, |c| tests.renderer.render_tests_with(c, &on_disk))?;
+                render(job, |c| tests.renderer.render_tests(c))?;
                 // Rendering is over: from here on the package needs only its
                 // name and base class (and, for the vote, a summary of its
                 // contract), so every contract's model is dropped before the

@@ -4,9 +4,6 @@
 
 pub mod python;
 pub mod samples;
-pub mod scaffold;
-
-pub use scaffold::TestOptions;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -16,9 +13,10 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::contract::model::{
-    BoundHandler, Contract, EnumDef, FieldDef, FieldType, HandlerDef, ModelDef, ModelLocation,
-    ModelRef, NodeType,
+    BoundHandler, Contract, EnumDef, FieldDef, FieldType, HandlerDef, HandlerKind, ModelDef,
+    ModelLocation, ModelRef, NodeType,
 };
+use crate::contract::{ADAPTER_CLASS, ADAPTER_MODULE, DISPATCH_MODULE};
 use crate::templates::{TemplateError, TemplateManager};
 
 /// Who owns a file once it is written.
@@ -186,16 +184,7 @@ impl Renderer {
         )?);
 
         files.extend(self.render_scaffold_bytes(c)?);
-        if c.binding.dispatch {
-            let ctx = self.dispatch_context(c);
-            files.push(self.file(
-                c,
-                "dispatch.py.tera",
-                &ctx,
-                "dispatch.py".into(),
-                gen_.clone(),
-            )?);
-        }
+        files.extend(self.render_binding(c)?);
         files.extend(self.render_registry(c)?);
 
         let mut ctx = self.base(c, false);
@@ -205,6 +194,36 @@ impl Renderer {
         }
         ctx.insert("contract_yaml", &body);
         files.push(self.file(c, "contract.yaml.tera", &ctx, "contract.yaml".into(), gen_)?);
+        Ok(files)
+    }
+
+    /// What the framework calls to reach the handlers: `dispatch.py` for
+    /// compute and effect nodes, `default_handler.py` when the default
+    /// handler is a function.
+    fn render_binding(&self, c: &Contract) -> Result<Vec<GeneratedFile>, RenderError> {
+        let mut files = Vec::new();
+        if c.binding.dispatch {
+            let ctx = self.dispatch_context(c);
+            files.push(self.file(
+                c,
+                "dispatch.py.tera",
+                &ctx,
+                format!("{DISPATCH_MODULE}.py"),
+                Ownership::Generated,
+            )?);
+        }
+        if c.binding.adapter
+            && let Some(default) = &c.binding.default
+        {
+            let ctx = self.adapter_context(c, default);
+            files.push(self.file(
+                c,
+                "default_handler.py.tera",
+                &ctx,
+                format!("{ADAPTER_MODULE}.py"),
+                Ownership::Generated,
+            )?);
+        }
         Ok(files)
     }
 
@@ -222,20 +241,11 @@ impl Renderer {
         Ok(files)
     }
 
-    /// Stage 4 as if no handler were implemented yet: see
-    /// [`Renderer::render_tests_with`].
+    /// Stage 4: the pytest suite under `tests/`. Each handler test decides
+    /// at run time: it skips while the handler is still the scaffold and
+    /// checks the answer once it is implemented, so implementing a handler
+    /// needs no regeneration.
     pub fn render_tests(&self, c: &Contract) -> Result<Vec<GeneratedFile>, RenderError> {
-        self.render_tests_with(c, &TestOptions::default())
-    }
-
-    /// Stage 4: the pytest suite under `tests/`. A handler with a sample
-    /// request gets a strict xfail test while its scaffold is untouched and a
-    /// real call of `handle` once `options` says it is implemented.
-    pub fn render_tests_with(
-        &self,
-        c: &Contract,
-        options: &TestOptions,
-    ) -> Result<Vec<GeneratedFile>, RenderError> {
         let gen_ = Ownership::Generated;
         let mut files = Vec::new();
         let ctx = self.base(c, false);
@@ -264,7 +274,7 @@ impl Renderer {
             files.push(self.file(c, "test_models.py.tera", &ctx, path, gen_.clone())?);
         }
         if !c.handlers.is_empty() {
-            let ctx = self.handler_tests_context(c, options);
+            let ctx = self.handler_tests_context(c);
             let path = format!("tests/test_{}_handlers.py", c.name);
             files.push(self.file(c, "test_handlers.py.tera", &ctx, path, gen_)?);
         }
@@ -445,12 +455,15 @@ impl Renderer {
             imports.push(String::new());
             imports.push("from typing import TYPE_CHECKING".into());
         }
-        imports.push(String::new());
-        imports.push("from omnibase_core.enums.enum_handler_role import EnumHandlerRole".into());
-        imports.push(
-            "from omnibase_core.enums.enum_handler_type_category import EnumHandlerTypeCategory"
-                .into(),
-        );
+        if handlers.iter().any(|h| h.kind == HandlerKind::Class) {
+            imports.push(String::new());
+            imports
+                .push("from omnibase_core.enums.enum_handler_role import EnumHandlerRole".into());
+            imports.push(
+                "from omnibase_core.enums.enum_handler_type_category import EnumHandlerTypeCategory"
+                    .into(),
+            );
+        }
         let local = uses.local(c, None, "..models.")?;
         if !local.is_empty() {
             imports.push(String::new());
@@ -509,10 +522,18 @@ impl Renderer {
         } else {
             format!("Process one `{request}` and return a `{response}`.")
         };
-        let message = format!(
-            "{}.handle is a scaffold: implement it in handlers/{}.py",
-            h.class_name, h.module
-        );
+        let function = h.kind != HandlerKind::Class;
+        let message = if function {
+            format!(
+                "{} is a scaffold: implement it in handlers/{}.py",
+                h.class_name, h.module
+            )
+        } else {
+            format!(
+                "{}.handle is a scaffold: implement it in handlers/{}.py",
+                h.class_name, h.module
+            )
+        };
         let mut notes = vec![ops];
         if h.default {
             notes.push(
@@ -529,23 +550,52 @@ impl Renderer {
             NodeType::Effect => ("INFRA_HANDLER", "EFFECT"),
             NodeType::Reducer | NodeType::Orchestrator => ("NODE_HANDLER", "COMPUTE"),
         };
-        HandlerClass {
-            handler_name: h.class_name.clone(),
-            role: role.to_owned(),
-            category: category.to_owned(),
-            class_doc: python::docstring(
-                &format!("Handles requests for the `{}` node.", c.name),
-                &notes,
-                1,
-            ),
-            signature: python::call(
-                "async def handle(",
+        let method_doc = python::docstring(&method_doc, &[], if function { 1 } else { 2 });
+        let (function, asynchronous) = match h.kind {
+            HandlerKind::Class => (false, true),
+            HandlerKind::Function { asynchronous } => (true, asynchronous),
+        };
+        let keyword = if asynchronous { "async def" } else { "def" };
+        let signature = if function {
+            python::call(
+                &format!("{keyword} {}(", h.class_name),
+                &[format!("request: {request}")],
+                &format!(") -> {response}:"),
+                0,
+            )
+        } else {
+            python::call(
+                &format!("{keyword} handle("),
                 &["self".into(), format!("request: {request}")],
                 &format!(") -> {response}:"),
                 1,
+            )
+        };
+        HandlerClass {
+            handler_name: h.class_name.clone(),
+            function,
+            role: role.to_owned(),
+            category: category.to_owned(),
+            class_doc: python::docstring(
+                &if function {
+                    format!(
+                        "Handles requests for the `{}` node ({}).",
+                        c.name,
+                        if asynchronous { "async" } else { "sync" }
+                    )
+                } else {
+                    format!("Handles requests for the `{}` node.", c.name)
+                },
+                &notes,
+                1,
             ),
-            method_doc: python::docstring(&method_doc, &[], 2),
-            message: python::string(&message),
+            signature,
+            method_doc,
+            message: python::assign(
+                "message",
+                &python::string(&message),
+                if function { 1 } else { 2 },
+            ),
         }
     }
 
@@ -635,6 +685,32 @@ impl Renderer {
         Ok(files)
     }
 
+    /// `default_handler.py`: the class the copy names when the default
+    /// handler is a function.
+    fn adapter_context(&self, c: &Contract, default: &BoundHandler) -> Context {
+        let mut ctx = self.base(c, false);
+        let summary = format!(
+            "The default handler of the `{}` node, as a class the framework can run.",
+            c.name
+        );
+        let extra = vec![python::wrap(
+            &format!(
+                "The contract routes to the function `{}` in `{}`; the framework's local runtime instantiates a class and calls its `handle(request)`. `{ADAPTER_CLASS}` is that class: it calls the function and awaits its answer when the function is async.",
+                default.class, default.module
+            ),
+            python::LINE_LENGTH - 6,
+        )
+        .join("\n")];
+        ctx.insert("module_doc", &python::docstring(&summary, &extra, 0));
+        ctx.insert("adapter_class", ADAPTER_CLASS);
+        ctx.insert(
+            "import",
+            &python::from_import(&default.module, std::slice::from_ref(&default.class), 0),
+        );
+        ctx.insert("function", &default.class);
+        ctx
+    }
+
     /// `dispatch.py`: the table of routes `process()` dispatches on.
     fn dispatch_context(&self, c: &Contract) -> Context {
         let mut ctx = self.base(c, false);
@@ -694,7 +770,7 @@ impl Renderer {
         );
         let extra = vec![python::wrap(
             &format!(
-                "{}.process() calls the callable of the contract's default handler entry (`handler_routing.default_handler`), this module's `dispatch`, with the node and its {input}. `dispatch` {how}",
+                "{}.process() calls the callable of the contract's default handler entry (`handler_routing.default_handler`), this module's `dispatch`, with the node and its {input}. `dispatch` {how} A handler is a class with `handle(request)` or a function called with the request.",
                 c.node_type.base_class()
             ),
             python::LINE_LENGTH - 6,
@@ -774,7 +850,7 @@ impl Renderer {
         ctx
     }
 
-    fn handler_tests_context(&self, c: &Contract, options: &TestOptions) -> Context {
+    fn handler_tests_context(&self, c: &Contract) -> Context {
         let mut ctx = self.base(c, false);
         let mut cases = Vec::new();
         let mut model_imports = BTreeSet::new();
@@ -782,18 +858,17 @@ impl Renderer {
         for (_, handlers) in handler_modules(c) {
             for h in handlers {
                 handler_names.push(h.class_name.clone());
-                let case = handler_case(c, h, options.implemented.contains(&h.class_name));
+                let case = handler_case(c, h);
                 model_imports.extend(case.request_class.clone());
-                model_imports.extend(case.owned_output.clone());
+                model_imports.extend(case.owned_outputs.iter().cloned());
                 cases.push(case);
             }
         }
         let model_imports: Vec<String> = model_imports.into_iter().collect();
         let sampled = cases.iter().any(|h| h.data.is_some());
+        ctx.insert("uses_type_adapter", &cases.iter().any(|h| h.adapter_check));
         ctx.insert("handlers", &cases);
-        ctx.insert("uses_asyncio", &sampled);
-        ctx.insert("uses_inspect", &cases.iter().any(|h| h.data.is_none()));
-        ctx.insert("uses_pytest", &sampled);
+        ctx.insert("sampled", &sampled);
         ctx.insert(
             "handlers_import",
             &python::from_import("..handlers", &handler_names, 0),
@@ -810,10 +885,10 @@ impl Renderer {
     }
 }
 
-/// The test of one handler: with a sample request, a strict xfail while the
-/// scaffold is untouched and a real call once implemented; without one, a
-/// check that `handle` is a coroutine function.
-fn handler_case(c: &Contract, h: &HandlerDef, implemented: bool) -> HandlerCase {
+/// The test of one handler. With a sample request: call it, skip while it
+/// is still the scaffold, and check the answer is the output model once it is
+/// implemented. Without one: check it can be called with one request.
+fn handler_case(c: &Contract, h: &HandlerDef) -> HandlerCase {
     let owned = |r: Option<&ModelRef>| {
         r.and_then(|r| match &r.location {
             ModelLocation::Package { .. } => c.models.iter().find(|m| m.class_name == r.class_name),
@@ -827,50 +902,57 @@ fn handler_case(c: &Contract, h: &HandlerDef, implemented: bool) -> HandlerCase 
         .map(|m| m.class_name.clone());
     let test_name = h.class_name.to_snake_case();
     let sampled = data.is_some();
-    let owned_output = owned(h.output.as_ref())
-        .filter(|_| sampled && implemented)
-        .map(|m| m.class_name.clone());
-    let result_check = match (&owned_output, &h.output) {
-        (Some(class), _) => Some(format!("assert isinstance(result, {class})")),
-        (None, Some(r)) => Some(format!(
-            "assert {} in {{cls.__name__ for cls in type(result).__mro__}}",
-            python::string(&r.class_name)
-        )),
-        (None, None) => None,
+    let function = h.kind != HandlerKind::Class;
+    let owned_output = owned(h.output.as_ref()).map(|m| m.class_name.clone());
+    let expr = h.output.as_ref().and_then(|r| r.expr.as_ref());
+    let (result_check, adapter_check) = match (&owned_output, &h.output, expr) {
+        (Some(_), _, Some(expr)) => (
+            Some(format!(
+                "TypeAdapter({expr}).validate_python(result, strict=True)"
+            )),
+            true,
+        ),
+        (Some(class), _, None) => (Some(format!("assert isinstance(result, {class})")), false),
+        (None, Some(r), None) => (
+            Some(format!(
+                "names = {{cls.__name__ for cls in type(result).__mro__}}\n    assert {} in names",
+                python::string(&r.class_name)
+            )),
+            false,
+        ),
+        (None, _, _) => (None, false),
     };
-    let decorator = python::call(
-        "@pytest.mark.xfail(",
-        &[
-            "raises=NotImplementedError".into(),
-            "strict=True".into(),
-            format!(
-                "reason={}",
-                python::string(&format!(
-                    "{} is a scaffold: implement the handler, then run codegen generate again",
-                    h.class_name
-                ))
-            ),
-        ],
-        ")",
-        0,
-    );
     let def_line = if sampled {
-        python::test_def(&format!("test_{test_name}_handles_a_sample_request"))
+        python::test_def(&format!("test_{test_name}_answers_a_sample_request"))
     } else {
-        python::test_def(&format!("test_{test_name}_handle_is_a_coroutine"))
+        python::test_def(&format!("test_{test_name}_takes_one_request"))
+    };
+    let entry = if function {
+        h.class_name.clone()
+    } else {
+        "handler.handle".to_owned()
     };
     HandlerCase {
         class_name: h.class_name.clone(),
+        function,
+        entry,
         def_line,
-        implemented: implemented && sampled,
-        decorator,
-        skip_reason: python::string(&format!(
-            "{}() takes arguments: test it in your own tests",
-            h.class_name
-        )),
+        skip: python::call(
+            "pytest.skip(",
+            &[python::string(&format!(
+                "{}() takes arguments: test it in your own tests",
+                h.class_name
+            ))],
+            ")",
+            2,
+        ),
         request_class,
-        owned_output,
-        result_check,
+        owned_outputs: owned_output
+            .into_iter()
+            .filter(|_| sampled && result_check.is_some())
+            .collect(),
+        result_check: result_check.filter(|_| sampled),
+        adapter_check: adapter_check && sampled,
         data,
     }
 }
@@ -899,6 +981,8 @@ struct EnumCase {
 #[derive(Serialize)]
 struct HandlerClass {
     handler_name: String,
+    /// A function handler (`signature` at module level) rather than a class.
+    function: bool,
     /// `EnumHandlerRole` member.
     role: String,
     /// `EnumHandlerTypeCategory` member.
@@ -929,17 +1013,21 @@ fn handler_modules(c: &Contract) -> Vec<(&str, Vec<&HandlerDef>)> {
 #[derive(Serialize)]
 struct HandlerCase {
     class_name: String,
+    /// A function handler, called directly; otherwise a class, instantiated.
+    function: bool,
+    /// What the test calls with the request: the function, or `handler.handle`.
+    entry: String,
     /// The `def test_...() -> None:` line.
     def_line: String,
-    /// Implemented and sampled: the real test.
-    implemented: bool,
-    /// The strict xfail marker for an untouched scaffold.
-    decorator: String,
-    skip_reason: String,
+    /// The `pytest.skip(...)` line for a class that takes arguments.
+    skip: String,
     request_class: Option<String>,
-    owned_output: Option<String>,
-    /// The assert on `result`, if the handler declares an output model.
+    /// Output models the check names (imported by the test).
+    owned_outputs: Vec<String>,
+    /// The check of `result`, if the handler declares an output model.
     result_check: Option<String>,
+    /// `result_check` uses pydantic's `TypeAdapter`.
+    adapter_check: bool,
     data: Option<String>,
 }
 
@@ -983,11 +1071,12 @@ fn model_ref_name(
                 ModelLocation::Package { .. } => {
                     uses.local.insert(r.class_name.clone());
                 }
+                ModelLocation::External { module } if module == "builtins" => {}
                 ModelLocation::External { module } => {
                     external.push((module.clone(), r.class_name.clone()));
                 }
             }
-            r.class_name.clone()
+            r.annotation().to_owned()
         }
     }
 }

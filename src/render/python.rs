@@ -178,6 +178,19 @@ pub fn call(head: &str, args: &[String], tail: &str, level: usize) -> String {
     out
 }
 
+/// `name = value` as ruff formats it: on one line when it fits at `level`,
+/// else the value parenthesised on a line of its own when that fits, else
+/// on one line all the same.
+pub fn assign(name: &str, value: &str, level: usize) -> String {
+    let indent = INDENT.repeat(level);
+    let one = format!("{indent}{name} = {value}");
+    let inner = format!("{}{value}", INDENT.repeat(level + 1));
+    if width(&one) <= LINE_LENGTH || width(&inner) > LINE_LENGTH {
+        return one;
+    }
+    format!("{indent}{name} = (\n{inner}\n{indent})")
+}
+
 /// `from module import a, b` (names in isort order, parenthesised when too long).
 pub fn from_import(module: &str, names: &[String], level: usize) -> String {
     let mut names = names.to_vec();

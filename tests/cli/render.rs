@@ -10,7 +10,7 @@ use codegen::contract::model::{
     Binding, BoundHandler, Constraints, Contract, EnumDef, EnumMember, FieldDef, FieldType,
     HandlerDef, ModelDef, ModelLocation, ModelRef, NodeType, Route, Version,
 };
-use codegen::render::{GeneratedFile, Ownership, Renderer, TestOptions};
+use codegen::render::{GeneratedFile, Ownership, Renderer};
 use codegen::templates::TemplateManager;
 
 fn field(name: &str, ty: FieldType) -> FieldDef {
@@ -41,6 +41,7 @@ fn owned(class: &str, module: &str) -> ModelRef {
         location: ModelLocation::Package {
             module: module.into(),
         },
+        expr: None,
     }
 }
 
@@ -213,6 +214,7 @@ fn sample_binding(name: &str, node_type: NodeType, request: (&str, &str)) -> Bin
     let handler = |class: &str, module: &str, request: Option<(&str, &str)>| BoundHandler {
         module: format!("{name}.handlers.{module}"),
         class: class.to_owned(),
+        function: false,
         request: request.map(|(m, c)| (m.to_owned(), c.to_owned())),
     };
     let process = handler(
@@ -222,6 +224,7 @@ fn sample_binding(name: &str, node_type: NodeType, request: (&str, &str)) -> Bin
     );
     let forward = handler("HandlerSampleExternal", "handler_sample_external", None);
     Binding {
+        adapter: false,
         default: Some(process.clone()),
         routes: vec![
             Route {
@@ -310,6 +313,7 @@ fn rich(node_type: NodeType) -> Contract {
         location: ModelLocation::External {
             module: "somewhere_else.models.model_external_result".into(),
         },
+        expr: None,
     };
     let contract_yaml = format!(
         "name: {name}\ncontract_name: {name}\nnode_type: {generic}\ncontract_version:\n  major: 1\n  minor: 2\n  patch: 3\nnode_version:\n  major: 1\n  minor: 0\n  patch: 0\ndescription: Sample {lower} node — ünïcødé.\ninput_model:\n  name: {input}\n  module: {name}.models.{input_module}\noutput_model:\n  name: ModelExternalResult\n  module: somewhere_else.models.model_external_result\nmetadata:\n  owner: team-sample\n",
@@ -354,6 +358,7 @@ fn rich(node_type: NodeType) -> Contract {
         models,
         handlers: vec![
             HandlerDef {
+                kind: codegen::contract::HandlerKind::Class,
                 class_name: "HandlerSampleProcess".into(),
                 module: "handler_sample_process".into(),
                 operations: vec!["sample.process".into(), "sample.retry".into()],
@@ -363,6 +368,7 @@ fn rich(node_type: NodeType) -> Contract {
                 implied: false,
             },
             HandlerDef {
+                kind: codegen::contract::HandlerKind::Class,
                 class_name: "HandlerSampleExternal".into(),
                 module: "handler_sample_external".into(),
                 operations: vec!["sample.forward".into()],
@@ -372,6 +378,7 @@ fn rich(node_type: NodeType) -> Contract {
                 implied: false,
             },
             HandlerDef {
+                kind: codegen::contract::HandlerKind::Class,
                 class_name: "HandlerSampleBare".into(),
                 module: "handler_sample_bare".into(),
                 operations: Vec::new(),
@@ -466,6 +473,7 @@ fn odd() -> Contract {
         declared: true,
     }];
     c.handlers = vec![HandlerDef {
+        kind: codegen::contract::HandlerKind::Class,
         class_name: "HandlerOddSibling".into(),
         module: "handler_odd_unsampled".into(),
         operations: vec!["odd.sibling".into()],
@@ -477,6 +485,7 @@ fn odd() -> Contract {
     c.handlers.insert(
         0,
         HandlerDef {
+            kind: codegen::contract::HandlerKind::Class,
             class_name: "HandlerOddUnsampled".into(),
             module: "handler_odd_unsampled".into(),
             operations: vec!["odd.op".into()],
@@ -488,6 +497,7 @@ fn odd() -> Contract {
                         "a_rather_deeply.nested_external_package.models.model_an_external_result"
                             .into(),
                 },
+                expr: None,
             }),
             default: false,
             implied: false,
@@ -518,8 +528,7 @@ fn write_packages(out: &Path) -> Vec<String> {
         if c.name == "node_sample_compute" {
             implement_process_handler(&dir, &files);
         }
-        let options = TestOptions::from_disk(&files, |p| std::fs::read(dir.join(p)).ok());
-        files.extend(renderer.render_tests_with(&c, &options).unwrap());
+        files.extend(renderer.render_tests(&c).unwrap());
         for f in files {
             let path = dir.join(&f.path);
             if f.ownership == Ownership::Scaffold && path.exists() {

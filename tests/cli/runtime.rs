@@ -161,6 +161,9 @@ fn implement(out: &Path) {
     let handlers = repo().join("tests/fixtures/runtime/handlers");
     for package in fs::read_dir(&handlers).unwrap() {
         let package = package.unwrap().path();
+        if !out.join(package.file_name().unwrap()).is_dir() {
+            continue;
+        }
         for file in fs::read_dir(&package).unwrap() {
             let file = file.unwrap().path();
             let target = out
@@ -249,24 +252,23 @@ fn process_reaches_the_handlers_on_the_oldest_supported_framework() {
     assert_eq!(records[2]["process"]["result"]["status"], "captured");
 }
 
-/// Every published omnibase-infra contract, generated: `RuntimeLocal` on the
-/// copy with the runtime's own empty request reaches the node's handler
-/// scaffold, except where the contract binds the handler or the input model
-/// to a module of omnibase-infra itself (not installed here): those fail on
-/// that import, and are named.
-#[test]
-fn the_runtime_reaches_the_handler_of_every_published_contract() {
+/// Every package generated from a directory of published contracts, run by
+/// `RuntimeLocal` with the runtime's own empty request: (packages reaching
+/// their handler's scaffold, packages whose contract binds the handler or the
+/// input model to a module of `external` (not installed here), named).
+/// Anything else fails the test; so does "no handler spec found".
+fn sweep(fixtures: &str, count: usize, external_package: &str) -> (usize, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("generated");
-    generate_into(&out, &[repo().join("tests/fixtures/omnibase_infra")]);
+    generate_into(&out, &[repo().join(fixtures)]);
     let packages = packages(&out);
-    assert_eq!(packages.len(), 133);
+    assert_eq!(packages.len(), count);
     let cases: Vec<Value> = packages
         .iter()
         .map(|p| case(p, &Value::Null, None, false))
         .collect();
     let records = run(&out, &Value::Array(cases));
-    assert_eq!(records.len(), 133);
+    assert_eq!(records.len(), count);
     let mut reached = 0;
     let mut external = Vec::new();
     let mut other = Vec::new();
@@ -275,15 +277,14 @@ fn the_runtime_reaches_the_handler_of_every_published_contract() {
         let raised = exceptions(runtime);
         let text = r.to_string();
         assert!(!text.contains("no handler spec found"), "{r:#}");
-        if raised
-            .iter()
-            .any(|e| e.starts_with("NotImplementedError: ") && e.contains(".handle is a scaffold"))
-        {
+        if raised.iter().any(|e| {
+            e.starts_with("NotImplementedError: ") && e.contains(" is a scaffold: implement it")
+        }) {
             reached += 1;
-        } else if text.contains("No module named 'omnibase_infra'")
-            || runtime["last_error"]
-                .as_str()
-                .is_some_and(|e| e.contains("omnibase_infra.") && e.contains("failed to import"))
+        } else if text.contains(&format!("No module named '{external_package}'"))
+            || runtime["last_error"].as_str().is_some_and(|e| {
+                e.contains(&format!("{external_package}.")) && e.contains("failed to import")
+            })
         {
             external.push(r["package"].as_str().unwrap().to_owned());
         } else {
@@ -291,12 +292,155 @@ fn the_runtime_reaches_the_handler_of_every_published_contract() {
         }
     }
     eprintln!(
-        "RuntimeLocal reached the handler scaffold of {reached}/133 published contracts; \
-         {} bind omnibase-infra modules: {}",
+        "RuntimeLocal reached the handler scaffold of {reached}/{count} contracts in {fixtures}; \
+         {} bind {external_package} modules: {}",
         external.len(),
         external.join(", ")
     );
     assert!(other.is_empty(), "{}", other.join("\n"));
-    assert_eq!(reached + external.len(), 133);
+    assert_eq!(reached + external.len(), count);
+    (reached, external)
+}
+
+/// Every published omnibase-infra contract: `RuntimeLocal` reaches the
+/// handler scaffold, except where the contract binds the handler or the
+/// input model to omnibase-infra itself.
+#[test]
+fn the_runtime_reaches_the_handler_of_every_published_contract() {
+    let (reached, _) = sweep("tests/fixtures/omnibase_infra", 133, "omnibase_infra");
     assert!(reached >= 117, "only {reached}/133 reached their handler");
+}
+
+/// The omniintelligence contracts, whose handlers are mostly functions
+/// (`{module, function, type}`): the generated adapter class lets the
+/// runtime reach the function's scaffold.
+#[test]
+fn the_runtime_reaches_function_handlers_of_published_contracts() {
+    let (reached, _) = sweep("tests/fixtures/omniintelligence", 61, "omniintelligence");
+    assert!(reached >= 60, "only {reached}/61 reached their handler");
+}
+
+/// The trim node, whose handlers are functions (one async), with the
+/// implementations from `tests/fixtures/runtime/handlers` or the scaffolds.
+fn trim_node(dir: &Path, implemented: bool) -> PathBuf {
+    let out = dir.join("generated");
+    generate_into(
+        &out,
+        &[repo().join("tests/fixtures/runtime/node_text_trim_compute.yaml")],
+    );
+    if implemented {
+        implement(&out);
+    }
+    out
+}
+
+fn trim_cases() -> Value {
+    let text = json!({"text": "  padded  "});
+    json!([
+        case("node_text_trim_compute", &text, None, true),
+        case(
+            "node_text_trim_compute",
+            &text,
+            Some("text.trim_left"),
+            true
+        ),
+        case(
+            "node_text_trim_compute",
+            &text,
+            Some("text.trim_right"),
+            true
+        ),
+    ])
+}
+
+/// Function handlers (`{module, function, type}`): the runtime runs the
+/// default function through the generated adapter class, and `process()`
+/// calls each routed function, sync or async, by its operation.
+#[test]
+fn function_handlers_answer_through_the_runtime_and_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = trim_node(dir.path(), true);
+    let records = run(&out, &trim_cases());
+    let both = json!({"text": "padded", "side": "both"});
+    let left = json!({"text": "padded  ", "side": "left"});
+    let right = json!({"text": "  padded", "side": "right"});
+    assert_eq!(records.len(), 3);
+    for (r, process) in records.iter().zip([&both, &left, &right]) {
+        assert_eq!(r["runtime"]["result"], "COMPLETED", "{r:#}");
+        assert_eq!(r["runtime"]["handler_result"], both, "{r:#}");
+        assert_eq!(&r["process"]["result"], process, "{r:#}");
+        assert!(exceptions(&r["process"]).is_empty(), "{r:#}");
+    }
+}
+
+/// Untouched function scaffolds are reached by both entry points.
+#[test]
+fn function_scaffolds_are_reached_by_the_runtime_and_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = trim_node(dir.path(), false);
+    let records = run(&out, &trim_cases());
+    for (r, function) in records.iter().zip(["trim_both", "trim_left", "trim_right"]) {
+        let scaffold = format!("NotImplementedError: {function} is a scaffold");
+        assert!(
+            exceptions(&r["process"])
+                .iter()
+                .any(|e| e.starts_with(&scaffold)),
+            "{r:#}"
+        );
+        assert!(
+            exceptions(&r["runtime"])
+                .iter()
+                .any(|e| e.starts_with("NotImplementedError: trim_both is a scaffold")),
+            "{r:#}"
+        );
+    }
+}
+
+/// The generated handler tests through a handler's life, with no
+/// regeneration: green (skipped) on the scaffold, green (passed) once
+/// implemented, red when the handler answers with the wrong type.
+#[test]
+fn implementing_a_handler_turns_nothing_red() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = trim_node(dir.path(), false);
+    let tests = out.join("node_text_trim_compute/tests");
+    let pytest = |expect_ok: bool| {
+        let output = std::process::Command::new(python())
+            .args(["-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider"])
+            .arg(&tests)
+            .current_dir(&out)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert_eq!(output.status.success(), expect_ok, "{text}");
+        text
+    };
+    let scaffold = pytest(true);
+    assert!(scaffold.contains("3 skipped"), "{scaffold}");
+    assert!(scaffold.contains("trim_left is a scaffold"), "{scaffold}");
+    assert!(
+        !scaffold.contains("xfail") && !scaffold.contains("XPASS"),
+        "{scaffold}"
+    );
+
+    let handler = out.join("node_text_trim_compute/handlers/handler_trim.py");
+    fs::copy(
+        repo().join("tests/fixtures/runtime/handlers/node_text_trim_compute/handler_trim.py"),
+        &handler,
+    )
+    .unwrap();
+    let implemented = pytest(true);
+    assert!(!implemented.contains("skipped"), "{implemented}");
+
+    let wrong = fs::read_to_string(&handler).unwrap().replace(
+        "return ModelTrimResult(text=request.text.rstrip(), side=\"right\")",
+        "return request",
+    );
+    fs::write(&handler, wrong).unwrap();
+    let red = pytest(false);
+    assert!(red.contains("1 failed"), "{red}");
+    assert!(
+        red.contains("test_trim_right_answers_a_sample_request"),
+        "{red}"
+    );
 }
