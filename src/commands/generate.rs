@@ -312,6 +312,9 @@ fn sort_parsed(
             ItemOutcome::Completed(job) if job.fresh => {
                 results.push(ContractResult::new(job, Status::Unchanged, None));
             }
+            ItemOutcome::Completed(job) if job.skipped => {
+                results.push(ContractResult::new(job, Status::Skipped, None));
+            }
             ItemOutcome::Completed(job) if stop => {
                 results.push(ContractResult::new(
                     job,

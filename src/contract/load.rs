@@ -568,6 +568,13 @@ impl Walker<'_> {
         if is_snake_identifier(name) {
             return Some(name.to_owned());
         }
+        // A dotted name (`omnimarket.node_x_compute`) names the node by its
+        // last part; the copy keeps the name as written.
+        if let Some((_, last)) = name.rsplit_once('.')
+            && name.split('.').all(is_snake_identifier)
+        {
+            return Some(last.to_owned());
+        }
         let suggestion = heck::ToSnakeCase::to_snake_case(name);
         let help = if is_snake_identifier(&suggestion) {
             format!("use snake case, e.g. '{suggestion}'")
@@ -1801,6 +1808,21 @@ fn copy_and_bind(
         &mut copy, node_name, t, v.major, handlers, operations, input, output,
     );
     (super::tree::emit(&copy), binding)
+}
+
+/// Whether a YAML file is a handler contract (`handler_id` at the top
+/// level, no `node_type`): it describes a handler, not a node.
+pub fn is_handler_contract(bytes: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
+    let top = |key: &str| {
+        text.lines().any(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+    };
+    top("handler_id") && !top("node_type")
 }
 
 /// One handler the contract names, and what its routing entry says about it.

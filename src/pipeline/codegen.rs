@@ -46,6 +46,8 @@ pub struct Job {
     pub node_type: Option<NodeType>,
     /// The package is up to date: every later stage is skipped.
     pub fresh: bool,
+    /// The file is a handler contract, not a node's: nothing is generated.
+    pub skipped: bool,
     /// Warnings and errors about the contract and about the generated files.
     pub diagnostics: Vec<Diagnostic>,
     /// Rendered files, relative to the package directory.
@@ -176,7 +178,7 @@ fn configure(
     options: &Options,
 ) -> Stage<Job> {
     Stage::blocking(name, move |job: &mut Job| {
-        if job.fresh {
+        if job.fresh || job.skipped {
             return Ok(());
         }
         let started = Instant::now();
@@ -202,6 +204,11 @@ fn parse(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         tracing::debug!(contract = %job.path.display(), package = %name, "unchanged");
         job.package = Some(name);
         job.fresh = true;
+        return Ok(());
+    }
+    if contract::is_handler_contract(&bytes) {
+        // Not a node: the summary names it as skipped.
+        job.skipped = true;
         return Ok(());
     }
     match contract::load(&job.path, &bytes, &ctx.load) {

@@ -27,6 +27,8 @@ pub enum Status {
     Unchanged,
     /// Belongs to another `--shard`.
     OtherShard,
+    /// Not a node contract (a handler contract): nothing to generate.
+    Skipped,
     Failed,
 }
 
@@ -35,6 +37,7 @@ impl Status {
         match self {
             Status::Generated => "generated",
             Status::Unchanged => "unchanged",
+            Status::Skipped => "skipped",
             Status::OtherShard => "other-shard",
             Status::Failed => "failed",
         }
@@ -67,6 +70,7 @@ impl ContractResult {
         let job = outcome.into_state().unwrap_or_default();
         let (status, failure) = match (completed, failure) {
             (true, _) if job.fresh => (Status::Unchanged, None),
+            (true, _) if job.skipped => (Status::Skipped, None),
             (true, _) => (Status::Generated, None),
             (false, Some(f)) => (Status::Failed, Some(f)),
             (false, None) => (Status::Failed, Some(stopped_early())),
@@ -332,6 +336,13 @@ pub fn render_text(report: &Report, printer: Printer) -> String {
             count(unchanged, "package", "packages")
         ));
     }
+    let skipped = report.count(Status::Skipped);
+    if skipped > 0 {
+        parts.push(format!(
+            "{} skipped (not nodes)",
+            count(skipped, "handler contract", "handler contracts")
+        ));
+    }
     let other_shard = report.count(Status::OtherShard);
     if other_shard > 0 {
         parts.push(format!(
@@ -378,6 +389,17 @@ pub fn render_text(report: &Report, printer: Printer) -> String {
             printer.paint("1;32", "up to date")
         };
         let _ = writeln!(out, "{line}");
+    }
+    for r in report
+        .results
+        .iter()
+        .filter(|r| r.status == Status::Skipped)
+    {
+        let _ = writeln!(
+            out,
+            "skipped {}: a handler contract (`handler_id`, no `node_type`), not a node's",
+            r.job.path.display()
+        );
     }
     if !failed.is_empty() {
         let _ = writeln!(
@@ -445,6 +467,7 @@ pub fn render_json(report: &Report) -> String {
             "generated": report.count(Status::Generated),
             "unchanged": report.count(Status::Unchanged),
             "other_shard": report.count(Status::OtherShard),
+            "skipped": report.count(Status::Skipped),
             "failed": report.count(Status::Failed),
             "files": actions,
             "out_of_date": report.out_of_date(),

@@ -412,3 +412,55 @@ fn timings_are_printed_even_when_quiet() {
         "the summary line stays quiet: {text}"
     );
 }
+
+/// A handler contract (`handlers/*/contract.yaml`: `handler_id`, no
+/// `node_type`) in a walked tree is named as skipped, never a failure or a
+/// package; a dotted node name names its package by its last part.
+#[test]
+fn handler_contracts_are_skipped_and_dotted_names_generate() {
+    let dir = tempfile::tempdir().unwrap();
+    let contracts = dir.path().join("contracts");
+    fs::create_dir_all(contracts.join("handlers/handler_trim")).unwrap();
+    fs::write(
+        contracts.join("handlers/handler_trim/contract.yaml"),
+        "handler_id: compute.text.trim\nname: handler_text_trim\ncontract_version: {major: 1, minor: 0, patch: 0}\ninput_model: pkg.models.ModelIn\noutput_model: pkg.models.ModelOut\n",
+    )
+    .unwrap();
+    fs::write(
+        contracts.join("node.yaml"),
+        "name: onex.nodes.node_dotted_compute\ncontract_version: {major: 1, minor: 0, patch: 0}\nnode_type: COMPUTE_GENERIC\ninput_model: {name: ModelDottedIn, fields: {text: str}}\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = codegen(
+        dir.path(),
+        &[
+            "generate",
+            contracts.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--strict",
+        ],
+    );
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("1 handler contract skipped (not nodes)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("handlers/handler_trim/contract.yaml: a handler contract"),
+        "{err}"
+    );
+    let packages: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    assert_eq!(packages, ["node_dotted_compute"]);
+    let copy = fs::read_to_string(out.join("node_dotted_compute/contract.yaml")).unwrap();
+    assert!(
+        copy.contains("name: onex.nodes.node_dotted_compute"),
+        "{copy}"
+    );
+}
