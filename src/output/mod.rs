@@ -3,6 +3,7 @@
 //! apart, orphans, and unified diffs for `--diff`.
 
 pub mod diff;
+pub mod findings;
 pub mod lock;
 pub mod manifest;
 pub mod package;

@@ -200,8 +200,17 @@ fn parse(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
     })?;
     job.contract_hash = sha256_hex(&bytes);
     job.reference = output::contract_reference(&ctx.out_absolute, &job.path);
-    if let Some(name) = fresh_package(ctx, job) {
+    if let Some(name) = fresh_package(ctx, job)
+        && let Some(findings) =
+            output::findings::replay(&ctx.out, &name, &job.contract_hash, &ctx.generator)
+        // `--strict` turns some contract warnings into errors: a contract
+        // with warnings is read again for its verdict.
+        && !(ctx.load.strict && findings.iter().any(|d| d.file == job.path))
+    {
+        // Fresh, with the findings of the run that made it: those are
+        // reported again, as if the stages had run.
         tracing::debug!(contract = %job.path.display(), package = %name, "unchanged");
+        job.diagnostics = findings;
         job.package = Some(name);
         job.fresh = true;
         return Ok(());
@@ -349,6 +358,13 @@ fn write(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
             return Err(fail(job, &e));
         }
         tracing::debug!(package = %dir.display(), files = plan.files.len(), "written");
+        output::findings::store(
+            &ctx.out,
+            name,
+            &job.contract_hash,
+            &ctx.generator,
+            &job.diagnostics,
+        );
     }
     job.plan = Some(plan);
     if ctx.mode == Mode::Write && !conflicts.is_empty() {

@@ -537,3 +537,87 @@ fn killing_a_run_leaves_every_package_fully_old_or_fully_new() {
         "no kill landed while packages were being written"
     );
 }
+
+/// A fresh package skips every stage, yet the hundredth run reports what the
+/// first did: the same warnings, the same `--strict` verdict, the same
+/// GitHub annotations; a lost or tampered record regenerates the package
+/// instead of reporting it clean.
+#[test]
+fn fresh_packages_report_the_findings_of_the_run_that_made_them() {
+    let dir = tempfile::tempdir().unwrap();
+    // A key that looks like a typo (a warning, an error under --strict).
+    let text = fs::read_to_string(
+        repo().join("tests/fixtures/omnibase_infra/node_service_discovery_effect/contract.yaml"),
+    )
+    .unwrap()
+    .replacen("description:", "descriptoin: typo\ndescription:", 1);
+    let contract = dir.path().join("contract.yaml");
+    fs::write(&contract, text).unwrap();
+    let out = dir.path().join("out");
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "generate".to_owned(),
+            contract.to_str().unwrap().to_owned(),
+            "-o".to_owned(),
+            out.to_str().unwrap().to_owned(),
+        ];
+        a.extend(extra.iter().map(|s| (*s).to_owned()));
+        a
+    };
+    let run = |extra: &[&str]| {
+        let a = args(extra);
+        let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+        codegen(dir.path(), &refs)
+    };
+    let findings = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.contains(": warning:") || l.contains(": error:"))
+            .map(str::to_owned)
+            .collect()
+    };
+    let first = run(&[]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let reported = findings(&stderr(&first));
+    assert!(reported.len() >= 2, "{}", stderr(&first));
+    for _ in 0..2 {
+        let again = run(&[]);
+        assert!(
+            stderr(&again).contains("1 package unchanged"),
+            "{}",
+            stderr(&again)
+        );
+        assert_eq!(findings(&stderr(&again)), reported);
+    }
+    // The first --strict run refuses the contract; so does every later one.
+    let strict = run(&["--strict"]);
+    assert_eq!(strict.status.code(), Some(2), "{}", stderr(&strict));
+    assert!(
+        stderr(&strict).contains("descriptoin"),
+        "{}",
+        stderr(&strict)
+    );
+    let check = run(&["--strict", "--check"]);
+    assert_eq!(check.status.code(), Some(2), "{}", stderr(&check));
+    let github = run(&["--output-format", "github"]);
+    let annotations = stdout(&github)
+        .lines()
+        .filter(|l| l.starts_with("::warning"))
+        .count();
+    assert_eq!(annotations, reported.len(), "{}", stdout(&github));
+
+    // A record from elsewhere (a pull request, say) is no record.
+    let record = out.join(".codegen/findings/node_service_discovery_effect.json");
+    assert!(record.is_file());
+    fs::write(&record, "{\"contract_hash\": \"x\"}").unwrap();
+    let rebuilt = run(&[]);
+    assert!(
+        stderr(&rebuilt).contains("generated 1 package of"),
+        "{}",
+        stderr(&rebuilt)
+    );
+    assert_eq!(findings(&stderr(&rebuilt)), reported);
+    fs::remove_dir_all(out.join(".codegen/findings")).unwrap();
+    let rebuilt = run(&[]);
+    assert_eq!(findings(&stderr(&rebuilt)), reported);
+    assert!(stderr(&run(&[])).contains("1 package unchanged"));
+}

@@ -1,0 +1,138 @@
+//! The findings of a package's last full run, kept in `.codegen/findings/`
+//! (never committed) so that a run which skips the package as fresh still
+//! reports them: a cache may skip work, never findings.
+//!
+//! A record names the contract hash and the generator it was made with; one
+//! that is missing, unreadable or made for other inputs is no record, and
+//! the package is then generated again rather than reported clean.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::manifest::Generator;
+use super::package::STATE_DIR;
+use crate::diagnostics::{Diagnostic, Position, Severity};
+
+const FINDINGS_DIR: &str = "findings";
+
+#[derive(Serialize, Deserialize)]
+struct Record {
+    contract_hash: String,
+    template_hash: String,
+    tool_version: String,
+    findings: Vec<Finding>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Finding {
+    error: bool,
+    code: Option<String>,
+    file: PathBuf,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: String,
+    help: Option<String>,
+    source_line: Option<String>,
+}
+
+/// `<out>/.codegen/findings/<package>.json`; `package` is a name codegen
+/// derived (a Python identifier), so the path stays inside `.codegen/`.
+fn path(out: &Path, package: &str) -> PathBuf {
+    out.join(STATE_DIR)
+        .join(FINDINGS_DIR)
+        .join(format!("{package}.json"))
+}
+
+/// Stores the findings of a full run of `package`. Failing to store is not
+/// an error: the next run then generates the package again.
+pub fn store(
+    out: &Path,
+    package: &str,
+    contract_hash: &str,
+    generator: &Generator,
+    findings: &[Diagnostic],
+) {
+    let record = Record {
+        contract_hash: contract_hash.to_owned(),
+        template_hash: generator.template_hash.clone(),
+        tool_version: generator.tool_version.clone(),
+        findings: findings
+            .iter()
+            .map(|d| Finding {
+                error: d.is_error(),
+                code: d.code.map(str::to_owned),
+                file: d.file.clone(),
+                line: d.position.map(|p| p.line),
+                column: d.position.map(|p| p.column),
+                message: d.message.clone(),
+                help: d.help.clone(),
+                source_line: d.source_line.clone(),
+            })
+            .collect(),
+    };
+    let target = path(out, package);
+    let Some(dir) = target.parent() else {
+        return;
+    };
+    let Ok(json) = serde_json::to_vec(&record) else {
+        return;
+    };
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    // Written beside, then renamed: a reader never sees half a record.
+    let partial = target.with_extension("json.partial");
+    if std::fs::write(&partial, json).is_ok() && std::fs::rename(&partial, &target).is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+}
+
+/// The findings stored for `package` made from these inputs, or `None`.
+pub fn replay(
+    out: &Path,
+    package: &str,
+    contract_hash: &str,
+    generator: &Generator,
+) -> Option<Vec<Diagnostic>> {
+    let target = path(out, package);
+    let meta = std::fs::symlink_metadata(&target).ok()?;
+    if !meta.is_file() || meta.len() > 64 << 20 {
+        return None;
+    }
+    let record: Record = serde_json::from_slice(&std::fs::read(&target).ok()?).ok()?;
+    if record.contract_hash != contract_hash
+        || record.template_hash != generator.template_hash
+        || record.tool_version != generator.tool_version
+    {
+        return None;
+    }
+    Some(record.findings.into_iter().map(revive).collect())
+}
+
+fn revive(f: Finding) -> Diagnostic {
+    Diagnostic {
+        severity: if f.error {
+            Severity::Error
+        } else {
+            Severity::Warning
+        },
+        code: f.code.as_deref().and_then(static_code),
+        file: f.file,
+        position: f
+            .line
+            .zip(f.column)
+            .map(|(line, column)| Position { line, column }),
+        message: f.message,
+        help: f.help,
+        source_line: f.source_line,
+    }
+}
+
+/// The catalogue's own spelling of a rule code (codes are `&'static str`).
+fn static_code(code: &str) -> Option<&'static str> {
+    crate::python::rules()
+        .iter()
+        .map(|r| r.code)
+        .find(|c| *c == code)
+}
