@@ -30,6 +30,7 @@ pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStat
     let started = Instant::now();
     let mode = mode_of(args);
     let (files, mut problems) = discover::contract_files(&args.paths);
+    let files = own_output_left_out(files, args, &mut problems);
     let _lock = match open_output(args, mode) {
         Ok(lock) => lock,
         Err(problem) => {
@@ -285,6 +286,45 @@ fn finish(
         err.write_all(summary::render_changes(report, true).as_bytes())?;
     }
     Ok(report.exit_status())
+}
+
+/// Contracts found by walking that are codegen's own output (inside the
+/// output directory, or the `contract.yaml` of a generated package, beside
+/// its manifest) are left out; one named on the command line is an error.
+fn own_output_left_out(
+    files: Vec<PathBuf>,
+    args: &GenerateSettings,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<PathBuf> {
+    let out = std::fs::canonicalize(&args.output).ok();
+    let named: HashSet<PathBuf> = args
+        .paths
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
+    files
+        .into_iter()
+        .filter(|file| {
+            let Ok(real) = std::fs::canonicalize(file) else {
+                return true;
+            };
+            let generated = out.as_ref().is_some_and(|o| real.starts_with(o))
+                || real.parent().is_some_and(|dir| {
+                    real.file_name().is_some_and(|n| n == "contract.yaml")
+                        && dir.join(output::MANIFEST_FILE).is_file()
+                });
+            if generated && named.contains(&real) {
+                problems.push(
+                    Diagnostic::error(
+                        file,
+                        "this is a package codegen generated (its contract copy), not a contract",
+                    )
+                    .with_help("name the contract the package was generated from"),
+                );
+            }
+            !generated
+        })
+        .collect()
 }
 
 /// Splits the parse run's items into contracts to generate and results that

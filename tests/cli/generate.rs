@@ -464,3 +464,41 @@ fn handler_contracts_are_skipped_and_dotted_names_generate() {
         "{copy}"
     );
 }
+
+/// `codegen generate .` twice in a directory holding contracts: the second
+/// run does not take its own output (`generated/*/contract.yaml`) for
+/// contracts, nor the copy of a package generated elsewhere; naming a copy
+/// on the command line is a located error.
+#[test]
+fn discovery_never_reads_its_own_output() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_examples(dir.path());
+    let first = codegen(dir.path(), &["generate", "."]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let second = codegen(dir.path(), &["generate", "."]);
+    let err = stderr(&second);
+    assert_eq!(second.status.code(), Some(0), "{err}");
+    assert!(err.contains("from 4 contracts"), "{err}");
+    assert!(err.contains("4 packages unchanged"), "{err}");
+    // Into another directory: the first output's copies are not contracts either.
+    let elsewhere = codegen(dir.path(), &["generate", ".", "-o", "other"]);
+    let err = stderr(&elsewhere);
+    assert_eq!(elsewhere.status.code(), Some(0), "{err}");
+    assert!(err.contains("from 4 contracts"), "{err}");
+    let copy = fs::read_dir(dir.path().join("generated"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.join("contract.yaml").is_file())
+        .unwrap()
+        .join("contract.yaml");
+    let named = codegen(
+        dir.path(),
+        &["generate", copy.to_str().unwrap(), "-o", "third"],
+    );
+    assert_eq!(named.status.code(), Some(2), "{}", stderr(&named));
+    assert!(
+        stderr(&named).contains("a package codegen generated (its contract copy), not a contract"),
+        "{}",
+        stderr(&named)
+    );
+}
