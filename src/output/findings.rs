@@ -24,11 +24,22 @@ struct Record {
     findings: Vec<Finding>,
 }
 
+/// Which file a finding is about, independent of the working directory.
+#[derive(Serialize, Deserialize)]
+enum Place {
+    /// The contract, wherever the next run names it from.
+    Contract,
+    /// A file of the output directory, relative to it.
+    Output(PathBuf),
+    /// Any other path, as it was shown.
+    Other(PathBuf),
+}
+
 #[derive(Serialize, Deserialize)]
 struct Finding {
     error: bool,
     code: Option<String>,
-    file: PathBuf,
+    file: Place,
     line: Option<usize>,
     column: Option<usize>,
     message: String,
@@ -49,7 +60,7 @@ fn path(out: &Path, package: &str) -> PathBuf {
 pub fn store(
     out: &Path,
     package: &str,
-    contract_hash: &str,
+    (contract, contract_hash): (&Path, &str),
     generator: &Generator,
     findings: &[Diagnostic],
 ) {
@@ -62,7 +73,13 @@ pub fn store(
             .map(|d| Finding {
                 error: d.is_error(),
                 code: d.code.map(str::to_owned),
-                file: d.file.clone(),
+                file: if d.file == contract {
+                    Place::Contract
+                } else if let Ok(rel) = d.file.strip_prefix(out) {
+                    Place::Output(rel.to_path_buf())
+                } else {
+                    Place::Other(d.file.clone())
+                },
                 line: d.position.map(|p| p.line),
                 column: d.position.map(|p| p.column),
                 message: d.message.clone(),
@@ -92,7 +109,7 @@ pub fn store(
 pub fn replay(
     out: &Path,
     package: &str,
-    contract_hash: &str,
+    (contract, contract_hash): (&Path, &str),
     generator: &Generator,
 ) -> Option<Vec<Diagnostic>> {
     let target = path(out, package);
@@ -107,10 +124,16 @@ pub fn replay(
     {
         return None;
     }
-    Some(record.findings.into_iter().map(revive).collect())
+    Some(
+        record
+            .findings
+            .into_iter()
+            .map(|f| revive(f, out, contract))
+            .collect(),
+    )
 }
 
-fn revive(f: Finding) -> Diagnostic {
+fn revive(f: Finding, out: &Path, contract: &Path) -> Diagnostic {
     Diagnostic {
         severity: if f.error {
             Severity::Error
@@ -118,7 +141,11 @@ fn revive(f: Finding) -> Diagnostic {
             Severity::Warning
         },
         code: f.code.as_deref().and_then(static_code),
-        file: f.file,
+        file: match f.file {
+            Place::Contract => contract.to_path_buf(),
+            Place::Output(rel) => out.join(rel),
+            Place::Other(path) => path,
+        },
         position: f
             .line
             .zip(f.column)

@@ -159,7 +159,7 @@ pub fn generate_executor(
         .stage(configure(
             STAGES[4],
             move |job: &mut Job| {
-                quality(job)?;
+                quality(&vote, job)?;
                 crate::quorum::stage::vote_job(vote.quorum.as_ref(), job)
             },
             options,
@@ -202,7 +202,7 @@ fn parse(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
     job.reference = output::contract_reference(&ctx.out_absolute, &job.path);
     if let Some(name) = fresh_package(ctx, job)
         && let Some(findings) =
-            output::findings::replay(&ctx.out, &name, &job.contract_hash, &ctx.generator)
+            output::findings::replay(&ctx.out, &name, (&job.path, &job.contract_hash), &ctx.generator)
         // `--strict` turns some contract warnings into errors: a contract
         // with warnings is read again for its verdict.
         && !(ctx.load.strict && findings.iter().any(|d| d.file == job.path))
@@ -266,11 +266,12 @@ fn render(
 /// Stage 5: every generated Python file goes through the whole rule catalogue
 /// before anything is written. A scaffold's `raise NotImplementedError`
 /// (STB003) is its purpose, so it is not reported here.
-fn quality(job: &mut Job) -> Result<(), StepError> {
+fn quality(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
     let (Some(name), Some(node_type)) = (&job.package, job.node_type) else {
         return Err(StepError::fatal("the contract was not rendered"));
     };
-    let package = PathBuf::from(name);
+    // Findings name files as they open from the working directory.
+    let package = ctx.out.join(name);
     let base = node_type.base_class().to_owned();
     let mut findings = Vec::new();
     for file in job
@@ -361,7 +362,7 @@ fn write(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         output::findings::store(
             &ctx.out,
             name,
-            &job.contract_hash,
+            (&job.path, &job.contract_hash),
             &ctx.generator,
             &job.diagnostics,
         );

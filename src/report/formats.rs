@@ -160,8 +160,9 @@ pub(crate) fn github_property(text: &str) -> String {
     github_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// `JUnit` XML: one `<testsuite>` per checked file, one failing `<testcase>` per finding, and
-/// one passing `<testcase>` for a file without findings.
+/// `JUnit` XML: one `<testsuite>` per checked file, one `<testcase>` per finding (failing for
+/// an error; passing, with the finding as its output, for a warning: a green job shows no
+/// failed tests), and one passing `<testcase>` for a file without findings.
 fn junit(report: &Report<'_>) -> String {
     let mut by_file: BTreeMap<&Path, Vec<&Diagnostic>> = BTreeMap::new();
     for file in report.files {
@@ -175,10 +176,11 @@ fn junit(report: &Report<'_>) -> String {
     }
     let tests: usize = by_file.values().map(|f| f.len().max(1)).sum();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let failures = |findings: &[&Diagnostic]| findings.iter().filter(|d| d.is_error()).count();
     let _ = writeln!(
         xml,
         "<testsuites name=\"codegen validate\" tests=\"{tests}\" failures=\"{}\" errors=\"0\">",
-        report.findings.len()
+        report.findings.iter().filter(|d| d.is_error()).count()
     );
     for (file, findings) in &by_file {
         let name = xml_escape(&file.display().to_string());
@@ -186,7 +188,7 @@ fn junit(report: &Report<'_>) -> String {
             xml,
             "  <testsuite name=\"{name}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\">",
             findings.len().max(1),
-            findings.len()
+            failures(findings)
         );
         if findings.is_empty() {
             let _ = writeln!(xml, "    <testcase name=\"{name}\" classname=\"{name}\"/>");
@@ -203,13 +205,21 @@ fn junit(report: &Report<'_>) -> String {
                 xml,
                 "    <testcase name=\"{code}{at}\" classname=\"{name}\" file=\"{name}\"{line}>"
             );
-            let _ = writeln!(
-                xml,
-                "      <failure message=\"{}\" type=\"{}\">{}</failure>",
-                xml_escape(&finding.message),
-                finding.severity.as_str(),
-                xml_escape(&text_line(finding))
-            );
+            if finding.is_error() {
+                let _ = writeln!(
+                    xml,
+                    "      <failure message=\"{}\" type=\"{}\">{}</failure>",
+                    xml_escape(&finding.message),
+                    finding.severity.as_str(),
+                    xml_escape(&text_line(finding))
+                );
+            } else {
+                let _ = writeln!(
+                    xml,
+                    "      <system-out>{}</system-out>",
+                    xml_escape(&text_line(finding))
+                );
+            }
             xml.push_str("    </testcase>\n");
         }
         xml.push_str("  </testsuite>\n");
