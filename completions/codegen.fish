@@ -47,6 +47,7 @@ complete -c codegen -n "__fish_codegen_needs_command" -f -a "quorum" -d 'The AI 
 complete -c codegen -n "__fish_codegen_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -s o -l output -d 'Directory the node packages are written into (`<DIR>/<name>/`) [default: generated]' -r -F
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -s j -l jobs -d 'Steps run in parallel inside a stage (default: the number of cores)' -r
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -l ignore -d 'Warnings not to report, by code or prefix (`CTR006`, `ONX008`, `CTR`); errors are always reported' -r
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l trace -d 'Write a Chrome trace of the run (stages, and every step on its worker thread) to FILE; open it in Perfetto or `chrome://tracing`' -r -F
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l shard -d 'Take shard I of N (e.g. 2/4): a stable share of the contracts by name, for CI matrices' -r
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l output-format -d 'How to print the result on standard output [default: text]' -r -f -a "text\t'Diagnostics and a summary on standard error'

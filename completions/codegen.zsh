@@ -43,6 +43,7 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Directory the node packages are written into (\`<DIR>/<name>/\`) \[default\: generated\]]:DIR:_files' \
 '-j+[Steps run in parallel inside a stage (default\: the number of cores)]:N:_default' \
 '--jobs=[Steps run in parallel inside a stage (default\: the number of cores)]:N:_default' \
+'*--ignore=[Warnings not to report, by code or prefix (\`CTR006\`, \`ONX008\`, \`CTR\`); errors are always reported]:CODES:_default' \
 '--trace=[Write a Chrome trace of the run (stages, and every step on its worker thread) to FILE; open it in Perfetto or \`chrome\://tracing\`]:FILE:_files' \
 '--shard=[Take shard I of N (e.g. 2/4)\: a stable share of the contracts by name, for CI matrices]:I/N:_default' \
 '--output-format=[How to print the result on standard output \[default\: text\]]:OUTPUT_FORMAT:((text\:"Diagnostics and a summary on standard error"

@@ -187,6 +187,11 @@ pub struct GenerateArgs {
     #[arg(long)]
     pub strict: bool,
 
+    /// Warnings not to report, by code or prefix (`CTR006`, `ONX008`, `CTR`);
+    /// errors are always reported.
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
     /// Print per-stage timings (p50/p95/p99 of step times) and the slowest steps.
     #[arg(long)]
     pub timings: bool,

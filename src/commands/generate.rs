@@ -29,22 +29,26 @@ const STEP_TIMEOUT: Duration = Duration::from_mins(1);
 pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
     let mode = mode_of(args);
-    let (files, mut problems) = discover::contract_files(&args.paths);
-    let files = own_output_left_out(files, args, &mut problems);
+    let early = |problems| {
+        finish(
+            args,
+            printer,
+            &Report::failed_early(problems, started.elapsed()),
+        )
+    };
+    let (files, mut problems) = contracts_of(args);
+    if problems.iter().any(|d| d.file == Path::new(IGNORE_FLAG)) {
+        return early(problems);
+    }
     let _lock = match open_output(args, mode) {
         Ok(lock) => lock,
         Err(problem) => {
             problems.push(*problem);
-            let report = Report::failed_early(problems, started.elapsed());
-            return finish(args, printer, &report);
+            return early(problems);
         }
     };
     if !problems.is_empty() && args.fail_fast {
-        return finish(
-            args,
-            printer,
-            &Report::failed_early(problems, started.elapsed()),
-        );
+        return early(problems);
     }
     if mode == Mode::Write {
         output::package::clean_staging(&args.output);
@@ -52,11 +56,7 @@ pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStat
 
     let Some(templates) = super::templates::load_into(args.templates.as_deref(), &mut problems)
     else {
-        return finish(
-            args,
-            printer,
-            &Report::failed_early(problems, started.elapsed()),
-        );
+        return early(problems);
     };
     let ctx = Arc::new(context(args, mode, templates)?);
     if ctx.index.len() < files.len() {
@@ -107,15 +107,14 @@ pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStat
     }
     results.sort_by(|a, b| a.job.path.cmp(&b.job.path));
 
-    let orphans = if stop {
+    let orphan_reports = if stop {
         Vec::new()
     } else {
         find_orphans(&args.output, &results, args.shard)
+            .iter()
+            .map(|package| settle_orphan(package, mode, args.prune, &mut problems))
+            .collect()
     };
-    let mut orphan_reports = Vec::new();
-    for package in orphans {
-        orphan_reports.push(settle_orphan(&package, mode, args.prune, &mut problems));
-    }
     if mode == Mode::Write {
         update_index(&ctx, &results, &orphan_reports, &mut problems);
         if let Some(command) = &args.format_command {
@@ -123,6 +122,7 @@ pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStat
         }
     }
 
+    drop_ignored(&args.ignore, &mut results, &mut problems);
     let report = Report::new(
         mode,
         args.prune,
@@ -286,6 +286,67 @@ fn finish(
         err.write_all(summary::render_changes(report, true).as_bytes())?;
     }
     Ok(report.exit_status())
+}
+
+/// What usage errors of `--ignore` are reported under.
+const IGNORE_FLAG: &str = "--ignore";
+
+/// The contract files the run was given (its own output left out), and the
+/// problems found on the way, `--ignore` selectors naming no code among them.
+fn contracts_of(args: &GenerateSettings) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let (files, mut problems) = discover::contract_files(&args.paths);
+    let files = own_output_left_out(files, args, &mut problems);
+    problems.extend(unknown_ignores(&args.ignore));
+    (files, problems)
+}
+
+/// Drops the warnings `--ignore` names (errors stay).
+fn drop_ignored(
+    selectors: &[String],
+    results: &mut [ContractResult],
+    problems: &mut Vec<Diagnostic>,
+) {
+    let ignored = |d: &Diagnostic| !d.is_error() && ignores(selectors, d.code);
+    for r in results {
+        r.job.diagnostics.retain(|d| !ignored(d));
+    }
+    problems.retain(|d| !ignored(d));
+}
+
+/// Whether `--ignore` names the code: the code or a prefix of it, any case.
+fn ignores(selectors: &[String], code: Option<&str>) -> bool {
+    code.is_some_and(|code| {
+        selectors.iter().any(|s| {
+            code.to_ascii_uppercase()
+                .starts_with(&s.to_ascii_uppercase())
+        })
+    })
+}
+
+/// `--ignore` selectors that name no code: usage errors, with the codes.
+fn unknown_ignores(selectors: &[String]) -> Vec<Diagnostic> {
+    let codes: Vec<&str> = crate::python::rules()
+        .iter()
+        .map(|r| r.code)
+        .chain(contract::codes::CATALOGUE.iter().map(|(c, _, _)| *c))
+        .collect();
+    selectors
+        .iter()
+        .filter(|s| {
+            !codes
+                .iter()
+                .any(|c| ignores(std::slice::from_ref(*s), Some(c)))
+        })
+        .map(|s| {
+            Diagnostic::error(
+                IGNORE_FLAG,
+                format!("'{s}' is not a code or a prefix of one"),
+            )
+            .with_help(
+                "`codegen rules` lists the rule codes; contract warnings are CTR001 to CTR006",
+            )
+        })
+        .collect()
 }
 
 /// Contracts found by walking that are codegen's own output (inside the

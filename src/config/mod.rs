@@ -36,6 +36,7 @@ const SCHEMA: Schema = &[
     ("generate", "jobs", Kind::Count),
     ("generate", "fail-fast", Kind::Bool),
     ("generate", "strict", Kind::Bool),
+    ("generate", "ignore", Kind::List),
     ("generate", "timings", Kind::Bool),
     ("generate", "templates", Kind::Path),
     ("generate", "output-format", Kind::Choice(GENERATE_FORMATS)),
@@ -125,6 +126,8 @@ pub struct GenerateSettings {
     pub jobs: Option<u16>,
     pub fail_fast: bool,
     pub strict: bool,
+    /// Codes (or prefixes) of warnings not to report.
+    pub ignore: Vec<String>,
     pub timings: bool,
     /// A directory whose templates override the built-in ones by name.
     pub templates: Option<PathBuf>,
@@ -405,6 +408,9 @@ impl Merge {
         let jobs = self.count("generate.jobs", args.jobs);
         let fail_fast = self.flag("generate.fail-fast", args.fail_fast);
         let strict = self.flag("generate.strict", args.strict);
+        let ignore = self
+            .list("generate.ignore", non_empty(&args.ignore))
+            .unwrap_or_default();
         let timings = self.flag("generate.timings", args.timings);
         let templates = self.path("generate.templates", args.templates.clone(), None);
         let output_format = self.choice(
@@ -419,6 +425,7 @@ impl Merge {
             jobs,
             fail_fast,
             strict,
+            ignore,
             timings,
             templates,
             output_format,

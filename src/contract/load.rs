@@ -8,6 +8,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
+use super::codes;
 use super::copy::{ModelSite, Rewrites, contract_copy};
 use super::model::{
     Binding, Constraints, Contract, EnumDef, EnumMember, FieldDef, FieldType, HandlerDef,
@@ -259,8 +260,15 @@ impl Walker<'_> {
         self.diagnostics.push(d);
     }
 
-    fn warn(&mut self, pos: Position, message: impl Into<String>, help: Option<String>) {
-        let mut d = located(Diagnostic::warning(self.path, message), pos, &self.lines);
+    fn warn(
+        &mut self,
+        code: &'static str,
+        pos: Position,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) {
+        let mut d =
+            located(Diagnostic::warning(self.path, message), pos, &self.lines).with_code(code);
         if let Some(help) = help {
             d = d.with_help(help);
         }
@@ -279,8 +287,11 @@ impl Walker<'_> {
                 let message = format!("unknown key '{k}'{context}, did you mean '{suggestion}'?");
                 if self.strict {
                     self.error(key.pos, message, None);
+                    if let Some(d) = self.diagnostics.last_mut() {
+                        d.code = Some(codes::TYPO);
+                    }
                 } else {
-                    self.warn(key.pos, message, None);
+                    self.warn(codes::TYPO, key.pos, message, None);
                 }
             }
         }
@@ -350,6 +361,7 @@ impl Walker<'_> {
                 .or_else(|| root.get("name").map(|n| n.pos))
                 .unwrap_or(root.pos);
             self.warn(
+                codes::GENERIC_WORD,
                 pos,
                 format!(
                     "class `{class}` contains '{word}', a generic word `onex validate --strict` refuses in class names"
@@ -618,6 +630,7 @@ impl Walker<'_> {
             (Some(node), version) => {
                 if let Some(v) = version {
                     self.warn(
+                        codes::VERSION_KEY,
                         root_key_pos(root, "version").unwrap_or(v.pos),
                         "top-level 'version' beside 'contract_version' is dropped from the copy",
                         Some("ModelYamlContract refuses a top-level 'version' key".to_owned()),
@@ -627,6 +640,7 @@ impl Walker<'_> {
             }
             (None, Some(node)) => {
                 self.warn(
+                    codes::VERSION_KEY,
                     root_key_pos(root, "version").unwrap_or(node.pos),
                     "top-level 'version' is used as 'contract_version'",
                     Some("rename it to 'contract_version'".to_owned()),
@@ -695,6 +709,7 @@ impl Walker<'_> {
                 if let Some(v) = parse_version_string(s) {
                     if key == "contract_version" {
                         self.warn(
+                            codes::VERSION_STRING,
                             node.pos,
                             format!("'{key}' is a string; it is written as a mapping in the copy"),
                             Some(format!(
@@ -1271,6 +1286,7 @@ impl Walker<'_> {
                     Ok(parsed) => {
                         for n in unknown {
                             self.warn(
+                                codes::UNTYPED_FIELD,
                                 ty.pos,
                                 format!(
                                     "unknown type '{n}' in io_operations; the field is typed Any"
@@ -1282,6 +1298,7 @@ impl Walker<'_> {
                     }
                     Err(e) => {
                         self.warn(
+                            codes::UNTYPED_FIELD,
                             ty.pos,
                             format!("{} in io_operations; the field is typed Any", e.message()),
                             None,
@@ -1433,6 +1450,7 @@ impl Walker<'_> {
         } else {
             if !declared {
                 self.warn(
+                codes::HOLLOW_MODEL,
                     node.pos,
                     format!(
                         "model `{class_name}` ('{key}') declares no fields, so its shape is unknown: \

@@ -2,6 +2,7 @@
 //! [`Contract`], with every problem located as `file:line:col`.
 
 mod binding;
+pub mod codes;
 mod copy;
 mod duplicates;
 mod load;

@@ -156,10 +156,11 @@ fn revive(f: Finding, out: &Path, contract: &Path) -> Diagnostic {
     }
 }
 
-/// The catalogue's own spelling of a rule code (codes are `&'static str`).
+/// The catalogues' own spelling of a rule or contract code (codes are `&'static str`).
 fn static_code(code: &str) -> Option<&'static str> {
     crate::python::rules()
         .iter()
         .map(|r| r.code)
+        .chain(crate::contract::codes::CATALOGUE.iter().map(|(c, _, _)| *c))
         .find(|c| *c == code)
 }

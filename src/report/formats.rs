@@ -3,7 +3,8 @@
 //! writer takes the findings already selected and sorted, and writes one complete document
 //! (an empty array, an empty suite, a run without results) when there are none.
 //!
-//! The JSON form is an array of objects, one per finding:
+//! The JSON form is an array of objects, one per finding (the same shape in
+//! `generate --output-format json`, under each contract's `diagnostics` and in `problems`):
 //! `{"code", "name", "severity", "message", "help", "filename", "location": {"row",
 //! "column"}, "end_location", "fix", "url"}`. `help` is null when the rule gives none,
 //! `location` is null for a finding about a whole file; `end_location`, `fix` and `url` are

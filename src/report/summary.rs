@@ -443,7 +443,7 @@ pub fn render_json(report: &Report) -> String {
                 "error": r.failure.as_ref().map(|f| &f.1),
                 "timings_ms": timings,
                 "files": files,
-                "diagnostics": r.job.diagnostics,
+                "diagnostics": super::formats::json_findings(&r.job.diagnostics),
                 "quorum": r.job.quorum,
             })
         })
@@ -481,7 +481,7 @@ pub fn render_json(report: &Report) -> String {
             .into_iter()
             .map(|(duration, stage, contract)| json!({"stage": stage, "contract": contract, "ms": millis(duration)}))
             .collect::<Vec<_>>(),
-        "problems": report.problems,
+        "problems": super::formats::json_findings(&report.problems),
         "contracts": contracts,
         "orphans": orphans,
     });

@@ -502,3 +502,47 @@ fn discovery_never_reads_its_own_output() {
         stderr(&named)
     );
 }
+
+/// Contract warnings carry stable codes, and `--ignore` (codes or prefixes)
+/// drops those warnings, never an error; an unknown code is a usage error.
+#[test]
+fn contract_warnings_have_codes_that_can_be_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let contract =
+        repo().join("tests/fixtures/omnibase_infra/node_service_discovery_effect/contract.yaml");
+    let run = |out: &str, extra: &[&str]| {
+        let mut args = vec!["generate", contract.to_str().unwrap(), "-o", out];
+        args.extend_from_slice(extra);
+        codegen(dir.path(), &args)
+    };
+    let all = stderr(&run("a", &[]));
+    assert!(
+        all.contains(": warning: CTR006 model `ModelServiceRegistration`"),
+        "{all}"
+    );
+    assert!(
+        all.contains(": warning: CTR002 class `NodeServiceDiscoveryEffect`"),
+        "{all}"
+    );
+    assert!(all.contains(": warning: ONX008 class"), "{all}");
+    let some = run("b", &["--ignore", "ctr006,ONX"]);
+    let text = stderr(&some);
+    assert_eq!(some.status.code(), Some(0), "{text}");
+    assert!(
+        !text.contains("CTR006") && !text.contains("ONX008"),
+        "{text}"
+    );
+    assert!(text.contains("CTR002"), "{text}");
+    // The same on a fresh rerun (replayed findings are filtered alike).
+    let again = stderr(&run("b", &["--ignore", "CTR006,ONX"]));
+    assert!(again.contains("1 package unchanged"), "{again}");
+    assert!(
+        !again.contains("CTR006") && again.contains("CTR002"),
+        "{again}"
+    );
+    let json = stdout(&run("b", &["--ignore", "CTR", "--output-format", "json"]));
+    assert!(!json.contains("\"CTR0"), "{json}");
+    let bad = run("c", &["--ignore", "NOPE1"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("'NOPE1' is not a code or a prefix of one"));
+}
