@@ -16,6 +16,7 @@ pub struct OutputLock {
 
 impl OutputLock {
     pub fn acquire(out: &Path) -> Result<Self, OutputError> {
+        super::check_state_dir(out)?;
         let dir = out.join(STATE_DIR);
         fs::create_dir_all(&dir)
             .map_err(|e| OutputError::io(&dir, "cannot create directory", e))?;
@@ -31,10 +32,13 @@ impl OutputLock {
                     return Ok(Self { path });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let pid = fs::read_to_string(&path)
-                        .unwrap_or_default()
-                        .trim()
-                        .to_owned();
+                    // Read without following a link: a lock that is not a
+                    // regular file holds no pid, and is respected.
+                    let pid = super::safe::read_state_file(&path)
+                        .ok()
+                        .flatten()
+                        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+                        .unwrap_or_default();
                     if holder_is_alive(&pid) {
                         return Err(OutputError::Locked { path, pid });
                     }

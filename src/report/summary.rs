@@ -304,7 +304,7 @@ pub fn render_changes(report: &Report, diff: bool) -> String {
                 "orphaned"
             };
             let _ = writeln!(out, "{word} {}", path.display());
-            if diff && let Ok(bytes) = std::fs::read(&path) {
+            if diff && let Some(bytes) = output::read_package_file(&orphan.dir, file) {
                 out.push_str(&output::diff::unified(
                     &output::package::slash_path(&path),
                     Some(&bytes),

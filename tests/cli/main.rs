@@ -13,5 +13,6 @@ mod regenerate;
 mod render;
 mod runtime;
 mod schema;
+mod security;
 mod templates;
 mod validate;
