@@ -39,6 +39,12 @@ pub enum FileAction {
     Stale,
     /// A stale file removed by `--prune`.
     Deleted,
+    /// Would have been written or deleted, but a hand-edited file of the same
+    /// package blocks the whole package: not touched.
+    Blocked,
+    /// Would have been written or deleted, but writing the package failed:
+    /// not touched (the package stays as it was).
+    Failed,
 }
 
 impl FileAction {
@@ -51,6 +57,8 @@ impl FileAction {
                 | FileAction::HandEdited
                 | FileAction::Stale
                 | FileAction::Deleted
+                | FileAction::Blocked
+                | FileAction::Failed
         )
     }
 }
@@ -101,6 +109,20 @@ impl PackagePlan {
     /// Whether the package on disk differs from this plan (files or manifest).
     pub fn is_out_of_date(&self) -> bool {
         self.manifest_changed || self.files.iter().any(|f| f.action.is_out_of_date())
+    }
+
+    /// Records that the package was not written after all (`action` is
+    /// [`FileAction::Blocked`] or [`FileAction::Failed`]): every file that
+    /// would have been created, updated or deleted takes `action`.
+    pub fn not_written(&mut self, action: FileAction) {
+        for file in &mut self.files {
+            if matches!(
+                file.action,
+                FileAction::Created | FileAction::Updated | FileAction::Deleted
+            ) {
+                file.action = action;
+            }
+        }
     }
 
     /// Whether committing would change anything on disk.

@@ -356,7 +356,7 @@ fn write(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         StepError::fatal(e.to_string())
     };
     let files = std::mem::take(&mut job.files);
-    let plan = match output::plan(&dir, files, manifest, ctx.plan) {
+    let mut plan = match output::plan(&dir, files, manifest, ctx.plan) {
         Ok(plan) => plan,
         Err(e) => return Err(fail(job, &e)),
     };
@@ -373,10 +373,16 @@ fn write(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         .collect();
     if ctx.mode == Mode::Write && conflicts.is_empty() {
         if let Err(e) = output::commit(&ctx.out, &plan) {
+            plan.not_written(output::FileAction::Failed);
             job.plan = Some(plan);
             return Err(fail(job, &e));
         }
         tracing::debug!(package = %dir.display(), files = plan.files.len(), "written");
+    }
+    // Hand edits block the whole package: nothing of it is written (and, in
+    // a dry run, nothing would be).
+    if ctx.mode != Mode::Check && !conflicts.is_empty() {
+        plan.not_written(output::FileAction::Blocked);
     }
     job.plan = Some(plan);
     if ctx.mode == Mode::Write && !conflicts.is_empty() {

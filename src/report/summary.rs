@@ -249,6 +249,18 @@ fn action_word(action: FileAction) -> &'static str {
         FileAction::HandEdited => "hand-edited",
         FileAction::Stale => "orphaned",
         FileAction::Deleted => "deleted",
+        FileAction::Blocked => "blocked",
+        FileAction::Failed => "failed",
+    }
+}
+
+/// How the text summary counts each action: files of a package that was not
+/// written say why.
+fn summary_word(action: FileAction) -> &'static str {
+    match action {
+        FileAction::Blocked => "not written (blocked by a hand edit)",
+        FileAction::Failed => "not written (the write failed)",
+        other => action_word(other),
     }
 }
 
@@ -263,6 +275,8 @@ fn change_word(mode: Mode, action: FileAction) -> &'static str {
         (_, FileAction::HandEdited) => "hand-edited",
         (_, FileAction::Deleted) => "delete",
         (_, FileAction::Unchanged | FileAction::Kept) => "unchanged",
+        (_, FileAction::Blocked) => "blocked",
+        (_, FileAction::Failed) => "failed",
     }
 }
 
@@ -323,7 +337,7 @@ pub fn render_text(report: &Report, printer: Printer) -> String {
     let files: usize = actions.values().sum();
     let mut parts: Vec<String> = actions
         .iter()
-        .map(|(action, n)| format!("{n} {}", action_word(*action)))
+        .map(|(action, n)| format!("{n} {}", summary_word(*action)))
         .collect();
     let unchanged = report.count(Status::Unchanged);
     if unchanged > 0 {

@@ -15,4 +15,5 @@ mod runtime;
 mod schema;
 mod security;
 mod templates;
+mod truth;
 mod validate;
