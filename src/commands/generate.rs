@@ -470,8 +470,15 @@ fn settle_orphan(
     problems: &mut Vec<Diagnostic>,
 ) -> Orphan {
     let mut orphan = Orphan::new(package);
-    if mode == Mode::Write && prune {
-        match output::prune_package(package) {
+    if mode == Mode::DryRun && prune {
+        // What --prune would meet: a refusal is reported, and nothing is
+        // listed as deleted.
+        if let Err(e) = output::prune_package(package, false) {
+            orphan.refused = true;
+            problems.push(e.diagnostic());
+        }
+    } else if mode == Mode::Write && prune {
+        match output::prune_package(package, true) {
             Ok(kept) => {
                 orphan.pruned = true;
                 for file in kept {
@@ -481,7 +488,10 @@ fn settle_orphan(
                     ));
                 }
             }
-            Err(e) => problems.push(e.diagnostic()),
+            Err(e) => {
+                orphan.refused = true;
+                problems.push(e.diagnostic());
+            }
         }
     } else if mode == Mode::Write {
         problems.push(

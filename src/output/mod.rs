@@ -78,8 +78,15 @@ impl OutputError {
         match self {
             OutputError::Symlink { path } => Diagnostic::error(
                 path,
-                "is a symbolic link; codegen never reads, writes, links or deletes through a \
-                 link below the output directory, so it leaves this package untouched",
+                format!(
+                    "is a symbolic link; codegen never reads, writes, links or deletes through \
+                     a link below the output directory, so {}",
+                    if in_state_dir(path) {
+                        "this run writes nothing"
+                    } else {
+                        "it leaves this package untouched"
+                    }
+                ),
             )
             .with_help("replace the link with the real directory or file, or remove it"),
             OutputError::NotAFile { path, what } => Diagnostic::error(
@@ -162,6 +169,12 @@ impl OutputError {
             source,
         }
     }
+}
+
+/// Whether `path` is the run's own `.codegen` or inside it.
+fn in_state_dir(path: &Path) -> bool {
+    path.components()
+        .any(|c| c.as_os_str() == std::ffi::OsStr::new(package::STATE_DIR))
 }
 
 /// Checks that `out` is, or can become, a directory, and creates it.
@@ -275,7 +288,10 @@ fn relative_path(from_dir: &Path, to: &Path) -> Option<PathBuf> {
 /// added by hand stays. Returns the files kept. Every listed file is looked
 /// at before anything is removed: a link, a FIFO or a directory where a
 /// listed file should be leaves the whole package untouched.
-pub fn prune_package(package: &ExistingPackage) -> Result<Vec<PathBuf>, OutputError> {
+///
+/// With `remove` false nothing is removed: the same checks tell a dry run
+/// whether pruning would go ahead.
+pub fn prune_package(package: &ExistingPackage, remove: bool) -> Result<Vec<PathBuf>, OutputError> {
     let Some(mut reader) = safe::PackageReader::open(&package.dir)? else {
         return Ok(Vec::new());
     };
@@ -297,6 +313,9 @@ pub fn prune_package(package: &ExistingPackage) -> Result<Vec<PathBuf>, OutputEr
             Some(_) => kept.push(package.dir.join(rel)),
             None => {}
         }
+    }
+    if !remove {
+        return Ok(kept);
     }
     for rel in doomed {
         reader.remove(rel)?;
@@ -361,10 +380,15 @@ pub fn read_index(out: &Path) -> Index {
         Ok(Some(bytes)) => bytes,
         Ok(None) => return index,
         Err(e) => {
-            let d = e.diagnostic();
+            let what = match &e {
+                OutputError::Symlink { .. } => "is a symbolic link, not followed".to_owned(),
+                OutputError::NotAFile { what, .. } => format!("is {what}, not read"),
+                OutputError::NotADirectory { .. } => "is not a directory".to_owned(),
+                other => other.to_string(),
+            };
             index.problems.push(Diagnostic::warning(
-                d.file,
-                format!("{}; the index is {dropped}", d.message),
+                e.path(),
+                format!("{what}; the index is {dropped}"),
             ));
             return index;
         }

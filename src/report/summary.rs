@@ -103,6 +103,9 @@ pub struct Orphan {
     pub contract: String,
     pub files: Vec<String>,
     pub pruned: bool,
+    /// `--prune` found something it will not delete through (a link, an
+    /// entry outside the package): the whole package stays.
+    pub refused: bool,
 }
 
 impl Orphan {
@@ -113,6 +116,7 @@ impl Orphan {
             contract: package.manifest.contract.clone(),
             files: package.manifest.files.keys().cloned().collect(),
             pruned: false,
+            refused: false,
         }
     }
 }
@@ -193,11 +197,12 @@ impl Report {
             *counts.entry(file.action).or_default() += 1;
         }
         for orphan in &self.orphans {
-            let action = if orphan.pruned || (self.mode == Mode::DryRun && self.prune) {
-                FileAction::Deleted
-            } else {
-                FileAction::Stale
-            };
+            let action =
+                if orphan.pruned || (self.mode == Mode::DryRun && self.prune && !orphan.refused) {
+                    FileAction::Deleted
+                } else {
+                    FileAction::Stale
+                };
             *counts.entry(action).or_default() += orphan.files.len();
         }
         counts
@@ -312,7 +317,7 @@ pub fn render_changes(report: &Report, diff: bool) -> String {
     for orphan in &report.orphans {
         for file in &orphan.files {
             let path = orphan.dir.join(file);
-            let word = if report.mode == Mode::DryRun && report.prune {
+            let word = if report.mode == Mode::DryRun && report.prune && !orphan.refused {
                 "delete"
             } else {
                 "orphaned"

@@ -18,13 +18,14 @@ use crate::common::{codegen, repo, stderr, stdout};
 const TARGET: &str = "node_invoice_total_compute";
 const BYSTANDER: &str = "node_session_state_reducer";
 
-/// Every mode a run can be in.
-const MODES: [&[&str]; 5] = [
+/// Every mode a run can be in (and a dry run of `--prune`).
+const MODES: [&[&str]; 6] = [
     &["--prune"],
     &[],
     &["--force"],
     &["--check"],
     &["--dry-run"],
+    &["--dry-run", "--prune"],
 ];
 
 /// A working tree: `work/c/` with two contracts, `work/out/` generated from
@@ -220,6 +221,8 @@ fn in_every_mode(orphan: bool, always: bool, attack: impl Fn(&Scene), expected: 
         if always || looks_inside(orphan, mode) {
             assert_eq!(output.status.code(), Some(2), "{shown}");
             assert!(stderr(&output).contains(expected), "{shown}");
+            // Nor does a dry run promise what the real run would refuse.
+            assert!(!stdout(&output).contains("delete "), "{shown}");
         } else {
             assert!(!stderr(&output).contains("error"), "{shown}");
         }
