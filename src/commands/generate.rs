@@ -58,7 +58,7 @@ pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStat
     else {
         return early(problems);
     };
-    let ctx = Arc::new(context(args, mode, templates)?);
+    let ctx = Arc::new(context(args, mode, templates, &mut problems)?);
     if ctx.index.len() < files.len() {
         compile_templates_aside(&ctx);
     }
@@ -110,10 +110,7 @@ pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStat
     let orphan_reports = if stop {
         Vec::new()
     } else {
-        find_orphans(&args.output, &results, args.shard)
-            .iter()
-            .map(|package| settle_orphan(package, mode, args.prune, &mut problems))
-            .collect()
+        settle_orphans(args, mode, &results, &mut problems)
     };
     if mode == Mode::Write {
         update_index(&ctx, &results, &orphan_reports, &mut problems);
@@ -210,10 +207,11 @@ fn open_output(args: &GenerateSettings, mode: Mode) -> Result<Option<OutputLock>
         Ok(None)
     };
     opened.map_err(|e| {
-        Box::new(
-            Diagnostic::error(&args.output, e.to_string())
+        Box::new(match e {
+            output::OutputError::Symlink { .. } => e.diagnostic(),
+            _ => Diagnostic::error(&args.output, e.to_string())
                 .with_help("choose another directory with -o DIR"),
-        )
+        })
     })
 }
 
@@ -221,7 +219,10 @@ fn context(
     args: &GenerateSettings,
     mode: Mode,
     templates: TemplateManager,
+    problems: &mut Vec<Diagnostic>,
 ) -> anyhow::Result<Context> {
+    let index = output::read_index(&args.output);
+    problems.extend(index.problems.iter().cloned());
     let generator = Generator::new(templates.template_set_hash());
     Ok(Context {
         renderer: Renderer::new(templates),
@@ -236,7 +237,8 @@ fn context(
             force: args.force,
             prune: args.prune,
         },
-        index: output::read_index(&args.output),
+        index_dirty: !index.problems.is_empty(),
+        index: index.entries,
         quorum: args
             .quorum
             .as_ref()
@@ -479,13 +481,36 @@ fn in_shard(name: Option<&str>, shard: Option<Shard>) -> bool {
     value % u64::from(shard.count) == u64::from(shard.index - 1)
 }
 
+/// A directory of the output that looks like a package of ours but is not
+/// taken as one: an error, except an unreadable manifest (a warning: the
+/// directory is simply not ours to settle).
+fn refused_package(out: &Path, e: &output::OutputError) -> Diagnostic {
+    let mut d = e.diagnostic();
+    if let output::OutputError::CorruptManifest { .. } = e {
+        d.severity = crate::diagnostics::Severity::Warning;
+        d.message.push_str(
+            "; no contract produces this package, and without its manifest codegen cannot \
+             tell what it wrote there, so the directory is left as it is",
+        );
+        d = d.with_help(
+            "restore the manifest from version control, or remove the directory if it is no \
+             longer wanted",
+        );
+    } else if matches!(e, output::OutputError::Symlink { path } if path.parent() == Some(out)) {
+        "is a symbolic link to a directory with a codegen manifest; codegen never prunes, \
+         writes or reads a package through a link, so it leaves it alone"
+            .clone_into(&mut d.message);
+    }
+    d
+}
+
 /// Packages a run of ours wrote whose contract is gone, or whose contract now
-/// produces another package.
+/// produces another package; and the directories refused as packages.
 fn find_orphans(
     out: &std::path::Path,
     results: &[ContractResult],
     shard: Option<Shard>,
-) -> Vec<ExistingPackage> {
+) -> (Vec<ExistingPackage>, Vec<output::OutputError>) {
     let produced: HashMap<String, Option<&str>> = results
         .iter()
         .map(|r| (r.job.reference.clone(), r.job.package.as_deref()))
@@ -496,7 +521,8 @@ fn find_orphans(
         .filter(|r| matches!(r.status, Status::Generated | Status::Unchanged))
         .filter_map(|r| r.job.package.as_deref())
         .collect();
-    output::existing_packages(out, &|name| current.contains(name))
+    let (found, refused) = output::existing_packages(out, &|name| current.contains(name));
+    let orphans = found
         .into_iter()
         .filter(|p| in_shard(Some(&p.name), shard))
         .filter(|p| match produced.get(&p.manifest.contract) {
@@ -504,6 +530,41 @@ fn find_orphans(
             Some(None) => false,
             None => !output::resolve_contract(out, &p.manifest.contract).exists(),
         })
+        .collect();
+    // A refused directory that this run's contracts name was reported by the
+    // package stage already.
+    let named: HashSet<&str> = results
+        .iter()
+        .filter_map(|r| r.job.package.as_deref())
+        .collect();
+    let refused = refused
+        .into_iter()
+        .filter(|e| {
+            let name = e
+                .path()
+                .strip_prefix(out)
+                .ok()
+                .and_then(|p| p.components().next())
+                .map(|c| c.as_os_str().to_string_lossy().into_owned());
+            !name.as_deref().is_some_and(|n| named.contains(n)) && in_shard(name.as_deref(), shard)
+        })
+        .collect();
+    (orphans, refused)
+}
+
+/// Finds the orphans (and the directories refused as packages) and settles
+/// each: pruned, or reported.
+fn settle_orphans(
+    args: &GenerateSettings,
+    mode: Mode,
+    results: &[ContractResult],
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Orphan> {
+    let (orphans, refused) = find_orphans(&args.output, results, args.shard);
+    problems.extend(refused.iter().map(|e| refused_package(&args.output, e)));
+    orphans
+        .iter()
+        .map(|package| settle_orphan(package, mode, args.prune, problems))
         .collect()
 }
 
@@ -514,8 +575,15 @@ fn settle_orphan(
     problems: &mut Vec<Diagnostic>,
 ) -> Orphan {
     let mut orphan = Orphan::new(package);
-    if mode == Mode::Write && prune {
-        match output::prune_package(package) {
+    if mode == Mode::DryRun && prune {
+        // What --prune would meet: a refusal is reported, and nothing is
+        // listed as deleted.
+        if let Err(e) = output::prune_package(package, false) {
+            orphan.refused = true;
+            problems.push(e.diagnostic());
+        }
+    } else if mode == Mode::Write && prune {
+        match output::prune_package(package, true) {
             Ok(kept) => {
                 orphan.pruned = true;
                 for file in kept {
@@ -525,7 +593,10 @@ fn settle_orphan(
                     ));
                 }
             }
-            Err(e) => problems.push(Diagnostic::error(&package.dir, e.to_string())),
+            Err(e) => {
+                orphan.refused = true;
+                problems.push(e.diagnostic());
+            }
         }
     } else if mode == Mode::Write {
         problems.push(
@@ -562,7 +633,7 @@ fn update_index(
             index.insert(result.job.reference.clone(), name.clone());
         }
     }
-    if index != ctx.index
+    if (index != ctx.index || ctx.index_dirty)
         && let Err(e) = output::write_index(&ctx.out, &index)
     {
         problems.push(Diagnostic::warning(&ctx.out, e.to_string()));

@@ -105,7 +105,11 @@ pub fn run(args: &ValidateSettings, printer: Printer) -> anyhow::Result<ExitStat
         writeln!(
             err,
             "{}",
-            summary_line(&checked.findings, checked.files.len())
+            summary_line(
+                &checked.findings,
+                checked.files.len(),
+                checked.problems.len()
+            )
         )?;
         if let Some(verdicts) = &verdicts {
             writeln!(err, "{}", quorum::report::summary(verdicts))?;
@@ -378,10 +382,22 @@ impl<'a> Linter<'a> {
     }
 }
 
-/// `Found 3 errors and 1 warning in 2 files (5 files checked).`, or `All checks passed!`.
-fn summary_line(findings: &[Diagnostic], checked: usize) -> String {
+/// `Found 3 errors and 1 warning in 2 files (5 files checked).`, or `All checks passed!`
+/// (never when a path could not be checked: `unchecked` counts those problems).
+fn summary_line(findings: &[Diagnostic], checked: usize, unchecked: usize) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let checked = plural(checked, "file");
+    if unchecked > 0 {
+        return format!(
+            "{} could not be checked (see the errors above); {} in the {checked} checked.",
+            plural(unchecked, "path"),
+            if findings.is_empty() {
+                "no findings".to_owned()
+            } else {
+                plural(findings.len(), "finding")
+            }
+        );
+    }
     if findings.is_empty() {
         return format!("All checks passed! ({checked} checked)");
     }

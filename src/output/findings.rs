@@ -98,9 +98,20 @@ pub fn store(
     if std::fs::create_dir_all(dir).is_err() {
         return;
     }
-    // Written beside, then renamed: a reader never sees half a record.
+    // Never through a link: the directory must be a real one.
+    if !std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
+        return;
+    }
+    // Written to a new file beside, then renamed over the record (a link
+    // there is replaced, not followed): a reader never sees half a record.
     let partial = target.with_extension("json.partial");
-    if std::fs::write(&partial, json).is_ok() && std::fs::rename(&partial, &target).is_err() {
+    let _ = std::fs::remove_file(&partial);
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&partial)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, &json));
+    if written.is_err() || std::fs::rename(&partial, &target).is_err() {
         let _ = std::fs::remove_file(&partial);
     }
 }

@@ -16,25 +16,22 @@ pub struct OutputLock {
 
 impl OutputLock {
     pub fn acquire(out: &Path) -> Result<Self, OutputError> {
+        super::check_state_dir(out)?;
         let dir = out.join(STATE_DIR);
         fs::create_dir_all(&dir)
             .map_err(|e| OutputError::io(&dir, "cannot create directory", e))?;
         let path = dir.join("lock");
         for _ in 0..2 {
-            match fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(mut file) => {
-                    let _ = writeln!(file, "{}", std::process::id());
-                    return Ok(Self { path });
-                }
+            match create_with_pid(&path) {
+                Ok(()) => return Ok(Self { path }),
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let pid = fs::read_to_string(&path)
-                        .unwrap_or_default()
-                        .trim()
-                        .to_owned();
+                    // Read without following a link: a lock that is not a
+                    // regular file holds no pid, and is respected.
+                    let pid = super::safe::read_state_file(&path)
+                        .ok()
+                        .flatten()
+                        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+                        .unwrap_or_default();
                     if holder_is_alive(&pid) {
                         return Err(OutputError::Locked { path, pid });
                     }
@@ -52,6 +49,35 @@ impl OutputLock {
             pid: "unknown".to_owned(),
         })
     }
+}
+
+/// Creates the lock file holding this process's pid. The pid is written to a
+/// file of our own first and that file is then linked to the lock's name, so
+/// the lock never exists empty (a run killed between creating it and writing
+/// the pid would leave a lock no later run could judge). Where hard links are
+/// not supported, the lock is created and written in two steps.
+fn create_with_pid(path: &Path) -> std::io::Result<()> {
+    let pid = std::process::id();
+    let tmp = path.with_file_name(format!("lock.{pid}.tmp"));
+    let _ = fs::remove_file(&tmp);
+    let written = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .and_then(|mut file| writeln!(file, "{pid}"));
+    if written.is_ok() {
+        let linked = fs::hard_link(&tmp, path);
+        let _ = fs::remove_file(&tmp);
+        match linked {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {}
+            other => return other,
+        }
+    }
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    writeln!(file, "{pid}")
 }
 
 impl Drop for OutputLock {

@@ -5,11 +5,14 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::fs;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+use super::OutputError;
+use super::safe::{self, Found, PackageReader};
+use crate::diagnostics::Position;
 
 /// The manifest's file name inside a package directory.
 pub const MANIFEST_FILE: &str = ".codegen-manifest.json";
@@ -47,10 +50,61 @@ pub enum Owner {
 }
 
 impl PackageManifest {
-    /// Reads `<package_dir>/.codegen-manifest.json`; `None` when absent or unreadable.
+    /// Reads `<package_dir>/.codegen-manifest.json`; `None` when absent,
+    /// unreadable or unsafe (see [`PackageManifest::load`]).
     pub fn read(package_dir: &Path) -> Option<Self> {
-        let bytes = fs::read(package_dir.join(MANIFEST_FILE)).ok()?;
-        serde_json::from_slice(&bytes).ok()
+        Self::load(package_dir).ok().flatten()
+    }
+
+    /// Reads the manifest of `package_dir`: `None` when the directory or the
+    /// manifest is absent; an error when the directory is a link, the
+    /// manifest is not a manifest, or one of its entries is not a plain
+    /// relative path inside the package.
+    pub fn load(package_dir: &Path) -> Result<Option<Self>, OutputError> {
+        match PackageReader::open(package_dir)? {
+            Some(mut reader) => Self::load_from(&mut reader),
+            None => Ok(None),
+        }
+    }
+
+    /// [`PackageManifest::load`] through an open package directory.
+    pub fn load_from(reader: &mut PackageReader) -> Result<Option<Self>, OutputError> {
+        let path = reader.root().join(MANIFEST_FILE);
+        let Some(bytes) = reader.read(Path::new(MANIFEST_FILE))? else {
+            return Ok(None);
+        };
+        Self::parse(&path, &bytes).map(Some)
+    }
+
+    /// Parses and checks the bytes of the manifest at `path`.
+    pub fn parse(path: &Path, bytes: &[u8]) -> Result<Self, OutputError> {
+        let text = String::from_utf8_lossy(bytes);
+        let manifest: Self = serde_json::from_slice(bytes).map_err(|e| {
+            let position = (e.line() > 0).then(|| Position::new(e.line(), e.column()));
+            let located = format!(" at line {} column {}", e.line(), e.column());
+            let message = e.to_string();
+            OutputError::CorruptManifest {
+                path: path.to_path_buf(),
+                reason: message
+                    .strip_suffix(&located)
+                    .unwrap_or(&message)
+                    .to_owned(),
+                position,
+                source_text: text.clone().into_owned(),
+            }
+        })?;
+        for key in manifest.files.keys() {
+            if let Some(reason) = safe::entry_problem(key) {
+                return Err(OutputError::UnsafeEntry {
+                    manifest: path.to_path_buf(),
+                    key: key.clone(),
+                    reason,
+                    position: key_position(&text, key),
+                    source_text: text.into_owned(),
+                });
+            }
+        }
+        Ok(manifest)
     }
 
     /// Stable bytes: sorted keys, two-space indent, a final newline.
@@ -62,18 +116,39 @@ impl PackageManifest {
 
     /// True when this manifest was made from the same contract bytes by the
     /// same generator, and every generated file on disk still has its bytes.
-    pub fn is_fresh(&self, package_dir: &Path, contract_hash: &str, generator: &Generator) -> bool {
+    /// Anything the reader refuses (a link, a FIFO) makes the package stale,
+    /// so the package stage looks at it and reports it.
+    pub fn is_fresh(
+        &self,
+        package: &mut PackageReader,
+        contract_hash: &str,
+        generator: &Generator,
+    ) -> bool {
         self.contract_hash == contract_hash
             && self.template_hash == generator.template_hash
             && self.tool_version == generator.tool_version
-            && self.files.iter().all(|(path, file)| {
-                let on_disk = fs::read(package_dir.join(path));
-                match file.owner {
-                    Owner::Generated => on_disk.is_ok_and(|b| sha256_hex(&b) == file.hash),
-                    Owner::User => on_disk.is_ok(),
-                }
+            && self.files.iter().all(|(path, file)| match file.owner {
+                Owner::Generated => package
+                    .read(Path::new(path))
+                    .is_ok_and(|b| b.is_some_and(|b| sha256_hex(&b) == file.hash)),
+                Owner::User => package
+                    .stat(Path::new(path))
+                    .is_ok_and(|found| found == Found::File),
             })
     }
+}
+
+/// Where `key` appears as an object key in the JSON `text`.
+fn key_position(text: &str, key: &str) -> Option<Position> {
+    let quoted = serde_json::to_string(key).ok()?;
+    let offset = text
+        .match_indices(&quoted)
+        .map(|(i, _)| i)
+        .find(|&i| text[i + quoted.len()..].trim_start().starts_with(':'))?;
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rfind('\n').map_or(offset, |nl| offset - nl - 1) + 1;
+    Some(Position::new(line, column))
 }
 
 /// The generator's identity, as recorded in manifests.
@@ -125,6 +200,8 @@ fn hex(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use super::*;
 
     fn manifest(files: &[(&str, &str, Owner)]) -> PackageManifest {
@@ -161,15 +238,16 @@ mod tests {
             template_hash: "t".into(),
             tool_version: "v".into(),
         };
-        assert!(m.is_fresh(dir.path(), "c", &g));
-        assert!(!m.is_fresh(dir.path(), "other", &g));
+        let mut reader = PackageReader::open(dir.path()).unwrap().unwrap();
+        assert!(m.is_fresh(&mut reader, "c", &g));
+        assert!(!m.is_fresh(&mut reader, "other", &g));
         let newer = Generator {
             template_hash: "t".into(),
             tool_version: "w".into(),
         };
-        assert!(!m.is_fresh(dir.path(), "c", &newer));
+        assert!(!m.is_fresh(&mut reader, "c", &newer));
         fs::write(dir.path().join("a.py"), "hand edit\n").unwrap();
-        assert!(!m.is_fresh(dir.path(), "c", &g));
+        assert!(!m.is_fresh(&mut reader, "c", &g));
     }
 
     #[test]
@@ -179,5 +257,57 @@ mod tests {
         assert!(text.find("a.py").unwrap() < text.find("z.py").unwrap());
         assert_eq!(serde_json::from_str::<PackageManifest>(&text).unwrap(), m);
         assert_eq!(text, m.clone().to_json());
+    }
+}
+
+#[cfg(test)]
+mod parse_tests {
+    use super::*;
+
+    fn text(key: &str) -> String {
+        format!(
+            "{{\n  \"contract\": \"c.yaml\",\n  \"contract_hash\": \"c\",\n  \"template_hash\": \"t\",\n  \"tool_version\": \"v\",\n  \"files\": {{\n    \"a.py\": {{\"hash\": \"h\", \"owner\": \"generated\"}},\n    {}: {{\"hash\": \"h\", \"owner\": \"generated\"}}\n  }}\n}}\n",
+            serde_json::to_string(key).unwrap()
+        )
+    }
+
+    #[test]
+    fn an_entry_outside_the_package_is_a_located_error() {
+        let path = Path::new("out/node_x/.codegen-manifest.json");
+        assert!(PackageManifest::parse(path, text("b.py").as_bytes()).is_ok());
+        for key in [
+            "/etc/passwd",
+            "../../x",
+            "a/../../b",
+            ".codegen-manifest.json",
+        ] {
+            let err = PackageManifest::parse(path, text(key).as_bytes()).unwrap_err();
+            let OutputError::UnsafeEntry {
+                key: found,
+                position,
+                ..
+            } = &err
+            else {
+                panic!("{err}");
+            };
+            assert_eq!(found, key);
+            assert_eq!(*position, Some(Position::new(8, 5)), "{key}");
+            let rendered = err.diagnostic().render();
+            assert!(
+                rendered
+                    .starts_with("out/node_x/.codegen-manifest.json:8:5: error: the `files` entry"),
+                "{rendered}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_manifest_that_is_not_json_is_located_too() {
+        let err =
+            PackageManifest::parse(Path::new("m.json"), b"{\n  \"contract\": 3,\n").unwrap_err();
+        assert!(
+            matches!(err, OutputError::CorruptManifest { position: Some(p), .. } if p.line == 2),
+            "{err}"
+        );
     }
 }

@@ -14,6 +14,8 @@ use serde::Serialize;
 
 use super::OutputError;
 use super::manifest::{MANIFEST_FILE, ManifestFile, Owner, PackageManifest, sha256_hex};
+use super::safe::{self, PackageReader};
+use crate::diagnostics::Diagnostic;
 use crate::render::{GeneratedFile, Ownership};
 
 /// Where staging directories and the lock live, inside the output directory.
@@ -37,6 +39,12 @@ pub enum FileAction {
     Stale,
     /// A stale file removed by `--prune`.
     Deleted,
+    /// Would have been written or deleted, but a hand-edited file of the same
+    /// package blocks the whole package: not touched.
+    Blocked,
+    /// Would have been written or deleted, but writing the package failed:
+    /// not touched (the package stays as it was).
+    Failed,
 }
 
 impl FileAction {
@@ -49,6 +57,8 @@ impl FileAction {
                 | FileAction::HandEdited
                 | FileAction::Stale
                 | FileAction::Deleted
+                | FileAction::Blocked
+                | FileAction::Failed
         )
     }
 }
@@ -84,6 +94,8 @@ pub struct PackagePlan {
     pub manifest: PackageManifest,
     /// The old manifest's bytes differ from the new one's.
     pub manifest_changed: bool,
+    /// What the plan had to work around (an unreadable old manifest).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl PackagePlan {
@@ -99,6 +111,20 @@ impl PackagePlan {
         self.manifest_changed || self.files.iter().any(|f| f.action.is_out_of_date())
     }
 
+    /// Records that the package was not written after all (`action` is
+    /// [`FileAction::Blocked`] or [`FileAction::Failed`]): every file that
+    /// would have been created, updated or deleted takes `action`.
+    pub fn not_written(&mut self, action: FileAction) {
+        for file in &mut self.files {
+            if matches!(
+                file.action,
+                FileAction::Created | FileAction::Updated | FileAction::Deleted
+            ) {
+                file.action = action;
+            }
+        }
+    }
+
     /// Whether committing would change anything on disk.
     pub fn changes_disk(&self) -> bool {
         self.manifest_changed
@@ -111,15 +137,45 @@ impl PackagePlan {
     }
 }
 
-/// Whether `dir` exists (as a directory: anything else there is an error).
-fn is_package_dir(dir: &Path) -> Result<bool, OutputError> {
-    match fs::metadata(dir) {
-        Ok(meta) if meta.is_dir() => Ok(true),
-        Ok(_) => Err(OutputError::NotADirectory {
-            path: dir.to_path_buf(),
-        }),
-        Err(_) => Ok(false),
+/// The manifest a package directory holds: an entry outside the package is
+/// an error; an unreadable manifest is read as none, with a warning saying so.
+fn old_manifest(
+    reader: &mut PackageReader,
+) -> Result<(Option<PackageManifest>, Vec<Diagnostic>), OutputError> {
+    match PackageManifest::load_from(reader) {
+        Ok(old) => Ok((old, Vec::new())),
+        Err(e @ OutputError::CorruptManifest { .. }) => {
+            let mut d = e.diagnostic();
+            d.severity = crate::diagnostics::Severity::Warning;
+            d.message.push_str(
+                "; read as if the package had none: a file whose bytes differ from what this \
+                 run generates counts as edited by hand, and writing the package replaces the \
+                 manifest",
+            );
+            let d = d.with_help(
+                "restore the manifest from version control to keep its record, or let this run \
+                 replace it",
+            );
+            Ok((None, vec![d]))
+        }
+        Err(e) => Err(e),
     }
+}
+
+/// The manifest key of a generated file: a plain relative path, used once.
+fn new_key(dir: &Path, path: &Path, seen: &mut BTreeSet<String>) -> Result<String, OutputError> {
+    let key = slash_path(path);
+    if safe::entry_problem(&key).is_some() {
+        return Err(OutputError::OutsidePackage {
+            path: dir.join(path),
+        });
+    }
+    if !seen.insert(key.clone()) {
+        return Err(OutputError::DuplicatePath {
+            path: dir.join(path),
+        });
+    }
+    Ok(key)
 }
 
 /// Compares `files` with `dir` on disk and its old manifest; the plan takes
@@ -131,27 +187,23 @@ pub fn plan(
     options: PlanOptions,
 ) -> Result<PackagePlan, OutputError> {
     // One look at the directory: a first run has nothing on disk to compare.
-    let exists = is_package_dir(dir)?;
-    let old = if exists {
-        PackageManifest::read(dir)
-    } else {
-        None
+    // It is read without following links, and its old manifest is checked:
+    // an entry outside the package is an error, an unreadable manifest is
+    // read as no manifest (every differing file is then the user's).
+    let mut reader = PackageReader::open(dir)?;
+    let (old, warnings) = match reader.as_mut() {
+        Some(reader) => old_manifest(reader)?,
+        None => (None, Vec::new()),
     };
     let old_files = old.as_ref().map(|m| &m.files);
     let mut seen = BTreeSet::new();
     let mut planned = Vec::with_capacity(files.len());
     manifest.files.clear();
     for file in files {
-        let key = slash_path(&file.path);
-        if !seen.insert(key.clone()) {
-            return Err(OutputError::DuplicatePath {
-                path: dir.join(&file.path),
-            });
-        }
-        let on_disk = if exists {
-            read_if_exists(&dir.join(&file.path))?
-        } else {
-            None
+        let key = new_key(dir, &file.path, &mut seen)?;
+        let on_disk = match reader.as_mut() {
+            Some(reader) => reader.read(&file.path)?,
+            None => None,
         };
         let recorded = old_files.and_then(|m| m.get(&key));
         let owner = match file.ownership {
@@ -193,7 +245,12 @@ pub fn plan(
             continue;
         }
         let path = PathBuf::from(key);
-        let Some(bytes) = read_if_exists(&dir.join(&path))? else {
+        let Some(bytes) = reader
+            .as_mut()
+            .map(|r| r.read(&path))
+            .transpose()?
+            .flatten()
+        else {
             continue;
         };
         if sha256_hex(&bytes) != recorded.hash {
@@ -227,6 +284,7 @@ pub fn plan(
         files: planned,
         manifest,
         manifest_changed,
+        warnings,
     })
 }
 
@@ -330,6 +388,9 @@ fn carry_over(
                 fs::read_link(&path).map_err(|e| OutputError::io(&path, "cannot read link", e))?;
             ensure_parent(&target)?;
             symlink(&link, &target)?;
+        } else if target.is_dir() {
+            // The new package has a directory here (made in staging above).
+            return Err(OutputError::InTheWay { path });
         } else {
             link_or_copy(&path, &target)?;
         }
@@ -379,6 +440,12 @@ fn link_or_copy(from: &Path, to: &Path) -> Result<(), OutputError> {
 /// atomically (Linux `renameat2(RENAME_EXCHANGE)`) and the old one, now at
 /// `staging`, is removed.
 fn swap_into_place(staging: &Path, dir: &Path) -> Result<(), OutputError> {
+    // Checked again right before the swap: the exchange must replace a
+    // package directory, never a link (the old side is removed afterwards).
+    if let Err(e) = safe::check_real_dir(dir) {
+        let _ = fs::remove_dir_all(staging);
+        return Err(e);
+    }
     if fs::symlink_metadata(dir).is_err() {
         let moved = match fs::rename(staging, dir) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -429,15 +496,6 @@ fn exchange_by_renames(a: &Path, b: &Path) -> Result<(), OutputError> {
 /// Removes staging directories a killed run left behind.
 pub fn clean_staging(out: &Path) {
     let _ = fs::remove_dir_all(out.join(STATE_DIR).join("staging"));
-}
-
-fn read_if_exists(path: &Path) -> Result<Option<Vec<u8>>, OutputError> {
-    match fs::read(path) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => Ok(None),
-        Err(e) => Err(OutputError::io(path, "cannot read", e)),
-    }
 }
 
 /// `models/model_x.py`, whatever the platform's separator.

@@ -235,6 +235,15 @@ fn an_output_path_that_is_a_file_is_refused() {
 fn the_lock_admits_one_writer_and_takes_over_a_dead_ones() {
     let dir = tempfile::tempdir().unwrap();
     let held = OutputLock::acquire(dir.path()).unwrap();
+    // The lock appears with the pid in it, and the file it was written to is gone.
+    assert_eq!(
+        fs::read_to_string(dir.path().join(".codegen/lock")).unwrap(),
+        format!("{}\n", std::process::id())
+    );
+    assert_eq!(
+        fs::read_dir(dir.path().join(".codegen")).unwrap().count(),
+        1
+    );
     assert!(matches!(
         OutputLock::acquire(dir.path()),
         Err(OutputError::Locked { .. })

@@ -88,6 +88,8 @@ pub struct Context {
     /// Contract reference → package name, from earlier runs: lets a fresh
     /// contract be recognised without parsing it.
     pub index: BTreeMap<String, String>,
+    /// The index on disk held what could not be trusted: a writing run replaces it.
+    pub index_dirty: bool,
     /// With `--quorum`: the models that vote in stage 5.
     pub quorum: Option<crate::quorum::Quorum>,
 }
@@ -243,10 +245,13 @@ fn parse(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
 /// The package this contract produced last time, when it is still up to date.
 fn fresh_package(ctx: &Context, job: &Job) -> Option<String> {
     let name = ctx.index.get(&job.reference)?;
-    let dir = ctx.out.join(name);
-    let manifest = PackageManifest::read(&dir)?;
+    output::safe::package_name_problem(name)
+        .is_none()
+        .then_some(())?;
+    let mut package = output::safe::PackageReader::open(&ctx.out.join(name)).ok()??;
+    let manifest = PackageManifest::load_from(&mut package).ok()??;
     (manifest.contract == job.reference
-        && manifest.is_fresh(&dir, &job.contract_hash, &ctx.generator))
+        && manifest.is_fresh(&mut package, &job.contract_hash, &ctx.generator))
     .then(|| name.clone())
 }
 
@@ -321,11 +326,32 @@ fn role_of(path: &Path, base: &str) -> FileRole {
     }
 }
 
+/// An output error as a diagnostic: the refusals of the safety rules name
+/// their own file (the manifest, the link); any other is about the package.
+fn located(dir: &Path, e: &output::OutputError) -> Diagnostic {
+    use output::OutputError as E;
+    match e {
+        E::Symlink { .. }
+        | E::NotAFile { .. }
+        | E::OutsidePackage { .. }
+        | E::InTheWay { .. }
+        | E::UnsafeEntry { .. }
+        | E::CorruptManifest { .. } => e.diagnostic(),
+        _ => Diagnostic::error(dir, e.to_string()),
+    }
+}
+
 /// Stage 6: plan the package against the disk and, when writing, swap it in whole.
 fn write(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
     let Some(name) = &job.package else {
         return Err(StepError::fatal("the contract was not rendered"));
     };
+    if let Some(reason) = output::safe::package_name_problem(name) {
+        let message = format!("the node name {name:?} is {reason}: it cannot name a package");
+        job.diagnostics
+            .push(Diagnostic::error(&job.path, message.clone()));
+        return Err(StepError::fatal(message));
+    }
     let dir = ctx.out.join(name);
     let manifest = PackageManifest {
         contract: job.reference.clone(),
@@ -335,14 +361,15 @@ fn write(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         files: BTreeMap::new(),
     };
     let fail = |job: &mut Job, e: &output::OutputError| {
-        job.diagnostics.push(Diagnostic::error(&dir, e.to_string()));
+        job.diagnostics.push(located(&dir, e));
         StepError::fatal(e.to_string())
     };
     let files = std::mem::take(&mut job.files);
-    let plan = match output::plan(&dir, files, manifest, ctx.plan) {
+    let mut plan = match output::plan(&dir, files, manifest, ctx.plan) {
         Ok(plan) => plan,
         Err(e) => return Err(fail(job, &e)),
     };
+    job.diagnostics.extend(plan.warnings.iter().cloned());
     let conflicts: Vec<Diagnostic> = plan
         .conflicts()
         .map(|f| {
@@ -355,6 +382,7 @@ fn write(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         .collect();
     if ctx.mode == Mode::Write && conflicts.is_empty() {
         if let Err(e) = output::commit(&ctx.out, &plan) {
+            plan.not_written(output::FileAction::Failed);
             job.plan = Some(plan);
             return Err(fail(job, &e));
         }
@@ -366,6 +394,11 @@ fn write(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
             &ctx.generator,
             &job.diagnostics,
         );
+    }
+    // Hand edits block the whole package: nothing of it is written (and, in
+    // a dry run, nothing would be).
+    if ctx.mode != Mode::Check && !conflicts.is_empty() {
+        plan.not_written(output::FileAction::Blocked);
     }
     job.plan = Some(plan);
     if ctx.mode == Mode::Write && !conflicts.is_empty() {

@@ -107,6 +107,9 @@ pub struct Orphan {
     pub contract: String,
     pub files: Vec<String>,
     pub pruned: bool,
+    /// `--prune` found something it will not delete through (a link, an
+    /// entry outside the package): the whole package stays.
+    pub refused: bool,
 }
 
 impl Orphan {
@@ -117,6 +120,7 @@ impl Orphan {
             contract: package.manifest.contract.clone(),
             files: package.manifest.files.keys().cloned().collect(),
             pruned: false,
+            refused: false,
         }
     }
 }
@@ -197,11 +201,12 @@ impl Report {
             *counts.entry(file.action).or_default() += 1;
         }
         for orphan in &self.orphans {
-            let action = if orphan.pruned || (self.mode == Mode::DryRun && self.prune) {
-                FileAction::Deleted
-            } else {
-                FileAction::Stale
-            };
+            let action =
+                if orphan.pruned || (self.mode == Mode::DryRun && self.prune && !orphan.refused) {
+                    FileAction::Deleted
+                } else {
+                    FileAction::Stale
+                };
             *counts.entry(action).or_default() += orphan.files.len();
         }
         counts
@@ -253,6 +258,18 @@ fn action_word(action: FileAction) -> &'static str {
         FileAction::HandEdited => "hand-edited",
         FileAction::Stale => "orphaned",
         FileAction::Deleted => "deleted",
+        FileAction::Blocked => "blocked",
+        FileAction::Failed => "failed",
+    }
+}
+
+/// How the text summary counts each action: files of a package that was not
+/// written say why.
+fn summary_word(action: FileAction) -> &'static str {
+    match action {
+        FileAction::Blocked => "not written (blocked by a hand edit)",
+        FileAction::Failed => "not written (the write failed)",
+        other => action_word(other),
     }
 }
 
@@ -267,6 +284,8 @@ fn change_word(mode: Mode, action: FileAction) -> &'static str {
         (_, FileAction::HandEdited) => "hand-edited",
         (_, FileAction::Deleted) => "delete",
         (_, FileAction::Unchanged | FileAction::Kept) => "unchanged",
+        (_, FileAction::Blocked) => "blocked",
+        (_, FileAction::Failed) => "failed",
     }
 }
 
@@ -302,13 +321,13 @@ pub fn render_changes(report: &Report, diff: bool) -> String {
     for orphan in &report.orphans {
         for file in &orphan.files {
             let path = orphan.dir.join(file);
-            let word = if report.mode == Mode::DryRun && report.prune {
+            let word = if report.mode == Mode::DryRun && report.prune && !orphan.refused {
                 "delete"
             } else {
                 "orphaned"
             };
             let _ = writeln!(out, "{word} {}", path.display());
-            if diff && let Ok(bytes) = std::fs::read(&path) {
+            if diff && let Some(bytes) = output::read_package_file(&orphan.dir, file) {
                 out.push_str(&output::diff::unified(
                     &output::package::slash_path(&path),
                     Some(&bytes),
@@ -327,7 +346,7 @@ pub fn render_text(report: &Report, printer: Printer) -> String {
     let files: usize = actions.values().sum();
     let mut parts: Vec<String> = actions
         .iter()
-        .map(|(action, n)| format!("{n} {}", action_word(*action)))
+        .map(|(action, n)| format!("{n} {}", summary_word(*action)))
         .collect();
     let unchanged = report.count(Status::Unchanged);
     if unchanged > 0 {

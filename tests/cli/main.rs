@@ -13,5 +13,7 @@ mod regenerate;
 mod render;
 mod runtime;
 mod schema;
+mod security;
 mod templates;
+mod truth;
 mod validate;
