@@ -1070,6 +1070,14 @@ impl Walker<'_> {
             field.required = false;
             field.default = Some(serde_json::Value::Null);
         }
+        let problems = super::values::problems(&field);
+        if !problems.is_empty() {
+            let pos = spec.get("default").map_or(spec.pos, |d| d.pos);
+            for message in problems {
+                self.error(pos, message, None);
+            }
+            return None;
+        }
         Some(field)
     }
 

@@ -10,6 +10,7 @@ pub mod model;
 mod naming;
 mod tree;
 mod types;
+mod values;
 mod yaml;
 
 pub use binding::{ADAPTER_CLASS, ADAPTER_MODULE, DISPATCH_MODULE};

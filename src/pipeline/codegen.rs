@@ -343,6 +343,10 @@ fn located(dir: &Path, e: &output::OutputError) -> Diagnostic {
 
 /// Stage 6: plan the package against the disk and, when writing, swap it in whole.
 fn write(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
+    // What the stages before this one found follows from the inputs alone
+    // and is replayed by runs that skip the package; what this stage finds
+    // is about the disk, and is not.
+    let input_findings = job.diagnostics.len();
     let Some(name) = &job.package else {
         return Err(StepError::fatal("the contract was not rendered"));
     };
@@ -392,7 +396,7 @@ fn write(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
             name,
             (&job.path, &job.contract_hash),
             &ctx.generator,
-            &job.diagnostics,
+            &job.diagnostics[..input_findings.min(job.diagnostics.len())],
         );
     }
     // Hand edits block the whole package: nothing of it is written (and, in
