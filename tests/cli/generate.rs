@@ -546,3 +546,53 @@ fn contract_warnings_have_codes_that_can_be_ignored() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("'NOPE1' is not a code or a prefix of one"));
 }
+
+/// Field values a generated model would refuse at import or construction
+/// are located errors before anything is written (exit 2, no package).
+#[test]
+fn contract_values_are_checked_before_any_code_is_written() {
+    let cases = [
+        (
+            "n: {type: int, ge: 1, le: 10, default: 20}",
+            "outside its own bound le 10",
+        ),
+        ("n: {type: int, ge: 10, le: 1}", "admit no value"),
+        (
+            "s: {type: str, min_length: 5, max_length: 2}",
+            "greater than max_length",
+        ),
+        ("s: {type: str, pattern: '(?<=a)b'}", "does not compile"),
+        (
+            "s: {type: str, pattern: 'ab+', default: 'xyz'}",
+            "does not match its own pattern",
+        ),
+        ("u: {type: uuid, default: 'not-a-uuid'}", "is not a UUID"),
+        ("b: {type: bool, default: 'yes'}", "is not true or false"),
+        (
+            "d: {type: date, default: '2023-02-30'}",
+            "is not an ISO 8601 date",
+        ),
+        (
+            "k: {type: literal, values: [a, b], default: c}",
+            "is not one of its values",
+        ),
+        (
+            "i: {type: int, default: 99999999999999999999999}",
+            "too large for an integer",
+        ),
+    ];
+    for (field, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join("c.yaml"),
+            format!("name: node_v_compute\ncontract_version: {{major: 1, minor: 0, patch: 0}}\nnode_type: COMPUTE_GENERIC\ninput_model:\n  name: ModelVIn\n  fields:\n    {field}\n"),
+        )
+        .unwrap();
+        let run = codegen(dir.path(), &["generate", "c.yaml", "-o", "out"]);
+        let err = stderr(&run);
+        assert_eq!(run.status.code(), Some(2), "{field}: {err}");
+        assert!(err.contains("c.yaml:7:"), "{field}: {err}");
+        assert!(err.contains(expected), "{field}: {err}");
+        assert!(!dir.path().join("out/node_v_compute").exists(), "{field}");
+    }
+}
