@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use sha2::Digest as _;
+use codegen::output::manifest::sha256_hex as hex;
 
 use crate::common::{codegen, files_under, repo, stderr, stdout};
 
@@ -45,17 +45,6 @@ fn snapshot(root: &Path) -> BTreeMap<PathBuf, (u64, i64, Vec<u8>)> {
             (rel, (meta.ino(), mtime, fs::read(&path).unwrap()))
         })
         .collect()
-}
-
-/// Hex SHA-256, as the manifest records it.
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .fold(String::new(), |mut out, b| {
-            let _ = write!(out, "{b:02x}");
-            out
-        })
 }
 
 fn ok(dir: &Path, args: &[&str]) -> String {

@@ -10,7 +10,7 @@ use std::os::unix::fs::{FileTypeExt as _, MetadataExt as _, symlink};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use sha2::Digest as _;
+use codegen::output::manifest::sha256_hex as hex;
 
 use crate::common::{codegen, repo, stderr, stdout};
 
@@ -184,16 +184,6 @@ fn copy_tree(from: &Path, to: &Path) {
     } else {
         fs::copy(from, to).unwrap();
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .fold(String::new(), |mut out, b| {
-            let _ = write!(out, "{b:02x}");
-            out
-        })
 }
 
 /// Whether a run in `mode` has to look inside the attacked package: always
