@@ -234,7 +234,7 @@ thread_local! {
 /// bytes it holds. Unlike `std::fs::read` it neither asks the file's size (one system call per
 /// file) nor allocates a buffer per file.
 fn read_whole(path: &Path, buffer: &mut Vec<u8>) -> std::io::Result<usize> {
-    let mut file = std::fs::File::open(path)?;
+    let mut file = crate::discover::open_regular(path)?;
     if buffer.is_empty() {
         // A thread's first file sizes the buffer, with a byte to spare for the read that finds
         // the end: zeroing more than a lone file needs costs page faults.

@@ -145,7 +145,9 @@ pub fn generate_executor(
                 let dir = tests.out.join(&job.contract()?.name);
                 let exists = dir.is_dir();
                 let on_disk = TestOptions::from_disk(&job.files, |rel| {
-                    exists.then(|| std::fs::read(dir.join(rel)).ok()).flatten()
+                    exists
+                        .then(|| crate::discover::read_regular(&dir.join(rel)).ok())
+                        .flatten()
                 });
                 render(job, |c| tests.renderer.render_tests_with(c, &on_disk))?;
                 // Rendering is over: from here on the package needs only its
@@ -195,7 +197,7 @@ fn configure(
 }
 
 fn parse(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
-    let bytes = std::fs::read(&job.path).map_err(|e| {
+    let bytes = crate::discover::read_regular(&job.path).map_err(|e| {
         job.diagnostics.push(
             Diagnostic::error(&job.path, format!("cannot read: {e}"))
                 .with_help("check the path and its permissions"),

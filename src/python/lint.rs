@@ -317,7 +317,7 @@ pub(super) fn parse_noqa(comment: &str) -> Option<Noqa> {
 /// `ONX004`, `ONX005` and `CMP002` for a node.py whose contract should be in `dir`.
 fn contract_findings(path: &Path, dir: &Path) -> Vec<Diagnostic> {
     let contract_path = dir.join("contract.yaml");
-    let bytes = match std::fs::read(&contract_path) {
+    let bytes = match crate::discover::read_regular(&contract_path) {
         Ok(bytes) => bytes,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             return vec![
@@ -418,7 +418,7 @@ fn package_classes(dir: &Path) -> HashSet<String> {
 }
 
 fn classes_in(path: &Path) -> HashSet<String> {
-    let Ok(bytes) = std::fs::read(path) else {
+    let Ok(bytes) = crate::discover::read_regular(path) else {
         return HashSet::new();
     };
     let Ok(source) = encoding::decode(path, &bytes) else {
@@ -473,7 +473,7 @@ pub fn role_for_path(path: &Path) -> FileRole {
     } else if name == "node.py" {
         let dir = parent.unwrap_or_else(|| Path::new(""));
         let contract_path = dir.join("contract.yaml");
-        let base_class = std::fs::read(&contract_path)
+        let base_class = crate::discover::read_regular(&contract_path)
             .ok()
             .and_then(|bytes| contract::load(&contract_path, &bytes, &LoadOptions::default()).ok())
             .map(|loaded| loaded.contract.node_type.base_class().to_owned());
