@@ -25,6 +25,12 @@ use crate::select::{Found, RuleSelection, WalkOptions, walk_python_files};
 const STDIN: &str = "-";
 
 pub fn run(args: &ValidateSettings, printer: Printer) -> anyhow::Result<ExitStatus> {
+    if let Some(requested) = args.jobs.map(usize::from)
+        && let (_, Some(cap)) = crate::pipeline::executor::capped_jobs(requested)
+        && !printer.quiet
+    {
+        eprintln!("{}", crate::pipeline::executor::jobs_note(requested, cap));
+    }
     let registry = python::rules();
     let selection = match RuleSelection::resolve(
         args.select.as_deref(),
@@ -192,9 +198,10 @@ fn check(args: &ValidateSettings, selection: &RuleSelection) -> anyhow::Result<O
     let outcomes: Vec<(usize, Outcome)> = if single_file {
         found.enumerate().map(check_one).collect()
     } else {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(args.jobs.map_or(0, usize::from))
-            .build()?;
+        let jobs = args.jobs.map_or(0, |requested| {
+            crate::pipeline::executor::capped_jobs(usize::from(requested)).0
+        });
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build()?;
         pool.install(|| found.enumerate().par_bridge().map(check_one).collect())
     };
     tracing::debug!(files = outcomes.len(), "validate: files checked");
