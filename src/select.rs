@@ -241,10 +241,12 @@ pub fn walk_python_files(
                     &error.to_string(),
                 )))),
                 Ok(meta) if meta.is_dir() => Box::new(walk(&path, &options, &excludes)),
-                Ok(meta) => Box::new(std::iter::once(match crate::discover::special_kind(&meta) {
-                    Some(kind) => Found::Problem(crate::discover::refused(&path, kind)),
-                    None => Found::File(tidy(&path)),
-                })),
+                Ok(meta) => Box::new(std::iter::once(
+                    match crate::discover::special_kind(&meta) {
+                        Some(kind) => Found::Problem(crate::discover::refused(&path, kind)),
+                        None => Found::File(tidy(&path)),
+                    },
+                )),
             }
         })
         .filter(move |found| match found {

@@ -27,12 +27,7 @@ use crate::templates::TemplateManager;
 const STEP_TIMEOUT: Duration = Duration::from_mins(1);
 
 pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStatus> {
-    if let Some(requested) = args.jobs.map(usize::from)
-        && let (_, Some(cap)) = executor::capped_jobs(requested)
-        && !printer.quiet
-    {
-        eprintln!("{}", executor::jobs_note(requested, cap));
-    }
+    executor::note_capped_jobs(args.jobs, printer.quiet);
     let started = Instant::now();
     let mode = mode_of(args);
     let (files, mut problems) = discover::contract_files(&args.paths);

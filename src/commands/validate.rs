@@ -25,12 +25,7 @@ use crate::select::{Found, RuleSelection, WalkOptions, walk_python_files};
 const STDIN: &str = "-";
 
 pub fn run(args: &ValidateSettings, printer: Printer) -> anyhow::Result<ExitStatus> {
-    if let Some(requested) = args.jobs.map(usize::from)
-        && let (_, Some(cap)) = crate::pipeline::executor::capped_jobs(requested)
-        && !printer.quiet
-    {
-        eprintln!("{}", crate::pipeline::executor::jobs_note(requested, cap));
-    }
+    crate::pipeline::executor::note_capped_jobs(args.jobs, printer.quiet);
     let registry = python::rules();
     let selection = match RuleSelection::resolve(
         args.select.as_deref(),

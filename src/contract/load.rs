@@ -131,10 +131,7 @@ fn hex(bytes: &[u8]) -> String {
 /// Bytes to text, refusing binary and non-UTF-8 input with a position. Lone `\r` line
 /// breaks (valid YAML) become `\n`, byte for byte, so positions stay the same: the YAML
 /// reader and the line index only know `\n` and `\r\n`.
-fn decode<'a>(
-    path: &Path,
-    bytes: &'a [u8],
-) -> Result<std::borrow::Cow<'a, str>, Vec<Diagnostic>> {
+fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<std::borrow::Cow<'a, str>, Vec<Diagnostic>> {
     if let Some(at) = bytes.iter().position(|&b| b == 0) {
         let pos = byte_position(bytes, at);
         return Err(vec![

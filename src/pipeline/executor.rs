@@ -444,12 +444,18 @@ pub fn capped_jobs(requested: usize) -> (usize, Option<usize>) {
     }
 }
 
-/// The note printed when `--jobs` was capped.
-pub fn jobs_note(requested: usize, cap: usize) -> String {
-    format!(
-        "codegen: note: --jobs {requested} is capped at {cap} ({JOBS_PER_CORE} per core, {} cores)",
-        default_jobs()
-    )
+/// Prints a note on standard error (unless `quiet`) when `--jobs` asked for more than
+/// [`capped_jobs`] allows.
+pub fn note_capped_jobs(jobs: Option<u16>, quiet: bool) {
+    if let Some(requested) = jobs.map(usize::from)
+        && let (_, Some(cap)) = capped_jobs(requested)
+        && !quiet
+    {
+        eprintln!(
+            "codegen: note: --jobs {requested} is capped at {cap} ({JOBS_PER_CORE} per core, {} cores)",
+            default_jobs()
+        );
+    }
 }
 
 impl<S> Default for Executor<S> {
