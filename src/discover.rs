@@ -1,7 +1,10 @@
 //! Finding the contract files a command was given: files as named,
 //! directories searched recursively for `*.yaml` / `*.yml`, hidden entries skipped.
+//! Also reading input files safely: a FIFO, socket or device is refused, never
+//! opened for reading (opening a FIFO waits for a writer).
 
 use std::fs;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
@@ -28,7 +31,10 @@ pub fn contract_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                 }
                 files.extend(found);
             }
-            Ok(_) => files.push(tidy(path)),
+            Ok(meta) => match special_kind(&meta) {
+                Some(kind) => problems.push(refused(path, kind)),
+                None => files.push(tidy(path)),
+            },
             Err(e) => problems.push(
                 Diagnostic::error(path, format!("cannot read: {e}"))
                     .with_help("check the path and its permissions"),
@@ -59,10 +65,89 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, problems: &mut Vec<Diagnostic>) {
         let path = tidy(&entry.path());
         match entry.file_type() {
             Ok(t) if t.is_dir() => walk(&path, found, problems),
-            Ok(_) if is_contract_name(&path) => found.push(path),
+            Ok(_) if is_contract_name(&path) => match fs::metadata(&path) {
+                Ok(meta) => match special_kind(&meta) {
+                    Some(kind) => problems.push(refused(&path, kind)),
+                    None => found.push(path),
+                },
+                // A dangling link: reading it reports the problem.
+                Err(_) => found.push(path),
+            },
             _ => {}
         }
     }
+}
+
+/// What a file that is neither a regular file nor a directory is: `FIFO`, `socket`,
+/// `block device`, `character device`; `None` for regular files and directories.
+pub fn special_kind(meta: &fs::Metadata) -> Option<&'static str> {
+    let kind = meta.file_type();
+    if kind.is_file() || kind.is_dir() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if kind.is_fifo() {
+            return Some("FIFO");
+        }
+        if kind.is_socket() {
+            return Some("socket");
+        }
+        if kind.is_block_device() {
+            return Some("block device");
+        }
+        if kind.is_char_device() {
+            return Some("character device");
+        }
+    }
+    Some("special file")
+}
+
+/// The error for a special file: it is never opened.
+pub fn refused(path: &Path, kind: &str) -> Diagnostic {
+    Diagnostic::error(
+        path,
+        format!("not a regular file (a {kind}): refused, not read"),
+    )
+    .with_help("name regular files, or directories that hold them")
+}
+
+/// Opens `path` for reading if it is a regular file. A special file is an error of kind
+/// `InvalidInput` naming what it is; it is opened without blocking, so a FIFO swapped in after
+/// the check is refused too, not waited on.
+pub fn open_regular(path: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits().cast_signed());
+    }
+    #[cfg(not(target_os = "linux"))]
+    if let Some(kind) = fs::metadata(path).ok().as_ref().and_then(special_kind) {
+        return Err(not_regular(kind));
+    }
+    let file = options.open(path)?;
+    if let Some(kind) = special_kind(&file.metadata()?) {
+        return Err(not_regular(kind));
+    }
+    Ok(file)
+}
+
+/// The bytes of `path`, a regular file (see [`open_regular`]).
+pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut file = open_regular(path)?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+fn not_regular(kind: &str) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        format!("not a regular file (a {kind}): refused, not read"),
+    )
 }
 
 fn is_contract_name(path: &Path) -> bool {

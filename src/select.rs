@@ -241,7 +241,12 @@ pub fn walk_python_files(
                     &error.to_string(),
                 )))),
                 Ok(meta) if meta.is_dir() => Box::new(walk(&path, &options, &excludes)),
-                Ok(_) => Box::new(std::iter::once(Found::File(tidy(&path)))),
+                Ok(meta) => Box::new(std::iter::once(
+                    match crate::discover::special_kind(&meta) {
+                        Some(kind) => Found::Problem(crate::discover::refused(&path, kind)),
+                        None => Found::File(tidy(&path)),
+                    },
+                )),
             }
         })
         .filter(move |found| match found {
@@ -272,8 +277,23 @@ fn walk(
     walker.filter_map(move |entry| match entry {
         Ok(entry) => {
             let path = entry.path();
-            (entry.file_type().is_some_and(|t| t.is_file()) && is_python(path))
-                .then(|| Found::File(tidy(path)))
+            let kind = entry.file_type()?;
+            if !is_python(path) {
+                None
+            } else if kind.is_file() {
+                Some(Found::File(tidy(path)))
+            } else if kind.is_dir() || kind.is_symlink() {
+                None
+            } else {
+                // A FIFO, socket or device named like a Python file.
+                let kind = entry
+                    .metadata()
+                    .ok()
+                    .as_ref()
+                    .and_then(crate::discover::special_kind)
+                    .unwrap_or("special file");
+                Some(Found::Problem(crate::discover::refused(path, kind)))
+            }
         }
         Err(error) => {
             let path = error_path(&error).unwrap_or_else(|| root.clone());

@@ -27,6 +27,7 @@ use crate::templates::TemplateManager;
 const STEP_TIMEOUT: Duration = Duration::from_mins(1);
 
 pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStatus> {
+    executor::note_capped_jobs(args.jobs, printer.quiet);
     let started = Instant::now();
     let mode = mode_of(args);
     let early = |problems| {
@@ -164,8 +165,10 @@ fn mode_of(args: &GenerateSettings) -> Mode {
 }
 
 fn options_of(args: &GenerateSettings) -> Options {
+    let requested = args.jobs.map_or_else(executor::default_jobs, usize::from);
+    let (jobs, _) = executor::capped_jobs(requested);
     Options {
-        jobs: args.jobs.map_or_else(executor::default_jobs, usize::from),
+        jobs,
         fail_fast: args.fail_fast,
         step_timeout: STEP_TIMEOUT,
     }

@@ -25,6 +25,7 @@ use crate::select::{Found, RuleSelection, WalkOptions, walk_python_files};
 const STDIN: &str = "-";
 
 pub fn run(args: &ValidateSettings, printer: Printer) -> anyhow::Result<ExitStatus> {
+    crate::pipeline::executor::note_capped_jobs(args.jobs, printer.quiet);
     let registry = python::rules();
     let selection = match RuleSelection::resolve(
         args.select.as_deref(),
@@ -196,9 +197,10 @@ fn check(args: &ValidateSettings, selection: &RuleSelection) -> anyhow::Result<O
     let outcomes: Vec<(usize, Outcome)> = if single_file {
         found.enumerate().map(check_one).collect()
     } else {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(args.jobs.map_or(0, usize::from))
-            .build()?;
+        let jobs = args.jobs.map_or(0, |requested| {
+            crate::pipeline::executor::capped_jobs(usize::from(requested)).0
+        });
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build()?;
         pool.install(|| found.enumerate().par_bridge().map(check_one).collect())
     };
     tracing::debug!(files = outcomes.len(), "validate: files checked");
@@ -238,7 +240,7 @@ thread_local! {
 /// bytes it holds. Unlike `std::fs::read` it neither asks the file's size (one system call per
 /// file) nor allocates a buffer per file.
 fn read_whole(path: &Path, buffer: &mut Vec<u8>) -> std::io::Result<usize> {
-    let mut file = std::fs::File::open(path)?;
+    let mut file = crate::discover::open_regular(path)?;
     if buffer.is_empty() {
         // A thread's first file sizes the buffer, with a byte to spare for the read that finds
         // the end: zeroing more than a lone file needs costs page faults.

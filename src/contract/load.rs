@@ -102,6 +102,7 @@ const NODE_TYPE_HELP: &str = "use EFFECT_GENERIC, COMPUTE_GENERIC, REDUCER_GENER
 pub fn load(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Loaded, Vec<Diagnostic>> {
     let source_hash = hex(&Sha256::digest(bytes));
     let text = decode(path, bytes)?;
+    let text: &str = &text;
     let root = parse_tree(path, text)?;
     let mut walker = Walker {
         path,
@@ -133,8 +134,10 @@ fn hex(bytes: &[u8]) -> String {
     out
 }
 
-/// Bytes to text, refusing binary and non-UTF-8 input with a position.
-fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, Vec<Diagnostic>> {
+/// Bytes to text, refusing binary and non-UTF-8 input with a position. Lone `\r` line
+/// breaks (valid YAML) become `\n`, byte for byte, so positions stay the same: the YAML
+/// reader and the line index only know `\n` and `\r\n`.
+fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<std::borrow::Cow<'a, str>, Vec<Diagnostic>> {
     if let Some(at) = bytes.iter().position(|&b| b == 0) {
         let pos = byte_position(bytes, at);
         return Err(vec![
@@ -154,6 +157,7 @@ fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, Vec<Diagnostic>> 
         ]
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = lone_cr_to_lf(text);
     let meaningful = text
         .lines()
         .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#') && l.trim() != "---");
@@ -165,6 +169,24 @@ fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, Vec<Diagnostic>> 
         ]);
     }
     Ok(text)
+}
+
+/// `text` with each `\r` that no `\n` follows replaced by `\n`.
+fn lone_cr_to_lf(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let lone = |at: usize| bytes[at] == b'\r' && bytes.get(at + 1) != Some(&b'\n');
+    if !(0..bytes.len()).any(lone) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut start = 0;
+    for at in (0..bytes.len()).filter(|&at| lone(at)) {
+        out.push_str(&text[start..at]);
+        out.push('\n');
+        start = at + 1;
+    }
+    out.push_str(&text[start..]);
+    std::borrow::Cow::Owned(out)
 }
 
 /// Place a diagnostic, showing its source line unless that line is too long to read.

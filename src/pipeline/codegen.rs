@@ -193,7 +193,7 @@ fn configure(
 }
 
 fn parse(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
-    let bytes = std::fs::read(&job.path).map_err(|e| {
+    let bytes = crate::discover::read_regular(&job.path).map_err(|e| {
         job.diagnostics.push(
             Diagnostic::error(&job.path, format!("cannot read: {e}"))
                 .with_help("check the path and its permissions"),

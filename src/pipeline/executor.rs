@@ -429,6 +429,35 @@ pub fn default_jobs() -> usize {
     *JOBS.get_or_init(|| std::thread::available_parallelism().map_or(1, NonZeroUsize::get))
 }
 
+/// Workers per core `--jobs` may ask for: the steps are CPU-bound, so more threads
+/// only contend for the cores (and thousands take longer to start than the work).
+pub const JOBS_PER_CORE: usize = 4;
+
+/// `requested` workers, at most [`JOBS_PER_CORE`] per core; `Some(cap)` in the
+/// second place when the request was over it.
+pub fn capped_jobs(requested: usize) -> (usize, Option<usize>) {
+    let cap = default_jobs().saturating_mul(JOBS_PER_CORE).max(1);
+    if requested > cap {
+        (cap, Some(cap))
+    } else {
+        (requested.max(1), None)
+    }
+}
+
+/// Prints a note on standard error (unless `quiet`) when `--jobs` asked for more than
+/// [`capped_jobs`] allows.
+pub fn note_capped_jobs(jobs: Option<u16>, quiet: bool) {
+    if let Some(requested) = jobs.map(usize::from)
+        && let (_, Some(cap)) = capped_jobs(requested)
+        && !quiet
+    {
+        eprintln!(
+            "codegen: note: --jobs {requested} is capped at {cap} ({JOBS_PER_CORE} per core, {} cores)",
+            default_jobs()
+        );
+    }
+}
+
 impl<S> Default for Executor<S> {
     fn default() -> Self {
         Self {

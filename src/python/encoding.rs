@@ -140,13 +140,14 @@ fn error(path: &Path, position: Position, message: impl Into<String>) -> Box<Dia
 /// `text` is the file decoded with replacement characters, identical to the bytes up to
 /// `offset`.
 fn token_start(text: &str, offset: usize) -> Position {
-    let parsed = super::syntax::parse(text);
-    let start = parsed
-        .tokens()
-        .iter()
-        .map(|token| (token.start().to_usize(), token.end().to_usize()))
-        .find(|&(start, end)| start <= offset && offset < end)
-        .map_or(offset, |(start, _)| start);
+    let start = super::syntax::parse(text).map_or(offset, |parsed| {
+        parsed
+            .tokens()
+            .iter()
+            .map(|token| (token.start().to_usize(), token.end().to_usize()))
+            .find(|&(start, end)| start <= offset && offset < end)
+            .map_or(offset, |(start, _)| start)
+    });
     position_after(text.get(..start).unwrap_or_default())
 }
 

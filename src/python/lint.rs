@@ -105,15 +105,53 @@ fn lint_passes(
             return findings;
         }
     };
-    let parsed = syntax::parse(&source);
     let locator = Locator::new(&source);
+    let parsed = match syntax::parse(&source) {
+        Ok(parsed) => parsed,
+        Err(refusal) => {
+            findings.push(super::refused(path, &locator, refusal));
+            return findings;
+        }
+    };
     if let Some(error) = syntax::first_error(path, &source, &locator, &parsed) {
         findings.push(error);
         return findings;
     }
+    // Nested deeper than `CPython` compiles: no other rule walks it.
+    if let Some(error) = super::too_deep(path, &locator, &parsed) {
+        findings.push(error);
+        return findings;
+    }
+    parsed.walk(|| {
+        tree_passes(
+            path,
+            &source,
+            &locator,
+            &parsed,
+            context,
+            wanted,
+            &mut findings,
+        );
+    });
+    if syntax == Syntax::Leak {
+        std::mem::forget(parsed);
+    }
+    findings
+}
+
+/// The passes that walk a module that parsed, appended to `findings`, sorted.
+fn tree_passes(
+    path: &Path,
+    source: &str,
+    locator: &Locator,
+    parsed: &Parsed<ModModule>,
+    context: &LintContext,
+    wanted: &dyn Fn(&[&str]) -> bool,
+    findings: &mut Vec<Diagnostic>,
+) {
     if wanted(COMPILE_RULES) {
         findings.extend(
-            compile::check(path, &locator, parsed.syntax())
+            compile::check(path, locator, parsed.syntax())
                 .into_iter()
                 .take(1),
         );
@@ -121,7 +159,7 @@ fn lint_passes(
     if wanted(STRUCTURE_RULES) {
         findings.extend(structure::check_module(
             path,
-            &locator,
+            locator,
             parsed.syntax(),
             &context.role,
         ));
@@ -131,12 +169,12 @@ fn lint_passes(
             role: &context.role,
             scaffold: context.scaffold,
         };
-        findings.extend(checks::check(path, &locator, parsed.syntax(), &options));
+        findings.extend(checks::check(path, locator, parsed.syntax(), &options));
     }
     // The comments only matter for `STB001` and for findings a `# noqa` could silence.
     if wanted(COMMENT_RULES) || findings.iter().any(|f| !is_syntax(f)) {
         let mut todo = Vec::new();
-        let noqa = comments(path, &source, &locator, &parsed, &mut todo);
+        let noqa = comments(path, source, locator, parsed, &mut todo);
         if wanted(COMMENT_RULES) {
             findings.append(&mut todo);
         }
@@ -145,10 +183,6 @@ fn lint_passes(
     findings.sort_by(|a, b| {
         (a.file != path, a.position, a.code).cmp(&(b.file != path, b.position, b.code))
     });
-    if syntax == Syntax::Leak {
-        std::mem::forget(parsed);
-    }
-    findings
 }
 
 /// What a `# noqa` comment silences on its line.
@@ -283,7 +317,7 @@ pub(super) fn parse_noqa(comment: &str) -> Option<Noqa> {
 /// `ONX004`, `ONX005` and `CMP002` for a node.py whose contract should be in `dir`.
 fn contract_findings(path: &Path, dir: &Path) -> Vec<Diagnostic> {
     let contract_path = dir.join("contract.yaml");
-    let bytes = match std::fs::read(&contract_path) {
+    let bytes = match crate::discover::read_regular(&contract_path) {
         Ok(bytes) => bytes,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             return vec![
@@ -384,7 +418,7 @@ fn package_classes(dir: &Path) -> HashSet<String> {
 }
 
 fn classes_in(path: &Path) -> HashSet<String> {
-    let Ok(bytes) = std::fs::read(path) else {
+    let Ok(bytes) = crate::discover::read_regular(path) else {
         return HashSet::new();
     };
     let Ok(source) = encoding::decode(path, &bytes) else {
@@ -393,7 +427,9 @@ fn classes_in(path: &Path) -> HashSet<String> {
     if !syntax::fits(source.len()) {
         return HashSet::new();
     }
-    let parsed = syntax::parse(&source);
+    let Ok(parsed) = syntax::parse(&source) else {
+        return HashSet::new();
+    };
     let mut names = HashSet::new();
     for stmt in &parsed.syntax().body {
         match stmt {
@@ -437,7 +473,7 @@ pub fn role_for_path(path: &Path) -> FileRole {
     } else if name == "node.py" {
         let dir = parent.unwrap_or_else(|| Path::new(""));
         let contract_path = dir.join("contract.yaml");
-        let base_class = std::fs::read(&contract_path)
+        let base_class = crate::discover::read_regular(&contract_path)
             .ok()
             .and_then(|bytes| contract::load(&contract_path, &bytes, &LoadOptions::default()).ok())
             .map(|loaded| loaded.contract.node_type.base_class().to_owned());

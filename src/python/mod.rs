@@ -8,6 +8,7 @@ mod checks;
 mod compile;
 mod encoding;
 mod lint;
+mod nesting;
 mod rules;
 mod structure;
 mod syntax;
@@ -34,15 +35,36 @@ pub fn check_syntax(path: &Path, source: &str) -> Vec<Diagnostic> {
     if !syntax::fits(source.len()) {
         return vec![too_large(path)];
     }
-    let parsed = syntax::parse(source);
     let locator = syntax::Locator::new(source);
-    if let Some(error) = syntax::first_error(path, source, &locator, &parsed) {
+    let tree = match syntax::parse(source) {
+        Ok(tree) => tree,
+        Err(refusal) => return vec![refused(path, &locator, refusal)],
+    };
+    if let Some(error) = syntax::first_error(path, source, &locator, &tree) {
         return vec![error];
     }
-    compile::check(path, &locator, parsed.syntax())
+    if let Some(error) = too_deep(path, &locator, &tree) {
+        return vec![error];
+    }
+    tree.walk(|| compile::check(path, &locator, tree.syntax()))
         .into_iter()
         .take(1)
         .collect()
+}
+
+/// `SYN001` for nesting `CPython` refuses before parsing.
+fn refused(path: &Path, locator: &syntax::Locator, refusal: nesting::Refusal) -> Diagnostic {
+    locator.place_offset(
+        rules::diagnostic("SYN001", path, refusal.message),
+        refusal.offset,
+    )
+}
+
+/// `SYN002` for a tree nested deeper than `CPython`'s compiler goes.
+fn too_deep(path: &Path, locator: &syntax::Locator, tree: &syntax::Tree) -> Option<Diagnostic> {
+    tree.depth.too_deep.map(|offset| {
+        locator.place_offset(rules::diagnostic("SYN002", path, nesting::TOO_DEEP), offset)
+    })
 }
 
 /// Decode `bytes` as `CPython` would (UTF-8, or the encoding a PEP 263 cookie in line 1 or 2

@@ -47,11 +47,13 @@ pub fn check_structure(path: &Path, source: &str, role: &FileRole) -> Vec<Diagno
     if !syntax::fits(source.len()) {
         return Vec::new();
     }
-    let parsed = syntax::parse(source);
-    if !parsed.errors().is_empty() {
+    let Ok(parsed) = syntax::parse(source) else {
+        return Vec::new();
+    };
+    if !parsed.errors().is_empty() || parsed.depth.too_deep.is_some() {
         return Vec::new();
     }
-    check_module(path, &Locator::new(source), parsed.syntax(), role)
+    parsed.walk(|| check_module(path, &Locator::new(source), parsed.syntax(), role))
 }
 
 /// [`check_structure`] on a module already parsed without errors.

@@ -4,6 +4,7 @@
 
 use std::cell::OnceCell;
 use std::cmp::Ordering;
+use std::ops::Deref;
 use std::path::Path;
 
 use ruff_python_ast::token::TokenKind;
@@ -14,6 +15,7 @@ use ruff_python_parser::{
 use ruff_source_file::{LineIndex, OneIndexed};
 use ruff_text_size::{Ranged, TextSize};
 
+use super::nesting::{self, Depth, Refusal};
 use super::rules;
 use crate::diagnostics::{Diagnostic, Position};
 
@@ -22,14 +24,61 @@ pub(super) fn fits(len: usize) -> bool {
     u32::try_from(len).is_ok_and(|len| len < u32::MAX)
 }
 
-/// Parse `source` as a Python 3.12 module, keeping every error ruff finds.
-pub(super) fn parse(source: &str) -> Parsed<ModModule> {
+/// Parse `source` as a Python 3.12 module, keeping every error ruff finds; `Err` for nesting
+/// `CPython` refuses before its parser gets that deep (and ours would need memory for).
+pub(super) fn parse(source: &str) -> Result<Tree, Refusal> {
+    if let Some(refusal) = nesting::prescan(source) {
+        return Err(refusal);
+    }
     let options = ParseOptions::from(Mode::Module).with_target_version(PythonVersion::PY312);
-    match parse_unchecked(source, options).try_into_module() {
+    let parsed = match parse_unchecked(source, options).try_into_module() {
         Some(parsed) => parsed,
         // Module mode always yields a module; an empty parse keeps us panic-free regardless.
         None => {
             ruff_python_parser::parse_unchecked_source("", ruff_python_ast::PySourceType::Python)
+        }
+    };
+    let depth = nesting::measure(parsed.syntax());
+    Ok(Tree {
+        parsed: Some(parsed),
+        depth,
+    })
+}
+
+/// A parsed module and how deep it nests. A tree deeper than any walk may go is never taken
+/// apart (that would recurse as deep): its memory is left to the process.
+pub(super) struct Tree {
+    /// Always `Some` until the tree is dropped.
+    parsed: Option<Parsed<ModModule>>,
+    pub depth: Depth,
+}
+
+impl Tree {
+    /// Runs `f`, which walks the tree, on a stack deep enough for it.
+    pub(super) fn walk<T>(&self, f: impl FnOnce() -> T) -> T {
+        nesting::with_stack(self.depth.stack_needed(), f)
+    }
+}
+
+impl Deref for Tree {
+    type Target = Parsed<ModModule>;
+
+    fn deref(&self) -> &Self::Target {
+        self.parsed
+            .as_ref()
+            .expect("a tree is only taken apart when dropped")
+    }
+}
+
+impl Drop for Tree {
+    fn drop(&mut self) {
+        let Some(parsed) = self.parsed.take() else {
+            return;
+        };
+        if self.depth.truncated {
+            std::mem::forget(parsed);
+        } else if self.depth.max > 64 {
+            nesting::with_stack(self.depth.drop_stack(), move || drop(parsed));
         }
     }
 }
@@ -159,8 +208,9 @@ pub(super) fn first_error(
     path: &Path,
     source: &str,
     locator: &Locator,
-    parsed: &Parsed<ModModule>,
+    tree: &Tree,
 ) -> Option<Diagnostic> {
+    let parsed: &Parsed<ModModule> = tree;
     let mut candidates: Vec<Candidate> = parsed
         .errors()
         .iter()
@@ -178,19 +228,35 @@ pub(super) fn first_error(
                 }),
         )
         .collect();
+    candidates.extend(nesting_error(source, parsed));
+    // `CPython`'s parser stops where its stack overflows: what lies beyond is never seen.
+    let overflow = tree.depth.parser_overflow;
+    let before_overflow = |candidate: &Candidate| overflow.is_none_or(|at| candidate.offset < at);
+    candidates.retain(before_overflow);
     // Without tabs or form feeds both measures of indentation agree with ruff's, whose lexer
     // then reports every bad dedent itself: a file it accepts needs no second look.
-    if candidates.is_empty() && !source.contains('\t') && !source.contains('\x0c') {
+    if candidates.is_empty()
+        && overflow.is_none()
+        && !source.contains('\t')
+        && !source.contains('\x0c')
+    {
         return None;
     }
     // Ahead of the others, so it wins a tie with ruff's own error on the same line.
-    if let Some(tab_error) = indentation_error(source, parsed) {
+    if let Some(tab_error) = indentation_error(source, parsed).filter(before_overflow) {
         candidates.insert(0, tab_error);
     }
     if candidates.is_empty() {
-        return None;
+        return overflow.map(|at| {
+            locator.place_offset(
+                rules::diagnostic("SYN001", path, nesting::PARSER_OVERFLOW),
+                at,
+            )
+        });
     }
-    let brackets = scan_brackets(parsed);
+    let mut brackets = scan_brackets(parsed);
+    brackets.errors.retain(before_overflow);
+    brackets.unclosed.retain(before_overflow);
     candidates.extend(brackets.errors);
     candidates.sort_by_key(|candidate| candidate.offset);
 
@@ -345,6 +411,53 @@ fn parse_candidate(
         _ => {}
     }
     candidate
+}
+
+/// The first nesting `CPython`'s tokenizer refuses: the 201st nested bracket, the 100th
+/// indentation level or the 150th nested f-string.
+fn nesting_error(source: &str, parsed: &Parsed<ModModule>) -> Option<Candidate> {
+    let (mut brackets, mut indents, mut fstrings) = (0usize, 0usize, 0usize);
+    let candidate = |offset: TextSize, column: Option<usize>, message: &str| Candidate {
+        offset,
+        column,
+        message: message.to_owned(),
+        origin: Origin::Tokenizer,
+        adjacent_expressions: false,
+    };
+    for token in parsed.tokens() {
+        match token.kind() {
+            TokenKind::Lpar | TokenKind::Lsqb | TokenKind::Lbrace => {
+                brackets += 1;
+                if brackets > nesting::MAX_BRACKETS {
+                    return Some(candidate(token.start(), None, nesting::TOO_MANY_BRACKETS));
+                }
+            }
+            TokenKind::Rpar | TokenKind::Rsqb | TokenKind::Rbrace => {
+                brackets = brackets.saturating_sub(1);
+            }
+            TokenKind::Indent => {
+                indents += 1;
+                if indents > nesting::MAX_INDENTS {
+                    return Some(candidate(token.start(), Some(1), nesting::TOO_MANY_INDENTS));
+                }
+            }
+            TokenKind::Dedent => indents = indents.saturating_sub(1),
+            TokenKind::FStringStart => {
+                fstrings += 1;
+                if fstrings > nesting::MAX_FSTRINGS {
+                    // At the quote, after the prefix.
+                    let prefix = source
+                        .get(token.range().to_std_range())
+                        .map_or(0, |text| text.find(['"', '\'']).unwrap_or(0));
+                    let offset = token.start() + TextSize::try_from(prefix).unwrap_or_default();
+                    return Some(candidate(offset, None, nesting::TOO_MANY_FSTRINGS));
+                }
+            }
+            TokenKind::FStringEnd => fstrings = fstrings.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 struct Brackets {

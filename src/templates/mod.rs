@@ -389,7 +389,7 @@ fn collect_dir(
             found.ignored.push(path);
             continue;
         }
-        let bytes = std::fs::read(&path).map_err(|source| TemplateError::Io {
+        let bytes = crate::discover::read_regular(&path).map_err(|source| TemplateError::Io {
             path: path.clone(),
             source,
         })?;

@@ -5,6 +5,7 @@ mod completions;
 mod config;
 mod corpus;
 mod generate;
+mod hostile;
 mod init;
 mod man;
 mod python;
