@@ -599,14 +599,28 @@ impl Walker<'_> {
     fn name(&mut self, root: &Node) -> Option<String> {
         let node = self.required(root, "name", "")?;
         let name = self.string(node, "'name'")?;
-        if is_snake_identifier(name) {
-            return Some(name.to_owned());
-        }
         // A dotted name (`omnimarket.node_x_compute`) names the node by its
         // last part; the copy keeps the name as written.
-        if let Some((_, last)) = name.rsplit_once('.')
-            && name.split('.').all(is_snake_identifier)
-        {
+        let last = name.rsplit('.').next().unwrap_or(name);
+        if name.split('.').all(is_snake_identifier) {
+            if let Some(reason) = super::naming::node_name_problem(last) {
+                let cleaned: Vec<&str> = last.split('_').filter(|w| !w.is_empty()).collect();
+                let help = match cleaned.as_slice() {
+                    ["node"] | [] => {
+                        "name what the node does, e.g. 'node_text_trim_compute'".to_owned()
+                    }
+                    words if last.len() <= super::naming::MAX_NAME_LEN => {
+                        format!("use '{}'", words.join("_"))
+                    }
+                    _ => "use a shorter name; the node's description can say the rest".to_owned(),
+                };
+                self.error(
+                    node.pos,
+                    format!("node name {} {reason}", super::naming::quoted_name(last)),
+                    Some(help),
+                );
+                return None;
+            }
             return Some(last.to_owned());
         }
         let suggestion = heck::ToSnakeCase::to_snake_case(name);
@@ -875,6 +889,10 @@ impl Walker<'_> {
                     format!("definition name '{key_text}' cannot become a Python class name"),
                     None,
                 );
+                continue;
+            }
+            if let Some(message) = super::naming::too_long("definition name", key_text) {
+                self.error(key.pos, message, Some("use a shorter name".to_owned()));
                 continue;
             }
             let module = module_stem(&prefix.to_ascii_lowercase(), &class_name);
@@ -1427,12 +1445,7 @@ impl Walker<'_> {
                 expr,
             });
         }
-        if !is_identifier(&class_name) || super::naming::is_keyword(&class_name) {
-            self.error(
-                node.pos,
-                format!("'{class_name}' in '{key}' is not a valid Python class name"),
-                None,
-            );
+        if !self.class_name_ok(&class_name, key, node.pos) {
             return None;
         }
         let owned = fields.is_some()
@@ -1663,6 +1676,80 @@ impl Walker<'_> {
         }
     }
 
+    /// Whether a class a model key names can be a Python class with a module
+    /// of its own; a located error when not.
+    fn class_name_ok(&mut self, class_name: &str, key: &str, pos: Position) -> bool {
+        if !is_identifier(class_name) || super::naming::is_keyword(class_name) {
+            self.error(
+                pos,
+                format!("'{class_name}' in '{key}' is not a valid Python class name"),
+                None,
+            );
+            return false;
+        }
+        if let Some(message) = super::naming::too_long(&format!("the class in '{key}'"), class_name)
+        {
+            self.error(pos, message, Some("use a shorter class name".to_owned()));
+            return false;
+        }
+        true
+    }
+
+    /// A handler's (name, module, kind), or `None` with a located error when
+    /// its class or function is not a Python name or its module not a
+    /// dotted module path: the copy of the contract would point at it and
+    /// the runtime could never import it.
+    fn checked_target(&mut self, node: &Node) -> Option<(String, String, HandlerKind)> {
+        let (name, module, kind) = handler_target(node)?;
+        let at = |key: &str| node.get(key).map_or(node.pos, |n| n.pos);
+        let name_pos = match kind {
+            HandlerKind::Function { .. } => at("function"),
+            HandlerKind::Class => node
+                .get("name")
+                .or_else(|| node.get("class"))
+                .map_or(node.pos, |n| n.pos),
+        };
+        self.check_handler_names(&name, name_pos, &module, at("module"))
+            .then_some((name, module, kind))
+    }
+
+    /// Whether a handler's name and module can be imported; a located error
+    /// for each that cannot.
+    fn check_handler_names(
+        &mut self,
+        name: &str,
+        name_pos: Position,
+        module: &str,
+        module_pos: Position,
+    ) -> bool {
+        let mut ok = true;
+        if let Some(message) = super::naming::too_long("handler", name) {
+            self.error(name_pos, message, Some("use a shorter name".to_owned()));
+            ok = false;
+        } else if !is_identifier(name) || super::naming::is_keyword(name) {
+            self.error(
+                name_pos,
+                format!("handler '{name}' is not a valid Python name"),
+                Some("name the handler's class or function with letters, digits and '_' (not a keyword), e.g. 'HandlerTextTrim'".to_owned()),
+            );
+            ok = false;
+        }
+        let path = module.trim_start_matches('.');
+        let dotted = !path.is_empty()
+            && path
+                .split('.')
+                .all(|seg| is_identifier(seg) && !super::naming::is_keyword(seg));
+        if !dotted {
+            self.error(
+                module_pos,
+                format!("handler module '{module}' is not a dotted Python module path"),
+                Some("write it as 'package.handlers.handler_name' (names separated by '.', no '/' or '-')".to_owned()),
+            );
+            ok = false;
+        }
+        ok
+    }
+
     /// Every handler the contract names, in contract order: the routing
     /// entries, then `default_handler`, then the top-level `handler`.
     fn routed_handlers(&mut self, root: &Node) -> Vec<Routed> {
@@ -1684,7 +1771,7 @@ impl Walker<'_> {
                         Some(items) => {
                             for (index, item) in items.iter().enumerate() {
                                 let Some((name, module, kind)) =
-                                    item.get("handler").and_then(handler_target)
+                                    item.get("handler").and_then(|h| self.checked_target(h))
                                 else {
                                     continue;
                                 };
@@ -1722,10 +1809,12 @@ impl Walker<'_> {
                 }
                 if let Some(default) = routing.get("default_handler") {
                     let target = match default.as_str() {
-                        Some(s) => s
-                            .split_once(':')
-                            .map(|(m, c)| (c.to_owned(), m.to_owned(), HandlerKind::Class)),
-                        None => handler_target(default),
+                        Some(s) => s.split_once(':').and_then(|(m, c)| {
+                            let (c, m) = (c.trim(), m.trim());
+                            self.check_handler_names(c, default.pos, m, default.pos)
+                                .then(|| (c.to_owned(), m.to_owned(), HandlerKind::Class))
+                        }),
+                        None => self.checked_target(default),
                     };
                     if let Some((name, module, kind)) = target {
                         found.push(Routed::plain(name, module, kind));
@@ -1733,7 +1822,8 @@ impl Walker<'_> {
                 }
             }
         }
-        if let Some((name, module, kind)) = root.get("handler").and_then(handler_target) {
+        if let Some((name, module, kind)) = root.get("handler").and_then(|h| self.checked_target(h))
+        {
             found.push(Routed::plain(name, module, kind));
         }
         found

@@ -14,6 +14,60 @@ pub fn node_class_name(name: &str) -> String {
     }
 }
 
+/// The longest name codegen turns into a file or directory name. File
+/// systems allow 255 bytes per name, and the longest file derived from a
+/// node name adds 17 (`test_<name>_handlers.py`).
+pub(crate) const MAX_NAME_LEN: usize = 200;
+
+/// Why a lower-snake-case node name would give a broken or ambiguous
+/// package, if it would.
+pub(crate) fn node_name_problem(name: &str) -> Option<String> {
+    if name.starts_with('_') {
+        return Some(
+            "starts with '_', which makes the package private to Python tooling".to_owned(),
+        );
+    }
+    if node_class_name(name) == "Node" {
+        return Some(
+            "names nothing after 'node_': its class would be the framework's `Node`".to_owned(),
+        );
+    }
+    if name.ends_with('_') || name.contains("__") {
+        return Some(format!(
+            "has an empty word ('__' or a trailing '_'): its class `{}` would be the class of another name",
+            node_class_name(name)
+        ));
+    }
+    if name.len() > MAX_NAME_LEN {
+        return Some(format!(
+            "is longer than {MAX_NAME_LEN} characters; file names derived from it would pass the file system's limit"
+        ));
+    }
+    None
+}
+
+/// A name as a message quotes it: whole up to 60 characters, otherwise its
+/// start and its length.
+pub(crate) fn quoted_name(name: &str) -> String {
+    if name.len() <= 60 {
+        format!("'{name}'")
+    } else {
+        let start: String = name.chars().take(40).collect();
+        format!("'{start}...' ({} characters)", name.len())
+    }
+}
+
+/// The error message for a name that would become a file name longer than
+/// file systems allow, or `None`.
+pub(crate) fn too_long(what: &str, name: &str) -> Option<String> {
+    (name.len() > MAX_NAME_LEN).then(|| {
+        format!(
+            "{what} {} is longer than {MAX_NAME_LEN} characters; the file named after it would pass the file system's limit",
+            quoted_name(name)
+        )
+    })
+}
+
 /// Class-name prefixes whose words the node class may borrow acronyms from:
 /// the contract's own spelling of its models, handlers, enums and protocols.
 const ACRONYM_SOURCES: &[&str] = &["Model", "Handler", "Node", "Enum", "Protocol"];

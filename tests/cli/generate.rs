@@ -596,3 +596,94 @@ fn contract_values_are_checked_before_any_code_is_written() {
         assert!(!dir.path().join("out/node_v_compute").exists(), "{field}");
     }
 }
+
+#[test]
+fn names_that_would_break_the_package_are_located_errors() {
+    let long = "a".repeat(250);
+    let handler = |name: &str, module: &str| {
+        format!(
+            "handler_routing:\n  routing_strategy: operation_match\n  handlers:\n    - operation: go\n      handler: {{name: '{name}', module: '{module}'}}\n"
+        )
+    };
+    let cases: Vec<(String, String, &str, &str)> = vec![
+        (
+            "node_".into(),
+            String::new(),
+            "c.yaml:1:7:",
+            "names nothing after 'node_'",
+        ),
+        (
+            "_node_x".into(),
+            String::new(),
+            "c.yaml:1:7:",
+            "starts with '_'",
+        ),
+        (
+            "node__x".into(),
+            String::new(),
+            "c.yaml:1:7:",
+            "has an empty word",
+        ),
+        (
+            "node_x_".into(),
+            String::new(),
+            "c.yaml:1:7:",
+            "has an empty word",
+        ),
+        (
+            format!("node_{long}"),
+            String::new(),
+            "c.yaml:1:7:",
+            "longer than 200 characters",
+        ),
+        (
+            "node_v_compute".into(),
+            handler("../../evil/HandlerGo", "node_v_compute.handlers.handler_go"),
+            "c.yaml:11:23:",
+            "is not a valid Python name",
+        ),
+        (
+            "node_v_compute".into(),
+            handler("class", "node_v_compute.handlers.handler_go"),
+            "c.yaml:11:23:",
+            "is not a valid Python name",
+        ),
+        (
+            "node_v_compute".into(),
+            handler("HandlerGo", "node_v_compute/handlers/handler_go"),
+            "c.yaml:11:",
+            "is not a dotted Python module path",
+        ),
+        (
+            "node_v_compute".into(),
+            handler(
+                &format!("Handler{long}"),
+                "node_v_compute.handlers.handler_go",
+            ),
+            "c.yaml:11:23:",
+            "longer than 200 characters",
+        ),
+    ];
+    for (name, extra, at, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join("c.yaml"),
+            format!("name: {name}\ncontract_version: {{major: 1, minor: 0, patch: 0}}\nnode_type: COMPUTE_GENERIC\ninput_model:\n  name: ModelVIn\n  fields: {{text: str}}\n{extra}"),
+        )
+        .unwrap();
+        let run = codegen(dir.path(), &["generate", "c.yaml", "-o", "out"]);
+        let err = stderr(&run);
+        assert_eq!(run.status.code(), Some(2), "{name} {extra}: {err}");
+        assert!(err.contains(at), "{name} {extra}: {err}");
+        assert!(err.contains(expected), "{name} {extra}: {err}");
+        assert!(err.contains("[parse]"), "{name} {extra}: {err}");
+        let out = dir.path().join("out");
+        assert!(
+            !out.exists()
+                || crate::common::files_under(&out)
+                    .iter()
+                    .all(|p| p.extension().is_none_or(|e| e != "py")),
+            "{name} {extra}: wrote Python"
+        );
+    }
+}
