@@ -9,7 +9,7 @@ OLDEST_PY    := $(abspath $(VENV_OLDEST))/bin/python
 CONTRACTS    := contracts
 OUT          := generated
 
-.PHONY: all build release test venv venv-oldest generate lint fmt completions man clean bench-regen bench-data bench bench-micro bench-quorum bench-validate
+.PHONY: all build release test venv venv-oldest generate lint fmt completions man clean bench-regen bench-data bench bench-micro bench-quorum bench-validate bench-scale
 
 all: build
 
@@ -76,6 +76,12 @@ clean:
 ## Incremental regeneration: first run vs no-op rerun vs --check, 1,000 contracts.
 bench-regen:
 	benches/regenerate.sh 1000
+
+## Cost against contract size: N vs 8N chained definitions, per stage.
+BENCH_SCALE_N ?= 5000
+bench-scale:
+	$(CARGO) build --release --quiet --bin codegen
+	python3 benches/scale.py --codegen target/release/codegen --n $(BENCH_SCALE_N) --runs $(BENCH_RUNS)
 
 ## Benchmark workload: BENCH_N seeded contracts (a quarter real omnibase-infra ones, renamed).
 BENCH_N      ?= 1000

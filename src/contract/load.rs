@@ -11,8 +11,8 @@ use sha2::{Digest, Sha256};
 use super::codes;
 use super::copy::{ModelSite, Rewrites, contract_copy};
 use super::model::{
-    Binding, Constraints, Contract, EnumDef, EnumMember, FieldDef, FieldType, HandlerDef,
-    HandlerKind, ModelDef, ModelLocation, ModelRef, NodeType, Version,
+    Binding, ClassIndex, Constraints, Contract, EnumDef, EnumMember, FieldDef, FieldType,
+    HandlerDef, HandlerKind, ModelDef, ModelLocation, ModelRef, NodeType, Version,
 };
 use super::naming::{
     contract_acronyms, did_you_mean, enum_member_name, field_identifier, is_identifier,
@@ -430,7 +430,7 @@ impl Walker<'_> {
                 [(d.key.clone(), ty.clone()), (d.class_name.clone(), ty)]
             })
             .collect();
-        let def_names: Vec<String> = definitions.iter().map(|d| d.key.clone()).collect();
+        let def_names: Vec<&str> = definitions.iter().map(|d| d.key.as_str()).collect();
 
         let mut rewrites = Rewrites::default();
         let (mut models, enums) = self.definition_types(&definitions, &def_lookup, &def_names);
@@ -520,6 +520,7 @@ impl Walker<'_> {
             operations,
             binding,
             contract_yaml: copy,
+            classes: ClassIndex::default(),
         })
     }
 
@@ -528,7 +529,7 @@ impl Walker<'_> {
         &mut self,
         definitions: &[Definition<'_>],
         def_lookup: &HashMap<String, FieldType>,
-        def_names: &[String],
+        def_names: &[&str],
     ) -> (Vec<ModelDef>, Vec<EnumDef>) {
         let mut enums: Vec<EnumDef> = Vec::new();
         let mut def_models = Vec::new();
@@ -970,7 +971,7 @@ impl Walker<'_> {
         &mut self,
         fields: &Node,
         defs: &HashMap<String, FieldType>,
-        def_names: &[String],
+        def_names: &[&str],
     ) -> Vec<FieldDef> {
         let Some(entries) = fields.as_map() else {
             self.error(
@@ -1023,7 +1024,7 @@ impl Walker<'_> {
         alias: Option<String>,
         spec: &Node,
         defs: &HashMap<String, FieldType>,
-        def_names: &[String],
+        def_names: &[&str],
     ) -> Option<FieldDef> {
         let mut field = FieldDef {
             name,
@@ -1185,11 +1186,10 @@ impl Walker<'_> {
         text: &str,
         pos: Position,
         defs: &HashMap<String, FieldType>,
-        def_names: &[String],
+        def_names: &[&str],
     ) -> Option<FieldType> {
         let mut resolve = |name: &str| defs.get(name).cloned();
-        let known: Vec<&str> = def_names.iter().map(String::as_str).collect();
-        match parse_type(text, &mut resolve, &known) {
+        match parse_type(text, &mut resolve, def_names) {
             Ok(ty) => Some(ty),
             Err(e) => {
                 let message = match &e {
@@ -1268,7 +1268,7 @@ impl Walker<'_> {
         &mut self,
         root: &Node,
         defs: &HashMap<String, FieldType>,
-        def_names: &[String],
+        def_names: &[&str],
     ) -> (Option<Vec<FieldDef>>, Option<Vec<FieldDef>>, Vec<String>) {
         let mut operations = Vec::new();
         let Some(ops_node) = root.get("io_operations") else {
@@ -1308,7 +1308,7 @@ impl Walker<'_> {
         &mut self,
         list: Option<&Node>,
         defs: &HashMap<String, FieldType>,
-        def_names: &[String],
+        def_names: &[&str],
     ) -> Vec<(String, Position, FieldType)> {
         let mut out = Vec::new();
         let Some(items) = list.and_then(Node::as_seq) else {
@@ -1329,8 +1329,7 @@ impl Walker<'_> {
                         FieldType::Any
                     }))
                 };
-                let known: Vec<&str> = def_names.iter().map(String::as_str).collect();
-                match parse_type(text, &mut resolve, &known) {
+                match parse_type(text, &mut resolve, def_names) {
                     Ok(parsed) => {
                         for n in unknown {
                             self.warn(
@@ -1423,7 +1422,7 @@ impl Walker<'_> {
         node: &Node,
         node_name: &str,
         defs: &HashMap<String, FieldType>,
-        def_names: &[String],
+        def_names: &[&str],
         typed: Option<&[FieldDef]>,
         models: &mut Vec<ModelDef>,
         rewrites: &mut Rewrites,
@@ -1599,7 +1598,7 @@ impl Walker<'_> {
         routes: &mut [Routed],
         node_name: &str,
         defs: &HashMap<String, FieldType>,
-        def_names: &[String],
+        def_names: &[&str],
         known: &[&ModelRef],
         models: &mut Vec<ModelDef>,
         rewrites: &mut Rewrites,

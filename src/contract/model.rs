@@ -1,7 +1,9 @@
 //! The typed contract: what the loader produces from one YAML file and what
 //! every later stage reads. Names here are already normalised and checked.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -85,6 +87,83 @@ pub struct Contract {
     pub binding: Binding,
     /// The normalised contract copy to write as `contract.yaml` (without the header).
     pub contract_yaml: String,
+    /// The owned classes by name, built on first lookup.
+    #[serde(skip)]
+    pub classes: ClassIndex,
+}
+
+/// Where each owned class sits in `models` or `enums`, so that a lookup by
+/// name costs the same for a contract with ten definitions as for one with
+/// ten thousand.
+#[derive(Debug, Clone, Default)]
+pub struct ClassIndex(OnceLock<Classes>);
+
+#[derive(Debug, Clone)]
+struct Classes {
+    /// The lengths of `models` and `enums` it was built from: a contract
+    /// changed since (only tests do) is searched instead.
+    sizes: (usize, usize),
+    by_name: HashMap<String, Owned>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Owned {
+    Model(usize),
+    Enum(usize),
+}
+
+impl Contract {
+    fn class(&self, name: &str) -> Option<Owned> {
+        let classes = self.classes.0.get_or_init(|| {
+            let mut by_name = HashMap::with_capacity(self.models.len() + self.enums.len());
+            // The first of two classes of one name wins, as a search would.
+            for (i, e) in self.enums.iter().enumerate().rev() {
+                by_name.insert(e.class_name.clone(), Owned::Enum(i));
+            }
+            for (i, m) in self.models.iter().enumerate().rev() {
+                by_name.insert(m.class_name.clone(), Owned::Model(i));
+            }
+            Classes {
+                sizes: (self.models.len(), self.enums.len()),
+                by_name,
+            }
+        });
+        if classes.sizes == (self.models.len(), self.enums.len()) {
+            return classes.by_name.get(name).copied();
+        }
+        self.models
+            .iter()
+            .position(|m| m.class_name == name)
+            .map(Owned::Model)
+            .or_else(|| {
+                self.enums
+                    .iter()
+                    .position(|e| e.class_name == name)
+                    .map(Owned::Enum)
+            })
+    }
+
+    /// The model this package owns under that class name.
+    pub fn model(&self, name: &str) -> Option<&ModelDef> {
+        match self.class(name)? {
+            Owned::Model(i) => self.models.get(i).filter(|m| m.class_name == name),
+            // A model and an enum of one name: the model is looked up first.
+            Owned::Enum(_) => self.models.iter().find(|m| m.class_name == name),
+        }
+    }
+
+    /// The enum this package owns under that class name.
+    pub fn enum_def(&self, name: &str) -> Option<&EnumDef> {
+        match self.class(name)? {
+            Owned::Enum(i) => self.enums.get(i).filter(|e| e.class_name == name),
+            Owned::Model(_) => self.enums.iter().find(|e| e.class_name == name),
+        }
+    }
+
+    /// Whether the package owns a model or an enum of that class name.
+    pub fn owns_class(&self, name: &str) -> bool {
+        self.class(name).is_some()
+    }
 }
 
 /// What the framework runs: the default handler and the operation routes,

@@ -891,7 +891,7 @@ impl Renderer {
 fn handler_case(c: &Contract, h: &HandlerDef) -> HandlerCase {
     let owned = |r: Option<&ModelRef>| {
         r.and_then(|r| match &r.location {
-            ModelLocation::Package { .. } => c.models.iter().find(|m| m.class_name == r.class_name),
+            ModelLocation::Package { .. } => c.model(&r.class_name),
             ModelLocation::External { .. } => None,
         })
     };
@@ -1158,16 +1158,9 @@ impl Uses {
                 continue;
             }
             let module = c
-                .models
-                .iter()
-                .find(|m| &m.class_name == name)
+                .model(name)
                 .map(|m| &m.module)
-                .or_else(|| {
-                    c.enums
-                        .iter()
-                        .find(|e| &e.class_name == name)
-                        .map(|e| &e.module)
-                })
+                .or_else(|| c.enum_def(name).map(|e| &e.module))
                 .ok_or_else(|| RenderError::Undefined {
                     node: c.name.clone(),
                     what: "model or enum",
@@ -1193,8 +1186,7 @@ fn field_line(
 ) -> Result<(String, bool), RenderError> {
     uses.note(&f.ty);
     for name in referenced(&f.ty) {
-        let known = c.models.iter().any(|m| m.class_name == name)
-            || c.enums.iter().any(|e| e.class_name == name);
+        let known = c.owns_class(&name);
         if !known {
             return Err(RenderError::Undefined {
                 node: c.name.clone(),
@@ -1330,10 +1322,7 @@ const MODEL_BODY_NAMES: &[&str] = &[
 /// it, and the owned class names).
 fn python_fields(c: &Contract, m: &ModelDef, qualified_dates: bool) -> Vec<FieldDef> {
     let shadows = |name: &str| {
-        MODEL_BODY_NAMES.contains(&name)
-            || (qualified_dates && name == "dt")
-            || c.models.iter().any(|d| d.class_name == name)
-            || c.enums.iter().any(|e| e.class_name == name)
+        MODEL_BODY_NAMES.contains(&name) || (qualified_dates && name == "dt") || c.owns_class(name)
     };
     let mut taken: BTreeSet<String> = m.fields.iter().map(|f| f.name.clone()).collect();
     m.fields

@@ -141,14 +141,14 @@ fn sample(contract: &Contract, ty: &FieldType, c: &Constraints, depth: usize) ->
             Py::Dict((0..count).map(|i| (key(i), item.clone())).collect())
         }
         FieldType::Enum(name) => {
-            let found = contract.enums.iter().find(|e| &e.class_name == name)?;
+            let found = contract.enum_def(name)?;
             Py::Atom(python::string(&found.members.first()?.value))
         }
         FieldType::Model(name) => {
             if depth >= MAX_DEPTH {
                 return None;
             }
-            let found = contract.models.iter().find(|m| &m.class_name == name)?;
+            let found = contract.model(name)?;
             model_sample(contract, found, depth + 1)?
         }
     })

@@ -86,6 +86,7 @@ fn contract() -> Contract {
         operations: vec!["gate.check".into()],
         binding: crate::contract::Binding::default(),
         contract_yaml: "name: node_gate_compute\nnode_type: COMPUTE_GENERIC\n".into(),
+        classes: crate::contract::ClassIndex::default(),
     }
 }
 

@@ -395,6 +395,7 @@ fn rich(node_type: NodeType) -> Contract {
         ],
         binding,
         contract_yaml,
+        classes: codegen::contract::ClassIndex::default(),
     }
 }
 
