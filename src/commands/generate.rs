@@ -578,18 +578,22 @@ fn settle_orphan(
     problems: &mut Vec<Diagnostic>,
 ) -> Orphan {
     let mut orphan = Orphan::new(package);
-    if mode == Mode::DryRun && prune {
+    if mode != Mode::Write && prune {
         // What --prune would meet: a refusal is reported, and nothing is
-        // listed as deleted.
-        if let Err(e) = output::prune_package(package, false) {
-            orphan.refused = true;
-            problems.push(e.diagnostic());
+        // listed as deleted; else the files it would remove are listed.
+        match output::prune_package(package, false) {
+            Ok(pruned) => orphan.files = pruned.removed,
+            Err(e) => {
+                orphan.refused = true;
+                problems.push(e.diagnostic());
+            }
         }
     } else if mode == Mode::Write && prune {
         match output::prune_package(package, true) {
-            Ok(kept) => {
+            Ok(pruned) => {
                 orphan.pruned = true;
-                for file in kept {
+                orphan.files = pruned.removed;
+                for file in pruned.kept {
                     problems.push(Diagnostic::warning(
                         &file,
                         "kept: edited by hand, so --prune leaves it for you",

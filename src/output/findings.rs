@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::manifest::Generator;
+use super::manifest::{Generator, PackageManifest};
 use super::package::STATE_DIR;
 use crate::diagnostics::{Diagnostic, Position, Severity};
 
@@ -21,6 +21,8 @@ struct Record {
     contract_hash: String,
     template_hash: String,
     tool_version: String,
+    /// The digest of the manifest the run left ([`PackageManifest::digest`]).
+    manifest: String,
     findings: Vec<Finding>,
 }
 
@@ -61,13 +63,14 @@ pub fn store(
     out: &Path,
     package: &str,
     (contract, contract_hash): (&Path, &str),
-    generator: &Generator,
+    (generator, manifest): (&Generator, &PackageManifest),
     findings: &[Diagnostic],
 ) {
     let record = Record {
         contract_hash: contract_hash.to_owned(),
         template_hash: generator.template_hash.clone(),
         tool_version: generator.tool_version.clone(),
+        manifest: manifest.digest(),
         findings: findings
             .iter()
             .map(|d| Finding {
@@ -116,12 +119,13 @@ pub fn store(
     }
 }
 
-/// The findings stored for `package` made from these inputs, or `None`.
+/// The findings stored for `package` made from these inputs by this build,
+/// when the package still holds the manifest that run left; else `None`.
 pub fn replay(
     out: &Path,
     package: &str,
     (contract, contract_hash): (&Path, &str),
-    generator: &Generator,
+    (generator, manifest): (&Generator, &PackageManifest),
 ) -> Option<Vec<Diagnostic>> {
     let target = path(out, package);
     let meta = std::fs::symlink_metadata(&target).ok()?;
@@ -132,6 +136,7 @@ pub fn replay(
     if record.contract_hash != contract_hash
         || record.template_hash != generator.template_hash
         || record.tool_version != generator.tool_version
+        || record.manifest != manifest.digest()
     {
         return None;
     }

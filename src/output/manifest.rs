@@ -26,7 +26,9 @@ pub struct PackageManifest {
     pub contract_hash: String,
     /// SHA-256 of the effective template set.
     pub template_hash: String,
-    /// `codegen` version and the fingerprint of its generator code.
+    /// The `codegen` version that last changed the package. Informational:
+    /// freshness is decided by the uncommitted record in `.codegen/`, so two
+    /// builds that render the same bytes leave the same manifest.
     pub tool_version: String,
     /// Every file of the package we wrote, by path relative to the package.
     pub files: BTreeMap<String, ManifestFile>,
@@ -114,19 +116,21 @@ impl PackageManifest {
         text
     }
 
-    /// True when this manifest was made from the same contract bytes by the
-    /// same generator, and every generated file on disk still has its bytes.
-    /// Anything the reader refuses (a link, a FIFO) makes the package stale,
-    /// so the package stage looks at it and reports it.
-    pub fn is_fresh(
-        &self,
-        package: &mut PackageReader,
-        contract_hash: &str,
-        generator: &Generator,
-    ) -> bool {
+    /// SHA-256 of the manifest's canonical bytes: what the record of the
+    /// run that left it names, so a manifest changed since (another build,
+    /// a pull request) is never taken for the one this build wrote.
+    pub fn digest(&self) -> String {
+        sha256_hex(self.to_json().as_bytes())
+    }
+
+    /// True when this manifest was made from the same contract bytes and
+    /// every generated file on disk still has its bytes. (That the same
+    /// generator made it is the record's to say: see
+    /// [`super::findings::replay`].) Anything the reader refuses (a link, a
+    /// FIFO) makes the package stale, so the package stage looks at it and
+    /// reports it.
+    pub fn is_fresh(&self, package: &mut PackageReader, contract_hash: &str) -> bool {
         self.contract_hash == contract_hash
-            && self.template_hash == generator.template_hash
-            && self.tool_version == generator.tool_version
             && self.files.iter().all(|(path, file)| match file.owner {
                 Owner::Generated => package
                     .read(Path::new(path))
@@ -151,16 +155,19 @@ fn key_position(text: &str, key: &str) -> Option<Position> {
     Some(Position::new(line, column))
 }
 
-/// The generator's identity, as recorded in manifests.
+/// The generator's identity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Generator {
     pub template_hash: String,
+    /// The crate version plus a fingerprint of the code that turns contracts
+    /// into text: a changed build renders every package again (its records
+    /// in `.codegen/` no longer match). Never written into a committed file.
     pub tool_version: String,
+    /// The crate version alone, as manifests record it.
+    pub version: String,
 }
 
 impl Generator {
-    /// `tool_version` is the crate version plus a fingerprint of the code that
-    /// turns contracts into text, so a changed generator regenerates everything.
     pub fn new(template_hash: String) -> Self {
         const SOURCES: &[&str] = &[
             include_str!("../render/mod.rs"),
@@ -181,6 +188,7 @@ impl Generator {
         Self {
             template_hash,
             tool_version: format!("{}+{}", env!("CARGO_PKG_VERSION"), &fingerprint[..12]),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
         }
     }
 }
@@ -234,20 +242,11 @@ mod tests {
             ("a.py", "a\n", Owner::Generated),
             ("h.py", "scaffold\n", Owner::User),
         ]);
-        let g = Generator {
-            template_hash: "t".into(),
-            tool_version: "v".into(),
-        };
         let mut reader = PackageReader::open(dir.path()).unwrap().unwrap();
-        assert!(m.is_fresh(&mut reader, "c", &g));
-        assert!(!m.is_fresh(&mut reader, "other", &g));
-        let newer = Generator {
-            template_hash: "t".into(),
-            tool_version: "w".into(),
-        };
-        assert!(!m.is_fresh(&mut reader, "c", &newer));
+        assert!(m.is_fresh(&mut reader, "c"));
+        assert!(!m.is_fresh(&mut reader, "other"));
         fs::write(dir.path().join("a.py"), "hand edit\n").unwrap();
-        assert!(!m.is_fresh(&mut reader, "c", &g));
+        assert!(!m.is_fresh(&mut reader, "c"));
     }
 
     #[test]

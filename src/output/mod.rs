@@ -291,10 +291,10 @@ fn relative_path(from_dir: &Path, to: &Path) -> Option<PathBuf> {
 /// listed file should be leaves the whole package untouched.
 ///
 /// With `remove` false nothing is removed: the same checks tell a dry run
-/// whether pruning would go ahead.
-pub fn prune_package(package: &ExistingPackage, remove: bool) -> Result<Vec<PathBuf>, OutputError> {
+/// whether pruning would go ahead, and which files it would remove.
+pub fn prune_package(package: &ExistingPackage, remove: bool) -> Result<Pruned, OutputError> {
     let Some(mut reader) = safe::PackageReader::open(&package.dir)? else {
-        return Ok(Vec::new());
+        return Ok(Pruned::default());
     };
     let mut kept = Vec::new();
     let mut doomed = Vec::new();
@@ -315,8 +315,10 @@ pub fn prune_package(package: &ExistingPackage, remove: bool) -> Result<Vec<Path
             None => {}
         }
     }
+    let mut removed: Vec<String> = doomed.iter().map(|rel| package::slash_path(rel)).collect();
+    removed.push(MANIFEST_FILE.to_owned());
     if !remove {
-        return Ok(kept);
+        return Ok(Pruned { kept, removed });
     }
     for rel in doomed {
         reader.remove(rel)?;
@@ -324,7 +326,16 @@ pub fn prune_package(package: &ExistingPackage, remove: bool) -> Result<Vec<Path
     reader.remove(Path::new(MANIFEST_FILE))?;
     drop(reader);
     remove_empty_dirs(&package.dir);
-    Ok(kept)
+    Ok(Pruned { kept, removed })
+}
+
+/// What pruning an orphaned package does.
+#[derive(Debug, Default)]
+pub struct Pruned {
+    /// Files edited or added by hand: they stay.
+    pub kept: Vec<PathBuf>,
+    /// Files removed (or, in a dry run, that would be), relative to the package.
+    pub removed: Vec<String>,
 }
 
 /// The bytes of the file `rel` of the package at `dir`, read without

@@ -48,14 +48,14 @@ pub enum FileAction {
 }
 
 impl FileAction {
-    /// Whether the output on disk differs from what this run produces.
+    /// Whether writing would change this file or refuse to: what `--check`
+    /// lists. A stale file without `--prune` is left as it is, so it is not.
     pub fn is_out_of_date(self) -> bool {
         matches!(
             self,
             FileAction::Created
                 | FileAction::Updated
                 | FileAction::HandEdited
-                | FileAction::Stale
                 | FileAction::Deleted
                 | FileAction::Blocked
                 | FileAction::Failed
@@ -75,6 +75,37 @@ pub struct PlannedFile {
     /// What is on disk now, when it matters for a diff.
     #[serde(skip)]
     pub on_disk: Option<Vec<u8>>,
+    /// A generated file whose bytes differ from what the manifest says we
+    /// wrote: edited by hand (kept so when `--force` makes it an update).
+    #[serde(skip)]
+    pub edited: bool,
+    /// What the plan was before the package was found unwritable
+    /// ([`PackagePlan::not_written`]).
+    #[serde(skip)]
+    pub planned: Option<FileAction>,
+}
+
+/// Why a package's generated files differ from what this run renders,
+/// from its old manifest: what changed since it was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Staleness {
+    /// No (readable) manifest: nothing to compare with.
+    Unknown,
+    ContractChanged,
+    TemplatesChanged,
+    /// Same contract, same templates: the generator renders them otherwise.
+    GeneratorChanged,
+}
+
+impl Staleness {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Staleness::Unknown => "stale",
+            Staleness::ContractChanged => "stale: contract changed",
+            Staleness::TemplatesChanged => "stale: templates changed",
+            Staleness::GeneratorChanged => "stale: generator changed",
+        }
+    }
 }
 
 /// How to treat hand edits and stale files.
@@ -94,6 +125,10 @@ pub struct PackagePlan {
     pub manifest: PackageManifest,
     /// The old manifest's bytes differ from the new one's.
     pub manifest_changed: bool,
+    /// There was no readable manifest before.
+    pub manifest_missing: bool,
+    /// What changed since the package was written.
+    pub staleness: Staleness,
     /// What the plan had to work around (an unreadable old manifest).
     pub warnings: Vec<Diagnostic>,
 }
@@ -106,9 +141,31 @@ impl PackagePlan {
             .filter(|f| f.action == FileAction::HandEdited)
     }
 
-    /// Whether the package on disk differs from this plan (files or manifest).
+    /// Whether writing would change the package (files or manifest) or refuse to.
     pub fn is_out_of_date(&self) -> bool {
         self.manifest_changed || self.files.iter().any(|f| f.action.is_out_of_date())
+    }
+
+    /// What `--check` calls a file writing would change or refuse.
+    pub fn reason(&self, file: &PlannedFile) -> &'static str {
+        match file.planned.unwrap_or(file.action) {
+            FileAction::Created => "missing",
+            FileAction::HandEdited => "modified",
+            _ if file.edited => "modified",
+            FileAction::Deleted | FileAction::Stale => "orphaned",
+            _ => self.staleness.as_str(),
+        }
+    }
+
+    /// What `--check` calls the manifest when writing would replace it.
+    pub fn manifest_reason(&self) -> &'static str {
+        match self.staleness {
+            _ if self.manifest_missing => "missing",
+            Staleness::ContractChanged | Staleness::TemplatesChanged => self.staleness.as_str(),
+            // Same inputs, other bytes: the manifest itself was edited, or
+            // the files it lists changed.
+            Staleness::Unknown | Staleness::GeneratorChanged => "modified",
+        }
     }
 
     /// Records that the package was not written after all (`action` is
@@ -120,6 +177,7 @@ impl PackagePlan {
                 file.action,
                 FileAction::Created | FileAction::Updated | FileAction::Deleted
             ) {
+                file.planned = Some(file.action);
                 file.action = action;
             }
         }
@@ -210,22 +268,7 @@ pub fn plan(
             Ownership::Generated => Owner::Generated,
             Ownership::Scaffold => Owner::User,
         };
-        let action = match (&on_disk, &file.ownership) {
-            (None, _) => FileAction::Created,
-            (Some(_), Ownership::Scaffold) => FileAction::Kept,
-            (Some(bytes), Ownership::Generated) if bytes == file.contents.as_bytes() => {
-                FileAction::Unchanged
-            }
-            (Some(bytes), Ownership::Generated) => {
-                let ours = recorded
-                    .is_some_and(|r| r.owner == Owner::Generated && r.hash == sha256_hex(bytes));
-                if ours || options.force {
-                    FileAction::Updated
-                } else {
-                    FileAction::HandEdited
-                }
-            }
-        };
+        let (action, edited) = file_action(on_disk.as_deref(), &file, recorded, options.force);
         // A kept scaffold keeps the hash it was first written with: it is the user's now.
         let hash = match (action, recorded) {
             (FileAction::Kept, Some(r)) => r.hash.clone(),
@@ -238,6 +281,8 @@ pub fn plan(
             action,
             contents: Some(file.contents),
             on_disk: if keep_disk { on_disk } else { None },
+            edited,
+            planned: None,
         });
     }
     for (key, recorded) in old_files.into_iter().flatten() {
@@ -269,6 +314,8 @@ pub fn plan(
             action,
             contents: None,
             on_disk: Some(bytes),
+            edited: false,
+            planned: None,
         });
     }
     if options.force {
@@ -278,14 +325,68 @@ pub fn plan(
             }
         }
     }
-    let manifest_changed = old.as_ref() != Some(&manifest);
+    let (manifest_changed, staleness) = compare_manifests(old.as_ref(), &mut manifest);
     Ok(PackagePlan {
         dir: dir.to_path_buf(),
         files: planned,
         manifest,
         manifest_changed,
+        manifest_missing: old.is_none(),
+        staleness,
         warnings,
     })
+}
+
+/// What happens to a rendered file, and whether the bytes on disk are not
+/// the ones the manifest says we wrote (edited by hand).
+fn file_action(
+    on_disk: Option<&[u8]>,
+    file: &GeneratedFile,
+    recorded: Option<&ManifestFile>,
+    force: bool,
+) -> (FileAction, bool) {
+    match (on_disk, &file.ownership) {
+        (None, _) => (FileAction::Created, false),
+        (Some(_), Ownership::Scaffold) => (FileAction::Kept, false),
+        (Some(bytes), Ownership::Generated) if bytes == file.contents.as_bytes() => {
+            (FileAction::Unchanged, false)
+        }
+        (Some(bytes), Ownership::Generated) => {
+            let ours = recorded
+                .is_some_and(|r| r.owner == Owner::Generated && r.hash == sha256_hex(bytes));
+            if ours || force {
+                (FileAction::Updated, !ours)
+            } else {
+                (FileAction::HandEdited, true)
+            }
+        }
+    }
+}
+
+/// Whether the new manifest differs from the old, and what changed since
+/// the old one was written. The version that last changed the package stays
+/// recorded while this run changes nothing else: another build (or release)
+/// that renders the same bytes leaves the manifest as it is.
+fn compare_manifests(
+    old: Option<&PackageManifest>,
+    manifest: &mut PackageManifest,
+) -> (bool, Staleness) {
+    if let Some(old) = old
+        && old.tool_version != manifest.tool_version
+        && (PackageManifest {
+            tool_version: old.tool_version.clone(),
+            ..manifest.clone()
+        }) == *old
+    {
+        manifest.tool_version.clone_from(&old.tool_version);
+    }
+    let staleness = match old {
+        None => Staleness::Unknown,
+        Some(old) if old.contract_hash != manifest.contract_hash => Staleness::ContractChanged,
+        Some(old) if old.template_hash != manifest.template_hash => Staleness::TemplatesChanged,
+        Some(_) => Staleness::GeneratorChanged,
+    };
+    (old != Some(&*manifest), staleness)
 }
 
 /// Writes the plan: nothing when nothing changes; otherwise the new package is

@@ -58,6 +58,18 @@ pub struct Job {
     pub timings: Vec<(&'static str, Duration)>,
     /// With `--quorum`: the verdict on each generated Python file.
     pub quorum: Vec<crate::quorum::FileVerdict>,
+    /// Set by the step that fails a contract for a reason that is not bad
+    /// input (exit 1, not 2). A failure without one is the input's.
+    pub verdict: Option<Verdict>,
+}
+
+/// Why a contract whose input was good failed: its exit status is 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// The generated code has error findings (the rules, or the AI quorum).
+    Findings,
+    /// Hand-edited files block the package.
+    HandEdited,
 }
 
 impl Job {
@@ -202,9 +214,13 @@ fn parse(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
     })?;
     job.contract_hash = sha256_hex(&bytes);
     job.reference = output::contract_reference(&ctx.out_absolute, &job.path);
-    if let Some(name) = fresh_package(ctx, job)
-        && let Some(findings) =
-            output::findings::replay(&ctx.out, &name, (&job.path, &job.contract_hash), &ctx.generator)
+    if let Some((name, manifest)) = fresh_package(ctx, job)
+        && let Some(findings) = output::findings::replay(
+            &ctx.out,
+            &name,
+            (&job.path, &job.contract_hash),
+            (&ctx.generator, &manifest),
+        )
         // `--strict` turns some contract warnings into errors: a contract
         // with warnings is read again for its verdict.
         && !(ctx.load.strict && findings.iter().any(|d| d.file == job.path))
@@ -242,17 +258,17 @@ fn parse(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
     }
 }
 
-/// The package this contract produced last time, when it is still up to date.
-fn fresh_package(ctx: &Context, job: &Job) -> Option<String> {
+/// The package this contract produced last time and its manifest, when
+/// its files are still those the manifest names.
+fn fresh_package(ctx: &Context, job: &Job) -> Option<(String, PackageManifest)> {
     let name = ctx.index.get(&job.reference)?;
     output::safe::package_name_problem(name)
         .is_none()
         .then_some(())?;
     let mut package = output::safe::PackageReader::open(&ctx.out.join(name)).ok()??;
     let manifest = PackageManifest::load_from(&mut package).ok()??;
-    (manifest.contract == job.reference
-        && manifest.is_fresh(&mut package, &job.contract_hash, &ctx.generator))
-    .then(|| name.clone())
+    (manifest.contract == job.reference && manifest.is_fresh(&mut package, &job.contract_hash))
+        .then(|| (name.clone(), manifest))
 }
 
 fn render(
@@ -300,6 +316,7 @@ fn quality(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
     let failed = has_errors(&findings);
     job.diagnostics.extend(findings);
     if failed {
+        job.verdict = Some(Verdict::Findings);
         return Err(StepError::fatal("generated code has error findings"));
     }
     Ok(())
@@ -361,7 +378,7 @@ fn write(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         contract: job.reference.clone(),
         contract_hash: job.contract_hash.clone(),
         template_hash: ctx.generator.template_hash.clone(),
-        tool_version: ctx.generator.tool_version.clone(),
+        tool_version: ctx.generator.version.clone(),
         files: BTreeMap::new(),
     };
     let fail = |job: &mut Job, e: &output::OutputError| {
@@ -395,7 +412,7 @@ fn write(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
             &ctx.out,
             name,
             (&job.path, &job.contract_hash),
-            &ctx.generator,
+            (&ctx.generator, &plan.manifest),
             &job.diagnostics[..input_findings.min(job.diagnostics.len())],
         );
     }
@@ -405,8 +422,10 @@ fn write(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         plan.not_written(output::FileAction::Blocked);
     }
     job.plan = Some(plan);
-    if ctx.mode == Mode::Write && !conflicts.is_empty() {
+    // A dry run fails where the write would: its exit status agrees.
+    if ctx.mode != Mode::Check && !conflicts.is_empty() {
         job.diagnostics.extend(conflicts);
+        job.verdict = Some(Verdict::HandEdited);
         return Err(StepError::fatal("hand-edited files block the package"));
     }
     Ok(())

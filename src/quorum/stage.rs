@@ -56,6 +56,7 @@ pub fn vote_job(quorum: Option<&Quorum>, job: &mut Job) -> Result<(), StepError>
     let inconclusive = verdicts.iter().any(|v| v.verdict == Verdict::Inconclusive);
     job.quorum = verdicts;
     if failed > 0 {
+        job.verdict = Some(crate::pipeline::codegen::Verdict::Findings);
         return Err(StepError::fatal(crate::diagnostics::count(
             failed,
             "file failed the AI quorum",

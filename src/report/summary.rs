@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde_json::json;
@@ -82,12 +82,10 @@ impl ContractResult {
         }
     }
 
+    /// A failure no step called the generated code's or the disk's: bad
+    /// input, a failed write, a lost step (exit 2).
     fn is_input_failure(&self) -> bool {
-        self.status == Status::Failed
-            && self.failure.as_ref().is_none_or(|(stage, reason)| {
-                !(stage == "quality" || reason.starts_with("hand-edited"))
-                    || reason == crate::quorum::stage::INCONCLUSIVE_REQUIRED
-            })
+        self.status == Status::Failed && self.job.verdict.is_none()
     }
 }
 
@@ -212,9 +210,11 @@ impl Report {
         counts
     }
 
-    /// Whether anything on disk differs from what this run produces.
+    /// Whether a writing run with the same flags would change a byte under
+    /// the output directory or refuse to: orphans count only with `--prune`
+    /// (which deletes them, or refuses to delete through a link).
     pub fn out_of_date(&self) -> bool {
-        !self.orphans.is_empty()
+        (self.prune && !self.orphans.is_empty())
             || self.results.iter().any(|r| {
                 r.status == Status::Generated
                     && r.job.plan.as_ref().is_some_and(PackagePlan::is_out_of_date)
@@ -273,23 +273,37 @@ fn summary_word(action: FileAction) -> &'static str {
     }
 }
 
-/// What `--check` calls each out-of-date file, and what `--dry-run` lists.
-fn change_word(mode: Mode, action: FileAction) -> &'static str {
-    match (mode, action) {
-        (Mode::Check, FileAction::Created) => "missing",
-        (Mode::Check, FileAction::Updated | FileAction::HandEdited) => "modified",
-        (Mode::Check, FileAction::Deleted) | (_, FileAction::Stale) => "orphaned",
-        (_, FileAction::Created) => "create",
-        (_, FileAction::Updated) => "update",
-        (_, FileAction::HandEdited) => "hand-edited",
-        (_, FileAction::Deleted) => "delete",
-        (_, FileAction::Unchanged | FileAction::Kept) => "unchanged",
-        (_, FileAction::Blocked) => "blocked",
-        (_, FileAction::Failed) => "failed",
+/// What `--dry-run` says writing would do to a file.
+fn dry_run_word(action: FileAction) -> &'static str {
+    match action {
+        FileAction::Created => "create",
+        FileAction::Updated => "update",
+        FileAction::HandEdited => "hand-edited",
+        FileAction::Blocked => "blocked",
+        FileAction::Deleted => "delete",
+        FileAction::Failed => "failed",
+        FileAction::Unchanged | FileAction::Kept | FileAction::Stale => "unchanged",
     }
 }
 
-/// `--check` / `--dry-run`: one line per file (`missing path`), and with `diff` the unified diffs.
+/// One line of the `--check` / `--dry-run` list: `--check` names the reason
+/// (`missing path`), `--dry-run` the action and the reason
+/// (`create path (missing)`).
+fn change_line(out: &mut String, mode: Mode, action: FileAction, reason: &str, path: &Path) {
+    let _ = if mode == Mode::DryRun {
+        writeln!(
+            out,
+            "{} {} ({reason})",
+            dry_run_word(action),
+            path.display()
+        )
+    } else {
+        writeln!(out, "{reason} {}", path.display())
+    };
+}
+
+/// `--check` / `--dry-run`: one line per file a writing run would change or
+/// refuse, the same files for both, and with `diff` the unified diffs.
 pub fn render_changes(report: &Report, diff: bool) -> String {
     let mut out = String::new();
     for result in &report.results {
@@ -297,16 +311,11 @@ pub fn render_changes(report: &Report, diff: bool) -> String {
             continue;
         };
         for file in &plan.files {
-            if report.mode == Mode::Check && !file.action.is_out_of_date() {
+            if !file.action.is_out_of_date() {
                 continue;
             }
             let path = plan.dir.join(&file.path);
-            let _ = writeln!(
-                out,
-                "{} {}",
-                change_word(report.mode, file.action),
-                path.display()
-            );
+            change_line(&mut out, report.mode, file.action, plan.reason(file), &path);
             if diff {
                 out.push_str(&output::diff::unified(
                     &output::package::slash_path(&path),
@@ -317,16 +326,27 @@ pub fn render_changes(report: &Report, diff: bool) -> String {
                 ));
             }
         }
+        if plan.manifest_changed {
+            let action = if plan.conflicts().next().is_some() {
+                FileAction::Blocked
+            } else if plan.manifest_missing {
+                FileAction::Created
+            } else {
+                FileAction::Updated
+            };
+            let path = plan.dir.join(output::MANIFEST_FILE);
+            change_line(&mut out, report.mode, action, plan.manifest_reason(), &path);
+        }
     }
-    for orphan in &report.orphans {
+    for orphan in report.orphans.iter().filter(|_| report.prune) {
         for file in &orphan.files {
             let path = orphan.dir.join(file);
-            let word = if report.mode == Mode::DryRun && report.prune && !orphan.refused {
-                "delete"
+            let action = if orphan.refused {
+                FileAction::Blocked
             } else {
-                "orphaned"
+                FileAction::Deleted
             };
-            let _ = writeln!(out, "{word} {}", path.display());
+            change_line(&mut out, report.mode, action, "orphaned", &path);
             if diff && let Some(bytes) = output::read_package_file(&orphan.dir, file) {
                 out.push_str(&output::diff::unified(
                     &output::package::slash_path(&path),
@@ -409,6 +429,9 @@ pub fn render_text(report: &Report, printer: Printer) -> String {
         };
         let _ = writeln!(out, "{line}");
     }
+    if let Some(note) = orphan_note(report) {
+        let _ = writeln!(out, "{note}");
+    }
     for r in report
         .results
         .iter()
@@ -433,6 +456,19 @@ pub fn render_text(report: &Report, printer: Printer) -> String {
         }
     }
     out
+}
+
+/// A check or dry run without `--prune`: orphans are kept, and not listed.
+fn orphan_note(report: &Report) -> Option<String> {
+    if report.prune || report.orphans.is_empty() || report.mode == Mode::Write {
+        return None;
+    }
+    let files: usize = report.orphans.iter().map(|o| o.files.len()).sum();
+    Some(format!(
+        "note: {} of {} whose contract is gone would be kept; with --prune they are deleted (and --check --prune fails on them)",
+        count(files, "file", "files"),
+        count(report.orphans.len(), "package", "packages"),
+    ))
 }
 
 /// `--output-format json`: one document.

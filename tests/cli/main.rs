@@ -4,6 +4,7 @@ mod common;
 mod completions;
 mod config;
 mod corpus;
+mod gate;
 mod generate;
 mod hostile;
 mod init;

@@ -170,6 +170,7 @@ fn a_user_scaffold_is_never_overwritten_even_when_forced() {
 }
 
 #[test]
+#[expect(clippy::too_many_lines, reason = "one lifecycle, step by step")]
 fn check_diff_prune_and_dry_run_around_a_deleted_contract() {
     let dir = tempfile::tempdir().unwrap();
     contracts(&dir.path().join("c"), 3);
@@ -226,7 +227,16 @@ fn check_diff_prune_and_dry_run_around_a_deleted_contract() {
     fs::remove_dir_all(&pkg).unwrap();
     ok(dir.path(), &["generate", "c", "-o", "out", "-q"]);
     fs::remove_file(dir.path().join("c/c0002.yaml")).unwrap();
-    let orphan = codegen(dir.path(), &["generate", "c", "-o", "out", "--check"]);
+    // Without --prune a write keeps the orphan, so --check passes and says
+    // so; with --prune the write would delete it, so --check fails.
+    let kept = codegen(dir.path(), &["generate", "c", "-o", "out", "--check"]);
+    assert_eq!(kept.status.code(), Some(0), "{}", stderr(&kept));
+    assert_eq!(stdout(&kept), "");
+    assert!(stderr(&kept).contains("--prune"), "{}", stderr(&kept));
+    let orphan = codegen(
+        dir.path(),
+        &["generate", "c", "-o", "out", "--check", "--prune"],
+    );
     assert_eq!(orphan.status.code(), Some(1));
     assert!(
         stdout(&orphan)
