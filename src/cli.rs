@@ -233,8 +233,25 @@ pub struct GenerateArgs {
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
 
+    /// The dotted import path of the output directory (`-o src/myproj/nodes
+    /// --package-prefix myproj.nodes`): module paths into each package start
+    /// with it [default: derived from the `__init__.py` files above the
+    /// output directory; config: `[generate] package-prefix`]
+    #[arg(long, value_name = "PKG", value_parser = parse_module_path)]
+    pub package_prefix: Option<String>,
+
     #[command(flatten)]
     pub quorum: QuorumArgs,
+}
+
+fn parse_module_path(text: &str) -> Result<String, String> {
+    if crate::contract::is_module_path(text) {
+        Ok(text.to_owned())
+    } else {
+        Err(format!(
+            "'{text}' is not a dotted Python module path (names separated by '.', e.g. 'myproj.nodes')"
+        ))
+    }
 }
 
 /// The AI quorum's flags, shared by `generate` and `validate`.

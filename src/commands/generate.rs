@@ -218,6 +218,59 @@ fn open_output(args: &GenerateSettings, mode: Mode) -> Result<Option<OutputLock>
     })
 }
 
+/// The dotted import path of the output directory, as Python sees it: the
+/// names of the directories from the output directory up that hold an
+/// `__init__.py` (stopping at one that is not a Python name).
+fn derived_prefix(out: &Path) -> Option<String> {
+    let mut names = Vec::new();
+    let mut dir = std::fs::canonicalize(out).ok()?;
+    loop {
+        let is_package =
+            std::fs::symlink_metadata(dir.join("__init__.py")).is_ok_and(|m| m.is_file());
+        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned());
+        match name {
+            Some(name)
+                if is_package && crate::contract::is_module_path(&name) && !name.contains('.') =>
+            {
+                names.push(name);
+            }
+            _ => break,
+        }
+        if !dir.pop() {
+            break;
+        }
+    }
+    names.reverse();
+    (!names.is_empty()).then(|| names.join("."))
+}
+
+/// `--package-prefix` (or `[generate] package-prefix`), else the derived
+/// one; a warning when the given one is not what Python will see.
+fn package_prefix(args: &GenerateSettings, problems: &mut Vec<Diagnostic>) -> Option<String> {
+    let derived = derived_prefix(&args.output);
+    let Some(given) = &args.package_prefix else {
+        return derived;
+    };
+    if derived.as_ref() != Some(given) {
+        let seen = derived.as_deref().map_or_else(
+            || "no package (it holds no `__init__.py`)".to_owned(),
+            |d| format!("`{d}`"),
+        );
+        problems.push(
+            Diagnostic::warning(
+                &args.output,
+                format!(
+                    "--package-prefix is `{given}`, but Python sees this directory as {seen}: pytest would import the generated tests under another name than the runtime imports the handlers by"
+                ),
+            )
+            .with_help(format!(
+                "give each directory of `{given}` an `__init__.py`, or drop --package-prefix"
+            )),
+        );
+    }
+    Some(given.clone())
+}
+
 fn context(
     args: &GenerateSettings,
     mode: Mode,
@@ -226,12 +279,19 @@ fn context(
 ) -> anyhow::Result<Context> {
     let index = output::read_index(&args.output);
     problems.extend(index.problems.iter().cloned());
-    let generator = Generator::new(templates.template_set_hash());
+    let mut generator = Generator::new(templates.template_set_hash());
+    let package_prefix = package_prefix(args, problems);
+    if let Some(prefix) = &package_prefix {
+        // The prefix is in every module path: a package made with another
+        // one is not fresh, though its contract and templates are the same.
+        generator.tool_version = format!("{} package-prefix={prefix}", generator.tool_version);
+    }
     Ok(Context {
         renderer: Renderer::new(templates),
         generator,
         load: LoadOptions {
             strict: args.strict,
+            package_prefix,
         },
         out: args.output.clone(),
         out_absolute: output::absolute(&args.output),

@@ -21,6 +21,8 @@ pub(crate) enum Kind {
     List,
     /// A non-empty list of strings: a program and its arguments.
     Command,
+    /// A dotted Python module path (`myproj.nodes`).
+    Module,
 }
 
 /// A key's value as written in the file.
@@ -267,6 +269,11 @@ fn convert(kind: Kind, item: &Item) -> Result<Raw, String> {
             .filter(|s| !s.is_empty())
             .map(|s| Raw::Text(s.to_owned()))
             .ok_or_else(|| "a non-empty string (a path)".to_owned()),
+        Kind::Module => value
+            .and_then(Value::as_str)
+            .filter(|s| crate::contract::is_module_path(s))
+            .map(|s| Raw::Text(s.to_owned()))
+            .ok_or_else(|| "a dotted Python module path, e.g. \"myproj.nodes\"".to_owned()),
         Kind::Choice(choices) => value
             .and_then(Value::as_str)
             .filter(|s| choices.contains(s))

@@ -41,6 +41,7 @@ const SCHEMA: Schema = &[
     ("generate", "templates", Kind::Path),
     ("generate", "output-format", Kind::Choice(GENERATE_FORMATS)),
     ("generate", "format-command", Kind::Command),
+    ("generate", "package-prefix", Kind::Module),
     ("validate", "select", Kind::List),
     ("validate", "extend-select", Kind::List),
     ("validate", "ignore", Kind::List),
@@ -134,6 +135,9 @@ pub struct GenerateSettings {
     pub output_format: GenerateFormat,
     /// Run once per batch on the files written: the program, then its arguments.
     pub format_command: Option<Vec<String>>,
+    /// The dotted import path of the output directory; `None`: derived
+    /// from the `__init__.py` files above it.
+    pub package_prefix: Option<String>,
     // Flags only: they describe one run, not a project.
     pub check: bool,
     pub diff: bool,
@@ -419,6 +423,16 @@ impl Merge {
             GenerateFormat::Text,
         );
         let format_command = self.command("generate.format-command");
+        let package_prefix = self.pick(
+            "generate.package-prefix",
+            args.package_prefix.clone(),
+            |raw, _| match raw {
+                Raw::Text(text) => Some(text.clone()),
+                _ => None,
+            },
+            None,
+            |p| serde_json::Value::String(p.clone()),
+        );
         GenerateSettings {
             paths: args.paths.clone(),
             output,
@@ -430,6 +444,7 @@ impl Merge {
             templates,
             output_format,
             format_command,
+            package_prefix,
             check: args.check,
             diff: args.diff,
             trace: args.trace.clone(),

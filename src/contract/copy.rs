@@ -37,6 +37,28 @@ pub(super) struct Rewrites {
     pub(super) handler_modules: HashMap<(String, String), String>,
 }
 
+impl Rewrites {
+    /// Module paths into the package named `node_name` rewritten to start
+    /// at `import_path` (the same unless a package prefix is set).
+    pub(super) fn place_under(&mut self, node_name: &str, import_path: &str) {
+        if node_name == import_path {
+            return;
+        }
+        let inside = format!("{node_name}.");
+        let place = |module: &mut String| {
+            if let Some(rest) = module.strip_prefix(&inside) {
+                *module = format!("{import_path}.{rest}");
+            }
+        };
+        for (_, module, _) in &mut self.models {
+            place(module);
+        }
+        for module in self.handler_modules.values_mut() {
+            place(module);
+        }
+    }
+}
+
 /// The normalised copy: `*_GENERIC`, mapping versions, no top-level `version`,
 /// module paths inside the package rewritten, everything else as it was.
 /// `None` when the node type or contract version is missing (an error).

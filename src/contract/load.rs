@@ -24,10 +24,13 @@ use super::yaml;
 use crate::diagnostics::{Diagnostic, Position};
 
 /// How strictly to read.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LoadOptions {
     /// Keys that look like typos of known keys are errors, not warnings.
     pub strict: bool,
+    /// The dotted import path of the output directory (`myproj.nodes`):
+    /// module paths into the package start with it.
+    pub package_prefix: Option<String>,
 }
 
 /// A contract that loaded, with the warnings found on the way.
@@ -108,6 +111,7 @@ pub fn load(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Loaded, 
         path,
         lines: text.lines().collect(),
         strict: options.strict,
+        package_prefix: options.package_prefix.as_deref(),
         diagnostics: Vec::new(),
     };
     let contract = walker.contract(&root, source_hash);
@@ -255,6 +259,7 @@ struct Walker<'a> {
     path: &'a Path,
     lines: Vec<&'a str>,
     strict: bool,
+    package_prefix: Option<&'a str>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -492,12 +497,19 @@ impl Walker<'_> {
 
         self.check_generic_class_names(root, &class_name, &models, &enums);
 
+        // Where the package is imported from: module paths into it, in the
+        // copy and in the binding, start there.
+        let import_path = match self.package_prefix {
+            Some(prefix) => format!("{prefix}.{node_name}"),
+            None => node_name.clone(),
+        };
+        rewrites.place_under(&node_name, &import_path);
         let (copy, binding) = copy_and_bind(
             root,
             node_type,
             contract_version,
             &rewrites,
-            &node_name,
+            &import_path,
             &mut handlers,
             &mut operations,
             (input_model.as_ref(), output_model.as_ref()),
@@ -507,6 +519,7 @@ impl Walker<'_> {
             source: self.path.to_path_buf(),
             source_hash,
             class_name,
+            import_path,
             name: name?,
             node_type: node_type?,
             contract_version: contract_version?,

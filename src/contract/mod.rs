@@ -17,7 +17,7 @@ pub use binding::{ADAPTER_CLASS, ADAPTER_MODULE, DISPATCH_MODULE};
 pub use duplicates::check_duplicates;
 pub use load::{LoadOptions, Loaded, is_handler_contract, load};
 pub use model::*;
-pub use naming::{generic_class_word, node_class_name};
+pub use naming::{generic_class_word, is_module_path, node_class_name};
 
 #[cfg(test)]
 mod tests;

@@ -67,6 +67,9 @@ pub struct Contract {
     pub name: String,
     /// The node class: `NodeAuthGateCompute`.
     pub class_name: String,
+    /// The package's dotted import path: the name, after the package
+    /// prefix when there is one (`myproj.nodes.node_auth_gate_compute`).
+    pub import_path: String,
     pub node_type: NodeType,
     pub contract_version: Version,
     pub node_version: Option<Version>,

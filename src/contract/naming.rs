@@ -198,6 +198,15 @@ pub(crate) fn is_identifier(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// A dotted module path Python can import: identifiers, not keywords,
+/// separated by single dots (`myproj.nodes`).
+pub fn is_module_path(path: &str) -> bool {
+    !path.is_empty()
+        && path
+            .split('.')
+            .all(|seg| is_identifier(seg) && !is_keyword(seg))
+}
+
 /// A valid package / module name in our convention: lower snake case, not a keyword.
 pub(crate) fn is_snake_identifier(name: &str) -> bool {
     is_identifier(name)

@@ -13,7 +13,14 @@ fn fixtures() -> PathBuf {
 
 fn load_file(path: &Path, strict: bool) -> Result<Loaded, Vec<Diagnostic>> {
     let bytes = std::fs::read(path).expect("fixture readable");
-    load(path, &bytes, &LoadOptions { strict })
+    load(
+        path,
+        &bytes,
+        &LoadOptions {
+            strict,
+            ..LoadOptions::default()
+        },
+    )
 }
 
 fn load_str(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
@@ -234,7 +241,14 @@ fn invalid_fixtures_fail_with_located_errors() {
             .unwrap_or_else(|| panic!("{} lacks an '# error:' line", file.display()))
             .trim()
             .to_owned();
-        let Err(diagnostics) = load(&file, &bytes, &LoadOptions { strict: true }) else {
+        let Err(diagnostics) = load(
+            &file,
+            &bytes,
+            &LoadOptions {
+                strict: true,
+                ..LoadOptions::default()
+            },
+        ) else {
             panic!("{} loaded", file.display());
         };
         let errors: Vec<_> = diagnostics.iter().filter(|d| d.is_error()).collect();
@@ -461,7 +475,10 @@ fn typos_warn_or_fail() {
     let strict = load(
         Path::new("c.yaml"),
         text.as_bytes(),
-        &LoadOptions { strict: true },
+        &LoadOptions {
+            strict: true,
+            ..LoadOptions::default()
+        },
     );
     assert_eq!(
         strict

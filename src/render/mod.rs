@@ -673,7 +673,7 @@ impl Renderer {
         let mut ctx = self.base(c, false);
         ctx.insert(
             "entry",
-            &format!("{} = {}", c.name, python::string(&c.name)),
+            &format!("{} = {}", c.name, python::string(&c.import_path)),
         );
         files.push(self.file(
             c,

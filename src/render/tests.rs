@@ -30,6 +30,7 @@ fn contract() -> Contract {
         source_hash: "0".repeat(64),
         name: "node_gate_compute".into(),
         class_name: "NodeGateCompute".into(),
+        import_path: "node_gate_compute".into(),
         node_type: NodeType::Compute,
         contract_version: Version {
             major: 1,

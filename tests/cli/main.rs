@@ -9,6 +9,7 @@ mod generate;
 mod hostile;
 mod init;
 mod man;
+mod project;
 mod python;
 mod quorum;
 mod regenerate;

@@ -325,6 +325,7 @@ fn rich(node_type: NodeType) -> Contract {
         source: PathBuf::from(format!("contracts/{lower}/contract.yaml")),
         source_hash: "ab".repeat(32),
         class_name: pascal,
+        import_path: name.clone(),
         name,
         node_type,
         contract_version: Version {

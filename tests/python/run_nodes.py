@@ -1,8 +1,9 @@
 """Run generated node packages the way the framework runs them.
 
-usage: run_nodes.py OUT CASES.json
+usage: run_nodes.py OUT CASES.json [PREFIX]
 
-OUT holds the packages (it goes on sys.path); CASES.json is a list of
+OUT holds the packages (it goes on sys.path; with PREFIX, the dotted
+import path of OUT such as `myproj.nodes`, the directory above that does); CASES.json is a list of
 {"package", "input" (a JSON object, or null for the runtime's own empty
 request), "operation" (or null), "process" (bool), "runtime" (bool, default
 true)}. For each case this runs omnibase-core's RuntimeLocal on the
@@ -95,12 +96,12 @@ async def run_runtime(out: Path, case: dict[str, Any], collect: Collect) -> dict
         }
 
 
-async def run_process(case: dict[str, Any]) -> dict[str, Any]:
+async def run_process(case: dict[str, Any], prefix: str) -> dict[str, Any]:
     from omnibase_core.models.container.model_onex_container import (
         ModelONEXContainer,
     )
 
-    package = importlib.import_module(case["package"])
+    package = importlib.import_module(prefix + case["package"])
     node_class = getattr(package, package.__all__[0])
     node = node_class(ModelONEXContainer())
     await node.initialize()
@@ -142,7 +143,12 @@ async def run_process(case: dict[str, Any]) -> dict[str, Any]:
 async def main() -> None:
     out = Path(sys.argv[1]).resolve()
     cases = json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
-    sys.path.insert(0, str(out))
+    prefix = sys.argv[3] if len(sys.argv) > 3 else ""
+    root = out
+    for _ in prefix.split(".") if prefix else []:
+        root = root.parent
+    sys.path.insert(0, str(root))
+    prefix = prefix + "." if prefix else ""
     collect = Collect()
     logging.getLogger().addHandler(collect)
     logging.getLogger().setLevel(logging.DEBUG)
@@ -154,7 +160,7 @@ async def main() -> None:
                 if case.get("runtime", True)
                 else None
             )
-            record["process"] = await run_process(case) if case.get("process") else None
+            record["process"] = await run_process(case, prefix) if case.get("process") else None
         except Exception:  # noqa: BLE001 - one bad package must not hide the rest
             record["crash"] = traceback.format_exc()
         print(json.dumps(record), flush=True)
