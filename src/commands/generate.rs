@@ -211,7 +211,9 @@ fn open_output(args: &GenerateSettings, mode: Mode) -> Result<Option<OutputLock>
     };
     opened.map_err(|e| {
         Box::new(match e {
-            output::OutputError::Symlink { .. } => e.diagnostic(),
+            output::OutputError::Symlink { .. }
+            | output::OutputError::NotAFile { .. }
+            | output::OutputError::Locked { .. } => e.diagnostic(),
             _ => Diagnostic::error(&args.output, e.to_string())
                 .with_help("choose another directory with -o DIR"),
         })
