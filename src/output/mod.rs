@@ -16,7 +16,7 @@ use crate::diagnostics::{Diagnostic, Position};
 
 pub use lock::OutputLock;
 pub use manifest::{Generator, MANIFEST_FILE, PackageManifest};
-pub use package::{FileAction, PackagePlan, PlanOptions, PlannedFile, commit, plan};
+pub use package::{FileAction, PackagePlan, PlanOptions, PlannedFile, Staged, commit, plan, stage};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {

@@ -291,16 +291,81 @@ pub fn plan(
 /// Writes the plan: nothing when nothing changes; otherwise the new package is
 /// built in a staging directory and swapped in whole.
 pub fn commit(out: &Path, plan: &PackagePlan) -> Result<(), OutputError> {
-    if plan.conflicts().next().is_some() || !plan.changes_disk() {
-        return Ok(());
+    match stage(out, plan)? {
+        Some(staged) => staged.swap(),
+        None => Ok(()),
     }
-    let name = plan
-        .dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let staging_root = out.join(STATE_DIR).join("staging");
-    let staging = staging_root.join(format!("{name}.{}", std::process::id()));
+}
+
+/// A package built whole in the staging area, not yet in place. Dropped
+/// without [`Staged::swap`], it is removed and the package stays as it was.
+#[derive(Debug)]
+pub struct Staged {
+    /// The new package, under `<out>/.codegen/staging/<pid>/<name>`.
+    staging: PathBuf,
+    /// Where it goes.
+    dir: PathBuf,
+    swapped: bool,
+}
+
+impl Staged {
+    /// The directory holding the new package (its files keep their package
+    /// paths below it, and it is named as the package is).
+    pub fn path(&self) -> &Path {
+        &self.staging
+    }
+
+    /// Records the bytes now in staging for `files` (paths relative to the
+    /// package) in `manifest`, and writes the staged manifest again: what a
+    /// formatter made of the files is what the package holds.
+    pub fn rehash(
+        &self,
+        manifest: &mut PackageManifest,
+        files: &[PathBuf],
+    ) -> Result<(), OutputError> {
+        for rel in files {
+            let full = self.staging.join(rel);
+            let bytes = fs::read(&full).map_err(|e| OutputError::io(&full, "cannot read", e))?;
+            if let Some(entry) = manifest.files.get_mut(&slash_path(rel)) {
+                entry.hash = sha256_hex(&bytes);
+            }
+        }
+        write_file(
+            &self.staging.join(MANIFEST_FILE),
+            manifest.to_json().as_bytes(),
+        )
+    }
+
+    /// Puts the new package in place of the old, in one exchange.
+    pub fn swap(mut self) -> Result<(), OutputError> {
+        let swapped = swap_into_place(&self.staging, &self.dir);
+        self.swapped = swapped.is_ok();
+        swapped
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.swapped {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+/// Builds the new package in the staging area, or nothing (`None`) when the
+/// plan changes nothing or a hand edit blocks it.
+pub fn stage(out: &Path, plan: &PackagePlan) -> Result<Option<Staged>, OutputError> {
+    if plan.conflicts().next().is_some() || !plan.changes_disk() {
+        return Ok(None);
+    }
+    let name = plan.dir.file_name().unwrap_or_default();
+    // Named as the package is, so a formatter run on it sees the same module
+    // names; the pid keeps it apart from what a killed run left.
+    let staging = out
+        .join(STATE_DIR)
+        .join("staging")
+        .join(std::process::id().to_string())
+        .join(name);
     // The common case costs one mkdir; the others are a first package or a
     // leftover of a killed run with the same pid.
     match fs::create_dir(&staging) {
@@ -313,12 +378,13 @@ pub fn commit(out: &Path, plan: &PackagePlan) -> Result<(), OutputError> {
         Err(_) => fs::create_dir_all(&staging)
             .map_err(|e| OutputError::io(&staging, "cannot create directory", e))?,
     }
-    let built = build_staging(&staging, plan);
-    if let Err(e) = built {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    swap_into_place(&staging, &plan.dir)
+    let staged = Staged {
+        staging,
+        dir: plan.dir.clone(),
+        swapped: false,
+    };
+    build_staging(&staged.staging, plan)?;
+    Ok(Some(staged))
 }
 
 fn build_staging(staging: &Path, plan: &PackagePlan) -> Result<(), OutputError> {
@@ -496,6 +562,16 @@ fn exchange_by_renames(a: &Path, b: &Path) -> Result<(), OutputError> {
 /// Removes staging directories a killed run left behind.
 pub fn clean_staging(out: &Path) {
     let _ = fs::remove_dir_all(out.join(STATE_DIR).join("staging"));
+}
+
+/// Removes this run's staging directory once every package left it (only
+/// when empty: a step that timed out may still be building in it).
+pub fn remove_own_staging(out: &Path) {
+    let _ = fs::remove_dir(
+        out.join(STATE_DIR)
+            .join("staging")
+            .join(std::process::id().to_string()),
+    );
 }
 
 /// `models/model_x.py`, whatever the platform's separator.
