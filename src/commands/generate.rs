@@ -107,6 +107,10 @@ pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStat
         results.extend(run.items.into_iter().map(ContractResult::from_outcome));
     }
     results.sort_by(|a, b| a.job.path.cmp(&b.job.path));
+    if ctx.hold_staged {
+        let command = args.format_command.as_deref().unwrap_or_default();
+        format_and_swap(&ctx, command, &mut results, &mut problems);
+    }
 
     let orphan_reports = if stop {
         Vec::new()
@@ -115,9 +119,7 @@ pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStat
     };
     if mode == Mode::Write {
         update_index(&ctx, &results, &orphan_reports, &mut problems);
-        if let Some(command) = &args.format_command {
-            crate::config::hook::run(command, &results, &mut problems);
-        }
+        output::package::remove_own_staging(&args.output);
     }
 
     drop_ignored(&args.ignore, &mut results, &mut problems);
@@ -133,6 +135,60 @@ pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStat
         ctx.renderer.templates().stats(),
     );
     finish(args, printer, &report)
+}
+
+/// The format hook: the formatter runs once over the Python files of every
+/// package the package stage left in staging, then each package is swapped
+/// in whole, its manifest recording the formatted bytes. A formatter that
+/// fails (or cannot start) leaves every package of the batch as it was: one
+/// run over all of them cannot say which package it failed on.
+fn format_and_swap(
+    ctx: &Context,
+    command: &[String],
+    results: &mut [ContractResult],
+    problems: &mut Vec<Diagnostic>,
+) {
+    let mut staged: Vec<(&mut ContractResult, Vec<PathBuf>)> = results
+        .iter_mut()
+        .filter(|r| r.job.staged.is_some())
+        .map(|r| {
+            let files = r
+                .job
+                .plan
+                .as_ref()
+                .map(crate::config::hook::files_to_format)
+                .unwrap_or_default();
+            (r, files)
+        })
+        .collect();
+    let paths: Vec<PathBuf> = staged
+        .iter()
+        .filter_map(|(r, files)| Some((r.job.staged.as_ref()?.staged.path(), files)))
+        .flat_map(|(root, files)| files.iter().map(|f| root.join(f)))
+        .collect();
+    let failed = crate::config::hook::run(command, &paths).err();
+    let shown = command.join(" ");
+    for (result, files) in &mut staged {
+        let outcome = if failed.is_some() {
+            let dir = result.job.plan.as_ref().map(|p| p.dir.clone());
+            codegen::abandon_staged(&mut result.job);
+            Err(Box::new(Diagnostic::error(
+                dir.unwrap_or_default(),
+                format!(
+                    "not written: the format command `{shown}` failed, so the package is left \
+                     as it was"
+                ),
+            )))
+        } else {
+            codegen::finish_staged(ctx, &mut result.job, files)
+        };
+        if let Err(problem) = outcome {
+            result.status = Status::Failed;
+            result.failure = Some(("package".to_owned(), problem.message.clone()));
+            result.job.diagnostics.push(*problem);
+        }
+    }
+    problems.extend(failed.map(|d| *d));
 }
 
 /// Some contract has no package yet, so templates will be rendered: they are
@@ -211,7 +267,9 @@ fn open_output(args: &GenerateSettings, mode: Mode) -> Result<Option<OutputLock>
     };
     opened.map_err(|e| {
         Box::new(match e {
-            output::OutputError::Symlink { .. } => e.diagnostic(),
+            output::OutputError::Symlink { .. }
+            | output::OutputError::NotAFile { .. }
+            | output::OutputError::Locked { .. } => e.diagnostic(),
             _ => Diagnostic::error(&args.output, e.to_string())
                 .with_help("choose another directory with -o DIR"),
         })
@@ -301,6 +359,8 @@ fn context(
             prune: args.prune,
         },
         index_dirty: !index.problems.is_empty(),
+        hold_staged: mode == Mode::Write
+            && args.format_command.as_ref().is_some_and(|c| !c.is_empty()),
         index: index.entries,
         quorum: args
             .quorum

@@ -1,17 +1,27 @@
-//! One writer per output directory: `.codegen/lock` is created exclusively and
-//! holds the writer's pid; a lock whose process is gone is taken over.
+//! One writer per output directory: a writing run holds an exclusive advisory
+//! lock (`flock` on Unix) on `.codegen/lock` for as long as it runs. The
+//! kernel releases the lock when the process exits, however it exits, so a
+//! lock can never be stale: what the file holds (the holder's pid, for the
+//! message) is information only, and an empty or garbage file blocks nothing.
 
-use std::fs;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::fs::{self, File};
+use std::io::{Read as _, Seek as _, Write as _};
+use std::path::Path;
+
+use fs4::{FileExt, TryLockError};
 
 use super::OutputError;
 use super::package::STATE_DIR;
 
-/// Held while a run writes; the lock file goes when it is dropped.
+/// Held while a run writes; the lock goes when it is dropped (or the process
+/// ends). The file stays: deleting it would race with a run that has just
+/// opened it and would then lock a file nobody else can see.
 #[derive(Debug)]
 pub struct OutputLock {
-    path: PathBuf,
+    file: File,
+    /// This run's pid is in the file: it is cleared again on drop, so a pid
+    /// found there names a run that holds the lock, or one that was killed.
+    recorded: bool,
 }
 
 impl OutputLock {
@@ -21,81 +31,95 @@ impl OutputLock {
         fs::create_dir_all(&dir)
             .map_err(|e| OutputError::io(&dir, "cannot create directory", e))?;
         let path = dir.join("lock");
-        for _ in 0..2 {
-            match create_with_pid(&path) {
-                Ok(()) => return Ok(Self { path }),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    // Read without following a link: a lock that is not a
-                    // regular file holds no pid, and is respected.
-                    let pid = super::safe::read_state_file(&path)
-                        .ok()
-                        .flatten()
-                        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
-                        .unwrap_or_default();
-                    if holder_is_alive(&pid) {
-                        return Err(OutputError::Locked { path, pid });
-                    }
-                    tracing::warn!(
-                        "{}: removing a stale lock (pid {pid} is gone)",
-                        path.display()
-                    );
-                    let _ = fs::remove_file(&path);
-                }
-                Err(e) => return Err(OutputError::io(&path, "cannot create the lock file", e)),
+        let mut file = open_lock_file(&path)?;
+        // Named through the trait: `File` has an inherent `try_lock` of its own.
+        match FileExt::try_lock(&file) {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                return Err(OutputError::Locked {
+                    pid: holder_pid(&file),
+                    path,
+                });
+            }
+            Err(TryLockError::Error(e)) => {
+                return Err(OutputError::io(&path, "cannot lock", e));
             }
         }
-        Err(OutputError::Locked {
-            path,
-            pid: "unknown".to_owned(),
-        })
+        let recorded = record_pid(&mut file, &path);
+        Ok(Self { file, recorded })
     }
 }
 
-/// Creates the lock file holding this process's pid. The pid is written to a
-/// file of our own first and that file is then linked to the lock's name, so
-/// the lock never exists empty (a run killed between creating it and writing
-/// the pid would leave a lock no later run could judge). Where hard links are
-/// not supported, the lock is created and written in two steps.
-fn create_with_pid(path: &Path) -> std::io::Result<()> {
-    let pid = std::process::id();
-    let tmp = path.with_file_name(format!("lock.{pid}.tmp"));
-    let _ = fs::remove_file(&tmp);
-    let written = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&tmp)
-        .and_then(|mut file| writeln!(file, "{pid}"));
-    if written.is_ok() {
-        let linked = fs::hard_link(&tmp, path);
-        let _ = fs::remove_file(&tmp);
-        match linked {
-            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {}
-            other => return other,
+/// Opens the lock file, creating it if missing, never through a link; only a
+/// regular file is taken.
+fn open_lock_file(path: &Path) -> Result<File, OutputError> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        // Not followed if a link; not waited on if a FIFO (refused below).
+        let flags = rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK;
+        options.custom_flags(i32::try_from(flags.bits()).unwrap_or_default());
+    }
+    #[cfg(not(unix))]
+    if let Some(refused) = super::safe::describe(path) {
+        return Err(refused);
+    }
+    let file = options.open(path).map_err(|e| {
+        super::safe::describe(path).unwrap_or_else(|| OutputError::io(path, "cannot open", e))
+    })?;
+    let meta = file
+        .metadata()
+        .map_err(|e| OutputError::io(path, "cannot stat", e))?;
+    if !meta.is_file() {
+        return Err(
+            super::safe::describe(path).unwrap_or_else(|| OutputError::NotAFile {
+                path: path.to_path_buf(),
+                what: "not a regular file",
+            }),
+        );
+    }
+    Ok(file)
+}
+
+/// Writes this process's pid into the locked file, for the message another
+/// run shows. Skipped (the pid is only information) when the file has other
+/// names: it is rewritten only when it is nobody else's file too.
+fn record_pid(file: &mut File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        if file.metadata().is_ok_and(|m| m.nlink() > 1) {
+            tracing::debug!(
+                "{}: has other links; the pid is not recorded",
+                path.display()
+            );
+            return false;
         }
     }
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
-    writeln!(file, "{pid}")
+    let written = file
+        .set_len(0)
+        .and_then(|()| file.rewind())
+        .and_then(|()| writeln!(file, "{}", std::process::id()));
+    if let Err(e) = &written {
+        tracing::debug!("{}: cannot record the pid: {e}", path.display());
+    }
+    written.is_ok()
 }
 
 impl Drop for OutputLock {
     fn drop(&mut self) {
-        let _ = fs::remove_file(&self.path);
+        // Still locked here; closing the file (after this) releases the lock.
+        if self.recorded {
+            let _ = self.file.set_len(0);
+        }
     }
 }
 
-/// Whether the process that wrote `pid` still runs. Without `/proc` we cannot
-/// tell, so the lock is respected.
-fn holder_is_alive(pid: &str) -> bool {
-    if pid.is_empty() || pid.parse::<u32>().is_err() {
-        // Being written right now by another run: respect it.
-        return true;
-    }
-    let proc = Path::new("/proc");
-    if !proc.is_dir() {
-        return true;
-    }
-    proc.join(pid).exists()
+/// The pid the holder recorded, when the file holds one.
+fn holder_pid(file: &File) -> Option<u32> {
+    let mut text = String::new();
+    file.take(32).read_to_string(&mut text).ok()?;
+    text.trim().parse().ok()
 }

@@ -39,6 +39,11 @@ pub struct ManifestFile {
     /// SHA-256 of the bytes written.
     pub hash: String,
     pub owner: Owner,
+    /// When the format command changed the file: SHA-256 of the bytes as
+    /// rendered, before formatting. A later run that renders those bytes
+    /// again finds the file up to date without running the formatter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rendered: Option<String>,
 }
 
 /// Who a file belongs to.
@@ -226,6 +231,7 @@ mod tests {
                         ManifestFile {
                             hash: sha256_hex(body.as_bytes()),
                             owner: *owner,
+                            rendered: None,
                         },
                     )
                 })

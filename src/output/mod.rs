@@ -16,7 +16,7 @@ use crate::diagnostics::{Diagnostic, Position};
 
 pub use lock::OutputLock;
 pub use manifest::{Generator, MANIFEST_FILE, PackageManifest};
-pub use package::{FileAction, PackagePlan, PlanOptions, PlannedFile, commit, plan};
+pub use package::{FileAction, PackagePlan, PlanOptions, PlannedFile, Staged, commit, plan, stage};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -24,11 +24,8 @@ pub enum OutputError {
     NotADirectory { path: PathBuf },
     #[error("{path}: two generated files share this path")]
     DuplicatePath { path: PathBuf },
-    #[error(
-        "{path}: another codegen run (pid {pid}) is writing to this output directory; \
-         wait for it, or delete the lock file if no such process runs"
-    )]
-    Locked { path: PathBuf, pid: String },
+    #[error("{path}: {}", locked_message(*.pid))]
+    Locked { path: PathBuf, pid: Option<u32> },
     #[error(
         "{path}: is a symbolic link; codegen never reads, writes, links or deletes through \
          a link below the output directory, so it leaves this alone"
@@ -94,7 +91,12 @@ impl OutputError {
                 path,
                 format!(
                     "is {what} where a regular file belongs; codegen neither reads nor replaces \
-                     it, so it leaves this package untouched"
+                     it, so {}",
+                    if in_state_dir(path) {
+                        "this run writes nothing"
+                    } else {
+                        "it leaves this package untouched"
+                    }
                 ),
             )
             .with_help("remove it, then run again"),
@@ -143,6 +145,8 @@ impl OutputError {
                     None => d,
                 }
             }
+            OutputError::Locked { path, pid } => Diagnostic::error(path, locked_message(*pid))
+                .with_help("or write to another directory with -o DIR"),
             other => Diagnostic::error(other.path(), other.to_string()),
         }
     }
@@ -170,6 +174,15 @@ impl OutputError {
             source,
         }
     }
+}
+
+/// Why a writing run stops at a lock another run holds (`pid`, when it recorded one).
+fn locked_message(pid: Option<u32>) -> String {
+    let holder = pid.map(|pid| format!(" (pid {pid})")).unwrap_or_default();
+    format!(
+        "another codegen run{holder} is writing to this output directory; wait for it to \
+         finish, then run again"
+    )
 }
 
 /// Whether `path` is the run's own `.codegen` or inside it.

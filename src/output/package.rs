@@ -269,12 +269,19 @@ pub fn plan(
             Ownership::Scaffold => Owner::User,
         };
         let (action, edited) = file_action(on_disk.as_deref(), &file, recorded, options.force);
-        // A kept scaffold keeps the hash it was first written with: it is the user's now.
-        let hash = match (action, recorded) {
-            (FileAction::Kept, Some(r)) => r.hash.clone(),
-            _ => sha256_hex(file.contents.as_bytes()),
+        // A kept scaffold keeps the hash it was first written with: it is
+        // the user's now. A file the format command changed keeps its record
+        // while this run renders what it rendered then.
+        let entry = match (action, recorded) {
+            (FileAction::Kept, Some(r)) => ManifestFile { owner, ..r.clone() },
+            (FileAction::Unchanged, Some(r)) if r.rendered.is_some() => r.clone(),
+            _ => ManifestFile {
+                hash: sha256_hex(file.contents.as_bytes()),
+                owner,
+                rendered: None,
+            },
         };
-        manifest.files.insert(key, ManifestFile { hash, owner });
+        manifest.files.insert(key, entry);
         let keep_disk = matches!(action, FileAction::Updated | FileAction::HandEdited);
         planned.push(PlannedFile {
             path: file.path,
@@ -351,6 +358,16 @@ fn file_action(
         (Some(bytes), Ownership::Generated) if bytes == file.contents.as_bytes() => {
             (FileAction::Unchanged, false)
         }
+        // The formatted form of exactly what this run renders.
+        (Some(bytes), Ownership::Generated)
+            if recorded.is_some_and(|r| {
+                r.owner == Owner::Generated
+                    && r.rendered.as_deref() == Some(sha256_hex(file.contents.as_bytes()).as_str())
+                    && r.hash == sha256_hex(bytes)
+            }) =>
+        {
+            (FileAction::Unchanged, false)
+        }
         (Some(bytes), Ownership::Generated) => {
             let ours = recorded
                 .is_some_and(|r| r.owner == Owner::Generated && r.hash == sha256_hex(bytes));
@@ -392,16 +409,84 @@ fn compare_manifests(
 /// Writes the plan: nothing when nothing changes; otherwise the new package is
 /// built in a staging directory and swapped in whole.
 pub fn commit(out: &Path, plan: &PackagePlan) -> Result<(), OutputError> {
-    if plan.conflicts().next().is_some() || !plan.changes_disk() {
-        return Ok(());
+    match stage(out, plan)? {
+        Some(staged) => staged.swap(),
+        None => Ok(()),
     }
-    let name = plan
-        .dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let staging_root = out.join(STATE_DIR).join("staging");
-    let staging = staging_root.join(format!("{name}.{}", std::process::id()));
+}
+
+/// A package built whole in the staging area, not yet in place. Dropped
+/// without [`Staged::swap`], it is removed and the package stays as it was.
+#[derive(Debug)]
+pub struct Staged {
+    /// The new package, under `<out>/.codegen/staging/<pid>/<name>`.
+    staging: PathBuf,
+    /// Where it goes.
+    dir: PathBuf,
+    swapped: bool,
+}
+
+impl Staged {
+    /// The directory holding the new package (its files keep their package
+    /// paths below it, and it is named as the package is).
+    pub fn path(&self) -> &Path {
+        &self.staging
+    }
+
+    /// Records the bytes now in staging for `files` (paths relative to the
+    /// package) in `manifest`, and writes the staged manifest again: what a
+    /// formatter made of the files is what the package holds.
+    pub fn rehash(
+        &self,
+        manifest: &mut PackageManifest,
+        files: &[PathBuf],
+    ) -> Result<(), OutputError> {
+        for rel in files {
+            let full = self.staging.join(rel);
+            let bytes = fs::read(&full).map_err(|e| OutputError::io(&full, "cannot read", e))?;
+            if let Some(entry) = manifest.files.get_mut(&slash_path(rel)) {
+                let formatted = sha256_hex(&bytes);
+                if formatted != entry.hash {
+                    entry.rendered = Some(std::mem::replace(&mut entry.hash, formatted));
+                }
+            }
+        }
+        write_file(
+            &self.staging.join(MANIFEST_FILE),
+            manifest.to_json().as_bytes(),
+        )
+    }
+
+    /// Puts the new package in place of the old, in one exchange.
+    pub fn swap(mut self) -> Result<(), OutputError> {
+        let swapped = swap_into_place(&self.staging, &self.dir);
+        self.swapped = swapped.is_ok();
+        swapped
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.swapped {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+/// Builds the new package in the staging area, or nothing (`None`) when the
+/// plan changes nothing or a hand edit blocks it.
+pub fn stage(out: &Path, plan: &PackagePlan) -> Result<Option<Staged>, OutputError> {
+    if plan.conflicts().next().is_some() || !plan.changes_disk() {
+        return Ok(None);
+    }
+    let name = plan.dir.file_name().unwrap_or_default();
+    // Named as the package is, so a formatter run on it sees the same module
+    // names; the pid keeps it apart from what a killed run left.
+    let staging = out
+        .join(STATE_DIR)
+        .join("staging")
+        .join(std::process::id().to_string())
+        .join(name);
     // The common case costs one mkdir; the others are a first package or a
     // leftover of a killed run with the same pid.
     match fs::create_dir(&staging) {
@@ -414,12 +499,13 @@ pub fn commit(out: &Path, plan: &PackagePlan) -> Result<(), OutputError> {
         Err(_) => fs::create_dir_all(&staging)
             .map_err(|e| OutputError::io(&staging, "cannot create directory", e))?,
     }
-    let built = build_staging(&staging, plan);
-    if let Err(e) = built {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    swap_into_place(&staging, &plan.dir)
+    let staged = Staged {
+        staging,
+        dir: plan.dir.clone(),
+        swapped: false,
+    };
+    build_staging(&staged.staging, plan)?;
+    Ok(Some(staged))
 }
 
 fn build_staging(staging: &Path, plan: &PackagePlan) -> Result<(), OutputError> {
@@ -597,6 +683,16 @@ fn exchange_by_renames(a: &Path, b: &Path) -> Result<(), OutputError> {
 /// Removes staging directories a killed run left behind.
 pub fn clean_staging(out: &Path) {
     let _ = fs::remove_dir_all(out.join(STATE_DIR).join("staging"));
+}
+
+/// Removes this run's staging directory once every package left it (only
+/// when empty: a step that timed out may still be building in it).
+pub fn remove_own_staging(out: &Path) {
+    let _ = fs::remove_dir(
+        out.join(STATE_DIR)
+            .join("staging")
+            .join(std::process::id().to_string()),
+    );
 }
 
 /// `models/model_x.py`, whatever the platform's separator.

@@ -213,7 +213,7 @@ pub fn check_real_dir(path: &Path) -> Result<(), OutputError> {
 }
 
 /// What is at `path`, without following a link, for error messages.
-fn describe(path: &Path) -> Option<OutputError> {
+pub(super) fn describe(path: &Path) -> Option<OutputError> {
     let meta = std::fs::symlink_metadata(path).ok()?;
     let kind = meta.file_type();
     if kind.is_symlink() {

@@ -106,13 +106,11 @@ fn an_update_keeps_unchanged_files_and_user_files_in_place() {
         "mine\n"
     );
     assert_eq!(fs::metadata(pkg.join("a.py")).unwrap().ino(), a_inode);
-    assert!(
-        !dir.path()
-            .join(".codegen/staging")
-            .read_dir()
-            .unwrap()
-            .any(|_| true)
-    );
+    // Nothing is left in staging but this run's (empty) directory.
+    let staging = dir.path().join(".codegen/staging");
+    for entry in staging.read_dir().unwrap() {
+        assert!(entry.unwrap().path().read_dir().unwrap().next().is_none());
+    }
 }
 
 #[test]
@@ -232,28 +230,81 @@ fn an_output_path_that_is_a_file_is_refused() {
 }
 
 #[test]
-fn the_lock_admits_one_writer_and_takes_over_a_dead_ones() {
+fn the_lock_admits_one_writer_and_is_free_once_dropped() {
     let dir = tempfile::tempdir().unwrap();
+    let lock = dir.path().join(".codegen/lock");
     let held = OutputLock::acquire(dir.path()).unwrap();
-    // The lock appears with the pid in it, and the file it was written to is gone.
     assert_eq!(
-        fs::read_to_string(dir.path().join(".codegen/lock")).unwrap(),
+        fs::read_to_string(&lock).unwrap(),
         format!("{}\n", std::process::id())
     );
+    // A second open of the file is a second writer, even in this process.
+    let refused = OutputLock::acquire(dir.path()).unwrap_err();
+    assert!(
+        matches!(&refused, OutputError::Locked { pid: Some(pid), .. } if *pid == std::process::id()),
+        "{refused:?}"
+    );
+    assert!(
+        refused.to_string().contains("another codegen run (pid "),
+        "{refused}"
+    );
+    drop(held);
+    // The file stays, without the pid of a run that is over; what it holds decides nothing.
+    assert_eq!(fs::read(&lock).unwrap(), b"");
+    for left in [&b""[..], b"garbage\xff\0", b"4294967295\n", b"1\n"] {
+        fs::write(&lock, left).unwrap();
+        let taken = OutputLock::acquire(dir.path()).unwrap();
+        assert_eq!(
+            fs::read_to_string(&lock).unwrap(),
+            format!("{}\n", std::process::id())
+        );
+        drop(taken);
+    }
     assert_eq!(
         fs::read_dir(dir.path().join(".codegen")).unwrap().count(),
         1
     );
+}
+
+#[test]
+fn a_lock_that_is_not_a_regular_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = dir.path().join(".codegen/lock");
+    fs::create_dir_all(&lock).unwrap();
     assert!(matches!(
         OutputLock::acquire(dir.path()),
-        Err(OutputError::Locked { .. })
+        Err(OutputError::NotAFile {
+            what: "a directory",
+            ..
+        })
     ));
-    drop(held);
-    // A pid that cannot exist: the lock is stale.
-    fs::write(dir.path().join(".codegen/lock"), "4294967295\n").unwrap();
-    let taken = OutputLock::acquire(dir.path()).unwrap();
-    drop(taken);
-    assert!(!dir.path().join(".codegen/lock").exists());
+    fs::remove_dir(&lock).unwrap();
+    let target = dir.path().join("elsewhere");
+    fs::write(&target, "theirs\n").unwrap();
+    std::os::unix::fs::symlink(&target, &lock).unwrap();
+    assert!(matches!(
+        OutputLock::acquire(dir.path()),
+        Err(OutputError::Symlink { .. })
+    ));
+    assert_eq!(fs::read_to_string(&target).unwrap(), "theirs\n");
+    fs::remove_file(&lock).unwrap();
+    // A dangling link is not created through either.
+    std::os::unix::fs::symlink(dir.path().join("nowhere"), &lock).unwrap();
+    assert!(matches!(
+        OutputLock::acquire(dir.path()),
+        Err(OutputError::Symlink { .. })
+    ));
+    assert!(!dir.path().join("nowhere").exists());
+    fs::remove_file(&lock).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&lock)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    assert!(matches!(
+        OutputLock::acquire(dir.path()),
+        Err(OutputError::NotAFile { what: "a FIFO", .. })
+    ));
 }
 
 #[test]

@@ -61,6 +61,9 @@ pub struct Job {
     /// Set by the step that fails a contract for a reason that is not bad
     /// input (exit 1, not 2). A failure without one is the input's.
     pub verdict: Option<Verdict>,
+    /// The package built in staging, waiting for the format command before
+    /// it is swapped in (see [`Context::hold_staged`]).
+    pub staged: Option<StagedPackage>,
 }
 
 /// Why a contract whose input was good failed: its exit status is 1.
@@ -70,6 +73,15 @@ pub enum Verdict {
     Findings,
     /// Hand-edited files block the package.
     HandEdited,
+}
+
+/// A package built whole in the staging area and not yet in place.
+#[derive(Debug)]
+pub struct StagedPackage {
+    pub staged: output::Staged,
+    /// How many of the job's diagnostics are findings about its inputs: they
+    /// are recorded for replay once the package is in place.
+    input_findings: usize,
 }
 
 impl Job {
@@ -102,6 +114,10 @@ pub struct Context {
     pub index: BTreeMap<String, String>,
     /// The index on disk held what could not be trusted: a writing run replaces it.
     pub index_dirty: bool,
+    /// Stage 6 builds packages in staging and leaves them there: a format
+    /// command runs over all of them before each is swapped in whole
+    /// ([`finish_staged`]), so a package is never seen half-formatted.
+    pub hold_staged: bool,
     /// With `--quorum`: the models that vote in stage 5.
     pub quorum: Option<crate::quorum::Quorum>,
 }
@@ -402,19 +418,28 @@ fn write(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         })
         .collect();
     if ctx.mode == Mode::Write && conflicts.is_empty() {
-        if let Err(e) = output::commit(&ctx.out, &plan) {
-            plan.not_written(output::FileAction::Failed);
-            job.plan = Some(plan);
-            return Err(fail(job, &e));
+        let written = if ctx.hold_staged {
+            output::stage(&ctx.out, &plan)
+        } else {
+            output::commit(&ctx.out, &plan).map(|()| None)
+        };
+        match written {
+            Err(e) => {
+                plan.not_written(output::FileAction::Failed);
+                job.plan = Some(plan);
+                return Err(fail(job, &e));
+            }
+            Ok(Some(staged)) => {
+                job.staged = Some(StagedPackage {
+                    staged,
+                    input_findings,
+                });
+            }
+            Ok(None) => {
+                tracing::debug!(package = %dir.display(), files = plan.files.len(), "written");
+                store_findings(ctx, job, input_findings, &plan.manifest);
+            }
         }
-        tracing::debug!(package = %dir.display(), files = plan.files.len(), "written");
-        output::findings::store(
-            &ctx.out,
-            name,
-            (&job.path, &job.contract_hash),
-            (&ctx.generator, &plan.manifest),
-            &job.diagnostics[..input_findings.min(job.diagnostics.len())],
-        );
     }
     // Hand edits block the whole package: nothing of it is written (and, in
     // a dry run, nothing would be).
@@ -429,4 +454,56 @@ fn write(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         return Err(StepError::fatal("hand-edited files block the package"));
     }
     Ok(())
+}
+
+/// Records what the stages before the package stage found, for the runs that
+/// skip the package while it stays fresh.
+fn store_findings(ctx: &Context, job: &Job, input_findings: usize, manifest: &PackageManifest) {
+    let Some(name) = &job.package else {
+        return;
+    };
+    output::findings::store(
+        &ctx.out,
+        name,
+        (&job.path, &job.contract_hash),
+        (&ctx.generator, manifest),
+        &job.diagnostics[..input_findings.min(job.diagnostics.len())],
+    );
+}
+
+/// Puts a package left in staging ([`Context::hold_staged`]) in place, after
+/// the format command ran on `formatted` (paths relative to the package):
+/// the manifest records the formatted bytes, so the next run and `--check`
+/// see the package as fresh. An error leaves the old package as it was; the
+/// returned diagnostic says why.
+pub fn finish_staged(
+    ctx: &Context,
+    job: &mut Job,
+    formatted: &[PathBuf],
+) -> Result<(), Box<Diagnostic>> {
+    let (Some(held), Some(plan)) = (job.staged.take(), job.plan.as_mut()) else {
+        return Ok(());
+    };
+    let dir = plan.dir.clone();
+    let placed = held
+        .staged
+        .rehash(&mut plan.manifest, formatted)
+        .and_then(|()| held.staged.swap());
+    if let Err(e) = placed {
+        plan.not_written(output::FileAction::Failed);
+        return Err(Box::new(located(&dir, &e)));
+    }
+    tracing::debug!(package = %dir.display(), files = plan.files.len(), "written");
+    let manifest = plan.manifest.clone();
+    store_findings(ctx, job, held.input_findings, &manifest);
+    Ok(())
+}
+
+/// Drops a package left in staging: the old one stays as it was.
+pub fn abandon_staged(job: &mut Job) {
+    if job.staged.take().is_some()
+        && let Some(plan) = job.plan.as_mut()
+    {
+        plan.not_written(output::FileAction::Failed);
+    }
 }

@@ -242,6 +242,43 @@ fn format_command_runs_once_and_its_output_counts_as_ours() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let runs = fs::read_to_string(dir.path().join("runs.log")).unwrap();
     assert_eq!(runs.lines().count(), 1, "nothing written, so no second run");
+
+    // A fresh clone (no `.codegen/`) renders again: the manifest knows the
+    // formatted files for what they were rendered from, so --check passes
+    // and a write changes nothing and runs no formatter.
+    let before = crate::common::files_under(&dir.path().join("generated"))
+        .into_iter()
+        .filter(|p| !p.starts_with(".codegen"))
+        .map(|p| {
+            let bytes = fs::read(dir.path().join("generated").join(&p)).unwrap();
+            (p, bytes)
+        })
+        .collect::<Vec<_>>();
+    fs::remove_dir_all(dir.path().join("generated/.codegen")).unwrap();
+    let output = codegen(dir.path(), &["generate", "contracts", "--check"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        crate::common::stdout(&output),
+        stderr(&output)
+    );
+    let output = codegen(dir.path(), &["generate", "contracts"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let runs = fs::read_to_string(dir.path().join("runs.log")).unwrap();
+    assert_eq!(
+        runs.lines().count(),
+        1,
+        "a fresh clone formats nothing again"
+    );
+    for (p, bytes) in before {
+        assert_eq!(
+            fs::read(dir.path().join("generated").join(&p)).unwrap(),
+            bytes,
+            "{}",
+            p.display()
+        );
+    }
 }
 
 #[cfg(unix)]
@@ -275,4 +312,204 @@ fn a_missing_format_command_is_a_clear_error() {
     let err = stderr(&output);
     assert!(err.contains("no-such-formatter-xyz --fix"), "{err}");
     assert!(err.contains("not found"), "{err}");
+}
+
+/// A formatter (`python fmt.py LOG FILE...`) that appends `# formatted` to
+/// each file it is given and logs, per file, the path it was given and the
+/// hash of what the package in the output directory held at that moment.
+const RECORDING_FORMATTER: &str = r##"import hashlib, json, os, sys
+log, files = sys.argv[1], sys.argv[2:]
+with open(log, "a") as out:
+    out.write(json.dumps({"run": len(files)}) + "\n")
+    for given in files:
+        parts = given.split(os.sep)
+        at = parts.index(".codegen")
+        # <out>/.codegen/staging/<pid>/<package>/<file> -> <out>/<package>/<file>
+        final = os.sep.join(parts[:at] + parts[at + 3:])
+        try:
+            with open(final, "rb") as f:
+                held = hashlib.sha256(f.read()).hexdigest()
+        except FileNotFoundError:
+            held = None
+        out.write(json.dumps({"given": given, "final": final, "held": held}) + "\n")
+        with open(given, "a") as f:
+            f.write("# formatted\n")
+"##;
+
+/// A project whose format command is `formatter` (Python source) run as
+/// `python fmt.py runs.log`.
+fn formatted_project(formatter: &str) -> tempfile::TempDir {
+    let dir = project("");
+    fs::write(dir.path().join("fmt.py"), formatter).unwrap();
+    let command = [
+        crate::common::python().display().to_string(),
+        dir.path().join("fmt.py").display().to_string(),
+        dir.path().join("runs.log").display().to_string(),
+    ];
+    fs::write(
+        dir.path().join("codegen.toml"),
+        format!("[generate]\nformat-command = {command:?}\n"),
+    )
+    .unwrap();
+    dir
+}
+
+/// The log's entries: one list of `(given, final, held)` per formatter run.
+fn formatter_runs(dir: &Path) -> Vec<Vec<(String, String, Option<String>)>> {
+    let Ok(text) = fs::read_to_string(dir.join("runs.log")) else {
+        return Vec::new();
+    };
+    let mut runs: Vec<Vec<_>> = Vec::new();
+    for line in text.lines() {
+        let entry: serde_json::Value = serde_json::from_str(line).unwrap();
+        if entry.get("run").is_some() {
+            runs.push(Vec::new());
+        } else {
+            runs.last_mut().unwrap().push((
+                entry["given"].as_str().unwrap().to_owned(),
+                entry["final"].as_str().unwrap().to_owned(),
+                entry["held"].as_str().map(str::to_owned),
+            ));
+        }
+    }
+    runs
+}
+
+/// Every file of the package directory `pkg`, with its bytes.
+fn package_bytes(pkg: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    crate::common::files_under(pkg)
+        .into_iter()
+        .map(|rel| {
+            let bytes = fs::read(pkg.join(&rel)).unwrap();
+            (rel, bytes)
+        })
+        .collect()
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    codegen::output::manifest::sha256_hex(bytes)
+}
+
+const PACKAGE: &str = "generated/node_invoice_total_compute";
+
+#[test]
+fn the_format_command_runs_on_the_staged_package_before_it_is_swapped_in() {
+    let dir = formatted_project(RECORDING_FORMATTER);
+    let pkg = dir.path().join(PACKAGE);
+
+    // First run: while the formatter runs, the package is not in place yet.
+    let output = codegen(dir.path(), &["generate", "contracts"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let runs = formatter_runs(dir.path());
+    assert_eq!(runs.len(), 1, "one run for the whole batch");
+    assert!(runs[0].iter().any(|(_, f, _)| f.ends_with("node.py")));
+    for (given, final_path, held) in &runs[0] {
+        assert!(given.contains(".codegen/staging/"), "{given}");
+        assert_eq!(held, &None, "{final_path} existed while it was formatted");
+    }
+    let node = fs::read_to_string(pkg.join("node.py")).unwrap();
+    assert!(node.ends_with("# formatted\n"), "{node}");
+    // The manifest records the formatted bytes.
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(pkg.join(".codegen-manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        manifest["files"]["node.py"]["hash"].as_str().unwrap(),
+        sha256(node.as_bytes())
+    );
+    assert!(
+        fs::read_dir(dir.path().join("generated/.codegen/staging"))
+            .unwrap()
+            .next()
+            .is_none(),
+        "staging is left empty"
+    );
+
+    // Up to date: --check passes, and a second run writes (and formats) nothing.
+    let check = codegen(dir.path(), &["generate", "contracts", "--check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+    let again = codegen(dir.path(), &["generate", "contracts"]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(formatter_runs(dir.path()).len(), 1);
+
+    // A changed contract: while the formatter runs, the old package is
+    // still in place, every file with its old bytes.
+    let before = package_bytes(&pkg);
+    let contract = dir.path().join("contracts").join(CONTRACT);
+    let text = fs::read_to_string(&contract).unwrap();
+    fs::write(
+        &contract,
+        text.replacen("Computes line totals", "Computes the line totals", 1),
+    )
+    .unwrap();
+    let output = codegen(dir.path(), &["generate", "contracts"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let runs = formatter_runs(dir.path());
+    assert_eq!(runs.len(), 2);
+    assert!(!runs[1].is_empty());
+    for (given, final_path, held) in &runs[1] {
+        assert!(given.contains(".codegen/staging/"), "{given}");
+        let rel = Path::new(final_path).strip_prefix(PACKAGE).unwrap();
+        let old = sha256(
+            before
+                .get(rel)
+                .unwrap_or_else(|| panic!("{final_path} was not in the old package")),
+        );
+        assert_eq!(
+            held.as_ref(),
+            Some(&old),
+            "{final_path} changed before the swap"
+        );
+    }
+    let node = fs::read_to_string(pkg.join("node.py")).unwrap();
+    assert!(node.contains("Computes the line totals"), "{node}");
+    assert_eq!(node.matches("# formatted\n").count(), 1, "{node}");
+    let check = codegen(dir.path(), &["generate", "contracts", "--check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+    let again = codegen(dir.path(), &["generate", "contracts"]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(formatter_runs(dir.path()).len(), 2);
+}
+
+#[test]
+fn a_failing_format_command_leaves_the_previous_package_byte_identical() {
+    // It rewrites what it is given, then fails.
+    let failing = "import sys\n\
+                   for given in sys.argv[2:]:\n    \
+                       open(given, 'a').write('# half done\\n')\n\
+                   sys.stderr.write('cannot format this\\n')\n\
+                   sys.exit(3)\n";
+    let dir = formatted_project(RECORDING_FORMATTER);
+    let pkg = dir.path().join(PACKAGE);
+    let output = codegen(dir.path(), &["generate", "contracts"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let before = package_bytes(&pkg);
+
+    fs::write(dir.path().join("fmt.py"), failing).unwrap();
+    let contract = dir.path().join("contracts").join(CONTRACT);
+    let text = fs::read_to_string(&contract).unwrap();
+    fs::write(
+        &contract,
+        text.replacen("Computes line totals", "Computes the line totals", 1),
+    )
+    .unwrap();
+    let output = codegen(dir.path(), &["generate", "contracts"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("failed with status 3"), "{err}");
+    assert!(err.contains("cannot format this"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{PACKAGE}: error: not written: the format command `"
+        )),
+        "{err}"
+    );
+    assert_eq!(package_bytes(&pkg), before, "the old package changed");
+    assert!(
+        crate::common::files_under(&dir.path().join("generated/.codegen/staging")).is_empty(),
+        "the staged package was left behind"
+    );
+    // The package is not what the contract says now: --check says so.
+    let check = codegen(dir.path(), &["generate", "contracts", "--check"]);
+    assert_eq!(check.status.code(), Some(1), "{}", stdout(&check));
 }

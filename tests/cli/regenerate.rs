@@ -34,10 +34,12 @@ fn contracts(dir: &Path, count: usize) {
     }
 }
 
-/// Path → (inode, mtime, bytes) of every file under `root`.
+/// Path → (inode, mtime, bytes) of every file under `root`, the lock file
+/// aside (every writing run records its pid there while it holds the lock).
 fn snapshot(root: &Path) -> BTreeMap<PathBuf, (u64, i64, Vec<u8>)> {
     files_under(root)
         .into_iter()
+        .filter(|rel| rel != Path::new(".codegen/lock"))
         .map(|rel| {
             let path = root.join(&rel);
             let meta = fs::metadata(&path).unwrap();
@@ -382,32 +384,116 @@ fn json_output_is_one_document_with_per_stage_timings() {
     );
 }
 
+/// Another process holding `path` locked the way codegen locks it (`flock`,
+/// exclusive), until [`LockHolder::release`]. It records its own pid in the
+/// file, as a writing run does.
+struct LockHolder {
+    child: std::process::Child,
+}
+
+impl LockHolder {
+    fn hold(path: &Path) -> Self {
+        use std::io::BufRead as _;
+        let script = "import fcntl, os, sys\n\
+                      f = open(sys.argv[1], 'a+')\n\
+                      fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)\n\
+                      f.truncate(0)\n\
+                      f.write(f'{os.getpid()}\\n')\n\
+                      f.flush()\n\
+                      print('held', flush=True)\n\
+                      sys.stdin.read()\n";
+        let mut child = Command::new(crate::common::python())
+            .args(["-c", script])
+            .arg(path)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.as_mut().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(line, "held\n", "the helper did not take the lock");
+        Self { child }
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Closes the helper's stdin: it exits, and the kernel drops its lock.
+    fn release(mut self) {
+        drop(self.child.stdin.take());
+        assert!(self.child.wait().unwrap().success());
+    }
+}
+
 #[test]
-fn a_second_writer_is_turned_away_and_concurrent_runs_leave_a_consistent_tree() {
+fn a_writer_is_turned_away_while_another_process_holds_the_lock_and_runs_once_it_lets_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("c");
+    contracts(&c, 4);
+    ok(dir.path(), &["generate", "c", "-o", "out", "-q"]);
+    // Changed contracts: a run that got through would rewrite packages.
+    contracts(&c, 6);
+    let out = dir.path().join("out");
+    let holder = LockHolder::hold(&out.join(".codegen/lock"));
+    let before = snapshot(&out);
+    let locked = codegen(dir.path(), &["generate", "c", "-o", "out"]);
+    assert_eq!(locked.status.code(), Some(2), "{}", stderr(&locked));
+    let err = stderr(&locked);
+    assert!(
+        err.contains(&format!(
+            "another codegen run (pid {}) is writing to this output directory; wait for it to \
+             finish, then run again",
+            holder.pid()
+        )),
+        "{err}"
+    );
+    assert_eq!(snapshot(&out), before, "a run turned away wrote something");
+    // --check only reads: it does not need the lock (and finds the changes).
+    let check = codegen(dir.path(), &["generate", "c", "-o", "out", "--check"]);
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    holder.release();
+
+    ok(dir.path(), &["generate", "c", "-o", "out", "-q"]);
+    ok(dir.path(), &["generate", "c", "-o", "out", "--check"]);
+}
+
+#[test]
+fn a_lock_file_left_empty_or_holding_garbage_blocks_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    contracts(&dir.path().join("c"), 2);
+    ok(dir.path(), &["generate", "c", "-o", "out", "-q"]);
+    let lock = dir.path().join("out/.codegen/lock");
+    // The lock file stays after a run, unlocked.
+    assert!(lock.is_file());
+    let this_pid = format!("{}\n", std::process::id());
+    let leftovers = [
+        &b""[..],
+        b"not a pid \xff\0",
+        b"4294967295\n",
+        this_pid.as_bytes(),
+    ];
+    for (i, left) in leftovers.into_iter().enumerate() {
+        fs::write(&lock, left).unwrap();
+        // One more contract each time: the run must write to get through.
+        contracts(&dir.path().join("c"), 3 + i);
+        ok(dir.path(), &["generate", "c", "-o", "out", "-q"]);
+        let packages = fs::read_dir(dir.path().join("out"))
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().path().join("node.py").is_file())
+            .count();
+        assert_eq!(packages, 3 + i, "after a lock file holding {left:?}");
+    }
+    ok(dir.path(), &["generate", "c", "-o", "out", "--check"]);
+}
+
+#[test]
+fn concurrent_runs_leave_a_consistent_tree() {
     let dir = tempfile::tempdir().unwrap();
     contracts(&dir.path().join("c"), 4);
     ok(dir.path(), &["generate", "c", "-o", "out", "-q"]);
-    // A live process holds the lock: this test's own.
-    fs::write(
-        dir.path().join("out/.codegen/lock"),
-        format!("{}\n", std::process::id()),
-    )
-    .unwrap();
-    let locked = codegen(dir.path(), &["generate", "c", "-o", "out"]);
-    assert_eq!(locked.status.code(), Some(2));
-    assert!(
-        stderr(&locked).contains("another codegen run"),
-        "{}",
-        stderr(&locked)
-    );
-    // --check only reads: it does not need the lock.
-    assert_eq!(
-        codegen(dir.path(), &["generate", "c", "-o", "out", "--check"])
-            .status
-            .code(),
-        Some(0)
-    );
-    fs::remove_file(dir.path().join("out/.codegen/lock")).unwrap();
 
     // Real concurrency: several runs at once on changed contracts.
     contracts(&dir.path().join("c"), 120);
@@ -527,7 +613,7 @@ fn killing_a_run_leaves_every_package_fully_old_or_fully_new() {
             break;
         }
     }
-    // The stale lock and staging left by the kill do not stop the next run.
+    // The lock went with the killed run; the staging it left does not stop the next run.
     ok(dir.path(), &["generate", "c", "-o", "out", "-q"]);
     let (old, new) = assert_packages_whole(&dir.path().join("out"), &allowed);
     assert_eq!((old, new), (0, 200));
