@@ -54,6 +54,7 @@ complete -c codegen -n "__fish_codegen_using_subcommand generate" -l output-form
 json\t'One JSON document on standard output'
 github\t'GitHub Actions workflow commands for errors and warnings, on standard output'"
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l templates -d 'Directory of `*.tera` files overriding built-in templates by name' -r -F
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -l package-prefix -d 'The dotted import path of the output directory (`-o src/myproj/nodes --package-prefix myproj.nodes`): module paths into each package start with it [default: derived from the `__init__.py` files above the output directory; config: `[generate] package-prefix`]' -r
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
 always\t''
 never\t''"

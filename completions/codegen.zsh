@@ -50,6 +50,7 @@ _arguments "${_arguments_options[@]}" : \
 json\:"One JSON document on standard output"
 github\:"GitHub Actions workflow commands for errors and warnings, on standard output"))' \
 '--templates=[Directory of \`*.tera\` files overriding built-in templates by name]:DIR:_files' \
+'--package-prefix=[The dotted import path of the output directory (\`-o src/myproj/nodes --package-prefix myproj.nodes\`)\: module paths into each package start with it \[default\: derived from the \`__init__.py\` files above the output directory; config\: \`\[generate\] package-prefix\`\]]:PKG:_default' \
 '--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
 always\:""
 never\:""))' \
