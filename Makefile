@@ -67,7 +67,7 @@ completions: build
 
 ## The man pages: man/codegen.1 and one page per subcommand (man -l man/codegen.1).
 man: build
-	$(CARGO) run --quiet -- generate-man man
+	$(CARGO) run --quiet --example man -- man
 
 clean:
 	$(CARGO) clean

@@ -25,9 +25,6 @@ _codegen() {
             codegen,generate)
                 cmd="codegen__subcmd__generate"
                 ;;
-            codegen,generate-man)
-                cmd="codegen__subcmd__generate__subcmd__man"
-                ;;
             codegen,help)
                 cmd="codegen__subcmd__help"
                 ;;
@@ -60,9 +57,6 @@ _codegen() {
                 ;;
             codegen__subcmd__help,generate)
                 cmd="codegen__subcmd__help__subcmd__generate"
-                ;;
-            codegen__subcmd__help,generate-man)
-                cmd="codegen__subcmd__help__subcmd__generate__subcmd__man"
                 ;;
             codegen__subcmd__help,help)
                 cmd="codegen__subcmd__help__subcmd__help"
@@ -134,7 +128,7 @@ _codegen() {
 
     case "${cmd}" in
         codegen)
-            opts="-q -v -h -V --quiet --verbose --color --config --isolated --help --version generate validate rules completions templates init new schema generate-man config quorum help"
+            opts="-q -v -h -V --quiet --verbose --color --config --isolated --help --version generate validate rules completions templates init new schema config quorum help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -265,30 +259,8 @@ _codegen() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        codegen__subcmd__generate__subcmd__man)
-            opts="-q -v -h -V --quiet --verbose --color --config --isolated --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         codegen__subcmd__help)
-            opts="generate validate rules completions templates init new schema generate-man config quorum help"
+            opts="generate validate rules completions templates init new schema config quorum help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -330,20 +302,6 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__help__subcmd__generate)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        codegen__subcmd__help__subcmd__generate__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -306,24 +306,6 @@ never\:""))' \
 '--version[Print version]' \
 && ret=0
 ;;
-(generate-man)
-_arguments "${_arguments_options[@]}" : \
-'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
-always\:""
-never\:""))' \
-'(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
-'(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
-'(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
-'*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
-'*--verbose[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
-'--isolated[Ignore every configuration file\: built-in defaults and flags only]' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
-'-V[Print version]' \
-'--version[Print version]' \
-':dir -- Where the pages are written (created when missing):_files' \
-&& ret=0
-;;
 (config)
 _arguments "${_arguments_options[@]}" : \
 '--output-format=[How the configuration is printed]:OUTPUT_FORMAT:((text\:"TOML, each value followed by a comment naming its source"
@@ -479,10 +461,6 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
-(generate-man)
-_arguments "${_arguments_options[@]}" : \
-&& ret=0
-;;
 (config)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -531,8 +509,7 @@ _codegen_commands() {
 'init:Start a project\: a commented \`codegen.toml\` and one example contract per node type' \
 'new:Write one minimal contract for a new node' \
 'schema:Print the JSON Schema (draft 2020-12) of the contract format' \
-'generate-man:Write the man pages (\`codegen.1\` and one per subcommand) into a directory' \
-'config:Print the resolved configuration and where each value comes from' \
+'config:Write the man pages (\`codegen.1\` and one per subcommand) into a directory. Print the resolved configuration and where each value comes from' \
 'quorum:The AI quorum\: check that each configured model answers' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -553,11 +530,6 @@ _codegen__subcmd__generate_commands() {
     local commands; commands=()
     _describe -t commands 'codegen generate commands' commands "$@"
 }
-(( $+functions[_codegen__subcmd__generate-man_commands] )) ||
-_codegen__subcmd__generate-man_commands() {
-    local commands; commands=()
-    _describe -t commands 'codegen generate-man commands' commands "$@"
-}
 (( $+functions[_codegen__subcmd__help_commands] )) ||
 _codegen__subcmd__help_commands() {
     local commands; commands=(
@@ -569,8 +541,7 @@ _codegen__subcmd__help_commands() {
 'init:Start a project\: a commented \`codegen.toml\` and one example contract per node type' \
 'new:Write one minimal contract for a new node' \
 'schema:Print the JSON Schema (draft 2020-12) of the contract format' \
-'generate-man:Write the man pages (\`codegen.1\` and one per subcommand) into a directory' \
-'config:Print the resolved configuration and where each value comes from' \
+'config:Write the man pages (\`codegen.1\` and one per subcommand) into a directory. Print the resolved configuration and where each value comes from' \
 'quorum:The AI quorum\: check that each configured model answers' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -590,11 +561,6 @@ _codegen__subcmd__help__subcmd__config_commands() {
 _codegen__subcmd__help__subcmd__generate_commands() {
     local commands; commands=()
     _describe -t commands 'codegen help generate commands' commands "$@"
-}
-(( $+functions[_codegen__subcmd__help__subcmd__generate-man_commands] )) ||
-_codegen__subcmd__help__subcmd__generate-man_commands() {
-    local commands; commands=()
-    _describe -t commands 'codegen help generate-man commands' commands "$@"
 }
 (( $+functions[_codegen__subcmd__help__subcmd__help_commands] )) ||
 _codegen__subcmd__help__subcmd__help_commands() {

@@ -68,8 +68,6 @@ pub enum Command {
     /// Print the JSON Schema (draft 2020-12) of the contract format.
     Schema,
     /// Write the man pages (`codegen.1` and one per subcommand) into a directory.
-    #[command(hide = true)]
-    GenerateMan(GenerateManArgs),
     /// Print the resolved configuration and where each value comes from.
     Config(ConfigArgs),
     /// The AI quorum: check that each configured model answers.
@@ -155,13 +153,6 @@ pub enum NewNodeType {
     Compute,
     Reducer,
     Orchestrator,
-}
-
-#[derive(Debug, Args)]
-pub struct GenerateManArgs {
-    /// Where the pages are written (created when missing).
-    #[arg(value_name = "DIR")]
-    pub dir: PathBuf,
 }
 
 #[derive(Debug, Default, Args)]

@@ -41,7 +41,6 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitStatus> {
         Command::Init(args) => commands::init::run_init(args),
         Command::New(args) => commands::init::run_new(args),
         Command::Schema => commands::schema::run(),
-        Command::GenerateMan(args) => commands::man::run(args),
         Command::Config(args) => commands::config::run(args, &settings),
         Command::Quorum(command) => commands::quorum::run(command, &settings.quorum, printer),
     }

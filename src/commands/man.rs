@@ -1,24 +1,19 @@
-//! `codegen generate-man DIR` (hidden): the roff man pages, `codegen.1` and
-//! `codegen-<subcommand>.1` for each visible subcommand, from the clap model.
+//! The roff man pages, `codegen.1` and `codegen-<subcommand>.1` for each
+//! visible subcommand, from the clap model: `make man` writes them (through
+//! the `man` example, so the command has no hidden subcommand to complete).
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::CommandFactory as _;
 
-use crate::cli::{Cli, GenerateManArgs};
-use crate::exit::ExitStatus;
+use crate::cli::Cli;
 
-pub fn run(args: &GenerateManArgs) -> anyhow::Result<ExitStatus> {
-    std::fs::create_dir_all(&args.dir)?;
-    let command = Cli::command();
+/// Writes every page into `dir` (created when missing); the files written.
+pub fn write_pages(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir)?;
     let mut written = Vec::new();
-    write_page(&command, &["codegen"], &args.dir, &mut written)?;
-    let mut out = std::io::stdout().lock();
-    for path in written {
-        writeln!(out, "wrote {}", path.display())?;
-    }
-    Ok(ExitStatus::Success)
+    write_page(&Cli::command(), &["codegen"], dir, &mut written)?;
+    Ok(written)
 }
 
 /// Writes the page of `command`, whose words on the command line are `words`

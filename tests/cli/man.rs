@@ -8,9 +8,8 @@ use crate::common::{codegen, stderr};
 #[test]
 fn generate_man_writes_pages_that_render() {
     let dir = tempfile::tempdir().unwrap();
-    let out = codegen(dir.path(), &["generate-man", "man"]);
-    assert!(out.status.success(), "{}", stderr(&out));
     let man = dir.path().join("man");
+    codegen::commands::man::write_pages(&man).unwrap();
     for page in [
         "codegen.1",
         "codegen-generate.1",
@@ -24,6 +23,17 @@ fn generate_man_writes_pages_that_render() {
         assert!(text.contains(".TH "), "{page}");
     }
     assert!(!man.join("codegen-generate-man.1").exists());
+    // The pages come from the library: the command has no hidden
+    // subcommand, so completion offers only what `--help` lists.
+    let help = codegen(dir.path(), &["--help"]);
+    assert!(help.status.success(), "{}", stderr(&help));
+    for shell in ["bash", "zsh", "fish"] {
+        let script = codegen(dir.path(), &["completions", shell]);
+        assert!(
+            !crate::common::stdout(&script).contains("generate-man"),
+            "{shell}"
+        );
+    }
 
     let Ok(rendered) = Command::new("man")
         .arg("-l")
