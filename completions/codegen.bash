@@ -204,7 +204,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__generate)
-            opts="-o -j -q -v -h -V --output --jobs --fail-fast --strict --ignore --timings --trace --check --diff --dry-run --force --prune --shard --output-format --templates --quorum --require-quorum --no-cache --quiet --verbose --color --config --isolated --help --version"
+            opts="-o -j -q -v -h -V --output --jobs --fail-fast --strict --ignore --timings --trace --check --diff --dry-run --force --prune --shard --output-format --templates --package-prefix --quorum --require-quorum --no-cache --quiet --verbose --color --config --isolated --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -239,10 +239,14 @@ _codegen() {
                     return 0
                     ;;
                 --output-format)
-                    COMPREPLY=($(compgen -W "text json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json github gitlab" -- "${cur}"))
                     return 0
                     ;;
                 --templates)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --package-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -863,7 +867,7 @@ _codegen() {
                     return 0
                     ;;
                 --output-format)
-                    COMPREPLY=($(compgen -W "text json github junit sarif" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json github junit sarif gitlab" -- "${cur}"))
                     return 0
                     ;;
                 --jobs)
