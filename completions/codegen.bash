@@ -233,7 +233,7 @@ _codegen() {
                     return 0
                     ;;
                 --output-format)
-                    COMPREPLY=($(compgen -W "text json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json github gitlab" -- "${cur}"))
                     return 0
                     ;;
                 --templates)
@@ -825,7 +825,7 @@ _codegen() {
                     return 0
                     ;;
                 --output-format)
-                    COMPREPLY=($(compgen -W "text json github junit sarif" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json github junit sarif gitlab" -- "${cur}"))
                     return 0
                     ;;
                 --jobs)

@@ -48,10 +48,11 @@ complete -c codegen -n "__fish_codegen_using_subcommand generate" -s o -l output
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -s j -l jobs -d 'Steps run in parallel inside a stage (default: the number of cores)' -r
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l ignore -d 'Warnings not to report, by code or prefix (`CTR006`, `ONX008`, `CTR`); errors are always reported' -r
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l trace -d 'Write a Chrome trace of the run (stages, and every step on its worker thread) to FILE; open it in Perfetto or `chrome://tracing`' -r -F
-complete -c codegen -n "__fish_codegen_using_subcommand generate" -l shard -d 'Take shard I of N (e.g. 2/4): a stable share of the contracts by name, for CI matrices' -r
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -l shard -d 'Take shard I of N (e.g. 2/4): a stable share of the contracts by name, for CI matrices; `auto` reads I and N from the CI\'s parallel-job variables (GitLab `CI_NODE_INDEX`/ `CI_NODE_TOTAL`, `CircleCI` `CIRCLE_NODE_INDEX`/`CIRCLE_NODE_TOTAL`, Buildkite `BUILDKITE_PARALLEL_JOB`/`BUILDKITE_PARALLEL_JOB_COUNT`)' -r
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l output-format -d 'How to print the result on standard output [default: text]' -r -f -a "text\t'Diagnostics and a summary on standard error'
 json\t'One JSON document on standard output'
-github\t'GitHub Actions workflow commands for errors and warnings, on standard output'"
+github\t'GitHub Actions workflow commands for errors and warnings, on standard output'
+gitlab\t'A GitLab Code Quality report (a JSON array of issues) on standard output'"
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l templates -d 'Directory of `*.tera` files overriding built-in templates by name' -r -F
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l package-prefix -d 'The dotted import path of the output directory (`-o src/myproj/nodes --package-prefix myproj.nodes`): module paths into each package start with it [default: derived from the `__init__.py` files above the output directory; config: `[generate] package-prefix`]' -r
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
@@ -84,7 +85,8 @@ complete -c codegen -n "__fish_codegen_using_subcommand validate" -l output-form
 json\t'One JSON array of findings'
 github\t'GitHub Actions workflow commands (`::error file=...::message`)'
 junit\t'`JUnit` XML: a test suite per file'
-sarif\t'SARIF 2.1.0'"
+sarif\t'SARIF 2.1.0'
+gitlab\t'A GitLab Code Quality report: a JSON array of issues'"
 complete -c codegen -n "__fish_codegen_using_subcommand validate" -s j -l jobs -d 'Files checked in parallel (default: the number of cores)' -r
 complete -c codegen -n "__fish_codegen_using_subcommand validate" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
 always\t''

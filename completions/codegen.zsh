@@ -45,10 +45,11 @@ _arguments "${_arguments_options[@]}" : \
 '--jobs=[Steps run in parallel inside a stage (default\: the number of cores)]:N:_default' \
 '*--ignore=[Warnings not to report, by code or prefix (\`CTR006\`, \`ONX008\`, \`CTR\`); errors are always reported]:CODES:_default' \
 '--trace=[Write a Chrome trace of the run (stages, and every step on its worker thread) to FILE; open it in Perfetto or \`chrome\://tracing\`]:FILE:_files' \
-'--shard=[Take shard I of N (e.g. 2/4)\: a stable share of the contracts by name, for CI matrices]:I/N:_default' \
+'--shard=[Take shard I of N (e.g. 2/4)\: a stable share of the contracts by name, for CI matrices; \`auto\` reads I and N from the CI'\''s parallel-job variables (GitLab \`CI_NODE_INDEX\`/ \`CI_NODE_TOTAL\`, \`CircleCI\` \`CIRCLE_NODE_INDEX\`/\`CIRCLE_NODE_TOTAL\`, Buildkite \`BUILDKITE_PARALLEL_JOB\`/\`BUILDKITE_PARALLEL_JOB_COUNT\`)]:I/N|auto:_default' \
 '--output-format=[How to print the result on standard output \[default\: text\]]:OUTPUT_FORMAT:((text\:"Diagnostics and a summary on standard error"
 json\:"One JSON document on standard output"
-github\:"GitHub Actions workflow commands for errors and warnings, on standard output"))' \
+github\:"GitHub Actions workflow commands for errors and warnings, on standard output"
+gitlab\:"A GitLab Code Quality report (a JSON array of issues) on standard output"))' \
 '--templates=[Directory of \`*.tera\` files overriding built-in templates by name]:DIR:_files' \
 '--package-prefix=[The dotted import path of the output directory (\`-o src/myproj/nodes --package-prefix myproj.nodes\`)\: module paths into each package start with it \[default\: derived from the \`__init__.py\` files above the output directory; config\: \`\[generate\] package-prefix\`\]]:PKG:_default' \
 '--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
@@ -90,7 +91,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"One JSON array of findings"
 github\:"GitHub Actions workflow commands (\`\:\:error file=...\:\:message\`)"
 junit\:"\`JUnit\` XML\: a test suite per file"
-sarif\:"SARIF 2.1.0"))' \
+sarif\:"SARIF 2.1.0"
+gitlab\:"A GitLab Code Quality report\: a JSON array of issues"))' \
 '-j+[Files checked in parallel (default\: the number of cores)]:N:_default' \
 '--jobs=[Files checked in parallel (default\: the number of cores)]:N:_default' \
 '--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"

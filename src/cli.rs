@@ -212,9 +212,12 @@ pub struct GenerateArgs {
     #[arg(long)]
     pub prune: bool,
 
-    /// Take shard I of N (e.g. 2/4): a stable share of the contracts by name, for CI matrices.
-    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
-    pub shard: Option<Shard>,
+    /// Take shard I of N (e.g. 2/4): a stable share of the contracts by name, for CI matrices;
+    /// `auto` reads I and N from the CI's parallel-job variables (GitLab `CI_NODE_INDEX`/
+    /// `CI_NODE_TOTAL`, `CircleCI` `CIRCLE_NODE_INDEX`/`CIRCLE_NODE_TOTAL`, Buildkite
+    /// `BUILDKITE_PARALLEL_JOB`/`BUILDKITE_PARALLEL_JOB_COUNT`).
+    #[arg(long, value_name = "I/N|auto", value_parser = parse_shard_arg)]
+    pub shard: Option<ShardArg>,
 
     /// How to print the result on standard output [default: text].
     #[arg(long, value_enum)]
@@ -270,6 +273,8 @@ pub enum GenerateFormat {
     Json,
     /// GitHub Actions workflow commands for errors and warnings, on standard output.
     Github,
+    /// A GitLab Code Quality report (a JSON array of issues) on standard output.
+    Gitlab,
 }
 
 /// `--shard I/N`: 1-based index and count.
@@ -279,10 +284,27 @@ pub struct Shard {
     pub count: u32,
 }
 
+/// `--shard` as given: a fixed share, or `auto` (resolved from the environment with the
+/// other settings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShardArg {
+    Fixed(Shard),
+    /// The CI's parallel-job variables say which share.
+    Auto,
+}
+
+fn parse_shard_arg(text: &str) -> Result<ShardArg, String> {
+    if text == "auto" {
+        Ok(ShardArg::Auto)
+    } else {
+        parse_shard(text).map(ShardArg::Fixed)
+    }
+}
+
 fn parse_shard(text: &str) -> Result<Shard, String> {
     let (i, n) = text
         .split_once('/')
-        .ok_or_else(|| format!("expected I/N (like 2/4), found '{text}'"))?;
+        .ok_or_else(|| format!("expected I/N (like 2/4) or auto, found '{text}'"))?;
     let index: u32 = i
         .trim()
         .parse()
@@ -381,6 +403,8 @@ pub enum OutputFormat {
     Junit,
     /// SARIF 2.1.0.
     Sarif,
+    /// A GitLab Code Quality report: a JSON array of issues.
+    Gitlab,
 }
 
 #[derive(Debug, Args)]

@@ -380,6 +380,7 @@ fn finish(
     match args.output_format {
         GenerateFormat::Json => out.write_all(summary::render_json(report).as_bytes())?,
         GenerateFormat::Github => out.write_all(summary::render_github(report).as_bytes())?,
+        GenerateFormat::Gitlab => out.write_all(summary::render_gitlab(report).as_bytes())?,
         GenerateFormat::Text => {
             for d in report.diagnostics() {
                 if !printer.quiet || d.is_error() {

@@ -7,6 +7,7 @@
 mod file;
 pub mod hook;
 pub mod quorum;
+pub mod shard;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -14,7 +15,8 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 
 use crate::cli::{
-    Cli, ColorChoice, Command, GenerateArgs, GenerateFormat, OutputFormat, Shard, ValidateArgs,
+    Cli, ColorChoice, Command, GenerateArgs, GenerateFormat, OutputFormat, Shard, ShardArg,
+    ValidateArgs,
 };
 use crate::diagnostics::Diagnostic;
 use file::{FileValues, Kind, Located, Raw, Schema};
@@ -26,8 +28,8 @@ pub const CONFIG_FILE: &str = "codegen.toml";
 pub const PYPROJECT_FILE: &str = "pyproject.toml";
 
 const COLORS: &[&str] = &["auto", "always", "never"];
-const GENERATE_FORMATS: &[&str] = &["text", "json", "github"];
-const VALIDATE_FORMATS: &[&str] = &["text", "json", "github", "junit", "sarif"];
+const GENERATE_FORMATS: &[&str] = &["text", "json", "github", "gitlab"];
+const VALIDATE_FORMATS: &[&str] = &["text", "json", "github", "junit", "sarif", "gitlab"];
 
 /// Every key a settings file may hold, by section (`""` is the top level).
 const SCHEMA: Schema = &[
@@ -64,6 +66,8 @@ pub enum ConfigError {
     },
     /// Mistakes in the file, each at its position.
     Invalid(Vec<Diagnostic>),
+    /// A flag whose value the environment decides could not be resolved (`--shard auto`).
+    Usage(String),
 }
 
 impl ConfigError {
@@ -78,6 +82,7 @@ impl ConfigError {
                 .map(Diagnostic::render)
                 .collect::<Vec<_>>()
                 .join("\n"),
+            ConfigError::Usage(message) => format!("codegen: error: {message}"),
         }
     }
 }
@@ -222,6 +227,10 @@ impl Settings {
         let mut validate = merge.validate(validate);
         if let Command::Generate(args) = &cli.command {
             generate.quorum = quorum::for_run(args.quorum, &quorum);
+            if args.shard == Some(ShardArg::Auto) {
+                let shard = shard::from_ci(|name| std::env::var(name).ok());
+                generate.shard = Some(shard.map_err(ConfigError::Usage)?);
+            }
         }
         if let Command::Validate(args) = &cli.command {
             validate.quorum = quorum::for_run(args.quorum, &quorum);
@@ -451,7 +460,11 @@ impl Merge {
             dry_run: args.dry_run,
             force: args.force,
             prune: args.prune,
-            shard: args.shard,
+            // `auto` is resolved from the environment by `Settings::resolve`.
+            shard: match args.shard {
+                Some(ShardArg::Fixed(shard)) => Some(shard),
+                Some(ShardArg::Auto) | None => None,
+            },
             quorum: None,
         }
     }

@@ -189,7 +189,8 @@ pub fn summary(verdicts: &[FileVerdict]) -> String {
 /// `validate --quorum`: the findings (verdict findings among them) in `format`,
 /// and the verdicts themselves where the format has room: a block per file
 /// after the text findings; `{"findings": [...], "quorum": [...]}` for JSON; a
-/// notice per passing file for GitHub. `JUnit` and SARIF carry the verdict findings.
+/// notice per passing file for GitHub. `JUnit`, SARIF and GitLab carry the verdict
+/// findings.
 pub fn write(
     format: OutputFormat,
     report: &Report<'_>,
@@ -221,7 +222,9 @@ pub fn write(
             }
             Ok(())
         }
-        OutputFormat::Junit | OutputFormat::Sarif => formats::write(format, report, out),
+        OutputFormat::Junit | OutputFormat::Sarif | OutputFormat::Gitlab => {
+            formats::write(format, report, out)
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! The machine- and human-readable forms `validate` prints its findings in: text, JSON,
-//! GitHub workflow commands, `JUnit` XML and SARIF 2.1.0, and the per-rule statistics. Every
+//! GitHub workflow commands, `JUnit` XML, SARIF 2.1.0 and GitLab Code Quality, and the
+//! per-rule statistics. Every
 //! writer takes the findings already selected and sorted, and writes one complete document
 //! (an empty array, an empty suite, a run without results) when there are none.
 //!
@@ -9,8 +10,12 @@
 //! "column"}, "end_location", "fix", "url"}`. `help` is null when the rule gives none,
 //! `location` is null for a finding about a whole file; `end_location`, `fix` and `url` are
 //! always null today and are there so that tools reading ruff's JSON read ours.
+//!
+//! The GitLab form (also `generate --output-format gitlab`) is a Code Quality report: an
+//! array of `{"description", "check_name", "fingerprint", "severity", "location": {"path",
+//! "lines": {"begin"}}}`, as ruff writes it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -19,6 +24,7 @@ use serde_json::{Value, json};
 
 use crate::cli::OutputFormat;
 use crate::diagnostics::{Diagnostic, Severity, location};
+use crate::output::manifest::sha256_hex;
 use crate::python::RuleInfo;
 
 /// What one run found, ready to print.
@@ -45,6 +51,7 @@ pub fn write(format: OutputFormat, report: &Report<'_>, out: &mut dyn Write) -> 
         OutputFormat::Github => github(report, out),
         OutputFormat::Junit => out.write_all(junit(report).as_bytes()),
         OutputFormat::Sarif => json_document(&sarif(report), out),
+        OutputFormat::Gitlab => json_document(&gitlab(report.findings), out),
     }
 }
 
@@ -159,6 +166,74 @@ pub(crate) fn github_data(text: &str) -> String {
 /// Escapes a workflow command's property value.
 pub(crate) fn github_property(text: &str) -> String {
     github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// What a GitLab issue of a finding without a rule code is checked by.
+const GITLAB_CHECK: &str = "codegen";
+
+/// A GitLab Code Quality report of `findings`: one issue each, `"CODE: message"` as its
+/// description (GitLab shows no other field), `major` for an error and `minor` for a
+/// warning. The path is relative to the project: `CI_PROJECT_DIR` when set (as in a
+/// GitLab job), else the working directory. The fingerprint hashes the path, the code and
+/// the message, not the line, so a finding keeps it when lines are added above it; the
+/// second of two identical findings hashes a counter too, so no two issues share one.
+pub fn gitlab<'a>(findings: impl IntoIterator<Item = &'a Diagnostic>) -> Value {
+    let cwd = std::env::current_dir().ok();
+    let root = std::env::var_os("CI_PROJECT_DIR")
+        .map(PathBuf::from)
+        .filter(|dir| dir.is_absolute())
+        // The working directory is a physical path: so must the root be, to be its prefix.
+        .map(|dir| dir.canonicalize().unwrap_or(dir))
+        .or_else(|| cwd.clone());
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let issues = findings
+        .into_iter()
+        .map(|finding| {
+            let path = gitlab_path(&finding.file, cwd.as_deref(), root.as_deref());
+            let check_name = finding.code.unwrap_or(GITLAB_CHECK);
+            let description = match finding.code {
+                Some(code) => format!("{code}: {}", finding.message),
+                None => finding.message.clone(),
+            };
+            // A JSON array holds no raw line break: the key and the counter cannot run together.
+            let key = json!([path, finding.code, finding.message]).to_string();
+            let count = seen.entry(key.clone()).or_default();
+            let fingerprint = sha256_hex(format!("{key}\n{count}").as_bytes());
+            *count += 1;
+            json!({
+                "description": description,
+                "check_name": check_name,
+                "fingerprint": fingerprint,
+                "severity": match finding.severity {
+                    Severity::Error => "major",
+                    Severity::Warning => "minor",
+                },
+                "location": {
+                    "path": path,
+                    "lines": {"begin": finding.position.map_or(1, |p| p.line)},
+                },
+            })
+        })
+        .collect();
+    Value::Array(issues)
+}
+
+/// `file` relative to `root` with `/` separators, as GitLab links it into the repository; a
+/// relative `file` is relative to `cwd`. One outside `root` stays as the other formats show it.
+fn gitlab_path(file: &Path, cwd: Option<&Path>, root: Option<&Path>) -> String {
+    let absolute = match cwd {
+        Some(cwd) if file.is_relative() => cwd.join(file),
+        _ => file.to_path_buf(),
+    };
+    match root.and_then(|root| absolute.strip_prefix(root).ok()) {
+        Some(relative) => relative
+            .components()
+            .filter(|part| !matches!(part, std::path::Component::CurDir))
+            .map(|part| part.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        None => file.to_string_lossy().into_owned(),
+    }
 }
 
 /// `JUnit` XML: one `<testsuite>` per checked file, one `<testcase>` per finding (failing for
@@ -396,6 +471,43 @@ mod tests {
         );
         let warning = Diagnostic::warning("x.py", "w").with_code("ONX006");
         assert_eq!(github_line(&warning), "::warning file=x.py,title=ONX006::w");
+    }
+
+    #[test]
+    fn gitlab_paths_are_relative_to_the_project() {
+        let cwd = Path::new("/builds/p/sub");
+        let root = Path::new("/builds/p");
+        let at = |file: &str, root| gitlab_path(Path::new(file), Some(cwd), Some(root));
+        assert_eq!(at("./pkg/x.py", cwd), "pkg/x.py");
+        assert_eq!(at("pkg/x.py", root), "sub/pkg/x.py");
+        assert_eq!(at("/builds/p/y.py", root), "y.py");
+        assert_eq!(at("/elsewhere/y.py", root), "/elsewhere/y.py");
+    }
+
+    #[test]
+    fn gitlab_fingerprints_leave_out_the_line_and_tell_duplicates_apart() {
+        let f = |line| {
+            Diagnostic::warning("/t/x.py", "model `Thing` is not named `Model*`")
+                .at(Position::new(line, 7))
+                .with_code("ONX003")
+        };
+        let first = gitlab(&[f(6)]);
+        let moved = gitlab(&[f(9)]);
+        assert_eq!(first[0]["fingerprint"], moved[0]["fingerprint"]);
+        assert_eq!(first[0]["location"]["lines"]["begin"], 6);
+        assert_eq!(first[0]["severity"], "minor");
+        assert_eq!(
+            first[0]["description"],
+            "ONX003: model `Thing` is not named `Model*`"
+        );
+        let twice = gitlab(&[f(6), f(6)]);
+        assert_eq!(twice[0]["fingerprint"], first[0]["fingerprint"]);
+        assert_ne!(twice[0]["fingerprint"], twice[1]["fingerprint"]);
+        let bare = gitlab(&[Diagnostic::error("/t/c.yaml", "bad")]);
+        assert_eq!(bare[0]["check_name"], GITLAB_CHECK);
+        assert_eq!(bare[0]["description"], "bad");
+        assert_eq!(bare[0]["severity"], "major");
+        assert_eq!(bare[0]["location"]["lines"]["begin"], 1);
     }
 
     #[test]

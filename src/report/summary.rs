@@ -1,6 +1,6 @@
 //! The result of `generate`, gathered once ([`Report`]) and rendered as text
-//! (summary on stderr, changes on stdout), JSON (one document) or GitHub
-//! workflow commands; with `--timings`, per-stage percentiles and the slowest steps.
+//! (summary on stderr, changes on stdout), JSON (one document), GitHub
+//! workflow commands or a GitLab Code Quality report; with `--timings`, per-stage percentiles and the slowest steps.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -15,7 +15,7 @@ use crate::output::{self, ExistingPackage, FileAction, PackagePlan};
 use crate::pipeline::codegen::{Job, Mode};
 use crate::pipeline::executor::{ItemOutcome, StageReport, StepOutcome};
 use crate::report::Printer;
-use crate::report::formats::{github_data, github_line, github_property};
+use crate::report::formats::github_line;
 use crate::templates::CacheStats;
 
 /// What became of one contract.
@@ -302,29 +302,35 @@ fn change_line(out: &mut String, mode: Mode, action: FileAction, reason: &str, p
     };
 }
 
-/// `--check` / `--dry-run`: one line per file a writing run would change or
-/// refuse, the same files for both, and with `diff` the unified diffs.
-pub fn render_changes(report: &Report, diff: bool) -> String {
-    let mut out = String::new();
-    for result in &report.results {
-        let Some(plan) = &result.job.plan else {
-            continue;
-        };
-        for file in &plan.files {
-            if !file.action.is_out_of_date() {
-                continue;
-            }
-            let path = plan.dir.join(&file.path);
-            change_line(&mut out, report.mode, file.action, plan.reason(file), &path);
-            if diff {
-                out.push_str(&output::diff::unified(
-                    &output::package::slash_path(&path),
-                    file.on_disk.as_deref(),
-                    file.contents.as_deref().filter(|_| {
-                        !matches!(file.action, FileAction::Stale | FileAction::Deleted)
-                    }),
-                ));
-            }
+/// A file a writing run would change or refuse to, and where its bytes are for the diff.
+struct Change<'a> {
+    action: FileAction,
+    reason: &'static str,
+    path: PathBuf,
+    bytes: ChangeBytes<'a>,
+}
+
+enum ChangeBytes<'a> {
+    /// A file of a planned package: the bytes on disk and the new ones.
+    Planned(&'a output::PlannedFile),
+    /// A file of an orphaned package, read when diffed.
+    Orphaned(&'a Path, &'a str),
+    /// The manifest: not diffed.
+    Manifest,
+}
+
+/// Every file a writing run with the same flags would change or refuse, in report order:
+/// what `--check` and `--dry-run` list.
+fn changes(report: &Report) -> Vec<Change<'_>> {
+    let mut changes = Vec::new();
+    for plan in report.results.iter().filter_map(|r| r.job.plan.as_ref()) {
+        for file in plan.files.iter().filter(|f| f.action.is_out_of_date()) {
+            changes.push(Change {
+                action: file.action,
+                reason: plan.reason(file),
+                path: plan.dir.join(&file.path),
+                bytes: ChangeBytes::Planned(file),
+            });
         }
         if plan.manifest_changed {
             let action = if plan.conflicts().next().is_some() {
@@ -334,29 +340,81 @@ pub fn render_changes(report: &Report, diff: bool) -> String {
             } else {
                 FileAction::Updated
             };
-            let path = plan.dir.join(output::MANIFEST_FILE);
-            change_line(&mut out, report.mode, action, plan.manifest_reason(), &path);
+            changes.push(Change {
+                action,
+                reason: plan.manifest_reason(),
+                path: plan.dir.join(output::MANIFEST_FILE),
+                bytes: ChangeBytes::Manifest,
+            });
         }
     }
     for orphan in report.orphans.iter().filter(|_| report.prune) {
         for file in &orphan.files {
-            let path = orphan.dir.join(file);
-            let action = if orphan.refused {
-                FileAction::Blocked
-            } else {
-                FileAction::Deleted
-            };
-            change_line(&mut out, report.mode, action, "orphaned", &path);
-            if diff && let Some(bytes) = output::read_package_file(&orphan.dir, file) {
-                out.push_str(&output::diff::unified(
-                    &output::package::slash_path(&path),
-                    Some(&bytes),
-                    None,
-                ));
+            changes.push(Change {
+                action: if orphan.refused {
+                    FileAction::Blocked
+                } else {
+                    FileAction::Deleted
+                },
+                reason: "orphaned",
+                path: orphan.dir.join(file),
+                bytes: ChangeBytes::Orphaned(&orphan.dir, file),
+            });
+        }
+    }
+    changes
+}
+
+/// `--check` / `--dry-run`: one line per file a writing run would change or
+/// refuse, the same files for both, and with `diff` the unified diffs.
+pub fn render_changes(report: &Report, diff: bool) -> String {
+    let mut out = String::new();
+    for change in changes(report) {
+        change_line(
+            &mut out,
+            report.mode,
+            change.action,
+            change.reason,
+            &change.path,
+        );
+        if !diff {
+            continue;
+        }
+        let name = output::package::slash_path(&change.path);
+        match change.bytes {
+            ChangeBytes::Planned(file) => out.push_str(&output::diff::unified(
+                &name,
+                file.on_disk.as_deref(),
+                file.contents
+                    .as_deref()
+                    .filter(|_| !matches!(file.action, FileAction::Stale | FileAction::Deleted)),
+            )),
+            ChangeBytes::Orphaned(dir, file) => {
+                if let Some(bytes) = output::read_package_file(dir, file) {
+                    out.push_str(&output::diff::unified(&name, Some(&bytes), None));
+                }
             }
+            ChangeBytes::Manifest => {}
         }
     }
     out
+}
+
+/// `--check` for the CI formats: an error for each file that is out of date, with
+/// the reason it is listed for (`missing: run codegen generate`).
+fn out_of_date_findings(report: &Report) -> Vec<Diagnostic> {
+    if report.mode != Mode::Check {
+        return Vec::new();
+    }
+    changes(report)
+        .into_iter()
+        .map(|change| {
+            Diagnostic::error(
+                change.path,
+                format!("{}: run codegen generate", change.reason),
+            )
+        })
+        .collect()
 }
 
 /// The human summary, for standard error.
@@ -559,25 +617,23 @@ fn stage_json(stage: &StageReport) -> serde_json::Value {
     })
 }
 
-/// `--output-format github`: workflow commands for errors and warnings.
+/// `--output-format github`: workflow commands for errors and warnings, and with
+/// `--check` for each file out of date.
 pub fn render_github(report: &Report) -> String {
     let mut out = String::new();
-    for d in report.diagnostics() {
+    for d in report.diagnostics().chain(&out_of_date_findings(report)) {
         let _ = writeln!(out, "{}", github_line(d));
     }
-    if report.mode == Mode::Check {
-        for line in render_changes(report, false).lines() {
-            if let Some((kind, path)) = line.split_once(' ') {
-                let _ = writeln!(
-                    out,
-                    "::error file={}::{}",
-                    github_property(path),
-                    github_data(&format!("{kind}: run codegen generate"))
-                );
-            }
-        }
-    }
     out
+}
+
+/// `--output-format gitlab`: a Code Quality report of the same findings as `github`.
+pub fn render_gitlab(report: &Report) -> String {
+    let stale = out_of_date_findings(report);
+    let issues = super::formats::gitlab(report.diagnostics().chain(&stale));
+    let mut text = serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".to_owned());
+    text.push('\n');
+    text
 }
 
 /// `--timings`: per stage wall and summed step time, step percentiles, slowest steps.
