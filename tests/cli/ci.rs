@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 use assert_cmd::cargo::cargo_bin;
 use serde_json::Value;
 
-use crate::common::{repo, stderr, stdout};
+use crate::common::{contracts, repo, stderr, stdout};
 
 /// Every variable a run here could read from the machine's CI.
 const CI_VARIABLES: &[&str] = &[
@@ -263,28 +263,6 @@ fn generate_writes_a_gitlab_code_quality_report() {
     }
 }
 
-/// `count` contracts in `dir/c`, copies of the examples under unique names.
-fn contracts(dir: &Path, count: usize) {
-    let target = dir.join("c");
-    fs::create_dir_all(&target).unwrap();
-    let mut examples: Vec<PathBuf> = fs::read_dir(repo().join("contracts"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    examples.sort();
-    for i in 0..count {
-        let source = fs::read_to_string(&examples[i % examples.len()]).unwrap();
-        let name = source
-            .lines()
-            .find_map(|l| l.strip_prefix("name: "))
-            .unwrap()
-            .trim()
-            .to_owned();
-        let renamed = source.replace(&name, &format!("{name}_{i:02}"));
-        fs::write(target.join(format!("c{i:02}.yaml")), renamed).unwrap();
-    }
-}
-
 /// The packages a dry run with `shard` (and the CI variables `vars`) would generate.
 fn shard_of(dir: &Path, shard: &str, vars: &[(&str, &str)]) -> BTreeSet<String> {
     let args = [
@@ -313,7 +291,7 @@ fn shard_of(dir: &Path, shard: &str, vars: &[(&str, &str)]) -> BTreeSet<String> 
 #[test]
 fn shard_auto_reads_each_ci_parallel_job_variables() {
     let dir = tempfile::tempdir().unwrap();
-    contracts(dir.path(), 9);
+    contracts(&dir.path().join("c"), 9);
     let mut all = BTreeSet::new();
     for index in 1..=3_u32 {
         let explicit = shard_of(dir.path(), &format!("{index}/3"), &[]);
@@ -347,7 +325,7 @@ fn shard_auto_reads_each_ci_parallel_job_variables() {
 #[test]
 fn shard_auto_without_ci_variables_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
-    contracts(dir.path(), 1);
+    contracts(&dir.path().join("c"), 1);
     let none = run(dir.path(), &["generate", "c", "--shard", "auto"], &[]);
     assert_eq!(none.status.code(), Some(2));
     let text = stderr(&none);
@@ -385,10 +363,10 @@ fn shard_auto_without_ci_variables_is_a_usage_error() {
 #[test]
 fn check_reports_stale_files_at_their_paths() {
     let dir = tempfile::tempdir().unwrap();
-    contracts(dir.path(), 1);
+    contracts(&dir.path().join("c"), 1);
     let generated = run(dir.path(), &["generate", "-q", "c", "-o", "out"], &[]);
     assert_eq!(generated.status.code(), Some(0), "{}", stderr(&generated));
-    let contract = dir.path().join("c/c00.yaml");
+    let contract = dir.path().join("c/c0000.yaml");
     let text = fs::read_to_string(&contract).unwrap();
     let folded = "\ndescription: >\n  ";
     assert!(text.contains(folded), "{text}");

@@ -131,3 +131,25 @@ pub(crate) fn packages(out: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// `count` contracts in `dir`, copies of the examples under unique names.
+pub(crate) fn contracts(dir: &Path, count: usize) {
+    fs::create_dir_all(dir).unwrap();
+    let mut examples: Vec<PathBuf> = fs::read_dir(repo().join("contracts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    examples.sort();
+    for i in 0..count {
+        let source = fs::read_to_string(&examples[i % examples.len()]).unwrap();
+        let name = source
+            .lines()
+            .find_map(|l| l.strip_prefix("name: "))
+            .unwrap()
+            .trim()
+            .to_owned();
+        // Every mention, module paths included, so owned models and handlers stay owned.
+        let renamed = source.replace(&name, &format!("{name}_{i:04}"));
+        fs::write(dir.join(format!("c{i:04}.yaml")), renamed).unwrap();
+    }
+}

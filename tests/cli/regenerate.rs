@@ -10,29 +10,7 @@ use std::time::Duration;
 
 use codegen::output::manifest::sha256_hex as hex;
 
-use crate::common::{codegen, files_under, repo, stderr, stdout};
-
-/// `count` contracts in `dir`, copies of the examples under unique names.
-fn contracts(dir: &Path, count: usize) {
-    fs::create_dir_all(dir).unwrap();
-    let mut examples: Vec<PathBuf> = fs::read_dir(repo().join("contracts"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    examples.sort();
-    for i in 0..count {
-        let source = fs::read_to_string(&examples[i % examples.len()]).unwrap();
-        let name = source
-            .lines()
-            .find_map(|l| l.strip_prefix("name: "))
-            .unwrap()
-            .trim()
-            .to_owned();
-        // Every mention, module paths included, so owned models and handlers stay owned.
-        let renamed = source.replace(&name, &format!("{name}_{i:04}"));
-        fs::write(dir.join(format!("c{i:04}.yaml")), renamed).unwrap();
-    }
-}
+use crate::common::{codegen, contracts, files_under, repo, stderr, stdout};
 
 /// Path → (inode, mtime, bytes) of every file under `root`, the lock file
 /// aside (every writing run records its pid there while it holds the lock).
