@@ -41,7 +41,7 @@ complete -c codegen -n "__fish_codegen_needs_command" -f -a "templates" -d 'List
 complete -c codegen -n "__fish_codegen_needs_command" -f -a "init" -d 'Start a project: a commented `codegen.toml` and one example contract per node type'
 complete -c codegen -n "__fish_codegen_needs_command" -f -a "new" -d 'Write one minimal contract for a new node'
 complete -c codegen -n "__fish_codegen_needs_command" -f -a "schema" -d 'Print the JSON Schema (draft 2020-12) of the contract format'
-complete -c codegen -n "__fish_codegen_needs_command" -f -a "config" -d 'Write the man pages (`codegen.1` and one per subcommand) into a directory. Print the resolved configuration and where each value comes from'
+complete -c codegen -n "__fish_codegen_needs_command" -f -a "config" -d 'Print the resolved configuration and where each value comes from'
 complete -c codegen -n "__fish_codegen_needs_command" -f -a "quorum" -d 'The AI quorum: check that each configured model answers'
 complete -c codegen -n "__fish_codegen_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -s o -l output -d 'Directory the node packages are written into (`<DIR>/<name>/`) [default: generated]' -r -F
@@ -235,7 +235,7 @@ complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_see
 complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema config quorum help" -f -a "init" -d 'Start a project: a commented `codegen.toml` and one example contract per node type'
 complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema config quorum help" -f -a "new" -d 'Write one minimal contract for a new node'
 complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema config quorum help" -f -a "schema" -d 'Print the JSON Schema (draft 2020-12) of the contract format'
-complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema config quorum help" -f -a "config" -d 'Write the man pages (`codegen.1` and one per subcommand) into a directory. Print the resolved configuration and where each value comes from'
+complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema config quorum help" -f -a "config" -d 'Print the resolved configuration and where each value comes from'
 complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema config quorum help" -f -a "quorum" -d 'The AI quorum: check that each configured model answers'
 complete -c codegen -n "__fish_codegen_using_subcommand help; and not __fish_seen_subcommand_from generate validate rules completions templates init new schema config quorum help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c codegen -n "__fish_codegen_using_subcommand help; and __fish_seen_subcommand_from templates" -f -a "list" -d 'Each template and whether it is built in or overridden'

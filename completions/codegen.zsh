@@ -511,7 +511,7 @@ _codegen_commands() {
 'init:Start a project\: a commented \`codegen.toml\` and one example contract per node type' \
 'new:Write one minimal contract for a new node' \
 'schema:Print the JSON Schema (draft 2020-12) of the contract format' \
-'config:Write the man pages (\`codegen.1\` and one per subcommand) into a directory. Print the resolved configuration and where each value comes from' \
+'config:Print the resolved configuration and where each value comes from' \
 'quorum:The AI quorum\: check that each configured model answers' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -543,7 +543,7 @@ _codegen__subcmd__help_commands() {
 'init:Start a project\: a commented \`codegen.toml\` and one example contract per node type' \
 'new:Write one minimal contract for a new node' \
 'schema:Print the JSON Schema (draft 2020-12) of the contract format' \
-'config:Write the man pages (\`codegen.1\` and one per subcommand) into a directory. Print the resolved configuration and where each value comes from' \
+'config:Print the resolved configuration and where each value comes from' \
 'quorum:The AI quorum\: check that each configured model answers' \
 'help:Print this message or the help of the given subcommand(s)' \
     )

@@ -67,7 +67,6 @@ pub enum Command {
     New(NewArgs),
     /// Print the JSON Schema (draft 2020-12) of the contract format.
     Schema,
-    /// Write the man pages (`codegen.1` and one per subcommand) into a directory.
     /// Print the resolved configuration and where each value comes from.
     Config(ConfigArgs),
     /// The AI quorum: check that each configured model answers.
