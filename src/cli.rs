@@ -157,8 +157,9 @@ pub enum NewNodeType {
 #[derive(Debug, Default, Args)]
 #[allow(clippy::struct_excessive_bools)] // each is a flag of its own
 pub struct GenerateArgs {
-    /// Contract files, or directories searched (recursively) for `*.yaml` and `*.yml`.
-    #[arg(required = true, value_name = "PATHS")]
+    /// Contract files, or directories searched (recursively) for `*.yaml` and `*.yml`
+    /// [config: `[generate] contracts`].
+    #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
 
     /// Directory the node packages are written into (`<DIR>/<name>/`) [default: generated].

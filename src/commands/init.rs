@@ -31,11 +31,17 @@ const EXAMPLES: [(&str, &str); 4] = [
     ),
 ];
 
-/// The configuration `init` writes: every key commented out at its default.
+/// The configuration `init` writes: the example contracts as `[generate] contracts`, every
+/// other key commented out at its default.
 pub const CONFIG_EXAMPLE: &str = r#"# codegen configuration. Flags on the command line override these values.
-# Every key below is commented out at its default; uncomment what you change.
+# Every key below but `contracts` is commented out at its default; uncomment
+# what you change.
 
 [generate]
+# The contracts `codegen generate` (and `generate --check`, and the pre-commit
+# hook) reads when no PATHS are given: files, or directories searched for
+# `*.yaml` and `*.yml`, relative to this file.
+contracts = ["contracts"]
 # Directory the node packages are written into (`<output>/<name>/`).
 # output = "generated"
 # Steps run in parallel inside a stage (default: the number of cores).
@@ -47,7 +53,7 @@ pub const CONFIG_EXAMPLE: &str = r#"# codegen configuration. Flags on the comman
 # Directory of `*.tera` files overriding built-in templates by name
 # (`codegen templates eject templates` writes the built-ins there to edit).
 # templates = "templates"
-# How the result is printed: "text", "json" or "github".
+# How the result is printed: "text", "json", "github" or "gitlab".
 # output-format = "text"
 
 [validate]
@@ -59,7 +65,7 @@ pub const CONFIG_EXAMPLE: &str = r#"# codegen configuration. Flags on the comman
 # ignore = []
 # Globs skipped while walking directories; replaces the default excludes.
 # exclude = []
-# How findings are printed: "text", "json", "github", "junit" or "sarif".
+# How findings are printed: "text", "json", "github", "junit", "sarif" or "gitlab".
 # output-format = "text"
 "#;
 

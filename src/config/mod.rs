@@ -34,6 +34,7 @@ const VALIDATE_FORMATS: &[&str] = &["text", "json", "github", "junit", "sarif", 
 /// Every key a settings file may hold, by section (`""` is the top level).
 const SCHEMA: Schema = &[
     ("", "color", Kind::Choice(COLORS)),
+    ("generate", "contracts", Kind::List),
     ("generate", "output", Kind::Path),
     ("generate", "jobs", Kind::Count),
     ("generate", "fail-fast", Kind::Bool),
@@ -226,6 +227,13 @@ impl Settings {
         let mut generate = merge.generate(generate);
         let mut validate = merge.validate(validate);
         if let Command::Generate(args) = &cli.command {
+            if generate.paths.is_empty() {
+                return Err(ConfigError::Usage(
+                    "no contracts to generate from: give PATHS, or list them in the settings \
+                     file (`[generate] contracts = [\"contracts\"]`)"
+                        .to_owned(),
+                ));
+            }
             generate.quorum = quorum::for_run(args.quorum, &quorum);
             if args.shard == Some(ShardArg::Auto) {
                 let shard = shard::from_ci(|name| std::env::var(name).ok());
@@ -411,6 +419,26 @@ impl Merge {
     }
 
     fn generate(&mut self, args: &GenerateArgs) -> GenerateSettings {
+        // Paths in the file are relative to its directory, like `output`.
+        let paths = self
+            .pick(
+                "generate.contracts",
+                non_empty_paths(&args.paths),
+                |raw, base| match raw {
+                    Raw::List(list) => Some(list.iter().map(|p| base.join(p)).collect()),
+                    _ => None,
+                },
+                None,
+                |paths: &Vec<PathBuf>| {
+                    serde_json::Value::from(
+                        paths
+                            .iter()
+                            .map(|p| p.display().to_string())
+                            .collect::<Vec<_>>(),
+                    )
+                },
+            )
+            .unwrap_or_default();
         let output = self
             .path(
                 "generate.output",
@@ -443,7 +471,7 @@ impl Merge {
             |p| serde_json::Value::String(p.clone()),
         );
         GenerateSettings {
-            paths: args.paths.clone(),
+            paths,
             output,
             jobs,
             fail_fast,
@@ -543,6 +571,11 @@ impl Merge {
             quorum: None,
         }
     }
+}
+
+/// Positional paths count as given when there is at least one.
+fn non_empty_paths(paths: &[PathBuf]) -> Option<Vec<PathBuf>> {
+    (!paths.is_empty()).then(|| paths.to_vec())
 }
 
 /// A repeatable flag counts as given when it was given at least once.

@@ -17,6 +17,11 @@ fn generate_strict(cwd: &Path) -> std::process::Output {
     codegen(cwd, &["generate", "contracts", "-o", "out", "--strict"])
 }
 
+/// `generate` with no PATHS: the contracts the project's `codegen.toml` lists.
+fn generate_configured(cwd: &Path) -> std::process::Output {
+    codegen(cwd, &["generate", "-o", "out", "--strict"])
+}
+
 #[test]
 fn init_into_an_empty_directory_writes_config_and_examples() {
     let dir = tempfile::tempdir().unwrap();
@@ -33,9 +38,10 @@ fn init_into_an_empty_directory_writes_config_and_examples() {
         );
     }
 
-    // The config is TOML with the two sections; every key is a comment.
+    // The config is TOML with the two sections; every key but the contracts is a comment.
     let script = "import sys, tomllib; c = tomllib.load(open(sys.argv[1], 'rb')); \
-                  assert set(c) == {'generate', 'validate'}, c; print('ok')";
+                  assert c == {'generate': {'contracts': ['contracts']}, 'validate': {}}, c; \
+                  print('ok')";
     let checked = run_ok(
         cwd,
         &python(),
@@ -55,9 +61,22 @@ fn init_into_an_empty_directory_writes_config_and_examples() {
         assert!(config.contains(&format!("# {key} = ")), "{key}");
     }
 
-    let generated = generate_strict(&project);
+    let generated = generate_configured(&project);
     assert!(generated.status.success(), "{}", stderr(&generated));
     assert_eq!(fs::read_dir(project.join("out")).unwrap().count(), 5); // 4 + .codegen
+    // ... from a subdirectory too: the paths are relative to the file, not the working directory.
+    fs::create_dir(project.join("src")).unwrap();
+    let check = codegen(&project.join("src"), &["generate", "-o", "../out", "--check"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+}
+
+#[test]
+fn generate_without_paths_or_configured_contracts_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = codegen(dir.path(), &["--isolated", "generate", "-o", "out"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("[generate] contracts"), "{}", stderr(&out));
+    assert!(!dir.path().join("out").exists());
 }
 
 #[test]
