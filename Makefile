@@ -9,7 +9,7 @@ OLDEST_PY    := $(abspath $(VENV_OLDEST))/bin/python
 CONTRACTS    := contracts
 OUT          := generated
 
-.PHONY: all build release test venv venv-oldest generate lint fmt completions man clean bench-regen bench-data bench bench-micro bench-quorum bench-validate bench-scale
+.PHONY: all build release wheel test venv venv-oldest generate lint fmt completions man clean bench-regen bench-data bench bench-micro bench-quorum bench-validate bench-scale
 
 all: build
 
@@ -18,6 +18,11 @@ build:
 
 release:
 	$(CARGO) build --release
+
+## The wheel users install: the binary built with the dist profile (fat LTO), in
+## dist/onex_codegen-<version>-py3-none-<platform>.whl.
+wheel: venv
+	$(VENV)/bin/maturin build --profile dist --out dist
 
 ## The main job: generate a package for every example contract into ./generated.
 generate: build
@@ -31,6 +36,9 @@ $(VENV)/.installed: requirements-test.txt
 	rm -rf $(VENV)
 	$(PYTHON312) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	@# The build backend, for the offline source builds of the pre-commit tests.
+	$(VENV)/bin/python -m pip download --quiet --disable-pip-version-check --only-binary :all: \
+	  --dest $(VENV)/wheelhouse $$(grep '^maturin==' requirements-test.txt)
 	touch $@
 
 ## The same for the oldest omnibase-core generated code supports (requirements-oldest.txt).
@@ -71,7 +79,7 @@ man: build
 
 clean:
 	$(CARGO) clean
-	rm -rf $(VENV) $(VENV_OLDEST) $(OUT) bench-data
+	rm -rf $(VENV) $(VENV_OLDEST) $(OUT) bench-data dist
 
 ## Incremental regeneration: first run vs no-op rerun vs --check, 1,000 contracts.
 bench-regen:

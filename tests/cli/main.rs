@@ -9,6 +9,7 @@ mod gate;
 mod generate;
 mod hostile;
 mod init;
+mod install;
 mod man;
 mod project;
 mod python;
