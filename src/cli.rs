@@ -42,7 +42,8 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`.
+    /// Colour on a terminal unless `NO_COLOR` is set, `CLICOLOR=0` or `TERM=dumb`;
+    /// `FORCE_COLOR` or `CLICOLOR_FORCE` forces it, even into a pipe.
     Auto,
     Always,
     Never,

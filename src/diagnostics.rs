@@ -21,6 +21,23 @@ impl Severity {
             Severity::Error => "error",
         }
     }
+
+    /// The ANSI style of the severity's word, code and caret: bold yellow, bold red.
+    pub fn tone(self) -> &'static str {
+        match self {
+            Severity::Warning => "1;33",
+            Severity::Error => "1;31",
+        }
+    }
+}
+
+/// `s` in the ANSI style `code` (`"1;31"`: bold red) when `on`, else `s` unchanged.
+pub fn paint(on: bool, code: &str, s: &str) -> String {
+    if on {
+        format!("\x1b[{code}m{s}\x1b[0m")
+    } else {
+        s.to_owned()
+    }
 }
 
 /// A 1-based line and column in a file.
@@ -114,7 +131,38 @@ impl Diagnostic {
 
     /// `file:line:col: severity: [CODE ]message`, then the source line with a caret and the help.
     pub fn render(&self) -> String {
-        let mut out = self.headline();
+        self.render_styled(false)
+    }
+
+    /// [`Diagnostic::render`], in colour when `color` is set (the way cargo colours its
+    /// diagnostics: a bold location, the severity and code in its colour, a blue gutter).
+    pub fn render_styled(&self, color: bool) -> String {
+        let mut out = self.headline_styled(color);
+        out.push_str(&self.context_styled(color));
+        out
+    }
+
+    /// The first line of [`Diagnostic::render`].
+    pub fn headline(&self) -> String {
+        self.headline_styled(false)
+    }
+
+    /// [`Diagnostic::headline`], in colour when `color` is set.
+    pub fn headline_styled(&self, color: bool) -> String {
+        let tone = self.severity.tone();
+        let mut out = paint(color, BOLD, &location(&self.file, self.position));
+        let _ = write!(out, ": {}: ", paint(color, tone, self.severity.as_str()));
+        if let Some(code) = self.code {
+            let _ = write!(out, "{} ", paint(color, tone, code));
+        }
+        out.push_str(&self.message);
+        out
+    }
+
+    /// What [`Diagnostic::render`] prints under the headline: the source line with a caret
+    /// under the column, then the help, each on its own line (empty when there are neither).
+    pub fn context_styled(&self, color: bool) -> String {
+        let mut out = String::new();
         if let (Some(line), Some(pos)) = (&self.source_line, self.position) {
             let number = pos.line.to_string();
             let pad = " ".repeat(number.len());
@@ -123,25 +171,27 @@ impl Diagnostic {
                 .take(pos.column.saturating_sub(1))
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
-            let _ = write!(out, "\n{pad} |\n{number} | {line}\n{pad} | {caret_pad}^");
+            let bar = paint(color, GUTTER, "|");
+            let _ = write!(
+                out,
+                "\n{pad} {bar}\n{} {line}\n{pad} {bar} {caret_pad}{}",
+                paint(color, GUTTER, &format!("{number} |")),
+                paint(color, self.severity.tone(), "^"),
+            );
         }
         if let Some(help) = &self.help {
-            let _ = write!(out, "\n  = help: {help}");
+            let _ = write!(out, "\n  = {}: {help}", paint(color, HELP, "help"));
         }
-        out
-    }
-
-    /// The first line of [`Diagnostic::render`].
-    pub fn headline(&self) -> String {
-        let mut out = location(&self.file, self.position);
-        let _ = write!(out, ": {}: ", self.severity.as_str());
-        if let Some(code) = self.code {
-            let _ = write!(out, "{code} ");
-        }
-        out.push_str(&self.message);
         out
     }
 }
+
+/// Bold: the location.
+const BOLD: &str = "1";
+/// Bold blue: the gutter and line number of a source excerpt.
+const GUTTER: &str = "1;34";
+/// Bold cyan: `help`.
+const HELP: &str = "1;36";
 
 /// `file:line:col`, or just `file` when there is no position.
 pub fn location(file: &Path, position: Option<Position>) -> String {

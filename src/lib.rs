@@ -26,7 +26,9 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitStatus> {
     let settings = match config::Settings::resolve(cli) {
         Ok(settings) => settings,
         Err(error) => {
-            eprintln!("{}", error.render());
+            let color = cli.global.color.unwrap_or(cli::ColorChoice::Auto);
+            let color = report::wants_color(color, &std::io::stderr());
+            eprintln!("{}", error.render_styled(color));
             return Ok(ExitStatus::Error);
         }
     };

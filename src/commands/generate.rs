@@ -384,7 +384,7 @@ fn finish(
         GenerateFormat::Text => {
             for d in report.diagnostics() {
                 if !printer.quiet || d.is_error() {
-                    writeln!(err, "{}", d.render())?;
+                    writeln!(err, "{}", d.render_styled(printer.color))?;
                 }
             }
             if report.mode != Mode::Write {

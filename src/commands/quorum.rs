@@ -45,9 +45,9 @@ pub fn run(
         CheckFormat::Text => {
             for vote in &votes {
                 let mark = match vote.outcome {
-                    ModelOutcome::Voted { .. } => printer.paint("32", "ok  "),
-                    ModelOutcome::Skipped { .. } => printer.paint("33", "skip"),
-                    _ => printer.paint("31", "FAIL"),
+                    ModelOutcome::Voted { .. } => printer.paint_stdout("32", "ok  "),
+                    ModelOutcome::Skipped { .. } => printer.paint_stdout("33", "skip"),
+                    _ => printer.paint_stdout("31", "FAIL"),
                 };
                 writeln!(out, "{mark} {}", model_line(vote))?;
                 for step in &vote.recovery {

@@ -94,7 +94,7 @@ fn list(args: &TemplatesListArgs, printer: Printer) -> anyhow::Result<ExitStatus
     let (manager, warnings) = match load(args.templates.as_deref()) {
         Ok(loaded) => loaded,
         Err(problem) => {
-            eprintln!("{}", problem.render());
+            eprintln!("{}", problem.render_styled(printer.color));
             return Ok(ExitStatus::Error);
         }
     };
@@ -114,7 +114,7 @@ fn list(args: &TemplatesListArgs, printer: Printer) -> anyhow::Result<ExitStatus
     if !printer.quiet {
         let mut err = std::io::stderr().lock();
         for warning in &warnings {
-            writeln!(err, "{}", warning.render())?;
+            writeln!(err, "{}", warning.render_styled(printer.color))?;
         }
     }
     Ok(ExitStatus::Success)

@@ -87,6 +87,7 @@ pub fn run(args: &ValidateSettings, printer: Printer) -> anyhow::Result<ExitStat
             files: &checked.files,
             rules: &rules,
             show_source: args.show_source,
+            color: printer.color_stdout,
         };
         match &verdicts {
             Some(verdicts) => {
@@ -100,7 +101,7 @@ pub fn run(args: &ValidateSettings, printer: Printer) -> anyhow::Result<ExitStat
 
     let mut err = std::io::stderr().lock();
     for problem in &checked.problems {
-        writeln!(err, "{}", problem.render())?;
+        writeln!(err, "{}", problem.render_styled(printer.color))?;
     }
     if !printer.quiet {
         writeln!(

@@ -18,7 +18,7 @@ use crate::cli::{
     Cli, ColorChoice, Command, GenerateArgs, GenerateFormat, OutputFormat, Shard, ShardArg,
     ValidateArgs,
 };
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Severity, paint};
 use file::{FileValues, Kind, Located, Raw, Schema};
 use quorum::QuorumSettings;
 
@@ -74,16 +74,22 @@ pub enum ConfigError {
 impl ConfigError {
     /// Every diagnostic, rendered.
     pub fn render(&self) -> String {
+        self.render_styled(false)
+    }
+
+    /// [`ConfigError::render`], in colour when `color` is set.
+    pub fn render_styled(&self, color: bool) -> String {
+        let error = paint(color, Severity::Error.tone(), "error");
         match self {
-            ConfigError::Read { path, error } => {
-                format!("codegen: error: cannot read {}: {error}", path.display())
+            ConfigError::Read { path, error: why } => {
+                format!("codegen: {error}: cannot read {}: {why}", path.display())
             }
             ConfigError::Invalid(problems) => problems
                 .iter()
-                .map(Diagnostic::render)
+                .map(|problem| problem.render_styled(color))
                 .collect::<Vec<_>>()
                 .join("\n"),
-            ConfigError::Usage(message) => format!("codegen: error: {message}"),
+            ConfigError::Usage(message) => format!("codegen: {error}: {message}"),
         }
     }
 }

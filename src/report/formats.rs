@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use crate::cli::OutputFormat;
-use crate::diagnostics::{Diagnostic, Severity, location};
+use crate::diagnostics::{Diagnostic, Severity, location, paint};
 use crate::output::manifest::sha256_hex;
 use crate::python::RuleInfo;
 
@@ -38,6 +38,8 @@ pub struct Report<'a> {
     pub rules: &'a [&'static RuleInfo],
     /// Text format only: the source line and a caret under each finding.
     pub show_source: bool,
+    /// Text format only: ANSI colour (the other formats never carry it).
+    pub color: bool,
 }
 
 /// Writes `report` in `format`.
@@ -78,6 +80,16 @@ pub fn text_line(finding: &Diagnostic) -> String {
 }
 
 fn text(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    if report.color {
+        for finding in report.findings {
+            writeln!(out, "{}", styled_line(finding))?;
+            let context = finding.context_styled(true);
+            if let Some(context) = context.strip_prefix('\n').filter(|_| report.show_source) {
+                writeln!(out, "{context}")?;
+            }
+        }
+        return Ok(());
+    }
     for finding in report.findings {
         // The same bytes as `text_line`, written without building the line first.
         match finding.file.to_str() {
@@ -95,14 +107,25 @@ fn text(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         out.write_all(finding.message.as_bytes())?;
         out.write_all(b"\n")?;
         if report.show_source {
-            // The rendered form's first line is the headline; the rest is the source and help.
-            let rendered = finding.render();
-            if let Some((_, context)) = rendered.split_once('\n') {
+            let context = finding.context_styled(false);
+            if let Some(context) = context.strip_prefix('\n') {
                 writeln!(out, "{context}")?;
             }
         }
     }
     Ok(())
+}
+
+/// [`text_line`] in colour: the location bold, the code in its severity's colour.
+fn styled_line(finding: &Diagnostic) -> String {
+    let mut line = paint(true, "1", &location(&finding.file, finding.position));
+    line.push_str(": ");
+    if let Some(code) = finding.code {
+        line.push_str(&paint(true, finding.severity.tone(), code));
+        line.push(' ');
+    }
+    line.push_str(&finding.message);
+    line
 }
 
 /// The JSON form's array of findings.

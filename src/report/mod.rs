@@ -18,9 +18,14 @@ use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
 
 use crate::cli::ColorChoice;
+use crate::diagnostics::paint;
 
 /// How much to print, and how.
 #[derive(Debug, Clone, Copy)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "four independent switches, each read where it applies"
+)]
 pub struct Printer {
     /// Only errors.
     pub quiet: bool,
@@ -28,24 +33,22 @@ pub struct Printer {
     pub progress: bool,
     /// ANSI colour on standard error.
     pub color: bool,
+    /// ANSI colour on standard output (text formats only: machine formats never carry it).
+    pub color_stdout: bool,
 }
 
 impl Printer {
     /// Resolves the flags against the environment: bars only on a terminal,
-    /// colour only on a terminal without `NO_COLOR` or `TERM=dumb`.
+    /// colour as [`wants_color`] decides for each stream.
     pub fn new(quiet: bool, color: ColorChoice) -> Self {
-        let terminal = std::io::stderr().is_terminal();
+        let stderr = std::io::stderr();
+        let terminal = stderr.is_terminal();
         let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let color = match color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => terminal && !dumb && !no_color,
-        };
         Self {
             quiet,
             progress: terminal && !dumb && !quiet,
-            color,
+            color: wants_color(color, &stderr),
+            color_stdout: wants_color(color, &std::io::stdout()),
         }
     }
 
@@ -81,12 +84,33 @@ impl Printer {
         }
     }
 
-    /// Wraps `s` in the ANSI style `code` when colour is on.
+    /// Wraps `s` in the ANSI style `code` when colour is on for standard error.
     pub fn paint(self, code: &str, s: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_owned()
+        paint(self.color, code, s)
+    }
+
+    /// Wraps `s` in the ANSI style `code` when colour is on for standard output.
+    pub fn paint_stdout(self, code: &str, s: &str) -> String {
+        paint(self.color_stdout, code, s)
+    }
+}
+
+/// Whether a stream gets colour, the way cargo and ruff decide: `--color always` and
+/// `never` (or the settings file's `color`) are final; under `auto`, a non-empty
+/// `NO_COLOR` turns it off, a non-empty `FORCE_COLOR` (other than `0`) or
+/// `CLICOLOR_FORCE` turns it on even into a pipe, `CLICOLOR=0` turns it off, and
+/// otherwise a terminal whose `TERM` is not `dumb` gets it.
+pub fn wants_color<S: anstream::stream::RawStream>(choice: ColorChoice, stream: &S) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            if anstyle_query::no_color() {
+                return false;
+            }
+            let forced = std::env::var_os("FORCE_COLOR")
+                .is_some_and(|v| !v.is_empty() && v != "0" && v != "false");
+            forced || anstream::AutoStream::<S>::choice(stream) != anstream::ColorChoice::Never
         }
     }
 }

@@ -66,7 +66,10 @@ fn init_into_an_empty_directory_writes_config_and_examples() {
     assert_eq!(fs::read_dir(project.join("out")).unwrap().count(), 5); // 4 + .codegen
     // ... from a subdirectory too: the paths are relative to the file, not the working directory.
     fs::create_dir(project.join("src")).unwrap();
-    let check = codegen(&project.join("src"), &["generate", "-o", "../out", "--check"]);
+    let check = codegen(
+        &project.join("src"),
+        &["generate", "-o", "../out", "--check"],
+    );
     assert!(check.status.success(), "{}", stderr(&check));
 }
 
@@ -75,7 +78,11 @@ fn generate_without_paths_or_configured_contracts_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     let out = codegen(dir.path(), &["--isolated", "generate", "-o", "out"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("[generate] contracts"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("[generate] contracts"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!dir.path().join("out").exists());
 }
 

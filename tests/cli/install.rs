@@ -97,18 +97,29 @@ fn the_wheel_installs_offline_into_a_bare_venv_and_runs_there() {
     let name = wheel.file_name().unwrap().to_str().unwrap();
     let version = env!("CARGO_PKG_VERSION");
     assert!(
-        name.starts_with(&format!("onex_codegen-{version}-py3-none-")) && name.ends_with(".whl"),
+        name.starts_with(&format!("onex_codegen-{version}-py3-none-"))
+            && wheel.extension().is_some_and(|e| e == "whl"),
         "{name}"
     );
 
     let dir = tempfile::tempdir().unwrap();
     let venv = bare_venv(dir.path());
     let installed = Command::new(venv.join("bin/python"))
-        .args(["-m", "pip", "install", "--no-index", "--disable-pip-version-check"])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--no-index",
+            "--disable-pip-version-check",
+        ])
         .arg(wheel)
         .output()
         .unwrap();
-    assert!(installed.status.success(), "{}", show("pip install", &installed));
+    assert!(
+        installed.status.success(),
+        "{}",
+        show("pip install", &installed)
+    );
 
     // No cargo, no rustc, no test venv: the venv's bin and the system's.
     let path = format!("{}:/usr/bin:/bin", venv.join("bin").display());
@@ -123,12 +134,20 @@ fn the_wheel_installs_offline_into_a_bare_venv_and_runs_there() {
             .expect("codegen is on the venv's PATH")
     };
     let version_out = run(&["--version"]);
-    assert!(version_out.status.success(), "{}", show("--version", &version_out));
+    assert!(
+        version_out.status.success(),
+        "{}",
+        show("--version", &version_out)
+    );
     assert_eq!(stdout(&version_out).trim(), format!("codegen {version}"));
 
     let contracts = repo().join("contracts");
     let generated = run(&["generate", contracts.to_str().unwrap(), "-o", "out"]);
-    assert!(generated.status.success(), "{}", show("generate", &generated));
+    assert!(
+        generated.status.success(),
+        "{}",
+        show("generate", &generated)
+    );
     let mut packages: Vec<String> = fs::read_dir(dir.path().join("out"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -154,7 +173,11 @@ fn the_wheel_installs_offline_into_a_bare_venv_and_runs_there() {
     for package in &packages {
         let ours = dir.path().join("out").join(package).join("node.py");
         let theirs = reference.join(package).join("node.py");
-        assert_eq!(fs::read(ours).unwrap(), fs::read(theirs).unwrap(), "{package}");
+        assert_eq!(
+            fs::read(ours).unwrap(),
+            fs::read(theirs).unwrap(),
+            "{package}"
+        );
     }
 }
 
@@ -250,7 +273,12 @@ fn the_action_step_installs_the_wheel_and_fails_on_stale_output_and_findings() {
         .env("INPUT_PIP_ARGS", "--no-index")
         .output()
         .unwrap();
-    assert_eq!(missing.status.code(), Some(2), "{}", show("missing", &missing));
+    assert_eq!(
+        missing.status.code(),
+        Some(2),
+        "{}",
+        show("missing", &missing)
+    );
     assert!(stdout(&missing).contains("could not install codegen"));
 }
 
@@ -261,7 +289,11 @@ fn git(cwd: &Path, args: &[&str]) {
         .current_dir(cwd)
         .output()
         .expect("run git");
-    assert!(out.status.success(), "{}", show(&format!("git {args:?}"), &out));
+    assert!(
+        out.status.success(),
+        "{}",
+        show(&format!("git {args:?}"), &out)
+    );
 }
 
 #[test]
@@ -276,7 +308,11 @@ fn pre_commit_runs_both_hooks_from_this_repository() {
         .and_then(Path::parent)
         .expect("venv root")
         .join("wheelhouse");
-    assert!(wheelhouse.is_dir(), "no {}: run `make venv`", wheelhouse.display());
+    assert!(
+        wheelhouse.is_dir(),
+        "no {}: run `make venv`",
+        wheelhouse.display()
+    );
     let try_repo = || {
         Command::new(venv_tool("pre-commit"))
             .args(["try-repo"])
@@ -304,17 +340,38 @@ fn pre_commit_runs_both_hooks_from_this_repository() {
 
     let passing = try_repo();
     let text = stdout(&passing);
-    assert_eq!(passing.status.code(), Some(0), "{}", show("passing", &passing));
+    assert_eq!(
+        passing.status.code(),
+        Some(0),
+        "{}",
+        show("passing", &passing)
+    );
     assert_eq!(verdict(&text, "codegen validate"), Some("Passed"), "{text}");
-    assert_eq!(verdict(&text, "codegen generate --check"), Some("Passed"), "{text}");
+    assert_eq!(
+        verdict(&text, "codegen generate --check"),
+        Some("Passed"),
+        "{text}"
+    );
 
     break_project(&project);
     git(&project, &["add", "--all"]);
     let failing = try_repo();
     let text = stdout(&failing);
-    assert_eq!(failing.status.code(), Some(1), "{}", show("failing", &failing));
+    assert_eq!(
+        failing.status.code(),
+        Some(1),
+        "{}",
+        show("failing", &failing)
+    );
     assert_eq!(verdict(&text, "codegen validate"), Some("Failed"), "{text}");
-    assert_eq!(verdict(&text, "codegen generate --check"), Some("Failed"), "{text}");
+    assert_eq!(
+        verdict(&text, "codegen generate --check"),
+        Some("Failed"),
+        "{text}"
+    );
     assert!(text.contains("src/broken.py:1:"), "{text}");
-    assert!(text.contains("generated/node_invoice_total_compute/"), "{text}");
+    assert!(
+        text.contains("generated/node_invoice_total_compute/"),
+        "{text}"
+    );
 }

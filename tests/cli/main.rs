@@ -1,6 +1,7 @@
 //! Integration tests of the `codegen` binary: one test binary, one file per feature.
 
 mod ci;
+mod color;
 mod common;
 mod completions;
 mod config;
