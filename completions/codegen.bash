@@ -221,7 +221,7 @@ _codegen() {
                     return 0
                     ;;
                 --ignore)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "CTR SYN CMP STB QLT DOC TYP ONX SEC CTR001 CTR002 CTR003 CTR004 CTR005 CTR006 SYN001 SYN002 SYN003 CMP001 CMP002 CMP003 STB001 STB002 STB003 QLT001 QLT002 QLT003 QLT004 QLT005 DOC001 TYP001 TYP002 ONX001 ONX002 ONX003 ONX004 ONX005 ONX006 ONX007 ONX008 SEC001 SEC002 SEC003 SEC004 SEC005" -- "${cur}"))
                     return 0
                     ;;
                 --trace)
@@ -801,15 +801,15 @@ _codegen() {
             fi
             case "${prev}" in
                 --select)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "ALL SYN CMP STB QLT DOC TYP ONX SEC SYN001 SYN002 SYN003 CMP001 CMP002 CMP003 STB001 STB002 STB003 QLT001 QLT002 QLT003 QLT004 QLT005 DOC001 TYP001 TYP002 ONX001 ONX002 ONX003 ONX004 ONX005 ONX006 ONX007 ONX008 SEC001 SEC002 SEC003 SEC004 SEC005" -- "${cur}"))
                     return 0
                     ;;
                 --extend-select)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "ALL SYN CMP STB QLT DOC TYP ONX SEC SYN001 SYN002 SYN003 CMP001 CMP002 CMP003 STB001 STB002 STB003 QLT001 QLT002 QLT003 QLT004 QLT005 DOC001 TYP001 TYP002 ONX001 ONX002 ONX003 ONX004 ONX005 ONX006 ONX007 ONX008 SEC001 SEC002 SEC003 SEC004 SEC005" -- "${cur}"))
                     return 0
                     ;;
                 --ignore)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "ALL SYN CMP STB QLT DOC TYP ONX SEC SYN001 SYN002 SYN003 CMP001 CMP002 CMP003 STB001 STB002 STB003 QLT001 QLT002 QLT003 QLT004 QLT005 DOC001 TYP001 TYP002 ONX001 ONX002 ONX003 ONX004 ONX005 ONX006 ONX007 ONX008 SEC001 SEC002 SEC003 SEC004 SEC005" -- "${cur}"))
                     return 0
                     ;;
                 --exclude)

@@ -24,7 +24,7 @@ function __fish_codegen_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c codegen -n "__fish_codegen_needs_command" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+complete -c codegen -n "__fish_codegen_needs_command" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal unless `NO_COLOR` is set, `CLICOLOR=0` or `TERM=dumb`; `FORCE_COLOR` or `CLICOLOR_FORCE` forces it, even into a pipe'
 always\t''
 never\t''"
 complete -c codegen -n "__fish_codegen_needs_command" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F
@@ -46,7 +46,51 @@ complete -c codegen -n "__fish_codegen_needs_command" -f -a "quorum" -d 'The AI 
 complete -c codegen -n "__fish_codegen_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -s o -l output -d 'Directory the node packages are written into (`<DIR>/<name>/`) [default: generated]' -r -F
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -s j -l jobs -d 'Steps run in parallel inside a stage (default: the number of cores)' -r
-complete -c codegen -n "__fish_codegen_using_subcommand generate" -l ignore -d 'Warnings not to report, by code or prefix (`CTR006`, `ONX008`, `CTR`); errors are always reported' -r
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -l ignore -d 'Warnings not to report, by code or prefix (`CTR006`, `ONX008`, `CTR`); errors are always reported' -r -f -a "CTR\t''
+SYN\t''
+CMP\t''
+STB\t''
+QLT\t''
+DOC\t''
+TYP\t''
+ONX\t''
+SEC\t''
+CTR001\t''
+CTR002\t''
+CTR003\t''
+CTR004\t''
+CTR005\t''
+CTR006\t''
+SYN001\t''
+SYN002\t''
+SYN003\t''
+CMP001\t''
+CMP002\t''
+CMP003\t''
+STB001\t''
+STB002\t''
+STB003\t''
+QLT001\t''
+QLT002\t''
+QLT003\t''
+QLT004\t''
+QLT005\t''
+DOC001\t''
+TYP001\t''
+TYP002\t''
+ONX001\t''
+ONX002\t''
+ONX003\t''
+ONX004\t''
+ONX005\t''
+ONX006\t''
+ONX007\t''
+ONX008\t''
+SEC001\t''
+SEC002\t''
+SEC003\t''
+SEC004\t''
+SEC005\t''"
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l trace -d 'Write a Chrome trace of the run (stages, and every step on its worker thread) to FILE; open it in Perfetto or `chrome://tracing`' -r -F
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l shard -d 'Take shard I of N (e.g. 2/4): a stable share of the contracts by name, for CI matrices; `auto` reads I and N from the CI\'s parallel-job variables (GitLab `CI_NODE_INDEX`/ `CI_NODE_TOTAL`, `CircleCI` `CIRCLE_NODE_INDEX`/`CIRCLE_NODE_TOTAL`, Buildkite `BUILDKITE_PARALLEL_JOB`/`BUILDKITE_PARALLEL_JOB_COUNT`)' -r
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l output-format -d 'How to print the result on standard output [default: text]' -r -f -a "text\t'Diagnostics and a summary on standard error'
@@ -55,7 +99,7 @@ github\t'GitHub Actions workflow commands for errors and warnings, on standard o
 gitlab\t'A GitLab Code Quality report (a JSON array of issues) on standard output'"
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l templates -d 'Directory of `*.tera` files overriding built-in templates by name' -r -F
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l package-prefix -d 'The dotted import path of the output directory (`-o src/myproj/nodes --package-prefix myproj.nodes`): module paths into each package start with it [default: derived from the `__init__.py` files above the output directory; config: `[generate] package-prefix`]' -r
-complete -c codegen -n "__fish_codegen_using_subcommand generate" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+complete -c codegen -n "__fish_codegen_using_subcommand generate" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal unless `NO_COLOR` is set, `CLICOLOR=0` or `TERM=dumb`; `FORCE_COLOR` or `CLICOLOR_FORCE` forces it, even into a pipe'
 always\t''
 never\t''"
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F
@@ -75,9 +119,123 @@ complete -c codegen -n "__fish_codegen_using_subcommand generate" -s v -l verbos
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -l isolated -d 'Ignore every configuration file: built-in defaults and flags only'
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codegen -n "__fish_codegen_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c codegen -n "__fish_codegen_using_subcommand validate" -l select -d 'Rules to check, by code or prefix (`SYN001`, `ONX`, `ALL`); replaces the default (all)' -r
-complete -c codegen -n "__fish_codegen_using_subcommand validate" -l extend-select -d 'Rules to check in addition to the selected ones' -r
-complete -c codegen -n "__fish_codegen_using_subcommand validate" -l ignore -d 'Rules not to check, by code or prefix' -r
+complete -c codegen -n "__fish_codegen_using_subcommand validate" -l select -d 'Rules to check, by code or prefix (`SYN001`, `ONX`, `ALL`); replaces the default (all)' -r -f -a "ALL\t''
+SYN\t''
+CMP\t''
+STB\t''
+QLT\t''
+DOC\t''
+TYP\t''
+ONX\t''
+SEC\t''
+SYN001\t''
+SYN002\t''
+SYN003\t''
+CMP001\t''
+CMP002\t''
+CMP003\t''
+STB001\t''
+STB002\t''
+STB003\t''
+QLT001\t''
+QLT002\t''
+QLT003\t''
+QLT004\t''
+QLT005\t''
+DOC001\t''
+TYP001\t''
+TYP002\t''
+ONX001\t''
+ONX002\t''
+ONX003\t''
+ONX004\t''
+ONX005\t''
+ONX006\t''
+ONX007\t''
+ONX008\t''
+SEC001\t''
+SEC002\t''
+SEC003\t''
+SEC004\t''
+SEC005\t''"
+complete -c codegen -n "__fish_codegen_using_subcommand validate" -l extend-select -d 'Rules to check in addition to the selected ones' -r -f -a "ALL\t''
+SYN\t''
+CMP\t''
+STB\t''
+QLT\t''
+DOC\t''
+TYP\t''
+ONX\t''
+SEC\t''
+SYN001\t''
+SYN002\t''
+SYN003\t''
+CMP001\t''
+CMP002\t''
+CMP003\t''
+STB001\t''
+STB002\t''
+STB003\t''
+QLT001\t''
+QLT002\t''
+QLT003\t''
+QLT004\t''
+QLT005\t''
+DOC001\t''
+TYP001\t''
+TYP002\t''
+ONX001\t''
+ONX002\t''
+ONX003\t''
+ONX004\t''
+ONX005\t''
+ONX006\t''
+ONX007\t''
+ONX008\t''
+SEC001\t''
+SEC002\t''
+SEC003\t''
+SEC004\t''
+SEC005\t''"
+complete -c codegen -n "__fish_codegen_using_subcommand validate" -l ignore -d 'Rules not to check, by code or prefix' -r -f -a "ALL\t''
+SYN\t''
+CMP\t''
+STB\t''
+QLT\t''
+DOC\t''
+TYP\t''
+ONX\t''
+SEC\t''
+SYN001\t''
+SYN002\t''
+SYN003\t''
+CMP001\t''
+CMP002\t''
+CMP003\t''
+STB001\t''
+STB002\t''
+STB003\t''
+QLT001\t''
+QLT002\t''
+QLT003\t''
+QLT004\t''
+QLT005\t''
+DOC001\t''
+TYP001\t''
+TYP002\t''
+ONX001\t''
+ONX002\t''
+ONX003\t''
+ONX004\t''
+ONX005\t''
+ONX006\t''
+ONX007\t''
+ONX008\t''
+SEC001\t''
+SEC002\t''
+SEC003\t''
+SEC004\t''
+SEC005\t''"
 complete -c codegen -n "__fish_codegen_using_subcommand validate" -l exclude -d 'Skip paths matching this glob while walking directories; replaces the default excludes' -r
 complete -c codegen -n "__fish_codegen_using_subcommand validate" -l extend-exclude -d 'Skip paths matching this glob, in addition to the default excludes' -r
 complete -c codegen -n "__fish_codegen_using_subcommand validate" -l stdin-filename -d 'Read the source from standard input, reporting it under this name' -r -F
@@ -88,7 +246,7 @@ junit\t'`JUnit` XML: a test suite per file'
 sarif\t'SARIF 2.1.0'
 gitlab\t'A GitLab Code Quality report: a JSON array of issues'"
 complete -c codegen -n "__fish_codegen_using_subcommand validate" -s j -l jobs -d 'Files checked in parallel (default: the number of cores)' -r
-complete -c codegen -n "__fish_codegen_using_subcommand validate" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+complete -c codegen -n "__fish_codegen_using_subcommand validate" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal unless `NO_COLOR` is set, `CLICOLOR=0` or `TERM=dumb`; `FORCE_COLOR` or `CLICOLOR_FORCE` forces it, even into a pipe'
 always\t''
 never\t''"
 complete -c codegen -n "__fish_codegen_using_subcommand validate" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F
@@ -107,7 +265,7 @@ complete -c codegen -n "__fish_codegen_using_subcommand validate" -s h -l help -
 complete -c codegen -n "__fish_codegen_using_subcommand validate" -s V -l version -d 'Print version'
 complete -c codegen -n "__fish_codegen_using_subcommand rules" -l output-format -d 'How the rules are printed' -r -f -a "text\t'A table, or the explanation of one rule'
 json\t'JSON: an array of rules, or one rule object'"
-complete -c codegen -n "__fish_codegen_using_subcommand rules" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+complete -c codegen -n "__fish_codegen_using_subcommand rules" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal unless `NO_COLOR` is set, `CLICOLOR=0` or `TERM=dumb`; `FORCE_COLOR` or `CLICOLOR_FORCE` forces it, even into a pipe'
 always\t''
 never\t''"
 complete -c codegen -n "__fish_codegen_using_subcommand rules" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F
@@ -116,7 +274,7 @@ complete -c codegen -n "__fish_codegen_using_subcommand rules" -s v -l verbose -
 complete -c codegen -n "__fish_codegen_using_subcommand rules" -l isolated -d 'Ignore every configuration file: built-in defaults and flags only'
 complete -c codegen -n "__fish_codegen_using_subcommand rules" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codegen -n "__fish_codegen_using_subcommand rules" -s V -l version -d 'Print version'
-complete -c codegen -n "__fish_codegen_using_subcommand completions" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+complete -c codegen -n "__fish_codegen_using_subcommand completions" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal unless `NO_COLOR` is set, `CLICOLOR=0` or `TERM=dumb`; `FORCE_COLOR` or `CLICOLOR_FORCE` forces it, even into a pipe'
 always\t''
 never\t''"
 complete -c codegen -n "__fish_codegen_using_subcommand completions" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F
@@ -125,7 +283,7 @@ complete -c codegen -n "__fish_codegen_using_subcommand completions" -s v -l ver
 complete -c codegen -n "__fish_codegen_using_subcommand completions" -l isolated -d 'Ignore every configuration file: built-in defaults and flags only'
 complete -c codegen -n "__fish_codegen_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codegen -n "__fish_codegen_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c codegen -n "__fish_codegen_using_subcommand templates; and not __fish_seen_subcommand_from list eject help" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+complete -c codegen -n "__fish_codegen_using_subcommand templates; and not __fish_seen_subcommand_from list eject help" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal unless `NO_COLOR` is set, `CLICOLOR=0` or `TERM=dumb`; `FORCE_COLOR` or `CLICOLOR_FORCE` forces it, even into a pipe'
 always\t''
 never\t''"
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and not __fish_seen_subcommand_from list eject help" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F
@@ -138,7 +296,7 @@ complete -c codegen -n "__fish_codegen_using_subcommand templates; and not __fis
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and not __fish_seen_subcommand_from list eject help" -f -a "eject" -d 'Write the built-in templates into DIR, to edit and use with `--templates DIR`'
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and not __fish_seen_subcommand_from list eject help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from list" -l templates -d 'Directory of `*.tera` files overriding built-in templates by name' -r -F
-complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from list" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from list" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal unless `NO_COLOR` is set, `CLICOLOR=0` or `TERM=dumb`; `FORCE_COLOR` or `CLICOLOR_FORCE` forces it, even into a pipe'
 always\t''
 never\t''"
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from list" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F
@@ -147,7 +305,7 @@ complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_se
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from list" -l isolated -d 'Ignore every configuration file: built-in defaults and flags only'
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from eject" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from eject" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal unless `NO_COLOR` is set, `CLICOLOR=0` or `TERM=dumb`; `FORCE_COLOR` or `CLICOLOR_FORCE` forces it, even into a pipe'
 always\t''
 never\t''"
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from eject" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F
@@ -160,7 +318,7 @@ complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_se
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from help" -f -a "list" -d 'Each template and whether it is built in or overridden'
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from help" -f -a "eject" -d 'Write the built-in templates into DIR, to edit and use with `--templates DIR`'
 complete -c codegen -n "__fish_codegen_using_subcommand templates; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c codegen -n "__fish_codegen_using_subcommand init" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+complete -c codegen -n "__fish_codegen_using_subcommand init" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal unless `NO_COLOR` is set, `CLICOLOR=0` or `TERM=dumb`; `FORCE_COLOR` or `CLICOLOR_FORCE` forces it, even into a pipe'
 always\t''
 never\t''"
 complete -c codegen -n "__fish_codegen_using_subcommand init" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F
@@ -174,7 +332,7 @@ compute\t''
 reducer\t''
 orchestrator\t''"
 complete -c codegen -n "__fish_codegen_using_subcommand new" -s o -l output -d 'Directory the contract is written into' -r -F
-complete -c codegen -n "__fish_codegen_using_subcommand new" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+complete -c codegen -n "__fish_codegen_using_subcommand new" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal unless `NO_COLOR` is set, `CLICOLOR=0` or `TERM=dumb`; `FORCE_COLOR` or `CLICOLOR_FORCE` forces it, even into a pipe'
 always\t''
 never\t''"
 complete -c codegen -n "__fish_codegen_using_subcommand new" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F
@@ -183,7 +341,7 @@ complete -c codegen -n "__fish_codegen_using_subcommand new" -s v -l verbose -d 
 complete -c codegen -n "__fish_codegen_using_subcommand new" -l isolated -d 'Ignore every configuration file: built-in defaults and flags only'
 complete -c codegen -n "__fish_codegen_using_subcommand new" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codegen -n "__fish_codegen_using_subcommand new" -s V -l version -d 'Print version'
-complete -c codegen -n "__fish_codegen_using_subcommand schema" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+complete -c codegen -n "__fish_codegen_using_subcommand schema" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal unless `NO_COLOR` is set, `CLICOLOR=0` or `TERM=dumb`; `FORCE_COLOR` or `CLICOLOR_FORCE` forces it, even into a pipe'
 always\t''
 never\t''"
 complete -c codegen -n "__fish_codegen_using_subcommand schema" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F
@@ -194,7 +352,7 @@ complete -c codegen -n "__fish_codegen_using_subcommand schema" -s h -l help -d 
 complete -c codegen -n "__fish_codegen_using_subcommand schema" -s V -l version -d 'Print version'
 complete -c codegen -n "__fish_codegen_using_subcommand config" -l output-format -d 'How the configuration is printed' -r -f -a "text\t'TOML, each value followed by a comment naming its source'
 json\t'JSON: the settings file used, and each key with its value and source'"
-complete -c codegen -n "__fish_codegen_using_subcommand config" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+complete -c codegen -n "__fish_codegen_using_subcommand config" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal unless `NO_COLOR` is set, `CLICOLOR=0` or `TERM=dumb`; `FORCE_COLOR` or `CLICOLOR_FORCE` forces it, even into a pipe'
 always\t''
 never\t''"
 complete -c codegen -n "__fish_codegen_using_subcommand config" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F
@@ -203,7 +361,7 @@ complete -c codegen -n "__fish_codegen_using_subcommand config" -s v -l verbose 
 complete -c codegen -n "__fish_codegen_using_subcommand config" -l isolated -d 'Ignore every configuration file: built-in defaults and flags only'
 complete -c codegen -n "__fish_codegen_using_subcommand config" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c codegen -n "__fish_codegen_using_subcommand config" -s V -l version -d 'Print version'
-complete -c codegen -n "__fish_codegen_using_subcommand quorum; and not __fish_seen_subcommand_from check help" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+complete -c codegen -n "__fish_codegen_using_subcommand quorum; and not __fish_seen_subcommand_from check help" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal unless `NO_COLOR` is set, `CLICOLOR=0` or `TERM=dumb`; `FORCE_COLOR` or `CLICOLOR_FORCE` forces it, even into a pipe'
 always\t''
 never\t''"
 complete -c codegen -n "__fish_codegen_using_subcommand quorum; and not __fish_seen_subcommand_from check help" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F
@@ -216,7 +374,7 @@ complete -c codegen -n "__fish_codegen_using_subcommand quorum; and not __fish_s
 complete -c codegen -n "__fish_codegen_using_subcommand quorum; and not __fish_seen_subcommand_from check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c codegen -n "__fish_codegen_using_subcommand quorum; and __fish_seen_subcommand_from check" -l output-format -d 'How the result is printed' -r -f -a "text\t'One line per model'
 json\t'JSON: an array with one object per model'"
-complete -c codegen -n "__fish_codegen_using_subcommand quorum; and __fish_seen_subcommand_from check" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`'
+complete -c codegen -n "__fish_codegen_using_subcommand quorum; and __fish_seen_subcommand_from check" -l color -d 'When to use colour [default: auto; config: `color`]' -r -f -a "auto\t'Colour on a terminal unless `NO_COLOR` is set, `CLICOLOR=0` or `TERM=dumb`; `FORCE_COLOR` or `CLICOLOR_FORCE` forces it, even into a pipe'
 always\t''
 never\t''"
 complete -c codegen -n "__fish_codegen_using_subcommand quorum; and __fish_seen_subcommand_from check" -l config -d 'Read settings from this file (a `codegen.toml`, or a `pyproject.toml` with `[tool.codegen]`) instead of searching for one' -r -F

@@ -15,7 +15,7 @@ _codegen() {
 
     local context curcontext="$curcontext" state line
     _arguments "${_arguments_options[@]}" : \
-'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal unless \`NO_COLOR\` is set, \`CLICOLOR=0\` or \`TERM=dumb\`; \`FORCE_COLOR\` or \`CLICOLOR_FORCE\` forces it, even into a pipe"
 always\:""
 never\:""))' \
 '(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
@@ -43,7 +43,7 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Directory the node packages are written into (\`<DIR>/<name>/\`) \[default\: generated\]]:DIR:_files' \
 '-j+[Steps run in parallel inside a stage (default\: the number of cores)]:N:_default' \
 '--jobs=[Steps run in parallel inside a stage (default\: the number of cores)]:N:_default' \
-'*--ignore=[Warnings not to report, by code or prefix (\`CTR006\`, \`ONX008\`, \`CTR\`); errors are always reported]:CODES:_default' \
+'*--ignore=[Warnings not to report, by code or prefix (\`CTR006\`, \`ONX008\`, \`CTR\`); errors are always reported]:CODES:(CTR SYN CMP STB QLT DOC TYP ONX SEC CTR001 CTR002 CTR003 CTR004 CTR005 CTR006 SYN001 SYN002 SYN003 CMP001 CMP002 CMP003 STB001 STB002 STB003 QLT001 QLT002 QLT003 QLT004 QLT005 DOC001 TYP001 TYP002 ONX001 ONX002 ONX003 ONX004 ONX005 ONX006 ONX007 ONX008 SEC001 SEC002 SEC003 SEC004 SEC005)' \
 '--trace=[Write a Chrome trace of the run (stages, and every step on its worker thread) to FILE; open it in Perfetto or \`chrome\://tracing\`]:FILE:_files' \
 '--shard=[Take shard I of N (e.g. 2/4)\: a stable share of the contracts by name, for CI matrices; \`auto\` reads I and N from the CI'\''s parallel-job variables (GitLab \`CI_NODE_INDEX\`/ \`CI_NODE_TOTAL\`, \`CircleCI\` \`CIRCLE_NODE_INDEX\`/\`CIRCLE_NODE_TOTAL\`, Buildkite \`BUILDKITE_PARALLEL_JOB\`/\`BUILDKITE_PARALLEL_JOB_COUNT\`)]:I/N|auto:_default' \
 '--output-format=[How to print the result on standard output \[default\: text\]]:OUTPUT_FORMAT:((text\:"Diagnostics and a summary on standard error"
@@ -52,7 +52,7 @@ github\:"GitHub Actions workflow commands for errors and warnings, on standard o
 gitlab\:"A GitLab Code Quality report (a JSON array of issues) on standard output"))' \
 '--templates=[Directory of \`*.tera\` files overriding built-in templates by name]:DIR:_files' \
 '--package-prefix=[The dotted import path of the output directory (\`-o src/myproj/nodes --package-prefix myproj.nodes\`)\: module paths into each package start with it \[default\: derived from the \`__init__.py\` files above the output directory; config\: \`\[generate\] package-prefix\`\]]:PKG:_default' \
-'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal unless \`NO_COLOR\` is set, \`CLICOLOR=0\` or \`TERM=dumb\`; \`FORCE_COLOR\` or \`CLICOLOR_FORCE\` forces it, even into a pipe"
 always\:""
 never\:""))' \
 '(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
@@ -76,14 +76,14 @@ never\:""))' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
-'*::paths -- Contract files, or directories searched (recursively) for `*.yaml` and `*.yml`:_files' \
+'*::paths -- Contract files, or directories searched (recursively) for `*.yaml` and `*.yml` \[config\: `\[generate\] contracts`\]:_files' \
 && ret=0
 ;;
 (validate)
 _arguments "${_arguments_options[@]}" : \
-'*--select=[Rules to check, by code or prefix (\`SYN001\`, \`ONX\`, \`ALL\`); replaces the default (all)]:CODES:_default' \
-'*--extend-select=[Rules to check in addition to the selected ones]:CODES:_default' \
-'*--ignore=[Rules not to check, by code or prefix]:CODES:_default' \
+'*--select=[Rules to check, by code or prefix (\`SYN001\`, \`ONX\`, \`ALL\`); replaces the default (all)]:CODES:(ALL SYN CMP STB QLT DOC TYP ONX SEC SYN001 SYN002 SYN003 CMP001 CMP002 CMP003 STB001 STB002 STB003 QLT001 QLT002 QLT003 QLT004 QLT005 DOC001 TYP001 TYP002 ONX001 ONX002 ONX003 ONX004 ONX005 ONX006 ONX007 ONX008 SEC001 SEC002 SEC003 SEC004 SEC005)' \
+'*--extend-select=[Rules to check in addition to the selected ones]:CODES:(ALL SYN CMP STB QLT DOC TYP ONX SEC SYN001 SYN002 SYN003 CMP001 CMP002 CMP003 STB001 STB002 STB003 QLT001 QLT002 QLT003 QLT004 QLT005 DOC001 TYP001 TYP002 ONX001 ONX002 ONX003 ONX004 ONX005 ONX006 ONX007 ONX008 SEC001 SEC002 SEC003 SEC004 SEC005)' \
+'*--ignore=[Rules not to check, by code or prefix]:CODES:(ALL SYN CMP STB QLT DOC TYP ONX SEC SYN001 SYN002 SYN003 CMP001 CMP002 CMP003 STB001 STB002 STB003 QLT001 QLT002 QLT003 QLT004 QLT005 DOC001 TYP001 TYP002 ONX001 ONX002 ONX003 ONX004 ONX005 ONX006 ONX007 ONX008 SEC001 SEC002 SEC003 SEC004 SEC005)' \
 '*--exclude=[Skip paths matching this glob while walking directories; replaces the default excludes]:GLOB:_default' \
 '*--extend-exclude=[Skip paths matching this glob, in addition to the default excludes]:GLOB:_default' \
 '--stdin-filename=[Read the source from standard input, reporting it under this name]:NAME:_files' \
@@ -95,7 +95,7 @@ sarif\:"SARIF 2.1.0"
 gitlab\:"A GitLab Code Quality report\: a JSON array of issues"))' \
 '-j+[Files checked in parallel (default\: the number of cores)]:N:_default' \
 '--jobs=[Files checked in parallel (default\: the number of cores)]:N:_default' \
-'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal unless \`NO_COLOR\` is set, \`CLICOLOR=0\` or \`TERM=dumb\`; \`FORCE_COLOR\` or \`CLICOLOR_FORCE\` forces it, even into a pipe"
 always\:""
 never\:""))' \
 '(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
@@ -123,7 +123,7 @@ never\:""))' \
 _arguments "${_arguments_options[@]}" : \
 '--output-format=[How the rules are printed]:OUTPUT_FORMAT:((text\:"A table, or the explanation of one rule"
 json\:"JSON\: an array of rules, or one rule object"))' \
-'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal unless \`NO_COLOR\` is set, \`CLICOLOR=0\` or \`TERM=dumb\`; \`FORCE_COLOR\` or \`CLICOLOR_FORCE\` forces it, even into a pipe"
 always\:""
 never\:""))' \
 '(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
@@ -141,7 +141,7 @@ never\:""))' \
 ;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
-'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal unless \`NO_COLOR\` is set, \`CLICOLOR=0\` or \`TERM=dumb\`; \`FORCE_COLOR\` or \`CLICOLOR_FORCE\` forces it, even into a pipe"
 always\:""
 never\:""))' \
 '(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
@@ -159,7 +159,7 @@ never\:""))' \
 ;;
 (templates)
 _arguments "${_arguments_options[@]}" : \
-'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal unless \`NO_COLOR\` is set, \`CLICOLOR=0\` or \`TERM=dumb\`; \`FORCE_COLOR\` or \`CLICOLOR_FORCE\` forces it, even into a pipe"
 always\:""
 never\:""))' \
 '(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
@@ -185,7 +185,7 @@ never\:""))' \
             (list)
 _arguments "${_arguments_options[@]}" : \
 '--templates=[Directory of \`*.tera\` files overriding built-in templates by name]:DIR:_files' \
-'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal unless \`NO_COLOR\` is set, \`CLICOLOR=0\` or \`TERM=dumb\`; \`FORCE_COLOR\` or \`CLICOLOR_FORCE\` forces it, even into a pipe"
 always\:""
 never\:""))' \
 '(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
@@ -202,7 +202,7 @@ never\:""))' \
 ;;
 (eject)
 _arguments "${_arguments_options[@]}" : \
-'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal unless \`NO_COLOR\` is set, \`CLICOLOR=0\` or \`TERM=dumb\`; \`FORCE_COLOR\` or \`CLICOLOR_FORCE\` forces it, even into a pipe"
 always\:""
 never\:""))' \
 '(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
@@ -253,7 +253,7 @@ esac
 ;;
 (init)
 _arguments "${_arguments_options[@]}" : \
-'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal unless \`NO_COLOR\` is set, \`CLICOLOR=0\` or \`TERM=dumb\`; \`FORCE_COLOR\` or \`CLICOLOR_FORCE\` forces it, even into a pipe"
 always\:""
 never\:""))' \
 '(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
@@ -275,7 +275,7 @@ _arguments "${_arguments_options[@]}" : \
 '--type=[The node type]:TYPE:(effect compute reducer orchestrator)' \
 '-o+[Directory the contract is written into]:DIR:_files' \
 '--output=[Directory the contract is written into]:DIR:_files' \
-'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal unless \`NO_COLOR\` is set, \`CLICOLOR=0\` or \`TERM=dumb\`; \`FORCE_COLOR\` or \`CLICOLOR_FORCE\` forces it, even into a pipe"
 always\:""
 never\:""))' \
 '(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
@@ -293,7 +293,7 @@ never\:""))' \
 ;;
 (schema)
 _arguments "${_arguments_options[@]}" : \
-'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal unless \`NO_COLOR\` is set, \`CLICOLOR=0\` or \`TERM=dumb\`; \`FORCE_COLOR\` or \`CLICOLOR_FORCE\` forces it, even into a pipe"
 always\:""
 never\:""))' \
 '(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
@@ -312,7 +312,7 @@ never\:""))' \
 _arguments "${_arguments_options[@]}" : \
 '--output-format=[How the configuration is printed]:OUTPUT_FORMAT:((text\:"TOML, each value followed by a comment naming its source"
 json\:"JSON\: the settings file used, and each key with its value and source"))' \
-'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal unless \`NO_COLOR\` is set, \`CLICOLOR=0\` or \`TERM=dumb\`; \`FORCE_COLOR\` or \`CLICOLOR_FORCE\` forces it, even into a pipe"
 always\:""
 never\:""))' \
 '(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
@@ -329,7 +329,7 @@ never\:""))' \
 ;;
 (quorum)
 _arguments "${_arguments_options[@]}" : \
-'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal unless \`NO_COLOR\` is set, \`CLICOLOR=0\` or \`TERM=dumb\`; \`FORCE_COLOR\` or \`CLICOLOR_FORCE\` forces it, even into a pipe"
 always\:""
 never\:""))' \
 '(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
@@ -356,7 +356,7 @@ never\:""))' \
 _arguments "${_arguments_options[@]}" : \
 '--output-format=[How the result is printed]:OUTPUT_FORMAT:((text\:"One line per model"
 json\:"JSON\: an array with one object per model"))' \
-'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal, unless \`NO_COLOR\` is set or \`TERM=dumb\`"
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal unless \`NO_COLOR\` is set, \`CLICOLOR=0\` or \`TERM=dumb\`; \`FORCE_COLOR\` or \`CLICOLOR_FORCE\` forces it, even into a pipe"
 always\:""
 never\:""))' \
 '(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 
@@ -181,7 +182,7 @@ pub struct GenerateArgs {
 
     /// Warnings not to report, by code or prefix (`CTR006`, `ONX008`, `CTR`);
     /// errors are always reported.
-    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    #[arg(long, value_name = "CODES", value_delimiter = ',', value_parser = RuleCodes::WITH_CONTRACT, hide_possible_values = true)]
     pub ignore: Vec<String>,
 
     /// Print per-stage timings (p50/p95/p99 of step times) and the slowest steps.
@@ -336,15 +337,15 @@ pub struct ValidateArgs {
     pub paths: Vec<PathBuf>,
 
     /// Rules to check, by code or prefix (`SYN001`, `ONX`, `ALL`); replaces the default (all).
-    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    #[arg(long, value_name = "CODES", value_delimiter = ',', value_parser = RuleCodes::PYTHON, hide_possible_values = true)]
     pub select: Option<Vec<String>>,
 
     /// Rules to check in addition to the selected ones.
-    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    #[arg(long, value_name = "CODES", value_delimiter = ',', value_parser = RuleCodes::PYTHON, hide_possible_values = true)]
     pub extend_select: Vec<String>,
 
     /// Rules not to check, by code or prefix.
-    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    #[arg(long, value_name = "CODES", value_delimiter = ',', value_parser = RuleCodes::PYTHON, hide_possible_values = true)]
     pub ignore: Vec<String>,
 
     /// Skip paths matching this glob while walking directories; replaces the default excludes.
@@ -442,4 +443,58 @@ pub struct ConfigArgs {
     /// How the configuration is printed.
     #[arg(long, value_enum, default_value_t = ConfigFormat::Text)]
     pub output_format: ConfigFormat,
+}
+
+/// The value of `--select`, `--extend-select` and `--ignore`: any text (the command
+/// checks it against the catalogue, with a suggestion), completed by the shells from
+/// `ALL`, the rules' letter prefixes and their codes.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleCodes {
+    /// Also the contract warnings (`CTR001`...), which `generate --ignore` takes.
+    contract: bool,
+}
+
+impl RuleCodes {
+    const PYTHON: Self = Self { contract: false };
+    const WITH_CONTRACT: Self = Self { contract: true };
+
+    /// `ALL` (Python rules only), each letter prefix once, then every code, in catalogue order.
+    fn values(self) -> Vec<&'static str> {
+        let codes = crate::python::rules().iter().map(|rule| rule.code);
+        let codes: Vec<&'static str> = if self.contract {
+            crate::contract::codes::CATALOGUE
+                .iter()
+                .map(|(code, _, _)| *code)
+                .chain(codes)
+                .collect()
+        } else {
+            codes.collect()
+        };
+        let mut values: Vec<&'static str> = if self.contract { vec![] } else { vec!["ALL"] };
+        for code in &codes {
+            let prefix = code.trim_end_matches(|c: char| c.is_ascii_digit());
+            if !values.contains(&prefix) {
+                values.push(prefix);
+            }
+        }
+        values.extend(codes);
+        values
+    }
+}
+
+impl TypedValueParser for RuleCodes {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(self.values().into_iter().map(PossibleValue::new)))
+    }
 }
