@@ -211,29 +211,34 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(Diagnostic::is_error)
 }
 
-/// Edit distance over characters, a swap of two neighbours counting as one
-/// edit: what every "did you mean" suggestion is ranked by.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in rows.iter_mut().enumerate() {
-        row[0] = i;
+/// The candidate nearest to `given`, for a "did you mean" suggestion: at most two edits
+/// away, or a third of the candidate's length for long ones (an edit being an insertion, a
+/// deletion, a substitution or a swap of two neighbouring characters), ties going to the
+/// candidate that sorts first.
+pub fn closest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|k| (strsim::osa_distance(given, k), k))
+        .filter(|(d, k)| *d <= (k.len() / 3).max(2))
+        .min()
+        .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::closest;
+
+    #[test]
+    fn closest_allows_two_edits_or_a_third_of_long_keys_and_breaks_ties_by_name() {
+        let keys = ["deadline", "threshold", "min_participating_weight", "id"];
+        assert_eq!(closest("dealdine", keys), Some("deadline"));
+        assert_eq!(closest("treshhold", keys), Some("threshold"));
+        assert_eq!(
+            closest("min_partcipatng_wieght", keys),
+            Some("min_participating_weight")
+        );
+        assert_eq!(closest("concurrency", keys), None);
+        assert_eq!(closest("ab", ["cd", "ab_"]), Some("ab_"));
+        assert_eq!(closest("xx", ["xb", "xa"]), Some("xa"));
     }
-    for (j, cell) in rows[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (rows[i - 1][j] + 1)
-                .min(rows[i][j - 1] + 1)
-                .min(rows[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(rows[i - 2][j - 2] + 1);
-            }
-            rows[i][j] = best;
-        }
-    }
-    rows[a.len()][b.len()]
 }

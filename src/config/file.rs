@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::{Item, Value};
 
-use crate::diagnostics::{Diagnostic, Position, edit_distance};
+use crate::diagnostics::{Diagnostic, Position, closest};
 
 /// The type a key takes.
 #[derive(Debug, Clone, Copy)]
@@ -223,13 +223,8 @@ fn check_key(
 
 /// The closest known key of the same section, or the section a known key belongs to.
 fn suggestion(schema: Schema, section: &str, key: &str) -> Option<String> {
-    let best = schema
-        .iter()
-        .filter(|(s, _, _)| *s == section)
-        .map(|(_, k, _)| (edit_distance(key, k), *k))
-        .filter(|(d, k)| *d <= (k.len() / 3).max(2))
-        .min();
-    if let Some((_, known)) = best {
+    let same_section = schema.iter().filter(|(s, _, _)| *s == section);
+    if let Some(known) = closest(key, same_section.map(|(_, k, _)| *k)) {
         return Some(format!("did you mean `{known}`?"));
     }
     let elsewhere: Vec<&str> = schema

@@ -14,7 +14,7 @@ use toml_edit::{Item, Value};
 use super::Source;
 use super::file::position;
 use crate::cli::QuorumArgs;
-use crate::diagnostics::{Diagnostic, edit_distance};
+use crate::diagnostics::{Diagnostic, closest};
 
 /// The wire format a model speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -327,13 +327,7 @@ impl Reader<'_> {
             format!("unknown key `{key}` in [{}{table}]", self.prefix),
         )
         .at_in(at, self.text);
-        if let Some((_, best)) = known
-            .iter()
-            .chain(more)
-            .map(|k| (edit_distance(key, k), *k))
-            .filter(|(d, k)| *d <= (k.len() / 3).max(2))
-            .min()
-        {
+        if let Some(best) = closest(key, known.iter().chain(more).copied()) {
             d = d.with_help(format!("did you mean `{best}`?"));
         }
         self.problems.push(d);

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::codes;
 use super::copy::{ModelSite, Rewrites, contract_copy};
+use super::keys::{DEFINITION_KEYS, FIELD_KEYS, MODEL_KEYS, ROUTING_KEYS, TOP_KEYS, VERSION_PARTS};
 use super::model::{
     Binding, ClassIndex, Constraints, Contract, EnumDef, EnumMember, FieldDef, FieldType,
     HandlerDef, HandlerKind, ModelDef, ModelLocation, ModelRef, NodeType, Version,
@@ -40,63 +41,6 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Top-level keys the published dialect uses; unknown keys near one of these are typos.
-const TOP_KEYS: &[&str] = &[
-    "name",
-    "contract_name",
-    "node_name",
-    "class_name",
-    "node_type",
-    "contract_version",
-    "node_version",
-    "version",
-    "description",
-    "input_model",
-    "output_model",
-    "state_model",
-    "handler_routing",
-    "io_operations",
-    "definitions",
-    "metadata",
-    "capabilities",
-    "dependencies",
-    "handler",
-    "handlers",
-    "event_bus",
-    "error_handling",
-    "runtime_profiles",
-    "health_check",
-    "execution",
-    "descriptor",
-    "published_events",
-    "consumed_events",
-    "state_machine",
-    "workflow_coordination",
-];
-const MODEL_KEYS: &[&str] = &["name", "module", "description", "fields"];
-const ROUTING_KEYS: &[&str] = &[
-    "routing_strategy",
-    "handlers",
-    "default_handler",
-    "entry_point",
-];
-const FIELD_KEYS: &[&str] = &[
-    "type",
-    "description",
-    "default",
-    "required",
-    "optional",
-    "min_length",
-    "max_length",
-    "ge",
-    "le",
-    "gt",
-    "lt",
-    "pattern",
-    "values",
-];
-const VERSION_PARTS: [&str; 3] = ["major", "minor", "patch"];
-const DEFINITION_KEYS: &[&str] = &["fields", "enum", "values", "description", "definitions"];
 const NODE_TYPE_HELP: &str = "use EFFECT_GENERIC, COMPUTE_GENERIC, REDUCER_GENERIC or \
      ORCHESTRATOR_GENERIC (also accepted: effect_generic, effect, EFFECT, ...)";
 
@@ -656,15 +600,7 @@ impl Walker<'_> {
     fn node_type(&mut self, root: &Node) -> Option<NodeType> {
         let node = self.required(root, "node_type", "")?;
         let text = self.string(node, "'node_type'")?;
-        let upper = text.trim().to_ascii_uppercase();
-        let base = upper.strip_suffix("_GENERIC").unwrap_or(&upper);
-        let found = match base {
-            "EFFECT" => Some(NodeType::Effect),
-            "COMPUTE" => Some(NodeType::Compute),
-            "REDUCER" => Some(NodeType::Reducer),
-            "ORCHESTRATOR" => Some(NodeType::Orchestrator),
-            _ => None,
-        };
+        let found = NodeType::from_contract(text);
         if found.is_none() {
             self.error(
                 node.pos,

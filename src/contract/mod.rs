@@ -5,6 +5,7 @@ mod binding;
 pub mod codes;
 mod copy;
 mod duplicates;
+pub(crate) mod keys;
 mod load;
 pub mod model;
 mod naming;

@@ -17,6 +17,24 @@ pub enum NodeType {
 }
 
 impl NodeType {
+    /// Every node type.
+    pub const ALL: [NodeType; 4] = [
+        NodeType::Effect,
+        NodeType::Compute,
+        NodeType::Reducer,
+        NodeType::Orchestrator,
+    ];
+
+    /// The node type a contract's `node_type` names: `EFFECT_GENERIC`, in any case, with or
+    /// without `_GENERIC`, surrounding whitespace ignored.
+    pub fn from_contract(text: &str) -> Option<NodeType> {
+        let upper = text.trim().to_ascii_uppercase();
+        let base = upper.strip_suffix("_GENERIC").unwrap_or(&upper);
+        Self::ALL
+            .into_iter()
+            .find(|t| t.generic().strip_suffix("_GENERIC") == Some(base))
+    }
+
     /// `EFFECT_GENERIC`, the spelling `ModelYamlContract` accepts.
     pub fn generic(self) -> &'static str {
         match self {

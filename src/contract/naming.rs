@@ -319,7 +319,7 @@ pub(crate) fn did_you_mean_within<'a>(
     candidates
         .iter()
         .filter(|c| c.len().abs_diff(word.len()) <= limit)
-        .map(|c| (crate::diagnostics::edit_distance(word, c), *c))
+        .map(|c| (strsim::osa_distance(word, c), *c))
         .filter(|(d, c)| *d <= limit && *c != word)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)

@@ -51,7 +51,7 @@ pub fn write(format: OutputFormat, report: &Report<'_>, out: &mut dyn Write) -> 
             json_document(&Value::Array(findings), out)
         }
         OutputFormat::Github => github(report, out),
-        OutputFormat::Junit => out.write_all(junit(report).as_bytes()),
+        OutputFormat::Junit => junit(report).serialize(out).map_err(io::Error::other),
         OutputFormat::Sarif => json_document(&sarif(report), out),
         OutputFormat::Gitlab => json_document(&gitlab(report.findings), out),
     }
@@ -262,7 +262,9 @@ fn gitlab_path(file: &Path, cwd: Option<&Path>, root: Option<&Path>) -> String {
 /// `JUnit` XML: one `<testsuite>` per checked file, one `<testcase>` per finding (failing for
 /// an error; passing, with the finding as its output, for a warning: a green job shows no
 /// failed tests), and one passing `<testcase>` for a file without findings.
-fn junit(report: &Report<'_>) -> String {
+fn junit(report: &Report<'_>) -> quick_junit::Report {
+    use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
+
     let mut by_file: BTreeMap<&Path, Vec<&Diagnostic>> = BTreeMap::new();
     for file in report.files {
         by_file.entry(file.as_path()).or_default();
@@ -273,80 +275,64 @@ fn junit(report: &Report<'_>) -> String {
             .or_default()
             .push(finding);
     }
-    let tests: usize = by_file.values().map(|f| f.len().max(1)).sum();
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let failures = |findings: &[&Diagnostic]| findings.iter().filter(|d| d.is_error()).count();
-    let _ = writeln!(
-        xml,
-        "<testsuites name=\"codegen validate\" tests=\"{tests}\" failures=\"{}\" errors=\"0\">",
-        report.findings.iter().filter(|d| d.is_error()).count()
-    );
+    let mut junit = quick_junit::Report::new("codegen validate");
     for (file, findings) in &by_file {
-        let name = xml_escape(&file.display().to_string());
-        let _ = writeln!(
-            xml,
-            "  <testsuite name=\"{name}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\">",
-            findings.len().max(1),
-            failures(findings)
-        );
+        let name = xml_text(&file.display().to_string());
+        let mut suite = TestSuite::new(&name);
         if findings.is_empty() {
-            let _ = writeln!(xml, "    <testcase name=\"{name}\" classname=\"{name}\"/>");
+            let mut case = TestCase::new(&name, TestCaseStatus::success());
+            case.set_classname(&name);
+            suite.add_test_case(case);
         }
         for finding in findings {
             let code = finding.code.unwrap_or("error");
             let at = finding
                 .position
                 .map_or_else(String::new, |p| format!(":{}:{}", p.line, p.column));
-            let line = finding
-                .position
-                .map_or_else(String::new, |p| format!(" line=\"{}\"", p.line));
-            let _ = writeln!(
-                xml,
-                "    <testcase name=\"{code}{at}\" classname=\"{name}\" file=\"{name}\"{line}>"
-            );
-            if finding.is_error() {
-                let _ = writeln!(
-                    xml,
-                    "      <failure message=\"{}\" type=\"{}\">{}</failure>",
-                    xml_escape(&finding.message),
-                    finding.severity.as_str(),
-                    xml_escape(&text_line(finding))
-                );
+            let line = xml_text(&text_line(finding));
+            let status = if finding.is_error() {
+                let mut failure = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                failure
+                    .set_message(xml_text(&finding.message))
+                    .set_type(finding.severity.as_str())
+                    .set_description(&line);
+                failure
             } else {
-                let _ = writeln!(
-                    xml,
-                    "      <system-out>{}</system-out>",
-                    xml_escape(&text_line(finding))
-                );
+                TestCaseStatus::success()
+            };
+            let mut case = TestCase::new(format!("{code}{at}"), status);
+            case.set_classname(&name);
+            case.extra.insert("file".into(), name.as_str().into());
+            if let Some(position) = finding.position {
+                case.extra
+                    .insert("line".into(), position.line.to_string().into());
             }
-            xml.push_str("    </testcase>\n");
+            if !finding.is_error() {
+                case.set_system_out(line);
+            }
+            suite.add_test_case(case);
         }
-        xml.push_str("  </testsuite>\n");
+        junit.add_test_suite(suite);
     }
-    xml.push_str("</testsuites>\n");
-    xml
+    junit
 }
 
-/// Escapes text for an XML attribute or element; characters XML 1.0 cannot hold become U+FFFD.
-fn xml_escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&apos;"),
-            '\n' => escaped.push_str("&#10;"),
-            '\r' => escaped.push_str("&#13;"),
-            '\t' => escaped.push_str("&#9;"),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {
-                escaped.push('\u{FFFD}');
-            }
-            c => escaped.push(c),
-        }
-    }
-    escaped
+/// `text` as the `JUnit` writer keeps it: a tab as a space, a carriage return (or CR LF) as a
+/// line feed, and the other characters XML 1.0 cannot hold (control characters; U+FFFE and
+/// U+FFFF) as U+FFFD. The writer escapes markup, but of the control characters keeps only
+/// the line feed: it would drop tabs and carriage returns silently (joining the words
+/// around them), and an escape character with the text after it.
+fn xml_text(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .chars()
+        .map(|c| match c {
+            '\n' => c,
+            '\t' => ' ',
+            '\r' => '\n',
+            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
 }
 
 fn sarif_level(severity: Severity) -> &'static str {
@@ -533,12 +519,153 @@ mod tests {
         assert_eq!(bare[0]["location"]["lines"]["begin"], 1);
     }
 
+    /// One parsed element: its name, its attributes and its text (references resolved).
+    type Element = (String, Vec<(String, String)>, String);
+
+    /// Every element of `xml` in document order, from a parser told to refuse mismatched
+    /// end tags and malformed comments; panics on anything it cannot read.
+    fn parse_xml(xml: &str) -> Vec<Element> {
+        use quick_xml::XmlVersion::Implicit1_0;
+        use quick_xml::escape::resolve_predefined_entity;
+        use quick_xml::events::Event;
+
+        let mut reader = quick_xml::Reader::from_str(xml);
+        reader.config_mut().check_end_names = true;
+        reader.config_mut().check_comments = true;
+        let mut elements: Vec<Element> = Vec::new();
+        let mut open: Vec<usize> = Vec::new();
+        let mut roots = 0;
+        loop {
+            let event = reader.read_event();
+            let at = reader.error_position();
+            let event = event.unwrap_or_else(|e| panic!("{e} at byte {at}:\n{xml}"));
+            let text = match &event {
+                Event::Eof => break,
+                Event::Start(tag) | Event::Empty(tag) => {
+                    let name = String::from_utf8(tag.name().as_ref().to_vec()).unwrap();
+                    let attributes = tag
+                        .attributes()
+                        .map(|a| {
+                            let a = a.unwrap();
+                            let key = String::from_utf8(a.key.as_ref().to_vec()).unwrap();
+                            let value =
+                                a.decoded_and_normalized_value(Implicit1_0, reader.decoder());
+                            (key, value.unwrap().into_owned())
+                        })
+                        .collect();
+                    if open.is_empty() {
+                        roots += 1;
+                    }
+                    if matches!(event, Event::Start(_)) {
+                        open.push(elements.len());
+                    }
+                    elements.push((name, attributes, String::new()));
+                    continue;
+                }
+                Event::End(_) => {
+                    open.pop().unwrap();
+                    continue;
+                }
+                Event::Text(text) => text.xml10_content().unwrap().into_owned(),
+                Event::CData(text) => text.xml10_content().unwrap().into_owned(),
+                Event::GeneralRef(reference) => {
+                    if let Some(c) = reference.resolve_char_ref().unwrap() {
+                        c.to_string()
+                    } else {
+                        let name = reference.decode().unwrap();
+                        resolve_predefined_entity(&name)
+                            .unwrap_or_else(|| panic!("undefined entity &{name};"))
+                            .to_owned()
+                    }
+                }
+                _ => continue,
+            };
+            match open.last() {
+                Some(&i) => elements[i].2.push_str(&text),
+                None => assert!(text.trim().is_empty(), "text outside the root: {text:?}"),
+            }
+        }
+        assert!(open.is_empty(), "unclosed elements");
+        assert_eq!(roots, 1, "{xml}");
+        elements
+    }
+
     #[test]
-    fn xml_escape_handles_markup_and_control_characters() {
-        assert_eq!(
-            xml_escape("<a href=\"x\">&'\u{0}"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;\u{FFFD}"
+    fn junit_is_well_formed_for_any_message_and_file_name() {
+        let file = "dir <&\"'>]]>/x\u{1}é\u{FFFE}.py";
+        let message =
+            "bad `<t a=\"v\">` & ]]> --> \u{1}\u{1b}[31mred\u{7f}\u{9b} ünï 日本 😀\r\n2nd\tline";
+        let findings = [
+            Diagnostic::error(file, message)
+                .at(Position::new(3, 7))
+                .with_code("SYN001"),
+            Diagnostic::warning(file, message).with_code("ONX006"),
+        ];
+        let files = [PathBuf::from(file), PathBuf::from("clean <&>.py")];
+        let report = Report {
+            findings: &findings,
+            files: &files,
+            rules: &[],
+            show_source: false,
+        };
+        let mut out = Vec::new();
+        write(OutputFormat::Junit, &report, &mut out).unwrap();
+        let xml = String::from_utf8(out).unwrap();
+        // What XML 1.0 cannot carry at all, and `]]>` outside a CDATA section.
+        assert!(
+            !xml.chars()
+                .any(|c| (c.is_control() && !"\t\n\r".contains(c))
+                    || c == '\u{FFFE}'
+                    || c == '\u{FFFF}'),
+            "{xml:?}"
         );
+        assert!(!xml.contains("]]>"), "{xml}");
+
+        let elements = parse_xml(&xml);
+        let names: Vec<&str> = elements.iter().map(|e| e.0.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "testsuites",
+                "testsuite",
+                "testcase",
+                "testsuite",
+                "testcase",
+                "failure",
+                "testcase",
+                "system-out"
+            ]
+        );
+        let attribute = |index: usize, key: &str| -> &str {
+            let (_, attributes, _) = &elements[index];
+            let found = attributes.iter().find(|(k, _)| k == key);
+            found.map_or_else(|| panic!("no {key} on {index}"), |(_, v)| v.as_str())
+        };
+        // The characters XML cannot hold read back as U+FFFD, a tab as a space and CR LF as
+        // LF; everything else as written.
+        let clean_file = "dir <&\"'>]]>/x\u{FFFD}é\u{FFFD}.py";
+        let clean_message = "bad `<t a=\"v\">` & ]]> --> \u{FFFD}\u{FFFD}[31mred\u{FFFD}\u{FFFD} ünï 日本 😀\n2nd line";
+        assert_eq!(attribute(1, "name"), "clean <&>.py");
+        assert_eq!(attribute(2, "classname"), "clean <&>.py");
+        assert_eq!(attribute(3, "name"), clean_file);
+        assert_eq!(attribute(3, "tests"), "2");
+        assert_eq!(attribute(3, "failures"), "1");
+        assert_eq!(attribute(4, "name"), "SYN001:3:7");
+        assert_eq!(attribute(4, "file"), clean_file);
+        assert_eq!(attribute(4, "line"), "3");
+        // A line break in an attribute value reads back as a space (attribute-value
+        // normalization); the element's text keeps it.
+        assert_eq!(attribute(5, "message"), clean_message.replace('\n', " "));
+        assert_eq!(attribute(5, "type"), "error");
+        let line = |code: &str| format!("{clean_file}:3:7: {code} {clean_message}");
+        assert_eq!(elements[5].2, line("SYN001"));
+        assert_eq!(attribute(6, "name"), "ONX006");
+        assert_eq!(
+            elements[7].2,
+            format!("{clean_file}: ONX006 {clean_message}")
+        );
+        assert_eq!(attribute(0, "tests"), "3");
+        assert_eq!(attribute(0, "failures"), "1");
     }
 
     #[test]
