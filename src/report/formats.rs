@@ -607,6 +607,7 @@ mod tests {
             files: &files,
             rules: &[],
             show_source: false,
+            color: false,
         };
         let mut out = Vec::new();
         write(OutputFormat::Junit, &report, &mut out).unwrap();
