@@ -9,7 +9,7 @@ OLDEST_PY    := $(abspath $(VENV_OLDEST))/bin/python
 CONTRACTS    := contracts
 OUT          := generated
 
-.PHONY: all build release wheel test venv venv-oldest generate lint fmt completions man clean bench-regen bench-data bench bench-micro bench-quorum bench-validate bench-scale
+.PHONY: all build release wheel test venv venv-oldest generate lint fmt completions man clean bench-regen bench-data bench bench-micro bench-quorum bench-validate bench-scale bench-profiles
 
 all: build
 
@@ -114,6 +114,14 @@ bench-validate: venv
 	python3 benches/run_bench.py --only-validate --codegen target/release/codegen \
 	  --ruff $(abspath $(VENV))/bin/ruff --runs $(BENCH_RUNS) \
 	  --corpus $$($(VENV_PYTHON) -c 'import sysconfig; print(sysconfig.get_path("stdlib"), sysconfig.get_path("purelib"))')
+
+## The two build profiles: each built from scratch (timed), then their binaries
+## interleaved on generate of the bench contracts and validate of the output.
+bench-profiles:
+	@test -d bench-data/contracts || $(MAKE) bench-data
+	python3 benches/profiles.py --build --contracts bench-data/contracts --runs $(BENCH_PROFILE_RUNS)
+
+BENCH_PROFILE_RUNS ?= 7
 
 ## Divan micro benchmarks: parse, cached render, lint one file, executor overhead.
 bench-micro:

@@ -209,7 +209,14 @@ fn a_terminal_gets_colour_unless_it_is_dumb_or_no_color_is_set() {
             .arg("/dev/null")
             .current_dir(dir.path())
             .env_remove("RUST_LOG");
-        for var in ["NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE", "CLICOLOR"] {
+        // `CI` (set by every CI service) turns colour on even where TERM is dumb.
+        for var in [
+            "NO_COLOR",
+            "FORCE_COLOR",
+            "CLICOLOR_FORCE",
+            "CLICOLOR",
+            "CI",
+        ] {
             command.env_remove(var);
         }
         command.env("TERM", "xterm-256color");

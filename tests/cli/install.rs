@@ -10,7 +10,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use crate::common::{codegen, python, repo, stderr, stdout, venv_tool};
 
@@ -50,11 +50,23 @@ fn show(what: &str, output: &Output) -> String {
     )
 }
 
+/// Held by whichever test is building codegen into `<target>/packaging`: the
+/// wheel's maturin and pre-commit's pip build the same binary there, from two
+/// different source trees (pre-commit builds from its own clone), so run
+/// together one rewrites the binary while the other packs it.
+fn packaging_build() -> MutexGuard<'static, ()> {
+    static BUILD: Mutex<()> = Mutex::new(());
+    BUILD
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// The wheel, built once per test run by `maturin build --profile dev` (what
 /// `make wheel` runs, with the dist profile).
 fn wheel() -> &'static Path {
     static WHEEL: OnceLock<PathBuf> = OnceLock::new();
     WHEEL.get_or_init(|| {
+        let _build = packaging_build();
         let out = packaging_target().join("wheels");
         if out.exists() {
             fs::remove_dir_all(&out).unwrap();
@@ -338,7 +350,10 @@ fn pre_commit_runs_both_hooks_from_this_repository() {
             .find(|verdict| line.ends_with(verdict))
     };
 
+    // The first try-repo builds codegen (pip, maturin) into the packaging target.
+    let build = packaging_build();
     let passing = try_repo();
+    drop(build);
     let text = stdout(&passing);
     assert_eq!(
         passing.status.code(),
