@@ -58,7 +58,7 @@ fn packaging_build() -> MutexGuard<'static, ()> {
     static BUILD: Mutex<()> = Mutex::new(());
     BUILD
         .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The wheel, built once per test run by `maturin build --profile dev` (what
