@@ -19,10 +19,10 @@ build:
 release:
 	$(CARGO) build --release
 
-## The wheel users install: the binary built with the dist profile (fat LTO), in
+## The wheel users install: the binary built with the release profile (fat LTO), in
 ## dist/onex_codegen-<version>-py3-none-<platform>.whl.
 wheel: venv
-	$(VENV)/bin/maturin build --profile dist --out dist
+	$(VENV)/bin/maturin build --release --out dist
 
 ## The main job: generate a package for every example contract into ./generated.
 generate: build
@@ -115,8 +115,8 @@ bench-validate: venv
 	  --ruff $(abspath $(VENV))/bin/ruff --runs $(BENCH_RUNS) \
 	  --corpus $$($(VENV_PYTHON) -c 'import sysconfig; print(sysconfig.get_path("stdlib"), sysconfig.get_path("purelib"))')
 
-## The two build profiles: each built from scratch (timed), then their binaries
-## interleaved on generate of the bench contracts and validate of the output.
+## The release profile with and without LTO: each built from scratch (timed), then
+## the binaries interleaved on generate of the bench contracts and validate of the output.
 bench-profiles:
 	@test -d bench-data/contracts || $(MAKE) bench-data
 	python3 benches/profiles.py --build --contracts bench-data/contracts --runs $(BENCH_PROFILE_RUNS)

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""`make bench-profiles`: the release profile (no cross-crate LTO) against dist (fat LTO).
+"""`make bench-profiles`: the release profile (fat LTO) against the same without LTO.
 
-Builds codegen with each profile from scratch, each into a target directory of
-its own that did not exist before (`--build`; the build's wall time is the
-figure users wait for: `cargo install` builds release, `make wheel` builds
-dist), then times the two binaries interleaved on the same jobs:
+Builds codegen both ways from scratch, each into a target directory of its own
+that did not exist before (`--build`; the build's wall time is the figure users
+wait for: `cargo install`, `pip install .` and `make wheel` all build release;
+"nolto" is release with `--config profile.release.lto=false`), then times the
+two binaries interleaved on the same jobs:
 
 - `generate` of the benchmark contracts (`make bench-data`) into a new directory
   each run, and
@@ -12,10 +13,10 @@ dist), then times the two binaries interleaved on the same jobs:
   generated file, read from a warm page cache).
 
 Every run writes into a directory that did not exist before; trees are removed
-at the end only. Reported: the median wall and CPU time of each, and dist's
-speed relative to release (above 1.0x: dist is faster).
+at the end only. Reported: the median wall and CPU time of each, and release's
+speed relative to nolto (above 1.0x: LTO is faster).
 
-Usage: profiles.py --contracts DIR [--runs 7] [--build | --release BIN --dist BIN]
+Usage: profiles.py --contracts DIR [--runs 7] [--build | --release BIN --nolto BIN]
 Standard library only.
 """
 
@@ -30,7 +31,12 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-PROFILES = ("release", "dist")
+PROFILES = ("nolto", "release")
+# Cargo arguments of each build; both land in <target>/release/codegen.
+BUILDS = {
+    "nolto": ["--release", "--config", "profile.release.lto=false"],
+    "release": ["--release"],
+}
 
 
 def measure(argv, cwd):
@@ -45,7 +51,7 @@ def measure(argv, cwd):
 def build(profile, scratch):
     """A from-scratch build of the binary with `profile`; returns (path, wall s, cpu s)."""
     target = os.path.join(scratch, f"target-{profile}")
-    argv = ["cargo", "build", "--locked", "--quiet", "--profile", profile, "--bin", "codegen"]
+    argv = ["cargo", "build", "--locked", "--quiet", *BUILDS[profile], "--bin", "codegen"]
     env = dict(os.environ, CARGO_TARGET_DIR=target)
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=ROOT, env=env)
@@ -53,7 +59,7 @@ def build(profile, scratch):
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"cargo build --profile {profile} failed")
-    return os.path.join(target, profile, "codegen"), wall, usage.ru_utime + usage.ru_stime
+    return os.path.join(target, "release", "codegen"), wall, usage.ru_utime + usage.ru_stime
 
 
 def main():
@@ -62,10 +68,10 @@ def main():
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--build", action="store_true", help="build both profiles from scratch")
     parser.add_argument("--release", help="a release-profile binary")
-    parser.add_argument("--dist", help="a dist-profile binary")
+    parser.add_argument("--nolto", help="a release binary built with lto=false")
     args = parser.parse_args()
-    if not args.build and not (args.release and args.dist):
-        parser.error("give --build, or both --release and --dist")
+    if not args.build and not (args.release and args.nolto):
+        parser.error("give --build, or both --release and --nolto")
     contracts = os.path.abspath(args.contracts)
     if not os.path.isdir(contracts):
         sys.exit(f"no {contracts}: run `make bench-data` first")
@@ -77,11 +83,11 @@ def main():
             for profile in PROFILES:
                 binary, wall, cpu = build(profile, scratch)
                 size = os.path.getsize(binary) / 2**20
-                print(f"build --profile {profile:8} from scratch: {wall:6.1f} s wall, "
+                print(f"build {profile:8} from scratch: {wall:6.1f} s wall, "
                       f"{cpu:6.1f} s CPU; binary {size:.1f} MiB", flush=True)
                 binaries[profile] = binary
         else:
-            binaries = {"release": os.path.abspath(args.release), "dist": os.path.abspath(args.dist)}
+            binaries = {"release": os.path.abspath(args.release), "nolto": os.path.abspath(args.nolto)}
 
         times = {(p, job): [] for p in PROFILES for job in ("generate", "validate")}
         corpus = None
@@ -106,7 +112,7 @@ def main():
         files = sum(len(f) for _, _, f in os.walk(corpus))
         print(f"\n{args.runs} interleaved runs each; generate of {contracts} "
               f"({files} files written), validate of that tree")
-        print("| job | profile | wall (s) | CPU (s) | dist vs release (wall) | (CPU) |")
+        print("| job | profile | wall (s) | CPU (s) | release vs nolto (wall) | (CPU) |")
         print("|---|---|---|---|---|---|")
         for job in ("generate", "validate"):
             med = {p: (statistics.median(w for w, _ in times[(p, job)]),
@@ -114,9 +120,9 @@ def main():
             for p in PROFILES:
                 wall, cpu = med[p]
                 ratio = ""
-                if p == "dist":
-                    ratio = (f"{med['release'][0] / wall:.3f}x | "
-                             f"{med['release'][1] / cpu:.3f}x")
+                if p == "release":
+                    ratio = (f"{med['nolto'][0] / wall:.3f}x | "
+                             f"{med['nolto'][1] / cpu:.3f}x")
                 else:
                     ratio = "1.000x | 1.000x"
                 print(f"| {job} | {p} | {wall:.3f} | {cpu:.3f} | {ratio} |")

@@ -62,7 +62,7 @@ fn packaging_build() -> MutexGuard<'static, ()> {
 }
 
 /// The wheel, built once per test run by `maturin build --profile dev` (what
-/// `make wheel` runs, with the dist profile).
+/// `make wheel` runs, with the release profile).
 fn wheel() -> &'static Path {
     static WHEEL: OnceLock<PathBuf> = OnceLock::new();
     WHEEL.get_or_init(|| {
