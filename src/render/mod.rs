@@ -138,7 +138,16 @@ impl Renderer {
             &python::docstring(&format!("Node shell for `{}`.", c.name), &[], 0),
         );
         ctx.insert("class_doc", &python::docstring(&summary, &extra, 1));
-        ctx.insert("base_class", c.node_type.base_class());
+        let (base, imports) = node_base(c)?;
+        let head = format!("class {}({base}):", c.class_name);
+        let head = if head.chars().count() > python::LINE_LENGTH {
+            format!("class {}(\n    {base}\n):", c.class_name)
+        } else {
+            head
+        };
+        ctx.insert("base_class", &base);
+        ctx.insert("class_head", &head);
+        ctx.insert("imports", &imports);
         let node_template = format!("node_{}.py.tera", c.node_type.lower());
         files.push(self.file(c, &node_template, &ctx, "node.py".into(), gen_.clone())?);
 
@@ -452,8 +461,12 @@ impl Renderer {
         }
         let mut imports = vec!["from __future__ import annotations".to_owned()];
         if !external.is_empty() {
+            let mut names = vec!["TYPE_CHECKING".to_owned()];
+            if uses.typing.contains("Any") {
+                names.push("Any".to_owned());
+            }
             imports.push(String::new());
-            imports.push("from typing import TYPE_CHECKING".into());
+            imports.push(python::from_import("typing", &names, 0));
         }
         if handlers.iter().any(|h| h.kind == HandlerKind::Class) {
             imports.push(String::new());
@@ -1074,11 +1087,76 @@ fn model_ref_name(
                 ModelLocation::External { module } if module == "builtins" => {}
                 ModelLocation::External { module } => {
                     external.push((module.clone(), r.class_name.clone()));
+                    if r.expr.is_none() && framework_generic(module, &r.class_name) {
+                        uses.typing.insert("Any");
+                        return format!("{}[Any]", r.class_name);
+                    }
                 }
             }
             r.annotation().to_owned()
         }
     }
+}
+
+/// The node class's base as `node.py` writes it, and the imports it needs. The
+/// framework's generic bases (`NodeCompute`, `NodeReducer`, generic in their
+/// input and output) get the contract's `input_model` and `output_model` as
+/// type arguments, as published nodes write them. A model this package renders
+/// is imported; any other is `Any`. A model from another package is not
+/// imported because the node would then need that package to load, and a name
+/// imported for type checkers only is not a use that linters see in a base.
+fn node_base(c: &Contract) -> Result<(String, String), RenderError> {
+    let base = c.node_type.base_class();
+    let framework = [
+        "from omnibase_core.models.container.model_onex_container import ModelONEXContainer"
+            .to_owned(),
+        format!("from omnibase_core.nodes import {base}"),
+    ];
+    if !matches!(c.node_type, NodeType::Compute | NodeType::Reducer) {
+        return Ok((base.to_owned(), framework.join("\n")));
+    }
+    let mut uses = Uses::default();
+    let args: Vec<String> = [c.input_model.as_ref(), c.output_model.as_ref()]
+        .into_iter()
+        .map(|r| match r {
+            Some(r)
+                if matches!(r.location, ModelLocation::Package { .. })
+                    && c.model(&r.class_name).is_some() =>
+            {
+                uses.local.insert(r.class_name.clone());
+                r.annotation().to_owned()
+            }
+            _ => "Any".to_owned(),
+        })
+        .collect();
+    let mut head = Vec::new();
+    if args.iter().any(|a| a == "Any") {
+        head.push("from typing import Any".to_owned());
+        head.push(String::new());
+    }
+    head.extend(framework);
+    let local = uses.local(c, None, ".models.")?;
+    if !local.is_empty() {
+        head.push(String::new());
+        head.extend(local);
+    }
+    Ok((format!("{base}[{}]", args.join(", ")), head.join("\n")))
+}
+
+/// The framework's models that are generic in one type (their payload), the
+/// same in every supported omnibase-core: named bare they fail `mypy
+/// --strict` ("Missing type arguments"), so they are written `Name[Any]`.
+/// Matched by class, from any omnibase-core module (contracts name them from
+/// their own module or from the package that re-exports them).
+fn framework_generic(module: &str, class: &str) -> bool {
+    const GENERIC: [&str; 5] = [
+        "ModelComputeInput",
+        "ModelComputeOutput",
+        "ModelEventEnvelope",
+        "ModelReducerInput",
+        "ModelReducerOutput",
+    ];
+    (module == "omnibase_core" || module.starts_with("omnibase_core.")) && GENERIC.contains(&class)
 }
 
 /// What a module's annotations need imported.
@@ -1211,7 +1289,7 @@ fn field_line(
         Some(v @ (serde_json::Value::Array(_) | serde_json::Value::Object(_))) => {
             args.push(format!("default_factory=lambda: {}", python::value(v)));
         }
-        Some(v) => args.push(format!("default={}", python::value(v))),
+        Some(v) => args.push(format!("default={}", typed_default(c, &f.ty, v))),
         None if !f.required => args.push("default=None".to_owned()),
         None => {}
     }
@@ -1343,6 +1421,32 @@ fn python_fields(c: &Contract, m: &ModelDef, qualified_dates: bool) -> Vec<Field
             }
         })
         .collect()
+}
+
+/// A scalar default written as a value of the field's type, so that type
+/// checkers accept it: `Decimal("0")`, `UUID("...")`, an enum's member. Other
+/// values are written as the contract gives them (pydantic validates them,
+/// `validate_default=True`).
+fn typed_default(c: &Contract, ty: &FieldType, v: &serde_json::Value) -> String {
+    let text = match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    match (strip_optional(ty), text) {
+        // An integer as ruff writes it (FURB157); any other text stays a
+        // string, which `Decimal` reads exactly (a float would not be).
+        (FieldType::Decimal, Some(t)) => match t.parse::<i128>() {
+            Ok(i) => format!("Decimal({i})"),
+            Err(_) => format!("Decimal({})", python::string(&t)),
+        },
+        (FieldType::Uuid, Some(t)) if v.is_string() => format!("UUID({})", python::string(&t)),
+        (FieldType::Enum(name), Some(t)) if v.is_string() => c
+            .enum_def(name)
+            .and_then(|e| e.members.iter().find(|m| m.value == t))
+            .map_or_else(|| python::value(v), |m| format!("{name}.{}", m.name)),
+        _ => python::value(v),
+    }
 }
 
 fn strip_optional(ty: &FieldType) -> &FieldType {

@@ -22,4 +22,5 @@ mod schema;
 mod security;
 mod templates;
 mod truth;
+mod typecheck;
 mod validate;
