@@ -1424,7 +1424,7 @@ fn python_fields(c: &Contract, m: &ModelDef, qualified_dates: bool) -> Vec<Field
 }
 
 /// A scalar default written as a value of the field's type, so that type
-/// checkers accept it: `Decimal("0")`, `UUID("...")`, an enum's member. Other
+/// checkers accept it: `Decimal(0)`, `Decimal("1.5")`, `UUID("...")`, an enum's member. Other
 /// values are written as the contract gives them (pydantic validates them,
 /// `validate_default=True`).
 fn typed_default(c: &Contract, ty: &FieldType, v: &serde_json::Value) -> String {

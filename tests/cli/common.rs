@@ -120,6 +120,24 @@ pub(crate) fn generate_into(out: &Path, inputs: &[PathBuf]) {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
 
+/// The example contracts and the valid fixtures generated into `out`; their
+/// package names, at least 16 of them.
+pub(crate) fn generate_examples_and_fixtures(out: &Path) -> Vec<String> {
+    generate_into(
+        out,
+        &[
+            repo().join("contracts"),
+            repo().join("tests/fixtures/contracts/valid"),
+        ],
+    );
+    let names = packages(out);
+    assert!(
+        names.len() >= 16,
+        "expected at least 16 packages, got {names:?}"
+    );
+    names
+}
+
 /// The package directories under `out` (those holding an `__init__.py`), in name order.
 pub(crate) fn packages(out: &Path) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(out)

@@ -7,7 +7,10 @@
 use std::fs;
 use std::path::Path;
 
-use crate::common::{generate_into, oldest_python, packages, python, repo, run_ok, venv_tool};
+use crate::common::{
+    generate_examples_and_fixtures, generate_into, oldest_python, packages, python, repo, run_ok,
+    venv_tool,
+};
 
 /// Runs the framework check script over `out` and returns its JSON records.
 fn framework_check(out: &Path) -> Vec<serde_json::Value> {
@@ -27,18 +30,7 @@ fn framework_check(out: &Path) -> Vec<serde_json::Value> {
 fn example_and_fixture_contracts_give_packages_the_real_tools_accept() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("generated");
-    generate_into(
-        &out,
-        &[
-            repo().join("contracts"),
-            repo().join("tests/fixtures/contracts/valid"),
-        ],
-    );
-    let names = packages(&out);
-    assert!(
-        names.len() >= 16,
-        "expected at least 16 packages, got {names:?}"
-    );
+    let names = generate_examples_and_fixtures(&out);
 
     let py = python();
     run_ok(&out, &py, &["-m", "compileall", "-q", "-f", "."]);

@@ -6,11 +6,11 @@
 
 use std::fs;
 use std::path::Path;
-
 use std::process::{Command, Output};
 
 use crate::common::{
-    files_under, generate_into, packages, python, repo, run_ok, stderr, stdout, venv_tool,
+    files_under, generate_examples_and_fixtures, generate_into, python, repo, run_ok, stderr,
+    stdout, venv_tool,
 };
 
 /// pyright on `targets` in `out`, against the test venv's interpreter. The
@@ -29,15 +29,16 @@ fn pyright(out: &Path, targets: &[&str]) -> Output {
         .unwrap_or_else(|e| panic!("cannot run pyright: {e}"))
 }
 
-fn generated_examples_and_fixtures(out: &Path) -> Vec<String> {
-    generate_into(
-        out,
-        &[
-            repo().join("contracts"),
-            repo().join("tests/fixtures/contracts/valid"),
-        ],
-    );
-    let names: Vec<String> = packages(out)
+/// The fixture whose contract names a model in a module that exists nowhere
+/// (`omnibase_infra.nodes.node_other_effect...`, to test external references):
+/// no checker can resolve that import, whatever codegen writes.
+const UNCHECKED: &str = "node_external_models_effect";
+
+#[test]
+fn mypy_strict_and_pyright_accept_every_generated_file_with_no_ignores() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("generated");
+    let names: Vec<String> = generate_examples_and_fixtures(&out)
         .into_iter()
         .filter(|n| n != UNCHECKED)
         .collect();
@@ -45,20 +46,6 @@ fn generated_examples_and_fixtures(out: &Path) -> Vec<String> {
         names.len() >= 16,
         "expected at least 16 packages, got {names:?}"
     );
-    names
-}
-
-/// The fixture whose contract names a model in a module that exists nowhere
-/// (`omnibase_infra.nodes.node_other_effect...`, to test external references):
-/// no checker can resolve that import, whatever codegen writes. It also takes
-/// the framework's generic `ModelEventEnvelope` bare, which is still to do.
-const UNCHECKED: &str = "node_external_models_effect";
-
-#[test]
-fn mypy_strict_and_pyright_accept_every_generated_file_with_no_ignores() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("generated");
-    let names = generated_examples_and_fixtures(&out);
 
     for file in files_under(&out) {
         if file.extension().is_some_and(|e| e == "py") {
