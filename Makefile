@@ -6,10 +6,12 @@ VENV         := .venv
 VENV_PYTHON  := $(abspath $(VENV))/bin/python
 VENV_OLDEST  := .venv-oldest
 OLDEST_PY    := $(abspath $(VENV_OLDEST))/bin/python
+VENV_INFRA   := .venv-infra
+INFRA_PY     := $(abspath $(VENV_INFRA))/bin/python
 CONTRACTS    := contracts
 OUT          := generated
 
-.PHONY: all build release wheel test venv venv-oldest generate lint fmt completions man clean bench-regen bench-data bench bench-micro bench-quorum bench-validate bench-scale bench-profiles
+.PHONY: all build release wheel test venv venv-oldest venv-infra generate lint fmt completions man clean bench-regen bench-data bench bench-micro bench-quorum bench-validate bench-scale bench-profiles
 
 all: build
 
@@ -51,13 +53,30 @@ $(VENV_OLDEST)/.installed: requirements-oldest.txt
 	$(VENV_OLDEST)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-oldest.txt
 	touch $@
 
+## omnibase-infra and the ONEX packages it names (requirements-infra.txt), without their
+## dependencies, in a venv that also sees the test venv's packages through a .pth file:
+## the type checkers resolve the infra models its generated nodes import, and the
+## validate corpus reads its source. Rebuilt when either requirements file changes.
+venv-infra: $(VENV_INFRA)/.installed
+
+$(VENV_INFRA)/.installed: requirements-infra.txt $(VENV)/.installed
+	rm -rf $(VENV_INFRA)
+	$(PYTHON312) -m venv --without-pip $(VENV_INFRA)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-compile \
+	  --target $$($(INFRA_PY) -c 'import sysconfig; print(sysconfig.get_path("purelib"))') \
+	  -r requirements-infra.txt
+	$(VENV_PYTHON) -c 'import sysconfig; print(sysconfig.get_path("purelib"))' \
+	  > $$($(INFRA_PY) -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/codegen-test-venv.pth
+	touch $@
+
 ## Every test: Rust unit and integration tests, and generated code checked by CPython 3.12,
 ## ruff, pytest and omnibase-core (the newest, and the generated test suites again
 ## under the oldest supported release).
 ## (Benches and examples are compiled by `make lint`; the integration tests run last.)
-test: venv venv-oldest
+test: venv venv-oldest venv-infra
 	$(CARGO) test --doc
 	CODEGEN_TEST_PYTHON=$(VENV_PYTHON) CODEGEN_TEST_PYTHON_OLDEST=$(OLDEST_PY) \
+	  CODEGEN_TEST_PYTHON_INFRA=$(INFRA_PY) \
 	  $(CARGO) test --lib --bins --tests
 
 lint:
@@ -79,7 +98,7 @@ man: build
 
 clean:
 	$(CARGO) clean
-	rm -rf $(VENV) $(VENV_OLDEST) $(OUT) bench-data dist
+	rm -rf $(VENV) $(VENV_OLDEST) $(VENV_INFRA) $(OUT) bench-data dist
 
 ## Incremental regeneration: first run vs no-op rerun vs --check, 1,000 contracts.
 bench-regen:

@@ -233,7 +233,8 @@ fn is_date(s: &str) -> bool {
 }
 
 /// A date, `T` or a space, `HH:MM[:SS[.fraction]]`, and an optional `Z` or
-/// `±HH[:MM]` offset: what pydantic reads as a datetime.
+/// `±HH:MM` / `±HHMM` offset: what pydantic reads as a datetime (it refuses
+/// a bare `±HH`).
 fn is_datetime(s: &str) -> bool {
     if s.len() < 16 || !s.is_char_boundary(10) || !is_date(&s[..10]) {
         return false;
@@ -269,8 +270,7 @@ fn is_datetime(s: &str) -> bool {
         "" | "Z" | "z" => true,
         o => {
             let body = &o[1..];
-            digits(body, 2)
-                || digits(body, 4)
+            digits(body, 4)
                 || (body.len() == 5
                     && digits(&body[..2], 2)
                     && &body[2..3] == ":"
@@ -294,5 +294,7 @@ mod tests {
         assert!(is_datetime("2026-01-02T03:04"));
         assert!(!is_datetime("2026-01-02T25:04:05"));
         assert!(!is_datetime("yesterday"));
+        assert!(is_datetime("2026-01-02T03:04:05+0200"));
+        assert!(!is_datetime("2026-01-02T03:04:05+02"));
     }
 }

@@ -18,6 +18,7 @@ use crate::contract::model::{
 };
 use crate::contract::{ADAPTER_CLASS, ADAPTER_MODULE, DISPATCH_MODULE};
 use crate::templates::{TemplateError, TemplateManager};
+use samples::Py;
 
 /// Who owns a file once it is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1283,13 +1284,27 @@ fn field_line(
         Some(serde_json::Value::Array(items)) if items.is_empty() => {
             args.push("default_factory=list".to_owned());
         }
-        Some(serde_json::Value::Object(map)) if map.is_empty() => {
-            args.push("default_factory=dict".to_owned());
-        }
+        // An empty mapping for a model field is the model with its defaults.
+        Some(serde_json::Value::Object(map)) if map.is_empty() => match strip_optional(&f.ty) {
+            FieldType::Model(name) => args.push(format!("default_factory={name}")),
+            _ => args.push("default_factory=dict".to_owned()),
+        },
+        // A container on one line when the argument fits there, else one
+        // item per line with trailing commas, as ruff formats it.
         Some(v @ (serde_json::Value::Array(_) | serde_json::Value::Object(_))) => {
-            args.push(format!("default_factory=lambda: {}", python::value(v)));
+            let value = typed_default(c, &f.ty, v, dates, uses);
+            let one = format!("default_factory=lambda: {}", value.inline());
+            // At two indents, with its comma.
+            if python::width(&one) + 9 <= python::LINE_LENGTH {
+                args.push(one);
+            } else {
+                args.push(format!("default_factory=lambda: {}", value.render(2)));
+            }
         }
-        Some(v) => args.push(format!("default={}", typed_default(c, &f.ty, v))),
+        Some(v) => {
+            let value = typed_default(c, &f.ty, v, dates, uses).inline();
+            args.push(format!("default={value}"));
+        }
         None if !f.required => args.push("default=None".to_owned()),
         None => {}
     }
@@ -1423,29 +1438,96 @@ fn python_fields(c: &Contract, m: &ModelDef, qualified_dates: bool) -> Vec<Field
         .collect()
 }
 
-/// A scalar default written as a value of the field's type, so that type
-/// checkers accept it: `Decimal(0)`, `Decimal("1.5")`, `UUID("...")`, an enum's member. Other
-/// values are written as the contract gives them (pydantic validates them,
-/// `validate_default=True`).
-fn typed_default(c: &Contract, ty: &FieldType, v: &serde_json::Value) -> String {
-    let text = match v {
-        serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    };
-    match (strip_optional(ty), text) {
+/// A contract value written as a Python value of the field's type, so a type
+/// checker sees what pydantic will hold: `Decimal(0)` and `Decimal("1.5")`,
+/// `UUID("...")`, an enum's member, `date.fromisoformat(...)`, a datetime from
+/// its ISO text or (as pydantic reads a number) from Unix seconds, or
+/// milliseconds past 2e10, bytes as a literal, a model from its mapping
+/// through `model_validate`; lists and mappings element by element. The
+/// loader has already checked that each value fits its type.
+fn typed_default(
+    c: &Contract,
+    ty: &FieldType,
+    v: &serde_json::Value,
+    dates: &str,
+    uses: &mut Uses,
+) -> Py {
+    use serde_json::Value as J;
+    let atom = |text: String| Py::Atom(text);
+    match (strip_optional(ty), v) {
+        (_, J::Null) => atom("None".to_owned()),
         // An integer as ruff writes it (FURB157); any other text stays a
         // string, which `Decimal` reads exactly (a float would not be).
-        (FieldType::Decimal, Some(t)) => match t.parse::<i128>() {
-            Ok(i) => format!("Decimal({i})"),
-            Err(_) => format!("Decimal({})", python::string(&t)),
-        },
-        (FieldType::Uuid, Some(t)) if v.is_string() => format!("UUID({})", python::string(&t)),
-        (FieldType::Enum(name), Some(t)) if v.is_string() => c
-            .enum_def(name)
-            .and_then(|e| e.members.iter().find(|m| m.value == t))
-            .map_or_else(|| python::value(v), |m| format!("{name}.{}", m.name)),
-        _ => python::value(v),
+        (FieldType::Decimal, J::String(_) | J::Number(_)) => {
+            let t = match v {
+                J::String(s) => s.trim().to_owned(),
+                other => other.to_string(),
+            };
+            atom(match t.parse::<i128>() {
+                Ok(i) => format!("Decimal({i})"),
+                Err(_) => format!("Decimal({})", python::string(&t)),
+            })
+        }
+        (FieldType::Uuid, J::String(t)) => atom(format!("UUID({})", python::string(t))),
+        (FieldType::Enum(name), J::String(t)) => atom(
+            c.enum_def(name)
+                .and_then(|e| e.members.iter().find(|m| &m.value == t))
+                .map_or_else(|| python::value(v), |m| format!("{name}.{}", m.name)),
+        ),
+        (FieldType::Date, J::String(t)) => {
+            atom(format!("{dates}date.fromisoformat({})", python::string(t)))
+        }
+        // `datetime.fromisoformat` reads every form the loader accepts but a
+        // lower-case `z`, which means the same as `Z`.
+        (FieldType::DateTime, J::String(t)) => {
+            let t = t
+                .strip_suffix('z')
+                .map_or_else(|| t.clone(), |s| format!("{s}Z"));
+            atom(format!(
+                "{dates}datetime.fromisoformat({})",
+                python::string(&t)
+            ))
+        }
+        (FieldType::DateTime, J::Number(n)) => {
+            uses.datetime.insert("UTC");
+            let magnitude = n.as_f64().unwrap_or(0.0).abs();
+            let seconds = if magnitude > 2e10 {
+                format!("{} / 1000", python::value(v))
+            } else {
+                python::value(v)
+            };
+            atom(format!(
+                "{dates}datetime.fromtimestamp({seconds}, tz={dates}UTC)"
+            ))
+        }
+        (FieldType::Bytes, J::String(t)) if t.is_ascii() => atom(format!("b{}", python::string(t))),
+        (FieldType::Bytes, J::String(t)) => atom(format!("{}.encode()", python::string(t))),
+        (FieldType::List(inner), J::Array(items)) => Py::List(
+            items
+                .iter()
+                .map(|i| typed_default(c, inner, i, dates, uses))
+                .collect(),
+        ),
+        (FieldType::Dict(inner), J::Object(map)) => Py::Dict(
+            map.iter()
+                .map(|(k, i)| (k.clone(), typed_default(c, inner, i, dates, uses)))
+                .collect(),
+        ),
+        (FieldType::Model(name), J::Object(_)) => {
+            atom(format!("{name}.model_validate({})", python::value(v)))
+        }
+        (_, J::Array(items)) => Py::List(
+            items
+                .iter()
+                .map(|i| typed_default(c, &FieldType::Any, i, dates, uses))
+                .collect(),
+        ),
+        (_, J::Object(map)) => Py::Dict(
+            map.iter()
+                .map(|(k, i)| (k.clone(), typed_default(c, &FieldType::Any, i, dates, uses)))
+                .collect(),
+        ),
+        _ => atom(python::value(v)),
     }
 }
 

@@ -24,6 +24,24 @@ impl Py {
         out
     }
 
+    /// The value on one line: `[a, b]`, `{"k": v}`.
+    pub fn inline(&self) -> String {
+        match self {
+            Py::Atom(text) => text.clone(),
+            Py::List(items) => {
+                let items: Vec<String> = items.iter().map(Py::inline).collect();
+                format!("[{}]", items.join(", "))
+            }
+            Py::Dict(items) => {
+                let items: Vec<String> = items
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", python::string(k), v.inline()))
+                    .collect();
+                format!("{{{}}}", items.join(", "))
+            }
+        }
+    }
+
     fn write(&self, level: usize, out: &mut String) {
         let inner = "    ".repeat(level + 1);
         match self {

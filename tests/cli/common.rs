@@ -55,6 +55,14 @@ pub(crate) fn oldest_python() -> PathBuf {
     venv_python("CODEGEN_TEST_PYTHON_OLDEST", ".venv-oldest", "venv-oldest")
 }
 
+/// The interpreter of the venv that adds omnibase-infra and the ONEX packages
+/// it names (requirements-infra.txt, without their dependencies) to the test
+/// venv's packages: `CODEGEN_TEST_PYTHON_INFRA`, else `.venv-infra/bin/python`.
+/// The type checkers resolve infra models through it; nothing runs on it.
+pub(crate) fn infra_python() -> PathBuf {
+    venv_python("CODEGEN_TEST_PYTHON_INFRA", ".venv-infra", "venv-infra")
+}
+
 /// `$var` if set, else `<repo>/<venv>/bin/python`; panics (naming `make <target>`) if absent.
 fn venv_python(var: &str, venv: &str, target: &str) -> PathBuf {
     let path =

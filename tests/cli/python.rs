@@ -172,3 +172,40 @@ fn hand_written_class(fixtures: &Path, package: &str) -> Option<(String, String)
         .to_owned();
     Some((class.trim().to_owned(), base))
 }
+
+#[test]
+fn typed_defaults_hold_what_pydantic_reads_from_the_contract_value() {
+    // Defaults are written as Python values of their type (for the type
+    // checkers); each must equal what pydantic makes of the contract's own
+    // value, so the rewrite changes no model's behaviour.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("generated");
+    let contract = repo().join("tests/fixtures/contracts/valid/typed_defaults.yaml");
+    generate_into(&out, std::slice::from_ref(&contract));
+    let script = r#"
+import sys
+import yaml
+from pydantic import TypeAdapter
+from node_typed_defaults_compute.models import model_typed_defaults_input as m_in
+from node_typed_defaults_compute.models import model_typed_defaults_output as m_out
+
+contract = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
+checked = 0
+for key, module, cls in [
+    ("input_model", m_in, "ModelTypedDefaultsInput"),
+    ("output_model", m_out, "ModelTypedDefaultsOutput"),
+]:
+    model = getattr(module, cls)
+    built = model()
+    for name, spec in contract[key]["fields"].items():
+        info = model.model_fields[name]
+        read = TypeAdapter(info.annotation).validate_python(spec["default"])
+        held = getattr(built, name)
+        assert held == read, (name, held, read)
+        assert type(held) is type(read), (name, type(held), type(read))
+        checked += 1
+print(checked)
+"#;
+    let checked = run_ok(&out, &python(), &["-c", script, contract.to_str().unwrap()]);
+    assert_eq!(checked.trim(), "19", "{checked}");
+}

@@ -2,25 +2,25 @@
 //! --strict` and pyright (standard mode), over every file codegen writes,
 //! tests included, with no `# type: ignore` anywhere. Both run in the 3.12
 //! test venv, against the real omnibase-core and pydantic; their versions are
-//! pinned in requirements-test.txt.
+//! pinned in requirements-test.txt. omnibase-infra, whose models the
+//! published contracts name, comes from requirements-infra.txt.
 
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
 use crate::common::{
-    files_under, generate_examples_and_fixtures, generate_into, python, repo, run_ok, stderr,
-    stdout, venv_tool,
+    files_under, generate_examples_and_fixtures, generate_into, infra_python, packages, python,
+    repo, run_ok, stderr, stdout, venv_tool,
 };
 
-/// pyright on `targets` in `out`, against the test venv's interpreter. The
+/// pyright on `targets` in `out`, against `interpreter`'s packages. The
 /// wheel's bundled pyright runs; its check for a newer release (a request to
 /// the Python package index) is turned off.
-fn pyright(out: &Path, targets: &[&str]) -> Output {
-    let py = python();
+fn pyright(out: &Path, interpreter: &Path, targets: &[&str]) -> Output {
     Command::new(venv_tool("pyright"))
         .arg("--pythonpath")
-        .arg(&py)
+        .arg(interpreter)
         .args(targets)
         .current_dir(out)
         .env("PYRIGHT_PYTHON_IGNORE_WARNINGS", "1")
@@ -29,25 +29,13 @@ fn pyright(out: &Path, targets: &[&str]) -> Output {
         .unwrap_or_else(|e| panic!("cannot run pyright: {e}"))
 }
 
-/// The fixture whose contract names a model in a module that exists nowhere
-/// (`omnibase_infra.nodes.node_other_effect...`, to test external references):
-/// no checker can resolve that import, whatever codegen writes.
-const UNCHECKED: &str = "node_external_models_effect";
-
-#[test]
-fn mypy_strict_and_pyright_accept_every_generated_file_with_no_ignores() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("generated");
-    let names: Vec<String> = generate_examples_and_fixtures(&out)
-        .into_iter()
-        .filter(|n| n != UNCHECKED)
-        .collect();
-    assert!(
-        names.len() >= 16,
-        "expected at least 16 packages, got {names:?}"
-    );
-
-    for file in files_under(&out) {
+/// No generated `.py` under `out` silences a checker, and `mypy --strict`
+/// and pyright each find no error in the packages `names`. They read the
+/// packages of the infra venv (the test venv's, plus omnibase-infra), so a
+/// contract's reference to an infra model resolves like it does for a team
+/// that depends on omnibase-infra.
+fn assert_type_checks(dir: &Path, out: &Path, names: &[String]) {
+    for file in files_under(out) {
         if file.extension().is_some_and(|e| e == "py") {
             let text = fs::read_to_string(out.join(&file)).unwrap();
             assert!(
@@ -58,24 +46,52 @@ fn mypy_strict_and_pyright_accept_every_generated_file_with_no_ignores() {
         }
     }
 
-    let cache = dir.path().join("mypy-cache");
+    let interpreter = infra_python();
+    let cache = dir.join("mypy-cache");
     let mut args = vec![
         "--strict",
         "--no-error-summary",
+        "--python-executable",
+        interpreter.to_str().unwrap(),
         "--cache-dir",
         cache.to_str().unwrap(),
     ];
     args.extend(names.iter().map(String::as_str));
-    let mypy = run_ok(&out, &venv_tool("mypy"), &args);
+    let mypy = run_ok(out, &venv_tool("mypy"), &args);
     assert!(!mypy.contains("error:"), "mypy --strict:\n{mypy}");
 
     let targets: Vec<&str> = names.iter().map(String::as_str).collect();
-    let checked = pyright(&out, &targets);
+    let checked = pyright(out, &interpreter, &targets);
     let text = format!("{}{}", stdout(&checked), stderr(&checked));
     assert!(
         checked.status.success() && text.contains("0 errors"),
         "pyright:\n{text}"
     );
+}
+
+#[test]
+fn mypy_strict_and_pyright_accept_the_examples_and_fixtures_with_no_ignores() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("generated");
+    let names = generate_examples_and_fixtures(&out);
+    assert!(
+        names.len() >= 17,
+        "expected at least 17 packages, got {names:?}"
+    );
+    assert_type_checks(dir.path(), &out, &names);
+}
+
+#[test]
+fn mypy_strict_and_pyright_accept_the_omnibase_infra_nodes() {
+    // The 133 published contracts: their models, handlers and node bases
+    // name omnibase-infra's own modules, which resolve in the infra venv.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("generated");
+    let infra = repo().join("tests/fixtures/omnibase_infra");
+    generate_into(&out, &[infra]);
+    let names = packages(&out);
+    assert_eq!(names.len(), 133, "{names:?}");
+    assert_type_checks(dir.path(), &out, &names);
 }
 
 #[test]
@@ -104,7 +120,7 @@ fn a_type_error_in_a_generated_package_fails_the_check() {
         !status.status.success(),
         "mypy accepted a str default for a Decimal"
     );
-    let checked = pyright(&out, &["node_invoice_total_compute"]);
+    let checked = pyright(&out, &python(), &["node_invoice_total_compute"]);
     assert!(
         !checked.status.success(),
         "pyright accepted a str default for a Decimal"
