@@ -371,6 +371,9 @@ mod tests {
             why: "",
             bad: "",
             good: "",
+            scope: "",
+            skips: "",
+            also: &[],
         },
         RuleInfo {
             code: "SYN002",
@@ -380,6 +383,9 @@ mod tests {
             why: "",
             bad: "",
             good: "",
+            scope: "",
+            skips: "",
+            also: &[],
         },
         RuleInfo {
             code: "ONX001",
@@ -389,6 +395,9 @@ mod tests {
             why: "",
             bad: "",
             good: "",
+            scope: "",
+            skips: "",
+            also: &[],
         },
         RuleInfo {
             code: "ONX006",
@@ -398,6 +407,9 @@ mod tests {
             why: "",
             bad: "",
             good: "",
+            scope: "",
+            skips: "",
+            also: &[],
         },
         RuleInfo {
             code: "ONX010",
@@ -407,6 +419,9 @@ mod tests {
             why: "",
             bad: "",
             good: "",
+            scope: "",
+            skips: "",
+            also: &[],
         },
     ];
 

@@ -58,6 +58,9 @@ fn rule_json(rule: &RuleInfo) -> Value {
         "why": rule.why,
         "example": rule.bad,
         "fix": rule.good,
+        "applies_to": rule.scope,
+        "does_not_flag": rule.skips,
+        "ruff_codes": rule.also,
     })
 }
 

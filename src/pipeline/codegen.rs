@@ -319,7 +319,7 @@ fn quality(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         let shown = package.join(&file.path);
         let scaffold = file.ownership == Ownership::Scaffold;
         let context = python::LintContext {
-            role: role_of(&file.path, &base),
+            role: role_of(&file.path, &base, &file.contents),
             scaffold,
             contract_dir: None,
         };
@@ -338,7 +338,9 @@ fn quality(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
     Ok(())
 }
 
-fn role_of(path: &Path, base: &str) -> FileRole {
+/// The role of a generated file; a handler module's classes are all routed to by the contract
+/// it was rendered from.
+fn role_of(path: &Path, base: &str, contents: &str) -> FileRole {
     let top = path
         .components()
         .next()
@@ -353,7 +355,15 @@ fn role_of(path: &Path, base: &str) -> FileRole {
             base_class: Some(base.to_owned()),
         },
         (Some("models"), _) => FileRole::Model,
-        (Some("handlers"), _) => FileRole::Handler,
+        (Some("handlers"), _) => FileRole::Handler {
+            routed: contents
+                .lines()
+                .filter_map(|line| line.strip_prefix("class "))
+                .filter_map(|rest| rest.split(['(', ':']).next())
+                .filter(|name| name.starts_with("Handler"))
+                .map(str::to_owned)
+                .collect(),
+        },
         (Some("tests"), _) => FileRole::Test,
         _ => FileRole::Other,
     }

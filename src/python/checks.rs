@@ -3,7 +3,7 @@
 //! (`TYP001`, `TYP002`) and security (`SEC001`-`SEC005`). Names are resolved through the
 //! module's imports, so `from pickle import loads` is `pickle.loads`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use ruff_python_ast::visitor::{self, Visitor};
@@ -24,6 +24,9 @@ const MAX_COMPLEXITY: u32 = 10;
 pub(super) struct Options<'a> {
     pub role: &'a FileRole,
     pub scaffold: bool,
+    /// The lines holding a `# stub-ok` comment: on a function's def line it marks the
+    /// function's stub body as intended (`STB002`, `STB003`).
+    pub stub_ok: &'a HashSet<usize>,
 }
 
 /// Findings of the tree rules for one module that parsed without errors.
@@ -39,6 +42,8 @@ pub(super) fn check(
         options,
         imports: HashMap::new(),
         scopes: Vec::new(),
+        numeric: Vec::new(),
+        safe_loaders: safe_loader_classes(module),
         findings: Vec::new(),
     };
     let non_empty = module.body.iter().any(|stmt| !stmt.is_pass_stmt());
@@ -50,6 +55,7 @@ pub(super) fn check(
             "start the module with a docstring saying what it holds",
         );
     }
+    checker.direct_raises(&module.body);
     checker.visit_body(&module.body);
     checker.findings
 }
@@ -59,6 +65,9 @@ enum Scope {
     Class {
         public: bool,
         protocol: bool,
+        /// A base class by the older convention (derived from ABC, or named Base*,
+        /// Abstract*, *Base, Mixin* or *Mixin): its stub methods are for subclasses.
+        base_like: bool,
     },
     Function {
         complexity: u32,
@@ -74,6 +83,10 @@ struct Checker<'a, 'o> {
     /// Local name → the dotted name it was imported as.
     imports: HashMap<String, String>,
     scopes: Vec<Scope>,
+    /// Per enclosing function: the local names every assignment of which is a number.
+    numeric: Vec<HashSet<String>>,
+    /// The module's classes derived (directly or through each other) from a safe YAML loader.
+    safe_loaders: HashSet<String>,
     findings: Vec<Diagnostic>,
 }
 
@@ -104,6 +117,50 @@ impl<'a> Checker<'a, '_> {
         })
     }
 
+    /// `STB003` for the `raise NotImplementedError` statements of a body itself: one inside
+    /// an if, a loop, a try, a with or a match is an answer for a case, not a stub.
+    fn direct_raises(&mut self, body: &[Stmt]) {
+        for stmt in body {
+            if let Stmt::Raise(raise) = stmt
+                && let Some(exc) = &raise.exc
+            {
+                self.raise(exc);
+            }
+        }
+    }
+
+    /// An f-string whose every placeholder is a number: nothing in it can change the query.
+    fn numbers_only(&self, query: &Expr) -> bool {
+        let Expr::FString(fstring) = query else {
+            return false;
+        };
+        let numeric = self.numeric.last();
+        fstring.value.iter().all(|part| {
+            part.as_f_string().is_none_or(|f| {
+                f.elements.iter().all(|element| match element {
+                    ruff_python_ast::InterpolatedStringElement::Interpolation(value) => {
+                        integer_format(value.format_spec.as_deref())
+                            || is_numeric(&value.expression, numeric)
+                    }
+                    ruff_python_ast::InterpolatedStringElement::Literal(_) => true,
+                })
+            })
+        })
+    }
+
+    /// Whether a `# stub-ok` comment sits on the def line of `def` (any line from its name
+    /// to the end of its signature).
+    fn marked_stub_ok(&self, def: &StmtFunctionDef) -> bool {
+        if self.options.stub_ok.is_empty() {
+            return false;
+        }
+        let first = self.locator.position(def.name.start()).line;
+        let last = def.body.first().map_or(first, |stmt| {
+            self.locator.position(stmt.start()).line.saturating_sub(1)
+        });
+        (first..=last.max(first)).any(|line| self.options.stub_ok.contains(&line))
+    }
+
     /// The dotted name an expression like `yaml.load` or an imported `loads` refers to.
     fn qualified(&self, expr: &Expr) -> Option<String> {
         match expr {
@@ -127,10 +184,14 @@ impl<'a> Checker<'a, '_> {
     }
 
     fn function(&mut self, def: &'a StmtFunctionDef) {
-        let (in_class, class_public, protocol) = match self.scopes.last() {
-            Some(Scope::Class { public, protocol }) => (true, *public, *protocol),
-            Some(Scope::Function { .. }) => (false, false, false),
-            None => (false, true, false),
+        let (in_class, class_public, protocol, base_like) = match self.scopes.last() {
+            Some(Scope::Class {
+                public,
+                protocol,
+                base_like,
+            }) => (true, *public, *protocol, *base_like),
+            Some(Scope::Function { .. }) => (false, false, false, false),
+            None => (false, true, false, false),
         };
         let name = def.name.as_str();
         let nested = self
@@ -144,10 +205,20 @@ impl<'a> Checker<'a, '_> {
             .filter_map(|decorator| last_name(&decorator.expression))
             .collect();
         let overload = decorators.contains(&"overload");
-        let abstract_like =
-            protocol || overload || decorators.iter().any(|d| d.starts_with("abstract"));
+        // Stub bodies by intent: abstract, overload and Protocol methods, methods of base
+        // classes, and functions marked `# stub-ok`.
+        let abstract_like = protocol
+            || overload
+            || base_like
+            || decorators.iter().any(|d| d.starts_with("abstract"))
+            || self.marked_stub_ok(def);
+        // A click/typer group or callback is a docstring by design; an `@override` that does
+        // nothing is an empty hook on purpose.
+        let empty_by_design = decorators
+            .iter()
+            .any(|d| matches!(*d, "group" | "callback" | "override"));
         if public && !is_dunder(name) {
-            self.public_function(def, overload, abstract_like);
+            self.public_function(def, overload, abstract_like || empty_by_design);
         }
         if public {
             self.annotations(def, in_class && !decorators.contains(&"staticmethod"));
@@ -164,7 +235,14 @@ impl<'a> Checker<'a, '_> {
             complexity: 1,
             abstract_like,
         });
+        self.direct_raises(&def.body);
+        let mut numeric = numeric_names(&def.body);
+        for parameter in &*def.parameters {
+            numeric.remove(parameter.name().as_str());
+        }
+        self.numeric.push(numeric);
         self.visit_body(&def.body);
+        self.numeric.pop();
         if let Some(Scope::Function { complexity, .. }) = self.scopes.pop()
             && complexity > MAX_COMPLEXITY
         {
@@ -316,13 +394,31 @@ impl<'a> Checker<'a, '_> {
                 };
                 last_name(base) == Some("Protocol")
             });
+        let base_like = is_base_class_name(name)
+            || class.arguments.iter().any(|arguments| {
+                arguments
+                    .args
+                    .iter()
+                    .any(|base| matches!(last_name(base), Some("ABC")))
+                    || arguments.keywords.iter().any(|keyword| {
+                        keyword
+                            .arg
+                            .as_ref()
+                            .is_some_and(|a| a.as_str() == "metaclass")
+                            && last_name(&keyword.value) == Some("ABCMeta")
+                    })
+            });
         for decorator in &class.decorator_list {
             self.visit_decorator(decorator);
         }
         if let Some(arguments) = &class.arguments {
             self.visit_arguments(arguments);
         }
-        self.scopes.push(Scope::Class { public, protocol });
+        self.scopes.push(Scope::Class {
+            public,
+            protocol,
+            base_like,
+        });
         self.visit_body(&class.body);
         self.scopes.pop();
     }
@@ -404,7 +500,17 @@ impl<'a> Checker<'a, '_> {
             return;
         };
         let text = literal.value.to_str();
-        if text.is_empty() || !is_secret_name(name) || same_words(text, name) {
+        let raw = literal
+            .value
+            .iter()
+            .any(|part| part.flags.prefix().is_raw());
+        if text.is_empty()
+            || !is_secret_name(name)
+            || same_words(text, name)
+            || names_a_secret(text)
+            || raw
+            || looks_like_regex(text)
+        {
             return;
         }
         self.report(
@@ -421,12 +527,9 @@ impl<'a> Checker<'a, '_> {
             .find_keyword("Loader")
             .map(|keyword| &keyword.value)
             .or_else(|| call.arguments.args.get(1));
-        let safe = loader.and_then(last_name).is_some_and(|loader| {
-            matches!(
-                loader,
-                "SafeLoader" | "CSafeLoader" | "BaseLoader" | "CBaseLoader"
-            )
-        });
+        let safe = loader
+            .and_then(last_name)
+            .is_some_and(|loader| is_safe_loader(loader) || self.safe_loaders.contains(loader));
         if !safe {
             self.report(
                 "SEC004",
@@ -484,7 +587,7 @@ impl<'a> Checker<'a, '_> {
             "print"
                 if matches!(
                     self.options.role,
-                    FileRole::Node { .. } | FileRole::Handler | FileRole::Model
+                    FileRole::Node { .. } | FileRole::Handler { .. } | FileRole::Model
                 ) =>
             {
                 self.report(
@@ -553,6 +656,7 @@ impl<'a> Checker<'a, '_> {
                 .or_else(|| call.arguments.find_keyword("sql").map(|k| &k.value))
                 .or_else(|| call.arguments.find_keyword("query").map(|k| &k.value))
             && is_built_string(query)
+            && !self.numbers_only(query)
         {
             self.report(
                 "SEC003",
@@ -601,11 +705,6 @@ impl<'a> Visitor<'a> for Checker<'a, '_> {
             }
             Stmt::Match(stmt_match) => {
                 self.add_complexity(u32::try_from(stmt_match.cases.len()).unwrap_or(u32::MAX));
-            }
-            Stmt::Raise(raise) => {
-                if let Some(exc) = &raise.exc {
-                    self.raise(exc);
-                }
             }
             Stmt::Assign(assign) => {
                 for target in &assign.targets {
@@ -668,6 +767,135 @@ fn docstring(body: &[Stmt]) -> Option<&Expr> {
         Stmt::Expr(expr) if expr.value.is_string_literal_expr() => Some(&expr.value),
         _ => None,
     }
+}
+
+fn is_safe_loader(name: &str) -> bool {
+    matches!(
+        name,
+        "SafeLoader" | "CSafeLoader" | "BaseLoader" | "CBaseLoader"
+    )
+}
+
+/// Module-level classes derived from a safe YAML loader, or from such a class defined above.
+fn safe_loader_classes(module: &ModModule) -> HashSet<String> {
+    let mut safe = HashSet::new();
+    for class in module.body.iter().filter_map(Stmt::as_class_def_stmt) {
+        let derived = class
+            .arguments
+            .iter()
+            .flat_map(|a| a.args.iter())
+            .any(|base| last_name(base).is_some_and(|b| is_safe_loader(b) || safe.contains(b)));
+        if derived {
+            safe.insert(class.name.to_string());
+        }
+    }
+    safe
+}
+
+/// A `:d` (or `:x`, `:o`, `:b`, `:n`) format, which fails for anything but an integer.
+fn integer_format(spec: Option<&ruff_python_ast::InterpolatedStringFormatSpec>) -> bool {
+    spec.is_some_and(|spec| {
+        spec.elements.iter().all(|element| match element {
+            ruff_python_ast::InterpolatedStringElement::Literal(text) => text
+                .value
+                .trim_end()
+                .ends_with(['d', 'x', 'X', 'o', 'b', 'n']),
+            ruff_python_ast::InterpolatedStringElement::Interpolation(_) => false,
+        }) && !spec.elements.is_empty()
+    })
+}
+
+/// A numeric literal, an `int()`, `float()` or `len()` call, or a name of `numeric`.
+fn is_numeric(expr: &Expr, numeric: Option<&HashSet<String>>) -> bool {
+    match expr {
+        Expr::NumberLiteral(_) => true,
+        Expr::Call(call) => matches!(
+            &*call.func,
+            Expr::Name(name) if matches!(name.id.as_str(), "int" | "float" | "len")
+        ),
+        Expr::Name(name) => numeric.is_some_and(|set| set.contains(name.id.as_str())),
+        Expr::UnaryOp(op) => is_numeric(&op.operand, numeric),
+        _ => false,
+    }
+}
+
+/// The local names of a function body whose every assignment is a number (see
+/// [`is_numeric`]); nested functions and classes are not looked into.
+fn numeric_names(body: &[Stmt]) -> HashSet<String> {
+    struct Assignments {
+        numeric: HashSet<String>,
+        other: HashSet<String>,
+    }
+    impl<'a> Visitor<'a> for Assignments {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            let mut record = |target: &Expr, value: Option<&Expr>| {
+                if let Expr::Name(name) = target {
+                    let id = name.id.to_string();
+                    if value.is_some_and(|v| is_numeric(v, None)) {
+                        self.numeric.insert(id);
+                    } else {
+                        self.other.insert(id);
+                    }
+                } else {
+                    // Tuple targets, loop variables and the like: their names are not known
+                    // to be numbers.
+                    let mut names = NameCollector(Vec::new());
+                    names.visit_expr(target);
+                    self.other.extend(names.0);
+                }
+            };
+            match stmt {
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => return,
+                Stmt::Assign(assign) => {
+                    for target in &assign.targets {
+                        record(target, Some(&assign.value));
+                    }
+                }
+                Stmt::AnnAssign(assign) => record(&assign.target, assign.value.as_deref()),
+                Stmt::AugAssign(assign) => record(&assign.target, None),
+                Stmt::For(stmt_for) => record(&stmt_for.target, None),
+                Stmt::With(with) => {
+                    for item in &with.items {
+                        if let Some(target) = &item.optional_vars {
+                            record(target, None);
+                        }
+                    }
+                }
+                _ => {}
+            }
+            visitor::walk_stmt(self, stmt);
+        }
+    }
+    struct NameCollector(Vec<String>);
+    impl<'a> Visitor<'a> for NameCollector {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Name(name) = expr {
+                self.0.push(name.id.to_string());
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut assignments = Assignments {
+        numeric: HashSet::new(),
+        other: HashSet::new(),
+    };
+    assignments.visit_body(body);
+    let Assignments { numeric, other } = assignments;
+    numeric.into_iter().filter(|n| !other.contains(n)).collect()
+}
+
+/// `BaseStore`, `AbstractSink`, `StoreBase`, `MixinRetry`, `RetryMixin`: named as a class
+/// meant to be derived from.
+fn is_base_class_name(name: &str) -> bool {
+    let pascal_after = |prefix: &str| {
+        name.strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+    };
+    pascal_after("Base")
+        || pascal_after("Abstract")
+        || pascal_after("Mixin")
+        || (name.len() > 4 && name.ends_with("Base"))
+        || (name.len() > 5 && name.ends_with("Mixin"))
 }
 
 fn is_dunder(name: &str) -> bool {
@@ -797,6 +1025,37 @@ fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
         .as_bytes()
         .windows(needle.len())
         .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// A value that names a secret rather than holding one: an environment-variable name
+/// (`KAFKA_SASL_PASSWORD`) or an identifier or key with a secret word in it
+/// (`sasl_plain_password`, `api-key`).
+fn names_a_secret(value: &str) -> bool {
+    let identifier = value.len() <= 100
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        && value.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+    if !identifier {
+        return false;
+    }
+    let words = split_words(value);
+    let env_name = value.contains('_')
+        && value
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    env_name
+        || words.len() >= 2
+            && words
+                .iter()
+                .any(|w| SECRET_WORDS.contains(&w.as_str()) || w == "key")
+}
+
+/// Text with regular-expression syntax: a pattern, such as a lexer's `TOKEN`.
+fn looks_like_regex(value: &str) -> bool {
+    ["(?:", "(?P<", "\\w", "\\d", "\\s", "\\b", "[^", ".*", ".+"]
+        .iter()
+        .any(|construct| value.contains(construct))
 }
 
 /// A value that only repeats its name, like the enum member `API_KEY = "api_key"`.

@@ -164,22 +164,22 @@ fn tree_passes(
             &context.role,
         ));
     }
+    // The comments: `STB001`, the pragmas that mark stubs as intended (read by the tree
+    // rules), and the suppressions of findings.
+    let mut todo = Vec::new();
+    let pragmas = comments(path, source, locator, parsed, &mut todo);
     if wanted(TREE_RULES) {
         let options = checks::Options {
             role: &context.role,
             scaffold: context.scaffold,
+            stub_ok: &pragmas.stub_ok,
         };
         findings.extend(checks::check(path, locator, parsed.syntax(), &options));
     }
-    // The comments only matter for `STB001` and for findings a `# noqa` could silence.
-    if wanted(COMMENT_RULES) || findings.iter().any(|f| !is_syntax(f)) {
-        let mut todo = Vec::new();
-        let noqa = comments(path, source, locator, parsed, &mut todo);
-        if wanted(COMMENT_RULES) {
-            findings.append(&mut todo);
-        }
-        findings.retain(|finding| !suppressed(finding, path, &noqa));
+    if wanted(COMMENT_RULES) {
+        findings.append(&mut todo);
     }
+    findings.retain(|finding| !suppressed(finding, path, &pragmas));
     findings.sort_by(|a, b| {
         (a.file != path, a.position, a.code).cmp(&(b.file != path, b.position, b.code))
     });
@@ -192,7 +192,17 @@ pub(super) enum Noqa {
     Codes(Vec<String>),
 }
 
-fn suppressed(finding: &Diagnostic, path: &Path, noqa: &HashMap<usize, Noqa>) -> bool {
+/// The suppressions of a file's comments, by line: `# noqa`, and the pragmas ONEX code
+/// already carries, `# stub-ok[: reason]` (for `STB002` and `STB003`) and detect-secrets'
+/// `# pragma: allowlist secret` (for `SEC001`).
+#[derive(Debug, Default)]
+pub(super) struct Pragmas {
+    pub noqa: HashMap<usize, Noqa>,
+    pub stub_ok: HashSet<usize>,
+    pub allow_secret: HashSet<usize>,
+}
+
+fn suppressed(finding: &Diagnostic, path: &Path, pragmas: &Pragmas) -> bool {
     if finding.file != path {
         return false;
     }
@@ -203,9 +213,18 @@ fn suppressed(finding: &Diagnostic, path: &Path, noqa: &HashMap<usize, Noqa>) ->
     if is_syntax(finding) {
         return false;
     }
-    match noqa.get(&position.line) {
+    let line = position.line;
+    match code {
+        "STB002" | "STB003" if pragmas.stub_ok.contains(&line) => return true,
+        "SEC001" if pragmas.allow_secret.contains(&line) => return true,
+        _ => {}
+    }
+    let also = rules::rule(code).map_or(&[][..], |rule| rule.also);
+    match pragmas.noqa.get(&line) {
         Some(Noqa::All) => true,
-        Some(Noqa::Codes(codes)) => codes.iter().any(|c| c == code),
+        Some(Noqa::Codes(codes)) => codes
+            .iter()
+            .any(|c| c == code || also.contains(&c.as_str())),
         None => false,
     }
 }
@@ -214,16 +233,16 @@ fn is_syntax(finding: &Diagnostic) -> bool {
     finding.code.is_some_and(|code| code.starts_with("SYN"))
 }
 
-/// Walks the comment tokens once: `STB001` findings go to `findings`, `# noqa` directives are
+/// Walks the comment tokens once: `STB001` findings go to `findings`, the suppressions are
 /// returned by line.
-fn comments(
+pub(super) fn comments(
     path: &Path,
     source: &str,
     locator: &Locator,
     parsed: &Parsed<ModModule>,
     findings: &mut Vec<Diagnostic>,
-) -> HashMap<usize, Noqa> {
-    let mut noqa = HashMap::new();
+) -> Pragmas {
+    let mut pragmas = Pragmas::default();
     for token in parsed.tokens() {
         if token.kind() != TokenKind::Comment {
             continue;
@@ -231,7 +250,14 @@ fn comments(
         let Some(text) = source.get(token.range().to_std_range()) else {
             continue;
         };
-        if let Some(at) = todo_marker(text) {
+        let line = || locator.position(token.start()).line;
+        if is_stub_ok(text) {
+            pragmas.stub_ok.insert(line());
+        }
+        if text.contains("pragma: allowlist secret") {
+            pragmas.allow_secret.insert(line());
+        }
+        if let Some(at) = todo_marker(text).filter(|&at| !names_an_issue(&text[at..])) {
             let offset = token.start() + TextSize::try_from(at).unwrap_or_default();
             let marker: String = text[at..]
                 .chars()
@@ -247,10 +273,44 @@ fn comments(
             );
         }
         if let Some(directive) = parse_noqa(text) {
-            noqa.insert(locator.position(token.start()).line, directive);
+            pragmas.noqa.insert(line(), directive);
         }
     }
-    noqa
+    pragmas
+}
+
+/// Whether the text after a TODO marker names the issue that tracks it: `#123`,
+/// `OMN-5736` (an upper-case project key, a dash, digits) or a URL, the forms
+/// `TODO(OMN-5736): ...` and `TODO: see https://...` take.
+pub(super) fn names_an_issue(text: &str) -> bool {
+    if text.contains("://") {
+        return true;
+    }
+    let bytes = text.as_bytes();
+    (0..bytes.len()).any(|i| {
+        let digits_from = |j: usize| bytes.get(j).is_some_and(u8::is_ascii_digit);
+        let starts_word = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        match bytes[i] {
+            b'#' => digits_from(i + 1),
+            b'A'..=b'Z' if starts_word => {
+                let key = bytes[i..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                    .count();
+                key >= 2 && bytes.get(i + key) == Some(&b'-') && digits_from(i + key + 1)
+            }
+            _ => false,
+        }
+    })
+}
+
+/// `# stub-ok` or `# stub-ok: reason`, anywhere in a comment.
+pub(super) fn is_stub_ok(comment: &str) -> bool {
+    comment.match_indices("stub-ok").any(|(at, _)| {
+        let before = comment[..at].trim_end();
+        let after = &comment[at + "stub-ok".len()..];
+        before.ends_with('#') && (after.is_empty() || after.starts_with([':', ' ', '\t']))
+    })
 }
 
 /// The byte index of the first `TODO`, `FIXME` or `XXX` word in a comment.
@@ -448,6 +508,31 @@ fn classes_in(path: &Path) -> HashSet<String> {
     names
 }
 
+/// The handler classes of the module at `path` (`<package>/handlers/<stem>.py`) that the
+/// package's `contract.yaml` routes to; empty when there is no contract or it does not load.
+fn routed_handlers(path: &Path) -> Vec<String> {
+    let Some(stem) = path.file_stem().map(|s| s.to_string_lossy().into_owned()) else {
+        return Vec::new();
+    };
+    let Some(package) = path.parent().and_then(Path::parent) else {
+        return Vec::new();
+    };
+    let contract_path = package.join("contract.yaml");
+    let Ok(bytes) = crate::discover::read_regular(&contract_path) else {
+        return Vec::new();
+    };
+    let Ok(loaded) = contract::load(&contract_path, &bytes, &LoadOptions::default()) else {
+        return Vec::new();
+    };
+    loaded
+        .contract
+        .handlers
+        .into_iter()
+        .filter(|h| h.kind == contract::HandlerKind::Class && h.module == stem && !h.implied)
+        .map(|h| h.class_name)
+        .collect()
+}
+
 /// The role a file plays in a node package, from its path: `node.py` (its base class read from
 /// the `contract.yaml` beside it when that loads), files under `handlers/` and `models/`,
 /// tests, `__init__.py`, anything else.
@@ -479,7 +564,9 @@ pub fn role_for_path(path: &Path) -> FileRole {
             .map(|loaded| loaded.contract.node_type.base_class().to_owned());
         FileRole::Node { base_class }
     } else if parent_name == "handlers" {
-        FileRole::Handler
+        FileRole::Handler {
+            routed: routed_handlers(path),
+        }
     } else if parent_name == "models" {
         FileRole::Model
     } else {

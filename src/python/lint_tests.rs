@@ -20,7 +20,9 @@ fn fixture_role(code: &str) -> FileRole {
         "CMP001" | "ONX001" | "ONX002" | "ONX008" => FileRole::Node {
             base_class: Some("NodeCompute".to_owned()),
         },
-        "CMP003" | "QLT005" => FileRole::Handler,
+        "CMP003" | "QLT005" => FileRole::Handler {
+            routed: vec!["HandlerGate".to_owned()],
+        },
         "ONX003" | "ONX006" | "ONX007" => FileRole::Model,
         _ => FileRole::Other,
     }
@@ -389,7 +391,7 @@ def f(a, b, c):
 fn not_implemented_is_a_warning_in_scaffolds() {
     let source = "def handle(x):\n    raise NotImplementedError(x)\n";
     let context = |scaffold| LintContext {
-        role: FileRole::Handler,
+        role: FileRole::Handler { routed: Vec::new() },
         scaffold,
         contract_dir: None,
     };
@@ -466,7 +468,10 @@ fn invalid_contract_is_located_in_the_yaml() {
 #[test]
 fn roles_from_paths() {
     let cases = [
-        ("pkg/handlers/handler_x.py", FileRole::Handler),
+        (
+            "pkg/handlers/handler_x.py",
+            FileRole::Handler { routed: Vec::new() },
+        ),
         ("pkg/models/model_x.py", FileRole::Model),
         ("pkg/models/__init__.py", FileRole::Init),
         ("pkg/tests/test_node.py", FileRole::Test),

@@ -16,6 +16,13 @@ pub struct RuleInfo {
     pub bad: &'static str,
     /// The same code fixed.
     pub good: &'static str,
+    /// The files it judges.
+    pub scope: &'static str,
+    /// What it does not flag, and why.
+    pub skips: &'static str,
+    /// Ruff's codes for the same check: a `# noqa` naming one silences this rule too, so a
+    /// line a team already justified to ruff is not reported again.
+    pub also: &'static [&'static str],
 }
 
 impl RuleInfo {
@@ -27,13 +34,24 @@ impl RuleInfo {
                 .collect::<Vec<_>>()
                 .join("\n")
         };
+        let also = if self.also.is_empty() {
+            String::new()
+        } else {
+            let codes: Vec<String> = self.also.iter().map(|c| format!("`{c}`")).collect();
+            format!(
+                "\n\nSilenced too by `# noqa` naming ruff's code for the same check: {}.",
+                codes.join(", ")
+            )
+        };
         format!(
-            "{} ({}, {}): {}\n\n{}\n\nTriggers it:\n\n{}\n\nFix:\n\n{}\n",
+            "{} ({}, {}): {}\n\n{}\n\nApplies to: {}.\n\nDoes not flag: {}{also}\n\nTriggers it:\n\n{}\n\nFix:\n\n{}\n",
             self.code,
             self.name,
             self.severity.as_str(),
             self.summary,
             self.why,
+            self.scope,
+            self.skips,
             indent(self.bad),
             indent(self.good)
         )
@@ -49,6 +67,9 @@ const RULES: &[RuleInfo] = &[
         why: "A file Python cannot parse cannot be imported; every other rule is skipped for it. `# noqa` does not silence it.",
         bad: "def f(:\n    pass",
         good: "def f():\n    pass",
+        scope: "every Python file",
+        skips: "Nothing: a file that does not parse is reported whatever its comments say.",
+        also: &[],
     },
     RuleInfo {
         code: "SYN002",
@@ -60,6 +81,9 @@ const RULES: &[RuleInfo] = &[
         why: "Some errors are raised by CPython's compiler after the parser accepted the file; the module still fails to import. `# noqa` does not silence it.",
         bad: "def f(a, a):\n    return a",
         good: "def f(a, b):\n    return a",
+        scope: "every Python file",
+        skips: "Nothing: a module CPython will not compile is reported whatever its comments say.",
+        also: &[],
     },
     RuleInfo {
         code: "SYN003",
@@ -70,6 +94,9 @@ const RULES: &[RuleInfo] = &[
         why: "CPython decodes a source file with the encoding its coding cookie declares (UTF-8 without one) and refuses NUL bytes. `# noqa` does not silence it.",
         bad: "x = 'caf\\xe9'  # saved as Latin-1, no cookie",
         good: "# -*- coding: latin-1 -*-\nx = 'caf\\xe9'",
+        scope: "every Python file",
+        skips: "Nothing: bytes CPython cannot decode are reported whatever the file says.",
+        also: &[],
     },
     RuleInfo {
         code: "CMP001",
@@ -79,6 +106,9 @@ const RULES: &[RuleInfo] = &[
         why: "The ONEX runtime loads the node class from node.py; without one the package is not a node.",
         bad: "class Gate:\n    pass",
         good: "class NodeGateCompute(NodeCompute):\n    \"\"\"Gate.\"\"\"",
+        scope: "node.py",
+        skips: "Files other than node.py. A base is known by its last name (`omnibase_core.nodes.NodeCompute` is NodeCompute); a node class derived from a base of its own is not followed.",
+        also: &[],
     },
     RuleInfo {
         code: "CMP002",
@@ -88,15 +118,21 @@ const RULES: &[RuleInfo] = &[
         why: "The contract names models and handlers the package owns; if no module of the package defines the class, the node fails when the runtime resolves it.",
         bad: "# contract: input_model: {name: ModelGateInput, module: model_gate_input}\n# models/model_gate_input.py defines only ModelGate",
         good: "# models/model_gate_input.py\nclass ModelGateInput(BaseModel): ...",
+        scope: "node.py beside a contract.yaml",
+        skips: "Models and handlers the contract places in another package (a module path outside this one), handlers the contract only implies, and classes a module of the package imports from elsewhere (an import is a definition for its importers).",
+        also: &[],
     },
     RuleInfo {
         code: "CMP003",
         name: "handler-method-missing",
         severity: Severity::Error,
-        summary: "a Handler* class without a `handle` method",
-        why: "The node dispatches to a handler by calling its `handle` method.",
+        summary: "a class the contract routes to with no entry point the runtime calls (`handle`, `execute`, `run`, `run_full_cycle`)",
+        why: "The framework's RuntimeLocal calls a routed handler's `handle`, falling back on `run_full_cycle`, `run` and `execute`; a class with none of them cannot be run.",
         bad: "class HandlerGate:\n    def run(self, request): ...",
         good: "class HandlerGate:\n    async def handle(self, request): ...",
+        scope: "the classes a node package's contract.yaml routes to, in its handlers/ files",
+        skips: "Handler classes no contract routes to (library handlers, watchers, helpers); a routed class with any entry point the framework's RuntimeLocal calls: `handle`, `execute`, `run` or `run_full_cycle`, sync or async, its own or inherited from a class of the same module; a routed class with a base from another module, which may supply the entry point; Protocols.",
+        also: &[],
     },
     RuleInfo {
         code: "STB001",
@@ -106,6 +142,9 @@ const RULES: &[RuleInfo] = &[
         why: "Markers of unfinished work should not ship; found in comments only, never in strings.",
         bad: "# TODO: check the limit\nlimit = 10",
         good: "limit = 10  # the limit is checked by the caller",
+        scope: "every Python file",
+        skips: "TODO, FIXME and XXX that name the issue tracking them (`TODO(OMN-5736): ...`, `#123`, a URL); the words inside strings, and inside longer words (TODOS, XXXL).",
+        also: &["FIX001", "FIX002", "FIX003"],
     },
     RuleInfo {
         code: "STB002",
@@ -115,6 +154,9 @@ const RULES: &[RuleInfo] = &[
         why: "A public function that does nothing is an unfinished stub that silently returns None. Abstract methods, `@overload` signatures and methods of a `Protocol` are exempt.",
         bad: "def total(items: list[int]) -> int:\n    pass",
         good: "def total(items: list[int]) -> int:\n    return sum(items)",
+        scope: "every Python file",
+        skips: "Abstract methods, `@overload` signatures and Protocol methods; click and typer groups and callbacks (`@click.group()`, `@cli.group()`, `@app.callback()`), whose body is a docstring by design; `@override` methods (an empty override of a hook is a choice); private and nested functions; a function whose def line carries `# stub-ok` or `# stub-ok: reason`.",
+        also: &[],
     },
     RuleInfo {
         code: "STB003",
@@ -124,6 +166,9 @@ const RULES: &[RuleInfo] = &[
         why: "Code that raises NotImplementedError fails at run time. In a handler scaffold the user is meant to fill in it is a reminder, so it is a warning there. Abstract methods and Protocol methods are exempt.",
         bad: "def handle(self, request):\n    raise NotImplementedError",
         good: "def handle(self, request):\n    return ModelGateOutput(allowed=True)",
+        scope: "every Python file; a warning in a scaffold the package manifest gives to the user",
+        skips: "A raise inside an if, loop, try, with or match: NotImplementedError given as the answer for an unsupported case (a broker version, an option) is behaviour, not a stub. Abstract, `@overload` and Protocol methods, and methods of base classes by the older convention: classes derived from ABC, or named Base*, Abstract*, *Base, Mixin* or *Mixin. A raise with `# stub-ok` on its line or on its function's def line.",
+        also: &[],
     },
     RuleInfo {
         code: "QLT001",
@@ -133,6 +178,9 @@ const RULES: &[RuleInfo] = &[
         why: "Complexity is 1 plus one for each if/elif, for/while loop, except clause, match case, conditional expression, comprehension for/if clause and extra boolean operand. Nested functions count on their own. Over 10, a function is hard to test; split it.",
         bad: "def grade(x):\n    if x > 90: ...\n    elif x > 80: ...\n    # ... ten branches",
         good: "def grade(x):\n    return next(g for limit, g in GRADES if x > limit)",
+        scope: "every Python file",
+        skips: "Functions at 10 or under. A nested function's branches count for it alone, not for the function that holds it.",
+        also: &["C901"],
     },
     RuleInfo {
         code: "QLT002",
@@ -142,6 +190,9 @@ const RULES: &[RuleInfo] = &[
         why: "`except:` also catches KeyboardInterrupt and SystemExit and hides real errors.",
         bad: "try:\n    run()\nexcept:\n    pass",
         good: "try:\n    run()\nexcept ValueError:\n    log()",
+        scope: "every Python file",
+        skips: "`except Exception:` and every clause that names an exception.",
+        also: &["E722"],
     },
     RuleInfo {
         code: "QLT003",
@@ -151,6 +202,9 @@ const RULES: &[RuleInfo] = &[
         why: "A default value is built once when the function is defined and shared by every call; mutating it leaks state between calls.",
         bad: "def add(item, items=[]):\n    items.append(item)",
         good: "def add(item, items=None):\n    items = [] if items is None else items",
+        scope: "every Python file",
+        skips: "None, tuples, frozensets, strings and numbers, and calls other than list, dict, set, bytearray and the collections containers (a call may build an immutable value).",
+        also: &["B006"],
     },
     RuleInfo {
         code: "QLT004",
@@ -160,6 +214,9 @@ const RULES: &[RuleInfo] = &[
         why: "Wildcard imports hide where names come from and can shadow local names.",
         bad: "from os.path import *",
         good: "from os.path import join",
+        scope: "every Python file",
+        skips: "Imports that name what they import.",
+        also: &["F403"],
     },
     RuleInfo {
         code: "QLT005",
@@ -169,6 +226,9 @@ const RULES: &[RuleInfo] = &[
         why: "Node code runs inside the ONEX runtime, where output goes to logs; use the logger.",
         bad: "print(\"done\", result)",
         good: "logger.info(\"done %s\", result)",
+        scope: "node.py, handlers/ and models/ files",
+        skips: "`print` in tests, scripts and other modules, and methods named print (`console.print`).",
+        also: &["T201"],
     },
     RuleInfo {
         code: "DOC001",
@@ -178,6 +238,9 @@ const RULES: &[RuleInfo] = &[
         why: "Docstrings are the documentation of generated and hand-written node code. Private names (leading underscore), dunder methods, nested functions and `@overload` signatures are exempt, as is an empty module.",
         bad: "def total(items: list[int]) -> int:\n    return sum(items)",
         good: "def total(items: list[int]) -> int:\n    \"\"\"The sum of `items`.\"\"\"\n    return sum(items)",
+        scope: "every Python file",
+        skips: "Private names, dunder methods, nested functions, `@overload` signatures, and a module that is empty or only `pass`.",
+        also: &["D100", "D101", "D102", "D103", "D104", "D106"],
     },
     RuleInfo {
         code: "TYP001",
@@ -187,6 +250,9 @@ const RULES: &[RuleInfo] = &[
         why: "ONEX code is type-checked; an unannotated return is Any to the checker. `__init__` is exempt (it always returns None).",
         bad: "def total(items: list[int]):\n    return sum(items)",
         good: "def total(items: list[int]) -> int:\n    return sum(items)",
+        scope: "every Python file",
+        skips: "`__init__`, private and nested functions.",
+        also: &["ANN201", "ANN205", "ANN206"],
     },
     RuleInfo {
         code: "TYP002",
@@ -196,6 +262,9 @@ const RULES: &[RuleInfo] = &[
         why: "Unannotated parameters are Any to the type checker. The first parameter of a method (self, cls) is exempt; *args and **kwargs are not.",
         bad: "def total(items) -> int:\n    return sum(items)",
         good: "def total(items: list[int]) -> int:\n    return sum(items)",
+        scope: "every Python file",
+        skips: "`self` and `cls`, and the parameters of private and nested functions.",
+        also: &["ANN001", "ANN002", "ANN003"],
     },
     RuleInfo {
         code: "ONX001",
@@ -205,6 +274,9 @@ const RULES: &[RuleInfo] = &[
         why: "ONEX finds and names nodes by the `Node<Name><Type>` convention.",
         bad: "class node_gate(NodeCompute): ...",
         good: "class NodeGateCompute(NodeCompute): ...",
+        scope: "node.py",
+        skips: "Classes that do not derive from a node base.",
+        also: &[],
     },
     RuleInfo {
         code: "ONX002",
@@ -214,6 +286,9 @@ const RULES: &[RuleInfo] = &[
         why: "The runtime drives a node through its base class; a COMPUTE contract needs NodeCompute.",
         bad: "# contract: node_type: COMPUTE_GENERIC\nclass NodeGateCompute(NodeEffect): ...",
         good: "class NodeGateCompute(NodeCompute): ...",
+        scope: "node.py beside a contract.yaml that loads",
+        skips: "A node.py whose contract does not load or is missing: any node base is accepted then (ONX004 and ONX005 report the contract).",
+        also: &[],
     },
     RuleInfo {
         code: "ONX003",
@@ -223,6 +298,9 @@ const RULES: &[RuleInfo] = &[
         why: "ONEX naming conventions make models and enums recognisable across packages.",
         bad: "class GateRequest(BaseModel): ...",
         good: "class ModelGateRequest(BaseModel): ...",
+        scope: "every Python file but tests",
+        skips: "Classes that derive from neither BaseModel, an enum base, nor a model or enum of the same module: a base imported from elsewhere is not followed.",
+        also: &[],
     },
     RuleInfo {
         code: "ONX004",
@@ -232,6 +310,9 @@ const RULES: &[RuleInfo] = &[
         why: "An ONEX node is defined by its contract; the runtime reads contract.yaml from the node's directory.",
         bad: "node_gate/node.py   (no node_gate/contract.yaml)",
         good: "node_gate/contract.yaml beside node_gate/node.py",
+        scope: "node.py",
+        skips: "Files other than node.py.",
+        also: &[],
     },
     RuleInfo {
         code: "ONX005",
@@ -241,6 +322,9 @@ const RULES: &[RuleInfo] = &[
         why: "A node whose contract does not load cannot be run; each contract error is reported at its line in contract.yaml.",
         bad: "node_type: COMPUTE_THING",
         good: "node_type: COMPUTE_GENERIC",
+        scope: "the contract.yaml beside a node.py",
+        skips: "The contract loader's warnings: only its errors are reported.",
+        also: &[],
     },
     RuleInfo {
         code: "ONX006",
@@ -250,6 +334,9 @@ const RULES: &[RuleInfo] = &[
         why: "ONEX models reject unknown fields so that typos in messages fail loudly.",
         bad: "class ModelGate(BaseModel):\n    name: str",
         good: "class ModelGate(BaseModel):\n    model_config = ConfigDict(extra=\"forbid\")\n    name: str",
+        scope: "every Python file but tests",
+        skips: "A model whose config sets `extra` to another value on purpose (`extra=\"ignore\"` to read foreign payloads is a choice, not an omission); a model derived from a strict model of the same module; models whose base comes from another module (not followed).",
+        also: &[],
     },
     RuleInfo {
         code: "ONX007",
@@ -259,6 +346,9 @@ const RULES: &[RuleInfo] = &[
         why: "ONEX packages keep one model per module so imports and file names match class names.",
         bad: "# models/model_gate.py\nclass ModelGate(BaseModel): ...\nclass ModelGateResult(BaseModel): ...",
         good: "# models/model_gate_result.py\nclass ModelGateResult(BaseModel): ...",
+        scope: "models/ files",
+        skips: "Enums, and classes that are not pydantic models.",
+        also: &[],
     },
     RuleInfo {
         code: "ONX008",
@@ -268,6 +358,9 @@ const RULES: &[RuleInfo] = &[
         why: "The framework's own naming check (`onex validate --strict`) refuses these words in class names, in any case, outside handler modules, services/ and error classes: they say nothing about the domain.",
         bad: "class NodeOrderServiceEffect(NodeEffect): ...",
         good: "class NodeOrderSubmitEffect(NodeEffect): ...",
+        scope: "every Python file the framework's naming check reads: all but those under a directory named errors, handlers or services, and errors.py",
+        skips: "Classes ending in Error or Exception, and classes in the places above, exactly where `onex validate --strict` does not look. A word inside another counts as the framework counts it: `EnumHandlerErrorType` holds Handler and the framework reports it too.",
+        also: &[],
     },
     RuleInfo {
         code: "SEC001",
@@ -277,6 +370,9 @@ const RULES: &[RuleInfo] = &[
         why: "Secrets in source end up in version control. The name is split into words (snake_case and camelCase) and its last word must be a secret word: password, passwd, pwd, secret, token, credential(s), passphrase, apikey, or key after api/private/secret/access/signing/encryption/auth. So `max_tokens`, `token_count` and `author` are not secrets. Assignments, annotated assignments, keyword arguments, parameter defaults and dict entries with a string key are checked; empty strings are not.",
         bad: "api_key = \"sk-live-1234\"",
         good: "api_key = os.environ[\"API_KEY\"]",
+        scope: "every Python file",
+        skips: "Empty strings; values that only name a secret: an environment-variable name (`\"KAFKA_SASL_PASSWORD\"`), an identifier or key holding a secret word (`\"sasl_plain_password\"`, `\"api-key\"`), the name itself; regular expressions (raw strings, and text with regex syntax such as `(?:`, `\\w` or `[^`); names whose last word is not a secret word (`max_tokens`, `token_url`); a line with detect-secrets' `# pragma: allowlist secret`.",
+        also: &["S105", "S106", "S107"],
     },
     RuleInfo {
         code: "SEC002",
@@ -286,6 +382,9 @@ const RULES: &[RuleInfo] = &[
         why: "Evaluating strings runs arbitrary code. `ast.literal_eval` and methods named eval are not flagged.",
         bad: "value = eval(text)",
         good: "value = ast.literal_eval(text)",
+        scope: "every Python file",
+        skips: "`ast.literal_eval`, `compile`, and methods named eval or exec (`model.eval()`).",
+        also: &["S102", "S307"],
     },
     RuleInfo {
         code: "SEC003",
@@ -295,6 +394,9 @@ const RULES: &[RuleInfo] = &[
         why: "Building SQL from values lets input change the query; pass parameters to execute instead.",
         bad: "cursor.execute(f\"SELECT * FROM users WHERE id = {user_id}\")",
         good: "cursor.execute(\"SELECT * FROM users WHERE id = %s\", (user_id,))",
+        scope: "every Python file",
+        skips: "Literal queries, parameterised queries, and f-strings whose every placeholder is a number: a numeric literal, an `int()`, `float()` or `len()` call, a `:d` format, or a local name each assignment of which is one of those.",
+        also: &["S608"],
     },
     RuleInfo {
         code: "SEC004",
@@ -304,6 +406,9 @@ const RULES: &[RuleInfo] = &[
         why: "Unpickling or loading YAML with the full loader can run arbitrary code from the data. Imports are followed, so `from pickle import loads` is caught too.",
         bad: "data = yaml.load(text)",
         good: "data = yaml.safe_load(text)  # or yaml.load(text, Loader=yaml.SafeLoader)",
+        scope: "every Python file",
+        skips: "`yaml.safe_load`, and `yaml.load` with SafeLoader, CSafeLoader, BaseLoader, CBaseLoader or a class of the same module derived from one of them.",
+        also: &["S301", "S506"],
     },
     RuleInfo {
         code: "SEC005",
@@ -313,6 +418,9 @@ const RULES: &[RuleInfo] = &[
         why: "A shell command line built from values is open to injection; pass an argument list without a shell.",
         bad: "subprocess.run(f\"ls {path}\", shell=True)",
         good: "subprocess.run([\"ls\", path], check=True)",
+        scope: "every Python file",
+        skips: "subprocess calls without `shell=True` (or with a false shell), and argument lists.",
+        also: &["S602", "S605"],
     },
 ];
 

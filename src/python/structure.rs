@@ -31,8 +31,11 @@ pub enum FileRole {
     Node {
         base_class: Option<String>,
     },
-    /// A file under `handlers/`.
-    Handler,
+    /// A file under `handlers/`; `routed` names the classes of this module that the node
+    /// package's `contract.yaml` routes operations to (empty without a contract).
+    Handler {
+        routed: Vec<String>,
+    },
     /// A file under `models/`.
     Model,
     /// An `__init__.py`.
@@ -76,11 +79,13 @@ pub(super) fn check_module(
     if let FileRole::Node { base_class } = role {
         checker.node(&classes, base_class.as_deref());
     }
-    checker.handlers(&classes);
+    if let FileRole::Handler { routed } = role {
+        checker.handlers(&classes, routed);
+    }
     if *role != FileRole::Test {
         checker.models(&classes, *role == FileRole::Model);
     }
-    if !matches!(role, FileRole::Test | FileRole::Handler) {
+    if naming_checked(path) {
         checker.generic_names(&classes);
     }
     checker.findings
@@ -174,22 +179,24 @@ impl Structure<'_> {
         }
     }
 
-    fn handlers(&mut self, classes: &[&StmtClassDef]) {
+    /// `CMP003`: a class the contract routes to, with no entry point the framework's
+    /// `RuntimeLocal` calls (`handle`, then `run_full_cycle`, `run`, `execute`). Bases of the
+    /// same module are followed; a base from elsewhere may supply one, so it is trusted.
+    fn handlers(&mut self, classes: &[&StmtClassDef], routed: &[String]) {
         for class in classes {
             let name = class.name.as_str();
-            if !name.starts_with("Handler") || is_protocol(class) {
+            if !routed.iter().any(|r| r == name) || is_protocol(class) {
                 continue;
             }
-            let has_handle = class.body.iter().any(|stmt| {
-                stmt.as_function_def_stmt()
-                    .is_some_and(|def| def.name.as_str() == "handle")
-            });
-            if !has_handle {
+            if !has_entry_point(class, classes, 0) {
                 self.report(
                     "CMP003",
                     class.name.start(),
-                    format!("handler class `{name}` has no `handle` method"),
-                    "add `async def handle(self, ...)`",
+                    format!(
+                        "handler class `{name}` has no `handle` method (nor `execute`, `run` or \
+                         `run_full_cycle`), so the runtime cannot call it"
+                    ),
+                    "add `async def handle(self, request)`",
                 );
             }
         }
@@ -234,7 +241,8 @@ impl Structure<'_> {
                     "prefix pydantic model names with `Model`",
                 );
             }
-            if forbids_extra(class) || bases.iter().any(|b| strict.contains(b)) {
+            if forbids_extra(class) || sets_extra(class) || bases.iter().any(|b| strict.contains(b))
+            {
                 strict.insert(name);
             } else {
                 self.report(
@@ -276,6 +284,43 @@ fn base_names(class: &StmtClassDef) -> impl Iterator<Item = &str> {
         })
 }
 
+/// The methods `RuntimeLocal` calls on a handler, in the order it looks for them.
+const ENTRY_POINTS: &[&str] = &["handle", "run_full_cycle", "run", "execute"];
+
+/// Whether `class` defines an entry point or may inherit one: a base of the same module is
+/// looked into, any other base (not `object`, ABC, Generic) is assumed to supply it.
+fn has_entry_point(class: &StmtClassDef, module: &[&StmtClassDef], depth: usize) -> bool {
+    let own = class.body.iter().any(|stmt| match stmt {
+        Stmt::FunctionDef(def) => ENTRY_POINTS.contains(&def.name.as_str()),
+        Stmt::Assign(assign) => assign.targets.iter().any(|t| {
+            t.as_name_expr()
+                .is_some_and(|n| ENTRY_POINTS.contains(&n.id.as_str()))
+        }),
+        _ => false,
+    });
+    own || (depth < 16
+        && base_names(class).any(
+            |base| match module.iter().find(|c| c.name.as_str() == base) {
+                Some(parent) => has_entry_point(parent, module, depth + 1),
+                None => !matches!(base, "object" | "ABC" | "Generic"),
+            },
+        ))
+}
+
+/// Whether the framework's naming check reads this file: not under a directory named
+/// `errors`, `handlers` or `services`, and not `errors.py` (`checker_naming_convention`).
+fn naming_checked(path: &Path) -> bool {
+    let exempt_dir = path.parent().is_some_and(|dir| {
+        dir.components().any(|c| {
+            matches!(
+                c.as_os_str().to_str(),
+                Some("errors" | "handlers" | "services")
+            )
+        })
+    });
+    !exempt_dir && path.file_name().is_none_or(|n| n != "errors.py")
+}
+
 fn is_protocol(class: &StmtClassDef) -> bool {
     base_names(class).any(|base| base == "Protocol")
 }
@@ -290,16 +335,26 @@ fn is_node_name(name: &str) -> bool {
         && !NODE_BASES.contains(&name)
 }
 
-/// `model_config = ConfigDict(extra="forbid")`, `model_config = {"extra": "forbid"}` or the
-/// class keyword `extra="forbid"`.
+/// An `extra` setting other than forbid, chosen on purpose (`extra="ignore"` to read foreign
+/// payloads): not an omission.
+fn sets_extra(class: &StmtClassDef) -> bool {
+    extra_matches(class, &|_| true)
+}
+
 fn forbids_extra(class: &StmtClassDef) -> bool {
+    extra_matches(class, &is_forbid)
+}
+
+/// `model_config = ConfigDict(extra="forbid")`, `model_config = {"extra": "forbid"}` or the
+/// class keyword `extra="forbid"`, for the `extra` values `wanted` accepts.
+fn extra_matches(class: &StmtClassDef, wanted: &dyn Fn(&Expr) -> bool) -> bool {
     let keyword = class.arguments.as_ref().is_some_and(|arguments| {
         arguments.keywords.iter().any(|keyword| {
             keyword
                 .arg
                 .as_ref()
                 .is_some_and(|arg| arg.as_str() == "extra")
-                && is_forbid(&keyword.value)
+                && wanted(&keyword.value)
         })
     });
     keyword
@@ -314,24 +369,24 @@ fn forbids_extra(class: &StmtClassDef) -> bool {
                     .as_name_expr()
                     .is_some_and(|n| n.id.as_str() == "model_config")
             });
-            is_config && value.is_some_and(config_forbids_extra)
+            is_config && value.is_some_and(|v| config_sets_extra(v, wanted))
         })
 }
 
-fn config_forbids_extra(value: &Expr) -> bool {
+fn config_sets_extra(value: &Expr, wanted: &dyn Fn(&Expr) -> bool) -> bool {
     match value {
         Expr::Call(call) => call.arguments.keywords.iter().any(|keyword| {
             keyword
                 .arg
                 .as_ref()
                 .is_some_and(|arg| arg.as_str() == "extra")
-                && is_forbid(&keyword.value)
+                && wanted(&keyword.value)
         }),
         Expr::Dict(dict) => dict.items.iter().any(|item| {
             item.key.as_ref().is_some_and(|key| {
                 key.as_string_literal_expr()
                     .is_some_and(|s| s.value.to_str() == "extra")
-            }) && is_forbid(&item.value)
+            }) && wanted(&item.value)
         }),
         _ => false,
     }

@@ -227,7 +227,10 @@ fn node_rules() {
 #[test]
 fn handler_rules() {
     let path = Path::new("handlers/handler_orders.py");
-    let check = |source: &str| codes(&check_structure(path, source, &FileRole::Handler));
+    let role = FileRole::Handler {
+        routed: vec!["HandlerOrders".to_owned(), "HandlerLike".to_owned()],
+    };
+    let check = |source: &str| codes(&check_structure(path, source, &role));
     assert_eq!(
         check("class HandlerOrders:\n    async def handle(self, x):\n        return x\n"),
         []
@@ -237,8 +240,34 @@ fn handler_rules() {
         []
     );
     assert_eq!(
-        check("\n\nclass HandlerOrders:\n    def run(self):\n        pass\n"),
+        check("\n\nclass HandlerOrders:\n    def process(self):\n        pass\n"),
         [("CMP003", 3)]
+    );
+    // The entry points the framework's runtime falls back on, own or inherited here.
+    for entry in ["execute", "run", "run_full_cycle"] {
+        let source = format!(
+            "class HandlerOrders:\n    async def {entry}(self, envelope):\n        return envelope\n"
+        );
+        assert_eq!(check(&source), [], "{entry}");
+    }
+    assert_eq!(
+        check(
+            "class _Base:\n    def execute(self, e):\n        return e\n\n\nclass HandlerOrders(_Base):\n    pass\n"
+        ),
+        []
+    );
+    assert_eq!(
+        check(
+            "class _Base:\n    pass\n\n\nclass HandlerOrders(_Base):\n    def go(self):\n        pass\n"
+        ),
+        [("CMP003", 5)]
+    );
+    // A base from elsewhere may supply the entry point; a class no contract routes to is
+    // not a handler of the node.
+    assert_eq!(check("class HandlerOrders(Imported):\n    pass\n"), []);
+    assert_eq!(
+        check("class HandlerOther:\n    def go(self):\n        pass\n"),
+        []
     );
     assert_eq!(
         check("class HandlerLike(Protocol):\n    def run(self): ...\n"),
@@ -267,8 +296,13 @@ fn model_rules() {
         check("class ModelOrder(BaseModel):\n    x: int\n"),
         [("ONX006", 1)]
     );
+    // An explicit `extra` other than forbid is a choice, not an omission.
     assert_eq!(
         check("class ModelOrder(BaseModel):\n    model_config = ConfigDict(extra=\"allow\")\n"),
+        []
+    );
+    assert_eq!(
+        check("class ModelOrder(BaseModel):\n    model_config = ConfigDict(frozen=True)\n"),
         [("ONX006", 1)]
     );
     assert_eq!(
@@ -438,7 +472,10 @@ fn structure_on_real_nodes() {
                 },
             ));
         }
-        for (sub, role) in [("handlers", FileRole::Handler), ("models", FileRole::Model)] {
+        for (sub, role) in [
+            ("handlers", FileRole::Handler { routed: Vec::new() }),
+            ("models", FileRole::Model),
+        ] {
             for entry in std::fs::read_dir(dir.join(sub))
                 .into_iter()
                 .flatten()
