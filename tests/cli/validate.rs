@@ -738,3 +738,64 @@ fn the_published_omnibase_infra_source_gets_only_true_errors() {
     expected.sort();
     assert_eq!(errors, expected);
 }
+
+/// The recall corpus: published files with true problems planted in them (see
+/// tests/fixtures/validate/recall/README.md). Each planted line ends with
+/// `# planted: CODE`; validate must report exactly those errors, at those lines.
+#[test]
+fn planted_problems_in_published_files_are_found_at_their_lines() {
+    fn copy_renamed(from: &Path, to: &Path, root: &Path, expected: &mut Vec<String>) {
+        fs::create_dir_all(to).unwrap();
+        for entry in fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let name = entry.file_name().into_string().unwrap();
+            if entry.file_type().unwrap().is_dir() {
+                copy_renamed(&entry.path(), &to.join(&name), root, expected);
+            } else if let Some(stem) = name.strip_suffix(".py.txt") {
+                let target = to.join(format!("{stem}.py"));
+                let text = fs::read_to_string(entry.path()).unwrap();
+                let relative = target
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_str()
+                    .unwrap()
+                    .to_owned();
+                for (index, line) in text.lines().enumerate() {
+                    if let Some((_, code)) = line.split_once("# planted: ") {
+                        expected.push(format!("{relative}:{} {}", index + 1, code.trim()));
+                    }
+                }
+                fs::write(target, text).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("recall");
+    let mut expected = Vec::new();
+    copy_renamed(&fixtures().join("recall"), &root, &root, &mut expected);
+    assert_eq!(expected.len(), 5, "planted lines: {expected:?}");
+    let output = validate(dir.path(), &["recall", "--output-format", "json"]);
+    assert_eq!(code(&output), Some(1), "{}", stderr(&output));
+    let mut errors: Vec<String> = json(&output)
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| {
+            let file = Path::new(f["filename"].as_str().unwrap());
+            let relative = file
+                .strip_prefix(&root)
+                .or_else(|_| file.strip_prefix("recall"))
+                .unwrap_or(file);
+            format!(
+                "{}:{} {}",
+                relative.display(),
+                f["location"]["row"],
+                f["code"].as_str().unwrap()
+            )
+        })
+        .collect();
+    errors.sort();
+    expected.sort();
+    assert_eq!(errors, expected);
+}
