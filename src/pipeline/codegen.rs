@@ -13,6 +13,7 @@ use crate::diagnostics::{Diagnostic, count, has_errors};
 use crate::output::manifest::sha256_hex;
 use crate::output::{self, Generator, PackageManifest, PackagePlan, PlanOptions};
 use crate::pipeline::executor::{Executor, Observer, Stage, StepError};
+use crate::pipeline::recovery;
 use crate::python::{self, FileRole};
 use crate::render::{GeneratedFile, Ownership, Renderer};
 
@@ -61,6 +62,8 @@ pub struct Job {
     /// Set by the step that fails a contract for a reason that is not bad
     /// input (exit 1, not 2). A failure without one is the input's.
     pub verdict: Option<Verdict>,
+    /// What was done about failures on the way (see [`recovery`]).
+    pub recoveries: Vec<recovery::Recovery>,
     /// The package built in staging, waiting for the format command before
     /// it is swapped in (see [`Context::hold_staged`]).
     pub staged: Option<StagedPackage>,
