@@ -74,6 +74,65 @@ pub enum Command {
     /// The AI quorum: check that each configured model answers.
     #[command(subcommand)]
     Quorum(QuorumCommand),
+    /// Run generate over and over into a scratch directory: where the time goes, and the
+    /// settings that measurably make it faster.
+    Profile(ProfileArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    /// Contract files, or directories searched (recursively) for `*.yaml` and `*.yml`
+    /// [config: `[generate] contracts`].
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+
+    /// Whole runs measured, for each setting tried.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub iterations: u32,
+
+    /// An operation taking at least this share of the run is a hot path.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.20, value_parser = parse_share)]
+    pub threshold: f64,
+
+    /// Write the recommended settings into `codegen.toml` (comments and order kept).
+    #[arg(long)]
+    pub apply: bool,
+
+    /// How the profile is printed.
+    #[arg(long, value_enum, default_value_t = ProfileFormat::Text)]
+    pub output_format: ProfileFormat,
+
+    /// Parallel jobs to start from [default: the CPU count; config: `[generate] jobs`].
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+
+    /// Templates that override the built-in ones [config: `[generate] templates`].
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub quorum: QuorumArgs,
+}
+
+/// How `profile` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProfileFormat {
+    /// A table with a bar chart of shares, hot paths and recommendations.
+    Text,
+    /// One JSON document on standard output.
+    Json,
+}
+
+/// A share of the run: a number from 0 to 1.
+fn parse_share(text: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number"))?;
+    if (0.0..=1.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!("{value} is not a share: give a number from 0 to 1"))
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -184,6 +243,11 @@ pub struct GenerateArgs {
     /// errors are always reported.
     #[arg(long, value_name = "CODES", value_delimiter = ',', value_parser = RuleCodes::WITH_CONTRACT, hide_possible_values = true)]
     pub ignore: Vec<String>,
+
+    /// The rules stage 5 checks the generated code with, by code or prefix
+    /// [default: all; config: `[generate] quality-select`].
+    #[arg(long, value_name = "CODES", value_delimiter = ',', value_parser = RuleCodes::PYTHON, hide_possible_values = true)]
+    pub quality_select: Vec<String>,
 
     /// Print per-stage timings (p50/p95/p99 of step times) and the slowest steps.
     #[arg(long)]

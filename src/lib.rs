@@ -10,6 +10,7 @@ pub mod discover;
 pub mod exit;
 pub mod output;
 pub mod pipeline;
+pub mod profile;
 pub mod python;
 pub mod quorum;
 pub mod render;
@@ -44,6 +45,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitStatus> {
         Command::New(args) => commands::init::run_new(args),
         Command::Schema => commands::schema::run(),
         Command::Config(args) => commands::config::run(args, &settings),
+        Command::Profile(args) => commands::profile::run(&settings, args, printer),
         Command::Quorum(command) => commands::quorum::run(command, &settings.quorum, printer),
     }
 }

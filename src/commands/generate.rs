@@ -28,17 +28,20 @@ const STEP_TIMEOUT: Duration = Duration::from_mins(1);
 
 pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStatus> {
     executor::note_capped_jobs(args.jobs, printer.quiet);
+    let report = execute(args, printer)?;
+    finish(args, printer, &report)
+}
+
+/// The whole run, reported but not printed (`codegen profile` runs it over and over).
+pub fn execute(args: &GenerateSettings, printer: Printer) -> anyhow::Result<Report> {
     let started = Instant::now();
     let mode = mode_of(args);
-    let early = |problems| {
-        finish(
-            args,
-            printer,
-            &Report::failed_early(problems, started.elapsed()),
-        )
-    };
+    let early = |problems| Ok(Report::failed_early(problems, started.elapsed()));
     let (files, mut problems) = contracts_of(args);
-    if problems.iter().any(|d| d.file == Path::new(IGNORE_FLAG)) {
+    if problems
+        .iter()
+        .any(|d| d.file == Path::new(IGNORE_FLAG) || d.file == Path::new(QUALITY_FLAG))
+    {
         return early(problems);
     }
     let _lock = match open_output(args, mode) {
@@ -118,12 +121,13 @@ pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStat
         settle_orphans(args, mode, &results, &mut problems)
     };
     if mode == Mode::Write {
+        let _span = crate::profile::span("index update");
         update_index(&ctx, &results, &orphan_reports, &mut problems);
         output::package::remove_own_staging(&args.output);
     }
 
     drop_ignored(&args.ignore, &mut results, &mut problems);
-    let report = Report::new(
+    Ok(Report::new(
         mode,
         args.prune,
         problems,
@@ -133,8 +137,7 @@ pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStat
         busy,
         started.elapsed(),
         ctx.renderer.templates().stats(),
-    );
-    finish(args, printer, &report)
+    ))
 }
 
 /// The format hook: the formatter runs once over the Python files of every
@@ -166,7 +169,9 @@ fn format_and_swap(
         .filter_map(|(r, files)| Some((r.job.staged.as_ref()?.staged.path(), files)))
         .flat_map(|(root, files)| files.iter().map(|f| root.join(f)))
         .collect();
+    let formatting = crate::profile::span("format command");
     let failed = crate::config::hook::run(command, &paths).err();
+    drop(formatting);
     let shown = command.join(" ");
     for (result, files) in &mut staged {
         let outcome = if failed.is_some() {
@@ -344,6 +349,15 @@ fn context(
         // one is not fresh, though its contract and templates are the same.
         generator.tool_version = format!("{} package-prefix={prefix}", generator.tool_version);
     }
+    if let Some(select) = &args.quality_select {
+        // The findings a fresh package replays are those of the rules that
+        // ran: another selection checks it again.
+        generator.tool_version = format!(
+            "{} quality-select={}",
+            generator.tool_version,
+            select.join(",").to_ascii_uppercase()
+        );
+    }
     Ok(Context {
         renderer: Renderer::new(templates),
         generator,
@@ -362,6 +376,7 @@ fn context(
         hold_staged: mode == Mode::Write
             && args.format_command.as_ref().is_some_and(|c| !c.is_empty()),
         index: index.entries,
+        quality_select: args.quality_select.clone(),
         quorum: args
             .quorum
             .as_ref()
@@ -423,8 +438,25 @@ fn contracts_of(args: &GenerateSettings) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let (files, mut problems) = discover::contract_files(&args.paths);
     let files = own_output_left_out(files, args, &mut problems);
     problems.extend(unknown_ignores(&args.ignore));
+    for selector in args.quality_select.iter().flatten() {
+        let known = crate::python::rules()
+            .iter()
+            .any(|r| ignores(std::slice::from_ref(selector), Some(r.code)));
+        if !known {
+            problems.push(
+                Diagnostic::error(
+                    QUALITY_FLAG,
+                    format!("'{selector}' is not a rule code or a prefix of one"),
+                )
+                .with_help("`codegen rules` lists the rule codes"),
+            );
+        }
+    }
     (files, problems)
 }
+
+/// What usage errors of `--quality-select` are reported under.
+const QUALITY_FLAG: &str = "--quality-select";
 
 /// Drops the warnings `--ignore` names (errors stay).
 fn drop_ignored(

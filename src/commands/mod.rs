@@ -5,6 +5,7 @@ pub mod config;
 pub mod generate;
 pub mod init;
 pub mod man;
+pub mod profile;
 pub mod quorum;
 pub mod rules;
 pub mod schema;

@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{EjectArgs, TemplatesCommand, TemplatesListArgs};
-use crate::diagnostics::{Diagnostic, Position};
+use crate::diagnostics::Diagnostic;
 use crate::exit::ExitStatus;
 use crate::report::Printer;
 use crate::templates::{TemplateError, TemplateManager};
@@ -60,34 +60,7 @@ pub fn load_into(dir: Option<&Path>, problems: &mut Vec<Diagnostic>) -> Option<T
 
 /// A template error as a diagnostic on the override file at fault.
 pub fn diagnostic(dir: &Path, error: &TemplateError) -> Diagnostic {
-    match error {
-        TemplateError::Template {
-            template,
-            line,
-            column,
-            variable,
-            message,
-        } => {
-            let file = dir.join(template);
-            let message = match variable {
-                Some(v) => format!("template error: {message} (variable `{v}`)"),
-                None => format!("template error: {message}"),
-            };
-            let found = Diagnostic::error(&file, message);
-            if *line == 0 {
-                return found;
-            }
-            match std::fs::read_to_string(&file) {
-                Ok(source) => found.at_in(Position::new(*line, *column), &source),
-                Err(_) => found.at(Position::new(*line, *column)),
-            }
-        }
-        TemplateError::Io { path, .. } | TemplateError::NotUtf8 { path } => {
-            Diagnostic::error(path, error.to_string())
-        }
-        TemplateError::NotFound { .. } => Diagnostic::error(dir, error.to_string())
-            .with_help("an `{% include %}` names a template that does not exist"),
-    }
+    error.diagnostic(dir)
 }
 
 fn list(args: &TemplatesListArgs, printer: Printer) -> anyhow::Result<ExitStatus> {

@@ -40,6 +40,7 @@ const SCHEMA: Schema = &[
     ("generate", "fail-fast", Kind::Bool),
     ("generate", "strict", Kind::Bool),
     ("generate", "ignore", Kind::List),
+    ("generate", "quality-select", Kind::List),
     ("generate", "timings", Kind::Bool),
     ("generate", "templates", Kind::Path),
     ("generate", "output-format", Kind::Choice(GENERATE_FORMATS)),
@@ -141,6 +142,8 @@ pub struct GenerateSettings {
     pub strict: bool,
     /// Codes (or prefixes) of warnings not to report.
     pub ignore: Vec<String>,
+    /// The rules of the quality stage, by code or prefix; `None`: all of them.
+    pub quality_select: Option<Vec<String>>,
     pub timings: bool,
     /// A directory whose templates override the built-in ones by name.
     pub templates: Option<PathBuf>,
@@ -224,8 +227,19 @@ impl Settings {
         };
         let no_generate = GenerateArgs::default();
         let no_validate = ValidateArgs::default();
+        let profiled = match &cli.command {
+            Command::Profile(args) => GenerateArgs {
+                paths: args.paths.clone(),
+                jobs: args.jobs,
+                templates: args.templates.clone(),
+                quorum: args.quorum,
+                ..GenerateArgs::default()
+            },
+            _ => GenerateArgs::default(),
+        };
         let (generate, validate) = match &cli.command {
             Command::Generate(args) => (args, &no_validate),
+            Command::Profile(_) => (&profiled, &no_validate),
             Command::Validate(args) => (&no_generate, args),
             _ => (&no_generate, &no_validate),
         };
@@ -248,6 +262,16 @@ impl Settings {
         }
         if let Command::Validate(args) = &cli.command {
             validate.quorum = quorum::for_run(args.quorum, &quorum);
+        }
+        if let Command::Profile(args) = &cli.command {
+            if generate.paths.is_empty() {
+                return Err(ConfigError::Usage(
+                    "no contracts to profile: give PATHS, or list them in the settings file \
+                     (`[generate] contracts = [\"contracts\"]`)"
+                        .to_owned(),
+                ));
+            }
+            generate.quorum = quorum::for_run(args.quorum, &quorum);
         }
         Ok(Settings {
             file,
@@ -458,6 +482,7 @@ impl Merge {
         let ignore = self
             .list("generate.ignore", non_empty(&args.ignore))
             .unwrap_or_default();
+        let quality_select = self.list("generate.quality-select", non_empty(&args.quality_select));
         let timings = self.flag("generate.timings", args.timings);
         let templates = self.path("generate.templates", args.templates.clone(), None);
         let output_format = self.choice(
@@ -483,6 +508,7 @@ impl Merge {
             fail_fast,
             strict,
             ignore,
+            quality_select,
             timings,
             templates,
             output_format,

@@ -47,10 +47,16 @@ const NODE_TYPE_HELP: &str = "use EFFECT_GENERIC, COMPUTE_GENERIC, REDUCER_GENER
 /// Parse and check one contract. Ok: the contract plus warnings. Err: every
 /// error found (and warnings), all located.
 pub fn load(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Loaded, Vec<Diagnostic>> {
-    let source_hash = hex(&Sha256::digest(bytes));
+    let source_hash = {
+        let _span = crate::profile::span("hash");
+        hex(&Sha256::digest(bytes))
+    };
+    let read = crate::profile::span("yaml read");
     let text = decode(path, bytes)?;
     let text: &str = &text;
     let root = parse_tree(path, text)?;
+    drop(read);
+    let _checks = crate::profile::span("contract checks");
     let mut walker = Walker {
         path,
         lines: text.lines().collect(),

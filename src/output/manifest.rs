@@ -200,6 +200,7 @@ impl Generator {
 
 /// Lower-case hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
+    let _span = crate::profile::span("hash");
     hex(&Sha256::digest(bytes))
 }
 

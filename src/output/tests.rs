@@ -12,6 +12,7 @@ fn file(path: &str, contents: &str, ownership: Ownership) -> GeneratedFile {
         path: PathBuf::from(path),
         contents: contents.to_owned(),
         ownership,
+        fallback: None,
     }
 }
 

@@ -123,6 +123,8 @@ pub struct Context {
     pub hold_staged: bool,
     /// With `--quorum`: the models that vote in stage 5.
     pub quorum: Option<crate::quorum::Quorum>,
+    /// `--quality-select`: the rules stage 5 runs, by code or prefix; `None`: all.
+    pub quality_select: Option<Vec<String>>,
 }
 
 /// How the run is shaped.
@@ -158,25 +160,26 @@ pub fn generate_executor(
 ) -> Executor<Job> {
     let c = |ctx: &Arc<Context>| Arc::clone(ctx);
     let (models, node, tests, package) = (c(ctx), c(ctx), c(ctx), c(ctx));
-    let vote = c(ctx);
+    let (vote, limit) = (c(ctx), c(ctx));
+    let (step_timeout, jobs) = (options.step_timeout, options.jobs);
     Executor::new()
         .jobs(options.jobs)
         .fail_fast(options.fail_fast)
         .observer(observer)
         .stage(configure(
             STAGES[1],
-            move |job: &mut Job| render(job, |c| models.renderer.render_models(c)),
+            move |job: &mut Job| render(&models, job, |c| models.renderer.render_models(c)),
             options,
         ))
         .stage(configure(
             STAGES[2],
-            move |job: &mut Job| render(job, |c| node.renderer.render_node(c)),
+            move |job: &mut Job| render(&node, job, |c| node.renderer.render_node(c)),
             options,
         ))
         .stage(configure(
             STAGES[3],
             move |job: &mut Job| {
-                render(job, |c| tests.renderer.render_tests(c))?;
+                render(&tests, job, |c| tests.renderer.render_tests(c))?;
                 // Rendering is over: from here on the package needs only its
                 // name and base class (and, for the vote, a summary of its
                 // contract), so every contract's model is dropped before the
@@ -189,14 +192,27 @@ pub fn generate_executor(
             },
             options,
         ))
-        .stage(configure(
-            STAGES[4],
-            move |job: &mut Job| {
-                quality(&vote, job)?;
-                crate::quorum::stage::vote_job(vote.quorum.as_ref(), job)
-            },
-            options,
-        ))
+        .stage(
+            configure(
+                STAGES[4],
+                move |job: &mut Job| {
+                    quality(&vote, job)?;
+                    crate::quorum::stage::vote_job(vote.quorum.as_ref(), job)
+                },
+                options,
+            )
+            // The vote's calls have deadlines of their own: the stage waits
+            // for as many of them as the package has files, on top of the checks.
+            .limit_for(move |job: &Job| {
+                let quorum = limit.quorum.as_ref()?;
+                let files = job
+                    .files
+                    .iter()
+                    .filter(|f| f.path.extension().is_some_and(|e| e == "py"))
+                    .count();
+                Some(step_timeout + quorum.time_for(files, jobs))
+            }),
+        )
         .stage(configure(
             STAGES[5],
             move |job: &mut Job| write(&package, job),
@@ -224,6 +240,7 @@ fn configure(
 }
 
 fn parse(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
+    let reading = crate::profile::span("contract file read");
     let bytes = crate::discover::read_regular(&job.path).map_err(|e| {
         job.diagnostics.push(
             Diagnostic::error(&job.path, format!("cannot read: {e}"))
@@ -231,8 +248,10 @@ fn parse(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         );
         StepError::fatal(format!("cannot read: {e}"))
     })?;
+    drop(reading);
     job.contract_hash = sha256_hex(&bytes);
     job.reference = output::contract_reference(&ctx.out_absolute, &job.path);
+    let freshness = crate::profile::span("freshness check");
     if let Some((name, manifest)) = fresh_package(ctx, job)
         && let Some(findings) = output::findings::replay(
             &ctx.out,
@@ -252,6 +271,7 @@ fn parse(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         job.fresh = true;
         return Ok(());
     }
+    drop(freshness);
     if contract::is_handler_contract(&bytes) {
         // Not a node: the summary names it as skipped.
         job.skipped = true;
@@ -291,14 +311,41 @@ fn fresh_package(ctx: &Context, job: &Job) -> Option<(String, PackageManifest)> 
 }
 
 fn render(
+    ctx: &Context,
     job: &mut Job,
     stage: impl FnOnce(&Contract) -> Result<Vec<GeneratedFile>, crate::render::RenderError>,
 ) -> Result<(), StepError> {
-    let files = stage(job.contract()?).map_err(|e| {
+    let mut files = stage(job.contract()?).map_err(|e| {
         job.diagnostics
             .push(Diagnostic::error(&job.path, e.to_string()));
         StepError::fatal(e.to_string())
     })?;
+    // A user template that failed gave way to the built-in one: a warning,
+    // or with `--strict` an error about the template (exit 2).
+    let mut refused = 0;
+    for file in &mut files {
+        let Some(mut warning) = file.fallback.take() else {
+            continue;
+        };
+        if ctx.load.strict {
+            warning.severity = crate::diagnostics::Severity::Error;
+            refused += 1;
+        } else {
+            job.recoveries.push(recovery::Recovery::new(
+                recovery::Class::Template,
+                recovery::Strategy::Fallback,
+                format!("{}: {}", warning.file.display(), file.path.display()),
+            ));
+        }
+        job.diagnostics.push(*warning);
+    }
+    if refused > 0 {
+        return Err(StepError::fatal(count(
+            refused,
+            "user template failed to render (--strict)",
+            "user templates failed to render (--strict)",
+        )));
+    }
     job.files.extend(files);
     Ok(())
 }
@@ -326,8 +373,16 @@ fn quality(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
             scaffold,
             contract_dir: None,
         };
+        let selected = |code: &str| {
+            ctx.quality_select.as_ref().is_none_or(|select| {
+                select.iter().any(|s| {
+                    code.to_ascii_uppercase()
+                        .starts_with(&s.to_ascii_uppercase())
+                })
+            })
+        };
         findings.extend(
-            python::lint(&shown, file.contents.as_bytes(), &context)
+            python::lint_selected(&shown, file.contents.as_bytes(), &context, &selected)
                 .into_iter()
                 .filter(|d| !(scaffold && d.code == Some("STB003"))),
         );
@@ -415,7 +470,10 @@ fn write(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         StepError::fatal(e.to_string())
     };
     let files = std::mem::take(&mut job.files);
-    let mut plan = match output::plan(&dir, files, manifest, ctx.plan) {
+    let planning = crate::profile::span("manifest plan");
+    let planned = output::plan(&dir, files, manifest, ctx.plan);
+    drop(planning);
+    let mut plan = match planned {
         Ok(plan) => plan,
         Err(e) => return Err(fail(job, &e)),
     };
@@ -431,6 +489,7 @@ fn write(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         })
         .collect();
     if ctx.mode == Mode::Write && conflicts.is_empty() {
+        let _span = crate::profile::span("package write");
         let written = if ctx.hold_staged {
             output::stage(&ctx.out, &plan)
         } else {

@@ -56,6 +56,7 @@ pub type StepFuture<'a> = Pin<Box<dyn Future<Output = Result<(), StepError>> + S
 
 type BlockingFn<S> = dyn Fn(&mut S) -> Result<(), StepError> + Send + Sync;
 type AsyncFn<S> = dyn for<'a> Fn(&'a mut S) -> StepFuture<'a> + Send + Sync;
+type LimitFn<S> = dyn Fn(&S) -> Option<Duration> + Send + Sync;
 
 /// How a step failed; later recovery decides what to do by kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -177,6 +178,8 @@ pub struct Stage<S> {
     name: String,
     step: Step<S>,
     config: StageConfig,
+    /// A longer limit for some items than the stage's timeout ([`Stage::limit_for`]).
+    limit: Option<Arc<LimitFn<S>>>,
 }
 
 impl<S> Stage<S> {
@@ -189,6 +192,7 @@ impl<S> Stage<S> {
             name: name.into(),
             step: Step::Blocking(Arc::new(step)),
             config: StageConfig::default(),
+            limit: None,
         }
     }
 
@@ -201,6 +205,7 @@ impl<S> Stage<S> {
             name: name.into(),
             step: Step::Async(Arc::new(step)),
             config: StageConfig::default(),
+            limit: None,
         }
     }
 
@@ -213,6 +218,18 @@ impl<S> Stage<S> {
     #[must_use]
     pub fn timeout(mut self, limit: Option<Duration>) -> Self {
         self.config.timeout = limit;
+        self
+    }
+
+    /// A blocking stage's limit for one item, from its state as the step
+    /// starts: the stage's timeout, or what `limit` says when that is longer
+    /// (a step that makes network calls, as many as the item has files).
+    #[must_use]
+    pub fn limit_for(
+        mut self,
+        limit: impl Fn(&S) -> Option<Duration> + Send + Sync + 'static,
+    ) -> Self {
+        self.limit = Some(Arc::new(limit));
         self
     }
 
@@ -707,6 +724,7 @@ impl<S: Send + 'static> Executor<S> {
         let run = Arc::new(StageRun {
             step,
             config: stage.config,
+            limit: stage.limit.clone(),
             stage: index,
             fail_fast: self.fail_fast,
             observer: Arc::clone(&self.observer),
@@ -801,7 +819,7 @@ impl<S: Send + 'static> Executor<S> {
                 for (worker, running) in expired {
                     board.running.remove(&worker);
                     board.abandoned.push(worker);
-                    let limit = run.config.timeout.unwrap_or_default();
+                    let limit = running.limit.unwrap_or_default();
                     run.record(
                         &mut board,
                         running.item,
@@ -879,6 +897,7 @@ impl<S: Send + 'static> Executor<S> {
 struct StageRun<S> {
     step: Arc<BlockingFn<S>>,
     config: StageConfig,
+    limit: Option<Arc<LimitFn<S>>>,
     stage: usize,
     fail_fast: bool,
     observer: Arc<dyn Observer>,
@@ -913,6 +932,8 @@ impl<S> Board<S> {
 struct Running {
     item: usize,
     deadline: Option<Instant>,
+    /// The limit the deadline was set from.
+    limit: Option<Duration>,
     began: Instant,
     thread: Option<usize>,
 }
@@ -944,9 +965,11 @@ impl<S: Send + 'static> StageRun<S> {
                 break;
             };
             let began = Instant::now();
+            let limit = self.limit(&state);
             let running = Running {
                 item,
-                deadline: self.deadline(),
+                deadline: limit.map(|limit| began + limit),
+                limit,
                 began,
                 thread,
             };
@@ -964,7 +987,7 @@ impl<S: Send + 'static> StageRun<S> {
                     Err(error) if error.kind.is_retryable() && attempts <= self.config.retries => {
                         std::thread::sleep(backoff_delay(self.config.backoff, attempts));
                         if let Some(slot) = lock(&self.board).running.get_mut(&worker) {
-                            slot.deadline = self.deadline();
+                            slot.deadline = limit.map(|limit| Instant::now() + limit);
                         }
                     }
                     result => break result,
@@ -989,8 +1012,12 @@ impl<S: Send + 'static> StageRun<S> {
         }
     }
 
-    fn deadline(&self) -> Option<Instant> {
-        self.config.timeout.map(|limit| Instant::now() + limit)
+    /// The limit of one attempt at `state`'s step: never shorter than the
+    /// stage's timeout, which the watcher's waits are measured against.
+    fn limit(&self, state: &S) -> Option<Duration> {
+        let own = self.config.timeout?;
+        let longer = self.limit.as_ref().and_then(|limit| limit(state));
+        Some(longer.map_or(own, |longer| longer.max(own)))
     }
 
     /// Books one item's end and tells the observer (under the lock, so the

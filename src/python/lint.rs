@@ -35,11 +35,11 @@ pub fn lint(path: &Path, bytes: &[u8], context: &LintContext) -> Vec<Diagnostic>
 
 /// The rules of each pass after parsing, for skipping the passes whose rules are all off.
 pub(super) const CONTRACT_RULES: &[&str] = &["ONX004", "ONX005", "CMP002"];
-pub(super) const COMPILE_RULES: &[&str] = &["SYN002"];
-pub(super) const STRUCTURE_RULES: &[&str] = &[
+pub const COMPILE_RULES: &[&str] = &["SYN002"];
+pub const STRUCTURE_RULES: &[&str] = &[
     "CMP001", "CMP003", "ONX001", "ONX002", "ONX003", "ONX006", "ONX007", "ONX008",
 ];
-pub(super) const TREE_RULES: &[&str] = &[
+pub const TREE_RULES: &[&str] = &[
     "DOC001", "QLT001", "QLT002", "QLT003", "QLT004", "QLT005", "SEC001", "SEC002", "SEC003",
     "SEC004", "SEC005", "STB002", "STB003", "TYP001", "TYP002",
 ];
@@ -98,6 +98,7 @@ fn lint_passes(
         findings.push(super::too_large(path));
         return findings;
     }
+    let decoding = crate::profile::span("quality: decode");
     let source = match encoding::decode(path, bytes) {
         Ok(source) => source,
         Err(diagnostic) => {
@@ -105,6 +106,8 @@ fn lint_passes(
             return findings;
         }
     };
+    drop(decoding);
+    let parsing = crate::profile::span("quality: parse");
     let locator = Locator::new(&source);
     let parsed = match syntax::parse(&source) {
         Ok(parsed) => parsed,
@@ -113,10 +116,13 @@ fn lint_passes(
             return findings;
         }
     };
+    drop(parsing);
+    let syntax_errors = crate::profile::span("quality: syntax errors");
     if let Some(error) = syntax::first_error(path, &source, &locator, &parsed) {
         findings.push(error);
         return findings;
     }
+    drop(syntax_errors);
     // Nested deeper than `CPython` compiles: no other rule walks it.
     if let Some(error) = super::too_deep(path, &locator, &parsed) {
         findings.push(error);
@@ -150,6 +156,7 @@ fn tree_passes(
     findings: &mut Vec<Diagnostic>,
 ) {
     if wanted(COMPILE_RULES) {
+        let _span = crate::profile::span("quality: compile rules");
         findings.extend(
             compile::check(path, locator, parsed.syntax())
                 .into_iter()
@@ -157,6 +164,7 @@ fn tree_passes(
         );
     }
     if wanted(STRUCTURE_RULES) {
+        let _span = crate::profile::span("quality: structure rules");
         findings.extend(structure::check_module(
             path,
             locator,
@@ -167,8 +175,11 @@ fn tree_passes(
     // The comments: `STB001`, the pragmas that mark stubs as intended (read by the tree
     // rules), and the suppressions of findings.
     let mut todo = Vec::new();
+    let comment_span = crate::profile::span("quality: comments");
     let pragmas = comments(path, source, locator, parsed, &mut todo);
+    drop(comment_span);
     if wanted(TREE_RULES) {
+        let _span = crate::profile::span("quality: tree rules");
         let options = checks::Options {
             role: &context.role,
             scaffold: context.scaffold,

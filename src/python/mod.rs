@@ -22,7 +22,9 @@ use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
 
-pub use lint::{LintContext, lint, lint_selected, role_for_path};
+pub use lint::{
+    COMPILE_RULES, LintContext, STRUCTURE_RULES, TREE_RULES, lint, lint_selected, role_for_path,
+};
 pub(crate) use lint::{Syntax, lint_with};
 pub use rules::{RuleInfo, rules};
 pub use structure::{FileRole, check_structure};

@@ -63,6 +63,7 @@ pub async fn call(
     prompt: &Prompt,
     deadline: Instant,
 ) -> Called {
+    let _span = crate::profile::concurrent("quorum call", || model.id.clone());
     let attempts = AtomicU32::new(0);
     let recoveries = Mutex::new(Vec::new());
     let gave_up = AtomicBool::new(false);

@@ -139,6 +139,8 @@ struct Inner {
     /// Files being voted on: enough to keep the call permits busy, so a file's
     /// deadline starts when its calls can start, not while it waits in line.
     files: Semaphore,
+    /// The permits of `files`.
+    files_at_once: usize,
 }
 
 /// A configured quorum, ready to vote.
@@ -196,6 +198,7 @@ impl Quorum {
                 cache,
                 permits: Semaphore::new(settings.concurrency.max(1)),
                 files: Semaphore::new(files_at_once),
+                files_at_once,
             }),
             runtime: Some(runtime),
         })

@@ -16,12 +16,28 @@ use crate::diagnostics::Diagnostic;
 use crate::exit::ExitStatus;
 use crate::pipeline::codegen::Job;
 use crate::pipeline::executor::StepError;
+use crate::pipeline::recovery;
 use crate::render::GeneratedFile;
 
 impl Quorum {
     /// `--require-quorum` was given.
     pub fn require(&self) -> bool {
         self.inner.settings.require
+    }
+
+    /// The longest stage 5 can take over a package of `files` Python files
+    /// while `jobs` packages vote at once: each file's verdict has the
+    /// quorum's deadline from when its calls can start, and the files of
+    /// every package in flight take turns, `files_at_once` at a time.
+    pub fn time_for(&self, files: usize, jobs: usize) -> std::time::Duration {
+        let turns = files
+            .max(1)
+            .saturating_mul(jobs.max(1))
+            .div_ceil(self.inner.files_at_once.max(1));
+        self.inner
+            .settings
+            .deadline
+            .saturating_mul(u32::try_from(turns).unwrap_or(u32::MAX))
     }
 }
 
@@ -46,9 +62,12 @@ pub fn vote_job(quorum: Option<&Quorum>, job: &mut Job) -> Result<(), StepError>
             contract: Some(summary.clone()),
         })
         .collect();
+    let voting = crate::profile::span("quorum vote");
     let verdicts = quorum.vote_files(files);
+    drop(voting);
     job.diagnostics
         .extend(verdicts.iter().filter_map(report::finding));
+    job.recoveries.extend(recoveries(&verdicts));
     let failed = verdicts
         .iter()
         .filter(|v| v.verdict == Verdict::Fail)
@@ -67,6 +86,44 @@ pub fn vote_job(quorum: Option<&Quorum>, job: &mut Job) -> Result<(), StepError>
         return Err(StepError::fatal(INCONCLUSIVE_REQUIRED));
     }
     Ok(())
+}
+
+/// The quorum's recoveries (a failed call and what was done about it) in the
+/// run's classes; an invalid answer is recorded in the vote, not recovered.
+fn recoveries(verdicts: &[FileVerdict]) -> Vec<recovery::Recovery> {
+    use super::recovery::ErrorClass;
+    use recovery::{Class, Strategy};
+    let mut out = Vec::new();
+    for verdict in verdicts {
+        for vote in &verdict.votes {
+            for step in &vote.recovery {
+                let class = match step.class {
+                    ErrorClass::Network => Class::Network,
+                    ErrorClass::Timeout => Class::Timeout,
+                    ErrorClass::RateLimit => Class::RateLimit,
+                    ErrorClass::Auth => Class::Auth,
+                    ErrorClass::InvalidResponse => continue,
+                };
+                let strategy = match (step.waited_ms, step.class.is_retried()) {
+                    (Some(_), _) => Strategy::Retry,
+                    (None, true) => Strategy::RetryFailed,
+                    (None, false) => Strategy::Exclude,
+                };
+                out.push(recovery::Recovery::new(
+                    class,
+                    strategy,
+                    format!(
+                        "{} on {}: attempt {}: {}",
+                        vote.model,
+                        verdict.file.display(),
+                        step.attempt,
+                        step.error
+                    ),
+                ));
+            }
+        }
+    }
+    out
 }
 
 fn is_python(file: &GeneratedFile) -> bool {

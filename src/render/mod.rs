@@ -17,6 +17,7 @@ use crate::contract::model::{
     ModelLocation, ModelRef, NodeType,
 };
 use crate::contract::{ADAPTER_CLASS, ADAPTER_MODULE, DISPATCH_MODULE};
+use crate::diagnostics::Diagnostic;
 use crate::templates::{TemplateError, TemplateManager};
 use samples::Py;
 
@@ -36,6 +37,9 @@ pub struct GeneratedFile {
     pub path: PathBuf,
     pub contents: String,
     pub ownership: Ownership,
+    /// The user's template for this file failed to render, so the built-in
+    /// one rendered it: why, as a warning on the template file at fault.
+    pub fallback: Option<Box<Diagnostic>>,
 }
 
 /// Why a contract could not be rendered.
@@ -299,14 +303,38 @@ impl Renderer {
         path: String,
         ownership: Ownership,
     ) -> Result<GeneratedFile, RenderError> {
-        let mut contents =
-            self.templates
-                .render(template, ctx)
-                .map_err(|source| RenderError::Template {
-                    node: c.name.clone(),
-                    path: path.clone(),
-                    source: Box::new(source),
-                })?;
+        let _span = crate::profile::span_of("render", || template.to_owned());
+        let mut fallback = None;
+        let mut contents = match self.templates.render(template, ctx) {
+            Ok(contents) => contents,
+            Err(source) => {
+                let dir = self.templates.override_dir();
+                match (dir, self.templates.render_builtin(template, ctx)) {
+                    (Some(dir), Some(builtin)) => {
+                        let mut warning = source.diagnostic(dir);
+                        warning.severity = crate::diagnostics::Severity::Warning;
+                        warning.message = format!(
+                            "{}; {path} was rendered with the built-in `{template}` instead",
+                            warning.message
+                        );
+                        warning.help = Some(
+                            "fix the template (`codegen templates list --templates DIR` shows \
+                             which ones are yours); with --strict this is an error"
+                                .to_owned(),
+                        );
+                        fallback = Some(Box::new(warning));
+                        builtin
+                    }
+                    _ => {
+                        return Err(RenderError::Template {
+                            node: c.name.clone(),
+                            path: path.clone(),
+                            source: Box::new(source),
+                        });
+                    }
+                }
+            }
+        };
         // Every file of every package is held until the package stage: keep
         // only its bytes, not the spare room the renderer grew into.
         contents.shrink_to_fit();
@@ -314,6 +342,7 @@ impl Renderer {
             path: PathBuf::from(path),
             contents,
             ownership,
+            fallback,
         })
     }
 

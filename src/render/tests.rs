@@ -242,15 +242,38 @@ fn undefined_model_reference_is_an_error() {
 }
 
 #[test]
-fn broken_override_names_the_template_and_variable() {
+fn a_broken_override_gives_way_to_the_builtin_naming_the_template_line_and_variable() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("enum.py.tera"), "x = 1\ny = {{ nope }}\n").unwrap();
     let r = Renderer::new(TemplateManager::with_overrides(dir.path()).unwrap());
-    let err = r.render_models(&contract()).unwrap_err();
-    let text = err.to_string();
-    assert!(text.contains("models/enum_level.py"), "{text}");
-    assert!(text.contains("enum.py.tera:2:"), "{text}");
+    // The built-in template renders the file instead, and says why.
+    let files = r.render_models(&contract()).unwrap();
+    let builtin = Renderer::new(TemplateManager::builtin())
+        .render_models(&contract())
+        .unwrap();
+    let file = find(&files, "models/enum_level.py");
+    assert_eq!(
+        file.contents,
+        find(&builtin, "models/enum_level.py").contents
+    );
+    let warning = file.fallback.as_ref().expect("a fallback warning");
+    assert_eq!(warning.severity, crate::diagnostics::Severity::Warning);
+    assert_eq!(warning.file, dir.path().join("enum.py.tera"));
+    assert_eq!(warning.position.map(|p| p.line), Some(2));
+    let text = &warning.message;
     assert!(text.contains("`nope`"), "{text}");
+    assert!(
+        text.contains("models/enum_level.py was rendered with the built-in `enum.py.tera`"),
+        "{text}"
+    );
+    assert_eq!(warning.source_line.as_deref(), Some("y = {{ nope }}"));
+    // Files whose templates are not overridden carry no warning.
+    assert!(
+        files
+            .iter()
+            .filter(|f| f.path != Path::new("models/enum_level.py"))
+            .all(|f| f.fallback.is_none())
+    );
 }
 
 #[test]

@@ -14,6 +14,7 @@ use crate::exit::ExitStatus;
 use crate::output::{self, ExistingPackage, FileAction, PackagePlan};
 use crate::pipeline::codegen::{Job, Mode};
 use crate::pipeline::executor::{ItemOutcome, StageReport, StepOutcome};
+use crate::pipeline::recovery::{self, Class, Recovery, Strategy, Tally};
 use crate::report::Printer;
 use crate::report::formats::github_line;
 use crate::templates::CacheStats;
@@ -66,8 +67,16 @@ impl ContractResult {
         let failure = outcome
             .failure()
             .map(|f| (f.stage_name.clone(), f.error.message.clone()));
+        let timed_out = outcome
+            .failure()
+            .filter(|f| f.error.kind == crate::pipeline::executor::StepErrorKind::Timeout)
+            .map(|f| format!("[{}] {}", f.stage_name, f.error.message));
         let completed = outcome.is_completed();
-        let job = outcome.into_state().unwrap_or_default();
+        let mut job = outcome.into_state().unwrap_or_default();
+        if let Some(detail) = timed_out {
+            job.recoveries
+                .push(Recovery::new(Class::Timeout, Strategy::Stop, detail));
+        }
         let (status, failure) = match (completed, failure) {
             (true, _) if job.fresh => (Status::Unchanged, None),
             (true, _) if job.skipped => (Status::Skipped, None),
@@ -178,6 +187,37 @@ impl Report {
             wall,
             cache: None,
         }
+    }
+
+    /// What was done about failures, per class and strategy: what the steps
+    /// recorded, and the contracts skipped because they did not parse or
+    /// their generated code had error findings.
+    pub fn recovery(&self) -> Vec<Tally> {
+        let skips: Vec<(&PathBuf, Recovery)> = self
+            .results
+            .iter()
+            .filter(|r| r.status == Status::Failed)
+            .filter_map(|r| {
+                let (stage, reason) = r.failure.as_ref()?;
+                let class = if stage == crate::pipeline::codegen::STAGES[0] {
+                    Class::Parse
+                } else if r.job.verdict == Some(crate::pipeline::codegen::Verdict::Findings) {
+                    Class::Validation
+                } else {
+                    return None;
+                };
+                Some((
+                    &r.job.path,
+                    Recovery::new(class, Strategy::Skip, reason.clone()),
+                ))
+            })
+            .collect();
+        recovery::statistics(
+            self.results
+                .iter()
+                .flat_map(|r| r.job.recoveries.iter().map(move |x| (&r.job.path, x)))
+                .chain(skips.iter().map(|(path, x)| (*path, x))),
+        )
     }
 
     /// Every diagnostic: the run's problems, then each contract's, in path order.
@@ -501,6 +541,7 @@ pub fn render_text(report: &Report, printer: Printer) -> String {
             r.job.path.display()
         );
     }
+    recovery_text(report, &mut out);
     if !failed.is_empty() {
         let _ = writeln!(
             out,
@@ -514,6 +555,25 @@ pub fn render_text(report: &Report, printer: Printer) -> String {
         }
     }
     out
+}
+
+/// What was done about failures, a line per class and strategy.
+fn recovery_text(report: &Report, out: &mut String) {
+    let recovered = report.recovery();
+    if recovered.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "recovered:");
+    for tally in &recovered {
+        let _ = writeln!(
+            out,
+            "  {} ({}): {} on {}",
+            tally.class.as_str(),
+            tally.strategy.as_str(),
+            count(tally.times as usize, "time", "times"),
+            count(tally.contracts.len(), "contract", "contracts"),
+        );
+    }
 }
 
 /// A check or dry run without `--prune`: orphans are kept, and not listed.
@@ -594,6 +654,7 @@ pub fn render_json(report: &Report) -> String {
             .into_iter()
             .map(|(duration, stage, contract)| json!({"stage": stage, "contract": contract, "ms": millis(duration)}))
             .collect::<Vec<_>>(),
+        "recovery": recovery_json(report),
         "problems": super::formats::json_findings(&report.problems),
         "contracts": contracts,
         "orphans": orphans,
@@ -601,6 +662,27 @@ pub fn render_json(report: &Report) -> String {
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_else(|_| "{}".to_owned());
     text.push('\n');
     text
+}
+
+/// Per class: the strategy, how many times it acted and on which contracts,
+/// with the detail of each act.
+fn recovery_json(report: &Report) -> serde_json::Value {
+    let details: Vec<serde_json::Value> = report
+        .results
+        .iter()
+        .flat_map(|r| r.job.recoveries.iter().map(move |x| (&r.job.path, x)))
+        .map(|(path, x)| {
+            json!({"class": x.class.as_str(), "strategy": x.strategy.as_str(), "contract": path, "times": x.times, "detail": x.detail})
+        })
+        .collect();
+    let tallies: Vec<serde_json::Value> = report
+        .recovery()
+        .iter()
+        .map(|t| {
+            json!({"class": t.class.as_str(), "strategy": t.strategy.as_str(), "times": t.times, "contracts": t.contracts})
+        })
+        .collect();
+    json!({"classes": tallies, "acts": details})
 }
 
 fn stage_json(stage: &StageReport) -> serde_json::Value {

@@ -19,6 +19,8 @@ use moka::sync::Cache;
 use sha2::{Digest, Sha256};
 use tera::{ErrorKind, Tera};
 
+use crate::diagnostics::{Diagnostic, Position};
+
 static BUILTIN: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
 /// How many compiled templates the cache keeps, as the reference system does.
@@ -125,6 +127,9 @@ pub struct TemplateManager {
     builtin_only: bool,
     /// That compilation, made on the first miss; `None` if it failed.
     whole: OnceLock<Option<Arc<Tera>>>,
+    /// With an override directory: it, and the built-ins alone, which render
+    /// in place of an override that fails ([`TemplateManager::render_builtin`]).
+    overrides: Option<(PathBuf, Box<TemplateManager>)>,
 }
 
 impl std::fmt::Debug for TemplateManager {
@@ -159,6 +164,7 @@ impl TemplateManager {
         found.ignored.sort();
         let mut manager = Self::from_sources(sources, found.overridden);
         manager.ignored = found.ignored;
+        manager.overrides = Some((dir.to_owned(), Box::new(Self::builtin())));
         // Compile every override now so a broken one is reported before any render.
         for name in &manager.overridden {
             manager.compiled(name)?;
@@ -180,6 +186,7 @@ impl TemplateManager {
             misses: AtomicU64::new(0),
             builtin_only: false,
             whole: OnceLock::new(),
+            overrides: None,
         }
     }
 
@@ -258,6 +265,24 @@ impl TemplateManager {
             .map_err(|e| TemplateError::from_tera(name, &e))
     }
 
+    /// After [`TemplateManager::render`] of `name` failed with overrides in
+    /// play: the built-in template of that name rendered with the built-ins
+    /// alone. `None` when there is nothing to fall back on (no override
+    /// directory, or a template the built-ins do not have) or the built-in
+    /// fails too.
+    pub fn render_builtin(&self, name: &str, ctx: &tera::Context) -> Option<String> {
+        let (_, builtin) = self.overrides.as_ref()?;
+        if self.overridden.is_empty() || !Self::is_builtin(name) {
+            return None;
+        }
+        builtin.render(name, ctx).ok()
+    }
+
+    /// The override directory, when there is one.
+    pub fn override_dir(&self) -> Option<&Path> {
+        self.overrides.as_ref().map(|(dir, _)| dir.as_path())
+    }
+
     /// The compiled template `name` (with everything it includes), from the cache
     /// or compiled now.
     fn compiled(&self, name: &str) -> Result<Arc<Tera>, TemplateError> {
@@ -311,6 +336,41 @@ impl TemplateManager {
             batch.insert(key.as_str(), source.as_ref());
         }
         new_tera(batch).map_err(|e| TemplateError::from_tera(name, &e))
+    }
+}
+
+impl TemplateError {
+    /// As a diagnostic (an error) on the file of the override directory `dir`
+    /// at fault, at its line and column when Tera gave them.
+    pub fn diagnostic(&self, dir: &Path) -> Diagnostic {
+        match self {
+            TemplateError::Template {
+                template,
+                line,
+                column,
+                variable,
+                message,
+            } => {
+                let file = dir.join(template);
+                let message = match variable {
+                    Some(v) => format!("template error: {message} (variable `{v}`)"),
+                    None => format!("template error: {message}"),
+                };
+                let found = Diagnostic::error(&file, message);
+                if *line == 0 {
+                    return found;
+                }
+                match std::fs::read_to_string(&file) {
+                    Ok(source) => found.at_in(Position::new(*line, *column), &source),
+                    Err(_) => found.at(Position::new(*line, *column)),
+                }
+            }
+            TemplateError::Io { path, .. } | TemplateError::NotUtf8 { path } => {
+                Diagnostic::error(path, self.to_string())
+            }
+            TemplateError::NotFound { .. } => Diagnostic::error(dir, self.to_string())
+                .with_help("an `{% include %}` names a template that does not exist"),
+        }
     }
 }
 

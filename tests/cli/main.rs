@@ -12,6 +12,7 @@ mod hostile;
 mod init;
 mod install;
 mod man;
+mod profile;
 mod project;
 mod python;
 mod quorum;
