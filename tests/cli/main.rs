@@ -15,6 +15,7 @@ mod man;
 mod project;
 mod python;
 mod quorum;
+mod recovery_io;
 mod regenerate;
 mod render;
 mod runtime;
