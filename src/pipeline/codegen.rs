@@ -723,6 +723,7 @@ pub fn abandon_staged(job: &mut Job) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use recovery::{Class, Recovery, Strategy};
 
     #[test]
     fn sizes_are_grouped_by_thousands() {
@@ -731,6 +732,33 @@ mod tests {
         assert_eq!(grouped(4_096), "4,096");
         assert_eq!(grouped(123_456), "123,456");
         assert_eq!(grouped(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn retries_are_recorded_on_the_job() {
+        let mut job = Job::new(PathBuf::from("c.yaml"));
+        record_retries(&mut job, &output::IoRetries::default());
+        assert!(job.recoveries.is_empty(), "no retry, no record");
+
+        let busy = output::IoRetries {
+            times: 2,
+            last: Some(("EBUSY", PathBuf::from("out/pkg"))),
+            exhausted: false,
+        };
+        record_retries(&mut job, &busy);
+        let exhausted = output::IoRetries {
+            times: 4,
+            exhausted: true,
+            ..busy
+        };
+        record_retries(&mut job, &exhausted);
+        assert_eq!(
+            job.recoveries,
+            vec![
+                Recovery::new(Class::Io, Strategy::Retry, "EBUSY on out/pkg").times(2),
+                Recovery::new(Class::Io, Strategy::RetryFailed, "EBUSY on out/pkg").times(4),
+            ]
+        );
     }
 
     #[test]
