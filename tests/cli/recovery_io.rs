@@ -396,3 +396,67 @@ pkg=$(ls -d "$(dirname "$0")"/out/*/ | head -n 1)
     );
     assert_no_staging(&out);
 }
+
+/// With a format command, packages wait in staging for it: a disk that fills
+/// up while they are staged leaves every package wholly old, the ones
+/// staged before it included, and nothing in staging.
+#[test]
+fn a_full_disk_while_packages_wait_for_the_format_command_leaves_them_all_old() {
+    if !namespaces_work() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    contracts(&root.join("v1"), 8);
+    grown_copies(&root.join("v1"), &root.join("v2"));
+    fs::create_dir(root.join("disk")).unwrap();
+    let script = r#"
+        mount -t tmpfs -o size=8m tmpfs disk
+        "$CODEGEN" generate v1 -o disk/out -q -j 1
+        avail() { stat -f -c '%a %S' disk | awk '{ print $1 * $2 }'; }
+        cp -a disk/out disk/trial
+        "$CODEGEN" generate v2 -o disk/trial -q -j 1
+        largest=$(du -s -B1 disk/trial/*/ | sort -n | tail -n 1 | cut -f 1)
+        rm -rf disk/trial
+        head -c $(( $(avail) - 2 * largest )) /dev/zero > disk/filler
+        printf '#!/bin/sh\nexit 0\n' > fmt.sh
+        chmod +x fmt.sh
+        printf '[generate]\nformat-command = ["./fmt.sh"]\n' > codegen.toml
+        set +e
+        "$CODEGEN" generate v2 -o disk/out -j 1 > full.out 2> full.err; echo $? > full.rc
+        set -e
+        cp -a disk/out full
+    "#;
+    let output = in_namespace(root, script);
+    assert!(
+        output.status.success(),
+        "the script failed: {}",
+        stderr(&output)
+    );
+    let err = read(&root.join("full.err"));
+    assert_eq!(read(&root.join("full.rc")).trim(), "1", "{err}");
+    assert_eq!(
+        err.matches("error: cannot write: the disk is full (the package needs ")
+            .count(),
+        1,
+        "{err}"
+    );
+    assert!(
+        err.contains("error: not written: the disk is full (a package before it needed "),
+        "{err}"
+    );
+    let full = root.join("full");
+    let packages = package_dirs(&full);
+    assert_eq!(packages.len(), 8, "{packages:?}");
+    for package in &packages {
+        let manifest: serde_json::Value =
+            serde_json::from_str(&read(&package.join(MANIFEST))).unwrap();
+        let contract = Path::new(manifest["contract"].as_str().unwrap())
+            .file_name()
+            .unwrap()
+            .to_owned();
+        let v1 = sha256(&fs::read(root.join("v1").join(contract)).unwrap());
+        assert_eq!(assert_whole(package), v1, "{}: {err}", package.display());
+    }
+    assert_no_staging(&full);
+}
