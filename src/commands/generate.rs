@@ -382,6 +382,7 @@ fn context(
             .as_ref()
             .map(crate::quorum::Quorum::new)
             .transpose()?,
+        disk_full: codegen::DiskFull::default(),
     })
 }
 

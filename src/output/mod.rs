@@ -7,6 +7,7 @@ pub mod findings;
 pub mod lock;
 pub mod manifest;
 pub mod package;
+pub mod retry;
 pub mod safe;
 
 use std::fs;
@@ -17,6 +18,7 @@ use crate::diagnostics::{Diagnostic, Position};
 pub use lock::OutputLock;
 pub use manifest::{Generator, MANIFEST_FILE, PackageManifest};
 pub use package::{FileAction, PackagePlan, PlanOptions, PlannedFile, Staged, commit, plan, stage};
+pub use retry::IoRetries;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -167,6 +169,16 @@ impl OutputError {
         }
     }
 
+    /// The errno name (`ENOSPC`, `EDQUOT`) when the error says the disk is full.
+    pub fn disk_full(&self) -> Option<&'static str> {
+        match self {
+            OutputError::Io { source, .. } if retry::is_disk_full(source) => {
+                Some(retry::disk_full_errno(source))
+            }
+            _ => None,
+        }
+    }
+
     pub(crate) fn io(path: &Path, action: &'static str, source: std::io::Error) -> Self {
         OutputError::Io {
             path: path.to_path_buf(),
@@ -189,6 +201,46 @@ fn locked_message(pid: Option<u32>) -> String {
 fn in_state_dir(path: &Path) -> bool {
     path.components()
         .any(|c| c.as_os_str() == std::ffi::OsStr::new(package::STATE_DIR))
+}
+
+/// The file system holding a directory: the space left on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FreeSpace {
+    /// Bytes an unprivileged writer may still use.
+    pub available: u64,
+    /// The unit it hands out space in.
+    pub block: u64,
+    /// The directory it is mounted on.
+    pub mount: PathBuf,
+}
+
+/// The space left on the file system holding `dir`; `None` when it cannot
+/// be told.
+#[cfg(unix)]
+pub fn free_space(dir: &Path) -> Option<FreeSpace> {
+    use std::os::unix::fs::MetadataExt as _;
+    let stat = rustix::fs::statvfs(dir).ok()?;
+    let available = stat.f_bavail.saturating_mul(stat.f_frsize);
+    // The mount point: the highest ancestor on the same device.
+    let dir = absolute(dir);
+    let device = fs::metadata(&dir).ok()?.dev();
+    let mut mount = dir.clone();
+    for ancestor in dir.ancestors().skip(1) {
+        match fs::metadata(ancestor) {
+            Ok(m) if m.dev() == device => mount = ancestor.to_path_buf(),
+            _ => break,
+        }
+    }
+    Some(FreeSpace {
+        available,
+        block: stat.f_frsize,
+        mount,
+    })
+}
+
+#[cfg(not(unix))]
+pub fn free_space(_dir: &Path) -> Option<FreeSpace> {
+    None
 }
 
 /// Checks that `out` is, or can become, a directory, and creates it.

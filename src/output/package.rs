@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::OutputError;
 use super::manifest::{MANIFEST_FILE, ManifestFile, Owner, PackageManifest, sha256_hex};
+use super::retry::{IoRetries, attempt};
 use super::safe::{self, PackageReader};
 use crate::diagnostics::Diagnostic;
 use crate::render::{GeneratedFile, Ownership};
@@ -407,10 +408,11 @@ fn compare_manifests(
 }
 
 /// Writes the plan: nothing when nothing changes; otherwise the new package is
-/// built in a staging directory and swapped in whole.
-pub fn commit(out: &Path, plan: &PackagePlan) -> Result<(), OutputError> {
-    match stage(out, plan)? {
-        Some(staged) => staged.swap(),
+/// built in a staging directory and swapped in whole. Transient errors met on
+/// the way are retried and counted in `retries`.
+pub fn commit(out: &Path, plan: &PackagePlan, retries: &mut IoRetries) -> Result<(), OutputError> {
+    match stage(out, plan, retries)? {
+        Some(staged) => staged.swap(retries),
         None => Ok(()),
     }
 }
@@ -440,10 +442,12 @@ impl Staged {
         &self,
         manifest: &mut PackageManifest,
         files: &[PathBuf],
+        retries: &mut IoRetries,
     ) -> Result<(), OutputError> {
         for rel in files {
             let full = self.staging.join(rel);
-            let bytes = fs::read(&full).map_err(|e| OutputError::io(&full, "cannot read", e))?;
+            let bytes = attempt(retries, &full, || fs::read(&full))
+                .map_err(|e| OutputError::io(&full, "cannot read", e))?;
             if let Some(entry) = manifest.files.get_mut(&slash_path(rel)) {
                 let formatted = sha256_hex(&bytes);
                 if formatted != entry.hash {
@@ -454,12 +458,13 @@ impl Staged {
         write_file(
             &self.staging.join(MANIFEST_FILE),
             manifest.to_json().as_bytes(),
+            retries,
         )
     }
 
     /// Puts the new package in place of the old, in one exchange.
-    pub fn swap(mut self) -> Result<(), OutputError> {
-        let swapped = swap_into_place(&self.staging, &self.dir);
+    pub fn swap(mut self, retries: &mut IoRetries) -> Result<(), OutputError> {
+        let swapped = swap_into_place(&self.staging, &self.dir, retries);
         self.swapped = swapped.is_ok();
         swapped
     }
@@ -474,8 +479,13 @@ impl Drop for Staged {
 }
 
 /// Builds the new package in the staging area, or nothing (`None`) when the
-/// plan changes nothing or a hand edit blocks it.
-pub fn stage(out: &Path, plan: &PackagePlan) -> Result<Option<Staged>, OutputError> {
+/// plan changes nothing or a hand edit blocks it. On any error the staging
+/// copy is removed: the package stays as it was.
+pub fn stage(
+    out: &Path,
+    plan: &PackagePlan,
+    retries: &mut IoRetries,
+) -> Result<Option<Staged>, OutputError> {
     if plan.conflicts().next().is_some() || !plan.changes_disk() {
         return Ok(None);
     }
@@ -489,14 +499,15 @@ pub fn stage(out: &Path, plan: &PackagePlan) -> Result<Option<Staged>, OutputErr
         .join(name);
     // The common case costs one mkdir; the others are a first package or a
     // leftover of a killed run with the same pid.
-    match fs::create_dir(&staging) {
+    match attempt(retries, &staging, || fs::create_dir(&staging)) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            fs::remove_dir_all(&staging)
-                .and_then(|()| fs::create_dir(&staging))
-                .map_err(|e| OutputError::io(&staging, "cannot create directory", e))?;
+            attempt(retries, &staging, || {
+                fs::remove_dir_all(&staging).and_then(|()| fs::create_dir(&staging))
+            })
+            .map_err(|e| OutputError::io(&staging, "cannot create directory", e))?;
         }
-        Err(_) => fs::create_dir_all(&staging)
+        Err(_) => attempt(retries, &staging, || fs::create_dir_all(&staging))
             .map_err(|e| OutputError::io(&staging, "cannot create directory", e))?,
     }
     let staged = Staged {
@@ -504,11 +515,15 @@ pub fn stage(out: &Path, plan: &PackagePlan) -> Result<Option<Staged>, OutputErr
         dir: plan.dir.clone(),
         swapped: false,
     };
-    build_staging(&staged.staging, plan)?;
+    build_staging(&staged.staging, plan, retries)?;
     Ok(Some(staged))
 }
 
-fn build_staging(staging: &Path, plan: &PackagePlan) -> Result<(), OutputError> {
+fn build_staging(
+    staging: &Path,
+    plan: &PackagePlan,
+    retries: &mut IoRetries,
+) -> Result<(), OutputError> {
     // Every directory the files need, made once, parents first (a sorted set
     // puts `a` before `a/b`), so writing a file is open, write, close.
     let dirs: BTreeSet<&Path> = plan
@@ -519,7 +534,7 @@ fn build_staging(staging: &Path, plan: &PackagePlan) -> Result<(), OutputError> 
         .collect();
     for dir in dirs {
         let path = staging.join(dir);
-        fs::create_dir(&path)
+        attempt(retries, &path, || fs::create_dir(&path))
             .or_else(|e| if path.is_dir() { Ok(()) } else { Err(e) })
             .map_err(|e| OutputError::io(&path, "cannot create directory", e))?;
     }
@@ -528,10 +543,10 @@ fn build_staging(staging: &Path, plan: &PackagePlan) -> Result<(), OutputError> 
         let target = staging.join(&file.path);
         match (file.action, &file.contents) {
             (FileAction::Created | FileAction::Updated, Some(contents)) => {
-                write_file(&target, contents.as_bytes())?;
+                write_file(&target, contents.as_bytes(), retries)?;
             }
             (FileAction::Unchanged | FileAction::Kept | FileAction::Stale, _) => {
-                link_or_copy(&plan.dir.join(&file.path), &target)?;
+                link_or_copy(&plan.dir.join(&file.path), &target, retries)?;
             }
             _ => {}
         }
@@ -539,12 +554,38 @@ fn build_staging(staging: &Path, plan: &PackagePlan) -> Result<(), OutputError> 
     }
     // Everything else in the old package (the user's own files) comes along untouched.
     if plan.dir.is_dir() {
-        carry_over(&plan.dir, &plan.dir, staging, &placed)?;
+        carry_over(&plan.dir, &plan.dir, staging, &placed, retries)?;
     }
     write_file(
         &staging.join(MANIFEST_FILE),
         plan.manifest.to_json().as_bytes(),
+        retries,
     )
+}
+
+/// The space the new files of `plan` take, its manifest included: what
+/// building it in staging writes (the files it keeps are hard links), each
+/// file rounded up to whole blocks of `block` bytes (none: not rounded).
+pub fn bytes_to_write(plan: &PackagePlan, block: Option<u64>) -> u64 {
+    let round = |len: usize| {
+        let len = len as u64;
+        match block.filter(|b| *b > 0) {
+            Some(b) => len.div_ceil(b) * b,
+            None => len,
+        }
+    };
+    let files: u64 = plan
+        .files
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.planned.unwrap_or(f.action),
+                FileAction::Created | FileAction::Updated
+            )
+        })
+        .filter_map(|f| f.contents.as_ref().map(|c| round(c.len())))
+        .sum();
+    files + round(plan.manifest.to_json().len())
 }
 
 fn carry_over(
@@ -552,9 +593,10 @@ fn carry_over(
     dir: &Path,
     staging: &Path,
     placed: &BTreeMap<PathBuf, FileAction>,
+    retries: &mut IoRetries,
 ) -> Result<(), OutputError> {
-    let entries =
-        fs::read_dir(dir).map_err(|e| OutputError::io(dir, "cannot read directory", e))?;
+    let entries = attempt(retries, dir, || fs::read_dir(dir))
+        .map_err(|e| OutputError::io(dir, "cannot read directory", e))?;
     for entry in entries {
         let entry = entry.map_err(|e| OutputError::io(dir, "cannot read directory", e))?;
         let path = entry.path();
@@ -567,58 +609,58 @@ fn carry_over(
             .map_err(|e| OutputError::io(&path, "cannot stat", e))?;
         let target = staging.join(&rel);
         if kind.is_dir() {
-            fs::create_dir_all(&target)
+            attempt(retries, &target, || fs::create_dir_all(&target))
                 .map_err(|e| OutputError::io(&target, "cannot create directory", e))?;
-            carry_over(root, &path, staging, placed)?;
+            carry_over(root, &path, staging, placed, retries)?;
         } else if kind.is_symlink() {
             let link =
                 fs::read_link(&path).map_err(|e| OutputError::io(&path, "cannot read link", e))?;
-            ensure_parent(&target)?;
-            symlink(&link, &target)?;
+            ensure_parent(&target, retries)?;
+            symlink(&link, &target, retries)?;
         } else if target.is_dir() {
             // The new package has a directory here (made in staging above).
             return Err(OutputError::InTheWay { path });
         } else {
-            link_or_copy(&path, &target)?;
+            link_or_copy(&path, &target, retries)?;
         }
     }
     Ok(())
 }
 
 #[cfg(unix)]
-fn symlink(link: &Path, target: &Path) -> Result<(), OutputError> {
-    std::os::unix::fs::symlink(link, target)
+fn symlink(link: &Path, target: &Path, retries: &mut IoRetries) -> Result<(), OutputError> {
+    attempt(retries, target, || std::os::unix::fs::symlink(link, target))
         .map_err(|e| OutputError::io(target, "cannot create link", e))
 }
 
 #[cfg(not(unix))]
-fn symlink(link: &Path, target: &Path) -> Result<(), OutputError> {
-    fs::copy(link, target)
+fn symlink(link: &Path, target: &Path, retries: &mut IoRetries) -> Result<(), OutputError> {
+    attempt(retries, target, || fs::copy(link, target))
         .map(|_| ())
         .map_err(|e| OutputError::io(target, "cannot copy", e))
 }
 
-fn ensure_parent(path: &Path) -> Result<(), OutputError> {
+fn ensure_parent(path: &Path, retries: &mut IoRetries) -> Result<(), OutputError> {
     if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent)
+        attempt(retries, parent, || fs::create_dir_all(parent))
             .map_err(|e| OutputError::io(parent, "cannot create directory", e))?;
     }
     Ok(())
 }
 
-/// Writes a file whose directory exists.
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    let mut file = fs::File::create(path).map_err(|e| OutputError::io(path, "cannot write", e))?;
-    file.write_all(bytes)
+/// Writes a file whose directory exists (from the start again after a
+/// transient error).
+fn write_file(path: &Path, bytes: &[u8], retries: &mut IoRetries) -> Result<(), OutputError> {
+    attempt(retries, path, || fs::File::create(path)?.write_all(bytes))
         .map_err(|e| OutputError::io(path, "cannot write", e))
 }
 
-fn link_or_copy(from: &Path, to: &Path) -> Result<(), OutputError> {
-    ensure_parent(to)?;
+fn link_or_copy(from: &Path, to: &Path, retries: &mut IoRetries) -> Result<(), OutputError> {
+    ensure_parent(to, retries)?;
     if fs::hard_link(from, to).is_ok() {
         return Ok(());
     }
-    fs::copy(from, to)
+    attempt(retries, to, || fs::copy(from, to))
         .map(|_| ())
         .map_err(|e| OutputError::io(from, "cannot copy", e))
 }
@@ -626,7 +668,7 @@ fn link_or_copy(from: &Path, to: &Path) -> Result<(), OutputError> {
 /// Puts `staging` at `dir`. With an old package there, the two are exchanged
 /// atomically (Linux `renameat2(RENAME_EXCHANGE)`) and the old one, now at
 /// `staging`, is removed.
-fn swap_into_place(staging: &Path, dir: &Path) -> Result<(), OutputError> {
+fn swap_into_place(staging: &Path, dir: &Path, retries: &mut IoRetries) -> Result<(), OutputError> {
     // Checked again right before the swap: the exchange must replace a
     // package directory, never a link (the old side is removed afterwards).
     if let Err(e) = safe::check_real_dir(dir) {
@@ -634,50 +676,57 @@ fn swap_into_place(staging: &Path, dir: &Path) -> Result<(), OutputError> {
         return Err(e);
     }
     if fs::symlink_metadata(dir).is_err() {
-        let moved = match fs::rename(staging, dir) {
+        let moved = match attempt(retries, dir, || fs::rename(staging, dir)) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                ensure_parent(dir)?;
-                fs::rename(staging, dir)
+                ensure_parent(dir, retries)?;
+                attempt(retries, dir, || fs::rename(staging, dir))
             }
             other => other,
         };
         return moved.map_err(|e| OutputError::io(dir, "cannot move the package into place", e));
     }
-    exchange(staging, dir)?;
-    fs::remove_dir_all(staging)
+    exchange(staging, dir, retries)?;
+    attempt(retries, staging, || fs::remove_dir_all(staging))
         .map_err(|e| OutputError::io(staging, "cannot remove the old package", e))
 }
 
 #[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> Result<(), OutputError> {
+fn exchange(a: &Path, b: &Path, retries: &mut IoRetries) -> Result<(), OutputError> {
     use rustix::fs::{CWD, RenameFlags, renameat_with};
-    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+    let exchanged = attempt(retries, b, || {
+        renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+    });
+    match exchanged {
         Ok(()) => Ok(()),
-        Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => exchange_by_renames(a, b),
-        Err(e) => Err(OutputError::io(
-            b,
-            "cannot swap the package into place",
-            e.into(),
-        )),
+        Err(e)
+            if matches!(
+                e.raw_os_error().map(rustix::io::Errno::from_raw_os_error),
+                Some(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS)
+            ) =>
+        {
+            exchange_by_renames(a, b, retries)
+        }
+        Err(e) => Err(OutputError::io(b, "cannot swap the package into place", e)),
     }
 }
 
 #[cfg(not(target_os = "linux"))]
-fn exchange(a: &Path, b: &Path) -> Result<(), OutputError> {
-    exchange_by_renames(a, b)
+fn exchange(a: &Path, b: &Path, retries: &mut IoRetries) -> Result<(), OutputError> {
+    exchange_by_renames(a, b, retries)
 }
 
 /// Where the kernel cannot exchange: two renames, with a short window in which
 /// the package is missing (never half-written).
-fn exchange_by_renames(a: &Path, b: &Path) -> Result<(), OutputError> {
+fn exchange_by_renames(a: &Path, b: &Path, retries: &mut IoRetries) -> Result<(), OutputError> {
     let aside = a.with_extension("old");
-    fs::rename(b, &aside)
+    attempt(retries, b, || fs::rename(b, &aside))
         .map_err(|e| OutputError::io(b, "cannot move the old package aside", e))?;
-    if let Err(e) = fs::rename(a, b) {
+    if let Err(e) = attempt(retries, b, || fs::rename(a, b)) {
         let _ = fs::rename(&aside, b);
         return Err(OutputError::io(b, "cannot move the package into place", e));
     }
-    fs::rename(&aside, a).map_err(|e| OutputError::io(a, "cannot move the old package away", e))
+    attempt(retries, a, || fs::rename(&aside, a))
+        .map_err(|e| OutputError::io(a, "cannot move the old package away", e))
 }
 
 /// Removes staging directories a killed run left behind.

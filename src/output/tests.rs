@@ -28,7 +28,7 @@ fn manifest() -> PackageManifest {
 
 fn run(out: &Path, files: &[GeneratedFile], options: PlanOptions) -> PackagePlan {
     let p = plan(&out.join("node_x"), files.to_vec(), manifest(), options).unwrap();
-    commit(out, &p).unwrap();
+    commit(out, &p, &mut super::IoRetries::default()).unwrap();
     p
 }
 
@@ -59,7 +59,7 @@ fn first_run_creates_then_nothing_is_touched() {
         ]
     );
     assert!(!second.changes_disk());
-    commit(dir.path(), &second).unwrap();
+    commit(dir.path(), &second, &mut super::IoRetries::default()).unwrap();
     assert_eq!(fs::metadata(pkg.join("node.py")).unwrap().ino(), inode);
 }
 

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::contract::{self, Contract, LoadOptions, NodeType};
@@ -76,6 +76,9 @@ pub enum Verdict {
     Findings,
     /// Hand-edited files block the package.
     HandEdited,
+    /// The disk is full: the package was not written (or was the one that
+    /// found it full).
+    DiskFull,
 }
 
 /// A package built whole in the staging area and not yet in place.
@@ -125,6 +128,89 @@ pub struct Context {
     pub quorum: Option<crate::quorum::Quorum>,
     /// `--quality-select`: the rules stage 5 runs, by code or prefix; `None`: all.
     pub quality_select: Option<Vec<String>>,
+    /// Set by the first package write that found the disk full: every later
+    /// package write of the run is stopped.
+    pub disk_full: DiskFull,
+}
+
+/// Whether a package write of the run found the disk full, and what it knew.
+#[derive(Debug, Default)]
+pub struct DiskFull(OnceLock<FullDisk>);
+
+/// What the package write that found the disk full knew.
+#[derive(Debug, Clone)]
+pub struct FullDisk {
+    /// The space the package's new files take (in whole blocks).
+    pub needed: u64,
+    /// The space left on the output's file system.
+    pub free: Option<output::FreeSpace>,
+}
+
+impl DiskFull {
+    /// What the first write that found the disk full knew; `None` while none has.
+    pub fn get(&self) -> Option<&FullDisk> {
+        self.0.get()
+    }
+
+    /// Records a full disk (the first one found is kept).
+    pub fn set(&self, full: FullDisk) {
+        let _ = self.0.set(full);
+    }
+}
+
+impl FullDisk {
+    /// Why the package that found the disk full is not written.
+    fn hit_message(&self) -> String {
+        let free = match &self.free {
+            Some(free) => format!(
+                "{} available on {}",
+                grouped(free.available),
+                free.mount.display()
+            ),
+            None => "the space available cannot be told".to_owned(),
+        };
+        format!(
+            "cannot write: the disk is full (the package needs {} bytes; {free}). Free space and \
+             run again: no package was left half-written",
+            grouped(self.needed)
+        )
+    }
+
+    /// Why a later package is not written.
+    fn stopped_message(&self) -> String {
+        let free = match &self.free {
+            Some(free) => format!(
+                ", {} available on {}",
+                grouped(free.available),
+                free.mount.display()
+            ),
+            None => String::new(),
+        };
+        format!(
+            "not written: the disk is full (a package before it needed {} bytes{free})",
+            grouped(self.needed)
+        )
+    }
+
+    fn help(&self) -> String {
+        match &self.free {
+            Some(free) => format!("free space on {} and run again", free.mount.display()),
+            None => "free space and run again".to_owned(),
+        }
+    }
+}
+
+/// `123456` as `123,456`.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// How the run is shaped.
@@ -489,16 +575,35 @@ fn write(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         })
         .collect();
     if ctx.mode == Mode::Write && conflicts.is_empty() {
+        if let Some(full) = ctx.disk_full.get()
+            && plan.changes_disk()
+        {
+            // An earlier package found the disk full: this one is not tried.
+            plan.not_written(output::FileAction::Failed);
+            job.plan = Some(plan);
+            let diagnostic = stopped_by_full_disk(job, &dir, full);
+            return Err(fail_with(job, diagnostic));
+        }
         let _span = crate::profile::span("package write");
+        let mut retries = output::IoRetries::default();
         let written = if ctx.hold_staged {
-            output::stage(&ctx.out, &plan)
+            output::stage(&ctx.out, &plan, &mut retries)
         } else {
-            output::commit(&ctx.out, &plan).map(|()| None)
+            output::commit(&ctx.out, &plan, &mut retries).map(|()| None)
         };
+        record_retries(job, &retries);
         match written {
             Err(e) => {
                 plan.not_written(output::FileAction::Failed);
+                if e.disk_full().is_some() {
+                    let diagnostic = found_full_disk(ctx, job, &dir, &plan, &e);
+                    job.plan = Some(plan);
+                    return Err(fail_with(job, diagnostic));
+                }
                 job.plan = Some(plan);
+                if retries.exhausted {
+                    return Err(fail_with(job, failed_after_retries(&dir, &e, &retries)));
+                }
                 return Err(fail(job, &e));
             }
             Ok(Some(staged)) => {
@@ -526,6 +631,81 @@ fn write(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         return Err(StepError::fatal("hand-edited files block the package"));
     }
     Ok(())
+}
+
+/// Records the transient errors the package's writes retried.
+fn record_retries(job: &mut Job, retries: &output::IoRetries) {
+    if retries.times == 0 {
+        return;
+    }
+    let strategy = if retries.exhausted {
+        recovery::Strategy::RetryFailed
+    } else {
+        recovery::Strategy::Retry
+    };
+    job.recoveries.push(
+        recovery::Recovery::new(recovery::Class::Io, strategy, retries.detail())
+            .times(retries.times),
+    );
+}
+
+/// A write that still failed on a transient error when its attempts ran out.
+fn failed_after_retries(
+    dir: &Path,
+    e: &output::OutputError,
+    retries: &output::IoRetries,
+) -> Diagnostic {
+    Diagnostic::error(
+        dir,
+        format!(
+            "{e}; still failing after {} (the package is left as it was)",
+            count(retries.times as usize, "retry", "retries")
+        ),
+    )
+    .with_help("find what keeps the path busy (a mount, another process), then run again")
+}
+
+/// The package write that found the disk full: the package stays as it was,
+/// and every later package write of the run is stopped.
+fn found_full_disk(
+    ctx: &Context,
+    job: &mut Job,
+    dir: &Path,
+    plan: &PackagePlan,
+    e: &output::OutputError,
+) -> Diagnostic {
+    let free = output::free_space(&ctx.out);
+    let full = FullDisk {
+        needed: output::package::bytes_to_write(plan, free.as_ref().map(|f| f.block)),
+        free,
+    };
+    tracing::debug!(package = %dir.display(), error = %e, "the disk is full");
+    job.recoveries.push(recovery::Recovery::new(
+        recovery::Class::Io,
+        recovery::Strategy::Stop,
+        format!(
+            "{} on {}",
+            e.disk_full().unwrap_or("ENOSPC"),
+            e.path().display()
+        ),
+    ));
+    job.verdict = Some(Verdict::DiskFull);
+    let diagnostic = Diagnostic::error(dir, full.hit_message()).with_help(full.help());
+    ctx.disk_full.set(full);
+    diagnostic
+}
+
+/// A package not written because an earlier one found the disk full.
+fn stopped_by_full_disk(job: &mut Job, dir: &Path, full: &FullDisk) -> Diagnostic {
+    job.verdict = Some(Verdict::DiskFull);
+    Diagnostic::error(dir, full.stopped_message()).with_help(full.help())
+}
+
+/// Fails the step with `diagnostic`, which the job keeps.
+fn fail_with(job: &mut Job, diagnostic: Diagnostic) -> StepError {
+    let error = StepError::fatal(diagnostic.message.clone());
+    job.diagnostics.push(diagnostic);
+    error
 }
 
 /// Records what the stages before the package stage found, for the runs that
@@ -557,16 +737,35 @@ pub fn finish_staged(
         return Ok(());
     };
     let dir = plan.dir.clone();
+    if let Some(full) = ctx.disk_full.get() {
+        // Rewriting the manifest needs space: the package stays as it was
+        // (dropped, the staging copy is removed).
+        drop(held);
+        plan.not_written(output::FileAction::Failed);
+        return Err(Box::new(stopped_by_full_disk(job, &dir, full)));
+    }
+    let mut retries = output::IoRetries::default();
     let placed = held
         .staged
-        .rehash(&mut plan.manifest, formatted)
-        .and_then(|()| held.staged.swap());
+        .rehash(&mut plan.manifest, formatted, &mut retries)
+        .and_then(|()| held.staged.swap(&mut retries));
     if let Err(e) = placed {
         plan.not_written(output::FileAction::Failed);
-        return Err(Box::new(located(&dir, &e)));
+        let plan = plan.clone();
+        record_retries(job, &retries);
+        let diagnostic = if e.disk_full().is_some() {
+            found_full_disk(ctx, job, &dir, &plan, &e)
+        } else if retries.exhausted {
+            failed_after_retries(&dir, &e, &retries)
+        } else {
+            located(&dir, &e)
+        };
+        return Err(Box::new(diagnostic));
     }
-    tracing::debug!(package = %dir.display(), files = plan.files.len(), "written");
+    let files = plan.files.len();
     let manifest = plan.manifest.clone();
+    record_retries(job, &retries);
+    tracing::debug!(package = %dir.display(), files, "written");
     store_findings(ctx, job, held.input_findings, &manifest);
     Ok(())
 }
@@ -577,5 +776,78 @@ pub fn abandon_staged(job: &mut Job) {
         && let Some(plan) = job.plan.as_mut()
     {
         plan.not_written(output::FileAction::Failed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use recovery::{Class, Recovery, Strategy};
+
+    #[test]
+    fn sizes_are_grouped_by_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(4_096), "4,096");
+        assert_eq!(grouped(123_456), "123,456");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn retries_are_recorded_on_the_job() {
+        let mut job = Job::new(PathBuf::from("c.yaml"));
+        record_retries(&mut job, &output::IoRetries::default());
+        assert!(job.recoveries.is_empty(), "no retry, no record");
+
+        let busy = output::IoRetries {
+            times: 2,
+            last: Some(("EBUSY", PathBuf::from("out/pkg"))),
+            exhausted: false,
+        };
+        record_retries(&mut job, &busy);
+        let exhausted = output::IoRetries {
+            times: 4,
+            exhausted: true,
+            ..busy
+        };
+        record_retries(&mut job, &exhausted);
+        assert_eq!(
+            job.recoveries,
+            vec![
+                Recovery::new(Class::Io, Strategy::Retry, "EBUSY on out/pkg").times(2),
+                Recovery::new(Class::Io, Strategy::RetryFailed, "EBUSY on out/pkg").times(4),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_full_disk_says_what_was_needed_and_what_was_left() {
+        let full = FullDisk {
+            needed: 98_304,
+            free: Some(output::FreeSpace {
+                available: 4_096,
+                block: 4_096,
+                mount: PathBuf::from("/mnt/out"),
+            }),
+        };
+        assert_eq!(
+            full.hit_message(),
+            "cannot write: the disk is full (the package needs 98,304 bytes; 4,096 available on \
+             /mnt/out). Free space and run again: no package was left half-written"
+        );
+        assert_eq!(
+            full.stopped_message(),
+            "not written: the disk is full (a package before it needed 98,304 bytes, 4,096 \
+             available on /mnt/out)"
+        );
+        let unknown = FullDisk {
+            needed: 10,
+            free: None,
+        };
+        assert!(
+            unknown
+                .hit_message()
+                .contains("10 bytes; the space available cannot be told")
+        );
     }
 }
