@@ -244,6 +244,12 @@ pub struct GenerateArgs {
     #[arg(long, value_name = "CODES", value_delimiter = ',', value_parser = RuleCodes::WITH_CONTRACT, hide_possible_values = true)]
     pub ignore: Vec<String>,
 
+    /// Seconds one step (one contract's stage), or the format command, may run before it is
+    /// stopped and reported [default: 60; config: `[generate] step-timeout`]. Stage 5 gets the
+    /// quorum's deadline on top for each turn of its package's files.
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u16).range(1..))]
+    pub step_timeout: Option<u16>,
+
     /// The rules stage 5 checks the generated code with, by code or prefix
     /// [default: all; config: `[generate] quality-select`].
     #[arg(long, value_name = "CODES", value_delimiter = ',', value_parser = RuleCodes::PYTHON, hide_possible_values = true)]

@@ -17,14 +17,22 @@ use crate::output::manifest::sha256_hex;
 use crate::output::{self, ExistingPackage, Generator, OutputLock, PlanOptions};
 use crate::pipeline::codegen::{self, Context, Job, Mode, Options};
 use crate::pipeline::executor::{self, Crew, ItemOutcome, Observer, StageReport, StepReport};
+use crate::pipeline::recovery::{self, Recovery};
 use crate::render::Renderer;
 use crate::report::summary::{self, ContractResult, Orphan, Report, Status};
 use crate::report::trace::{self, TracedRun};
 use crate::report::{Printer, StageBar};
 use crate::templates::TemplateManager;
 
-/// A step that runs longer than this is stopped and reported as timed out.
+/// A step that runs longer than this is stopped and reported as timed out
+/// (`--step-timeout` changes it).
 const STEP_TIMEOUT: Duration = Duration::from_mins(1);
+
+/// The limit of one step, and of the format command.
+fn step_timeout(args: &GenerateSettings) -> Duration {
+    args.step_timeout
+        .map_or(STEP_TIMEOUT, |secs| Duration::from_secs(u64::from(secs)))
+}
 
 pub fn run(args: &GenerateSettings, printer: Printer) -> anyhow::Result<ExitStatus> {
     executor::note_capped_jobs(args.jobs, printer.quiet);
@@ -38,10 +46,7 @@ pub fn execute(args: &GenerateSettings, printer: Printer) -> anyhow::Result<Repo
     let mode = mode_of(args);
     let early = |problems| Ok(Report::failed_early(problems, started.elapsed()));
     let (files, mut problems) = contracts_of(args);
-    if problems
-        .iter()
-        .any(|d| d.file == Path::new(IGNORE_FLAG) || d.file == Path::new(QUALITY_FLAG))
-    {
+    if problems.iter().any(is_usage_error) {
         return early(problems);
     }
     let _lock = match open_output(args, mode) {
@@ -112,7 +117,12 @@ pub fn execute(args: &GenerateSettings, printer: Printer) -> anyhow::Result<Repo
     results.sort_by(|a, b| a.job.path.cmp(&b.job.path));
     if ctx.hold_staged {
         let command = args.format_command.as_deref().unwrap_or_default();
-        format_and_swap(&ctx, command, &mut results, &mut problems);
+        format_and_swap(
+            &ctx,
+            (command, step_timeout(args)),
+            &mut results,
+            &mut problems,
+        );
     }
 
     let orphan_reports = if stop {
@@ -147,7 +157,7 @@ pub fn execute(args: &GenerateSettings, printer: Printer) -> anyhow::Result<Repo
 /// run over all of them cannot say which package it failed on.
 fn format_and_swap(
     ctx: &Context,
-    command: &[String],
+    (command, limit): (&[String], Duration),
     results: &mut [ContractResult],
     problems: &mut Vec<Diagnostic>,
 ) {
@@ -170,13 +180,23 @@ fn format_and_swap(
         .flat_map(|(root, files)| files.iter().map(|f| root.join(f)))
         .collect();
     let formatting = crate::profile::span("format command");
-    let failed = crate::config::hook::run(command, &paths).err();
+    let failed = crate::config::hook::run(command, &paths, limit).err();
     drop(formatting);
     let shown = command.join(" ");
     for (result, files) in &mut staged {
-        let outcome = if failed.is_some() {
+        let outcome = if let Some(failure) = &failed {
             let dir = result.job.plan.as_ref().map(|p| p.dir.clone());
             codegen::abandon_staged(&mut result.job);
+            if failure.timed_out {
+                result.job.recoveries.push(Recovery::new(
+                    recovery::Class::Timeout,
+                    recovery::Strategy::Stop,
+                    format!(
+                        "the format command `{shown}` ran past {} s",
+                        limit.as_secs()
+                    ),
+                ));
+            }
             Err(Box::new(Diagnostic::error(
                 dir.unwrap_or_default(),
                 format!(
@@ -193,7 +213,7 @@ fn format_and_swap(
             result.job.diagnostics.push(*problem);
         }
     }
-    problems.extend(failed.map(|d| *d));
+    problems.extend(failed.map(|f| *f.diagnostic));
 }
 
 /// Some contract has no package yet, so templates will be rendered: they are
@@ -231,7 +251,7 @@ fn options_of(args: &GenerateSettings) -> Options {
     Options {
         jobs,
         fail_fast: args.fail_fast,
-        step_timeout: STEP_TIMEOUT,
+        step_timeout: step_timeout(args),
     }
 }
 
@@ -454,6 +474,11 @@ fn contracts_of(args: &GenerateSettings) -> (Vec<PathBuf>, Vec<Diagnostic>) {
         }
     }
     (files, problems)
+}
+
+/// A bad `--ignore` or `--quality-select` selector: the run stops before it starts.
+fn is_usage_error(problem: &Diagnostic) -> bool {
+    problem.file == Path::new(IGNORE_FLAG) || problem.file == Path::new(QUALITY_FLAG)
 }
 
 /// What usage errors of `--quality-select` are reported under.

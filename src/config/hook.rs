@@ -2,8 +2,10 @@
 //! package the user's formatter is given, and one run of it over the files
 //! of every package of the batch, while those packages are still in staging.
 
+use std::io::Read as _;
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use crate::diagnostics::Diagnostic;
 use crate::output::package::{FileAction, PackagePlan};
@@ -25,10 +27,27 @@ pub fn files_to_format(plan: &PackagePlan) -> Vec<PathBuf> {
         .collect()
 }
 
+/// Why the format command did not do its job.
+#[derive(Debug)]
+pub struct HookFailure {
+    pub diagnostic: Box<Diagnostic>,
+    /// It ran past its time limit and was stopped.
+    pub timed_out: bool,
+}
+
+impl HookFailure {
+    fn failed(diagnostic: Diagnostic) -> Self {
+        Self {
+            diagnostic: Box::new(diagnostic),
+            timed_out: false,
+        }
+    }
+}
+
 /// Runs `command` with `files` appended to its arguments; a program that
-/// cannot start or a non-zero exit is the error (with the formatter's
-/// standard error).
-pub fn run(command: &[String], files: &[PathBuf]) -> Result<(), Box<Diagnostic>> {
+/// cannot start, a non-zero exit (with the formatter's standard error) or a
+/// run longer than `limit` (the program is killed) is the error.
+pub fn run(command: &[String], files: &[PathBuf], limit: Duration) -> Result<(), HookFailure> {
     let Some((program, arguments)) = command.split_first() else {
         return Ok(());
     };
@@ -37,36 +56,80 @@ pub fn run(command: &[String], files: &[PathBuf]) -> Result<(), Box<Diagnostic>>
     }
     let shown = command.join(" ");
     tracing::info!(command = %shown, files = files.len(), "running the format command");
-    let output = Command::new(program)
+    let mut child = Command::new(program)
         .args(arguments)
         .args(files)
-        .output()
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
         .map_err(|error| {
             let message = if error.kind() == std::io::ErrorKind::NotFound {
                 format!("format command `{shown}`: program `{program}` not found")
             } else {
                 format!("format command `{shown}` could not start: {error}")
             };
-            Box::new(
+            HookFailure::failed(
                 Diagnostic::error(program, message)
                     .with_help("install it, or change `format-command` in [generate]"),
             )
         })?;
-    if output.status.success() {
+    // Read standard error aside, so a formatter that says a lot never blocks on the pipe.
+    let reader = child.stderr.take().map(|mut pipe| {
+        std::thread::spawn(move || {
+            let mut text = Vec::new();
+            let _ = pipe.read_to_end(&mut text);
+            text
+        })
+    });
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if started.elapsed() >= limit => break None,
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(_) => break None,
+        }
+    };
+    let Some(status) = status else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(HookFailure {
+            diagnostic: Box::new(
+                Diagnostic::error(
+                    program,
+                    format!(
+                        "format command `{shown}` did not finish within {} s: stopped",
+                        limit.as_secs_f64()
+                    ),
+                )
+                .with_help(
+                    "no package of this run was written: find what the formatter waits for, or \
+                     give it longer with --step-timeout",
+                ),
+            ),
+            timed_out: true,
+        });
+    };
+    let stderr = reader
+        .and_then(|reader| reader.join().ok())
+        .unwrap_or_default();
+    if status.success() {
         return Ok(());
     }
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = String::from_utf8_lossy(&stderr);
     let detail = stderr.trim();
-    let status = output
-        .status
+    let status = status
         .code()
         .map_or_else(|| "a signal".to_owned(), |c| format!("status {c}"));
     let mut message = format!("format command `{shown}` failed with {status}");
     if !detail.is_empty() {
         message = format!("{message}:\n{detail}");
     }
-    Err(Box::new(Diagnostic::error(program, message).with_help(
-        "no package of this run was written: fix the formatter (or what it rejects), then run \
+    Err(HookFailure::failed(
+        Diagnostic::error(program, message).with_help(
+            "no package of this run was written: fix the formatter (or what it rejects), then run \
          again",
-    )))
+        ),
+    ))
 }

@@ -41,6 +41,7 @@ const SCHEMA: Schema = &[
     ("generate", "strict", Kind::Bool),
     ("generate", "ignore", Kind::List),
     ("generate", "quality-select", Kind::List),
+    ("generate", "step-timeout", Kind::Count),
     ("generate", "timings", Kind::Bool),
     ("generate", "templates", Kind::Path),
     ("generate", "output-format", Kind::Choice(GENERATE_FORMATS)),
@@ -144,6 +145,8 @@ pub struct GenerateSettings {
     pub ignore: Vec<String>,
     /// The rules of the quality stage, by code or prefix; `None`: all of them.
     pub quality_select: Option<Vec<String>>,
+    /// Seconds a step or the format command may run; `None`: the default.
+    pub step_timeout: Option<u16>,
     pub timings: bool,
     /// A directory whose templates override the built-in ones by name.
     pub templates: Option<PathBuf>,
@@ -483,6 +486,7 @@ impl Merge {
             .list("generate.ignore", non_empty(&args.ignore))
             .unwrap_or_default();
         let quality_select = self.list("generate.quality-select", non_empty(&args.quality_select));
+        let step_timeout = self.count("generate.step-timeout", args.step_timeout);
         let timings = self.flag("generate.timings", args.timings);
         let templates = self.path("generate.templates", args.templates.clone(), None);
         let output_format = self.choice(
@@ -509,6 +513,7 @@ impl Merge {
             strict,
             ignore,
             quality_select,
+            step_timeout,
             timings,
             templates,
             output_format,

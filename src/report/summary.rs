@@ -193,6 +193,16 @@ impl Report {
     /// recorded, and the contracts skipped because they did not parse or
     /// their generated code had error findings.
     pub fn recovery(&self) -> Vec<Tally> {
+        // With `--fail-fast` the first failure stopped the run instead.
+        let stopped = self
+            .results
+            .iter()
+            .any(|r| r.failure.as_ref() == Some(&stopped_early()));
+        let strategy = if stopped {
+            Strategy::Stop
+        } else {
+            Strategy::Skip
+        };
         let skips: Vec<(&PathBuf, Recovery)> = self
             .results
             .iter()
@@ -206,10 +216,7 @@ impl Report {
                 } else {
                     return None;
                 };
-                Some((
-                    &r.job.path,
-                    Recovery::new(class, Strategy::Skip, reason.clone()),
-                ))
+                Some((&r.job.path, Recovery::new(class, strategy, reason.clone())))
             })
             .collect();
         recovery::statistics(

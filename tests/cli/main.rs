@@ -16,6 +16,7 @@ mod profile;
 mod project;
 mod python;
 mod quorum;
+mod recovery;
 mod recovery_io;
 mod regenerate;
 mod render;

@@ -1096,3 +1096,74 @@ async fn files_queue_for_their_turn_before_their_deadline_starts() {
         "{document:#}"
     );
 }
+
+/// Stage 5's limit grows with the quorum's deadline and the package's files:
+/// four models answering after 300 ms, four calls at a time (one file at a
+/// time), so a package's votes take several seconds, under a one-second step
+/// limit. The votes all arrive and count; a fixed limit would have stopped
+/// the step while its calls went on. A model that stalls past its timeout is
+/// left out and the report counts it under timeout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stage_5_waits_for_every_vote_of_a_large_package_past_the_step_limit() {
+    let servers = Servers::start().await;
+    for i in 0..3 {
+        servers
+            .answer(i, vote(i, true, 1.0).set_delay(Duration::from_millis(300)))
+            .await;
+    }
+    // The fourth stalls past its per-call timeout on every call.
+    servers
+        .answer(3, vote(3, true, 1.0).set_delay(Duration::from_secs(30)))
+        .await;
+    let dir = project(
+        &servers.endpoints(),
+        ["", "", "", "timeout = 0.5\nretries = 0"],
+    );
+    let config = std::fs::read_to_string(dir.path().join("codegen.toml"))
+        .unwrap()
+        .replace(
+            "deadline = 20",
+            "deadline = 3\nconcurrency = 4\nmin_participating_weight = 1",
+        );
+    std::fs::write(dir.path().join("codegen.toml"), config).unwrap();
+    let contract = first_contract(&crate::common::repo().join("contracts"));
+    std::fs::copy(&contract, dir.path().join("contract.yaml")).unwrap();
+    let started = Instant::now();
+    let output = run(
+        dir.path(),
+        &[
+            "generate",
+            "contract.yaml",
+            "-o",
+            "out",
+            "--quorum",
+            "--no-cache",
+            "--step-timeout",
+            "1",
+            "--output-format",
+            "json",
+        ],
+        &[],
+    )
+    .await;
+    let elapsed = started.elapsed();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let document: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let result = &document["contracts"][0];
+    assert_eq!(result["status"], "generated", "{document:#}");
+    let verdicts = result["quorum"].as_array().unwrap();
+    assert!(verdicts.len() >= 4, "{verdicts:?}");
+    assert!(
+        verdicts.iter().all(|v| v["verdict"] == "pass"),
+        "{document:#}"
+    );
+    // The votes took longer than the step limit: the limit grew for them.
+    assert!(elapsed > Duration::from_secs(1), "{elapsed:?}");
+    let classes = document["recovery"]["classes"].as_array().unwrap();
+    let timeout = classes
+        .iter()
+        .find(|c| c["class"] == "timeout")
+        .unwrap_or_else(|| panic!("no timeout recovery: {document:#}"));
+    assert_eq!(timeout["strategy"], "exclude");
+    assert_eq!(timeout["times"].as_u64().unwrap(), verdicts.len() as u64);
+}

@@ -175,21 +175,84 @@ fn list_shows_built_in_overridden_added_and_ignored_files() {
     );
 }
 
+/// A user template that fails to render gives way to the built-in one of
+/// the same name: the package is what the built-ins make, a warning names the
+/// template's file, line and variable, and the summary and JSON report say
+/// what was recovered. With `--strict` it is an error (exit 2), and the
+/// package is not written.
 #[test]
-fn a_render_error_names_the_template_line_and_variable() {
+fn a_render_error_falls_back_to_the_builtin_and_strict_refuses_it() {
     let dir = project();
     let cwd = dir.path();
+    let builtin = codegen(cwd, &["generate", "contracts", "-o", "plain"]);
+    assert!(builtin.status.success(), "{}", stderr(&builtin));
     fs::create_dir(cwd.join("tpl")).unwrap();
     fs::write(
         cwd.join("tpl/tests_init.py.tera"),
         "\"\"\"Tests.\"\"\"\nvalue = {{ no_such_variable }}\n",
     )
     .unwrap();
-    let out = generate(cwd, &["--templates", "tpl"]);
-    assert!(!out.status.success());
-    let err = stderr(&out);
-    assert!(err.contains("tests_init.py.tera:2:"), "{err}");
+
+    let strict = generate(cwd, &["--templates", "tpl", "--strict"]);
+    assert_eq!(strict.status.code(), Some(2), "{}", stderr(&strict));
+    let err = stderr(&strict);
+    assert!(err.contains("tpl/tests_init.py.tera:2:"), "{err}");
     assert!(err.contains("no_such_variable"), "{err}");
+    assert!(err.contains("error"), "{err}");
+    assert!(!cwd.join("out").join(PACKAGE).exists());
+
+    let out = generate(cwd, &["--templates", "tpl", "--output-format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let warning = report["contracts"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| {
+            d["filename"]
+                .as_str()
+                .unwrap()
+                .ends_with("tpl/tests_init.py.tera")
+        })
+        .unwrap_or_else(|| panic!("no warning on the template: {report}"));
+    assert_eq!(warning["severity"], "warning");
+    assert_eq!(warning["location"]["row"], 2, "{warning}");
+    let message = warning["message"].as_str().unwrap();
+    assert!(message.contains("no_such_variable"), "{message}");
+    assert!(
+        message.contains("tests/__init__.py was rendered with the built-in"),
+        "{message}"
+    );
+    let classes = &report["recovery"]["classes"];
+    assert_eq!(classes[0]["class"], "template", "{report}");
+    assert_eq!(classes[0]["strategy"], "fallback");
+    assert_eq!(classes[0]["times"], 1);
+    assert!(
+        classes[0]["contracts"][0]
+            .as_str()
+            .unwrap()
+            .ends_with(CONTRACT)
+    );
+    assert_eq!(
+        read(cwd, "tests/__init__.py"),
+        fs::read_to_string(cwd.join("plain").join(PACKAGE).join("tests/__init__.py")).unwrap()
+    );
+
+    // The text summary says it too, and a fresh run still warns.
+    let again = generate(cwd, &["--templates", "tpl"]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(
+        stderr(&again).contains("tests_init.py.tera:2:"),
+        "{}",
+        stderr(&again)
+    );
+    fs::remove_dir_all(cwd.join("out")).unwrap();
+    let text = generate(cwd, &["--templates", "tpl"]);
+    assert!(
+        stderr(&text).contains("recovered:\n  template (fallback): 1 time on 1 contract"),
+        "{}",
+        stderr(&text)
+    );
 }
 
 #[test]
