@@ -3,7 +3,7 @@
 //! package's node file with warm (compiled, cached) templates, every lint rule
 //! on one generated file, and the executor's own cost per stage with steps that
 //! do nothing (on a multi-thread runtime, and on the one-thread runtime
-//! `generate` uses).
+//! `generate` uses), and the cost of a profiling span.
 
 use std::fmt::Write as _;
 use std::hint::black_box;
@@ -125,4 +125,20 @@ fn empty_stages(stages: usize) -> Executor<u64> {
         executor = executor.stage(Stage::blocking(format!("s{i}"), |_: &mut u64| Ok(())));
     }
     executor
+}
+
+/// One profiling span while `codegen profile` records (two clock reads, the
+/// nesting stack, the booking into the thread's buffer), and while it does
+/// not (every other command): the per-operation cost behind the profile's
+/// measured overhead.
+#[divan::bench(args = [false, true], sample_size = 1000)]
+fn profile_span(bencher: divan::Bencher, recording: bool) {
+    codegen::profile::record(recording);
+    bencher.bench(|| {
+        let outer = codegen::profile::span("bench outer");
+        drop(black_box(codegen::profile::span("bench inner")));
+        drop(outer);
+    });
+    codegen::profile::record(false);
+    black_box(codegen::profile::take().len());
 }

@@ -34,6 +34,9 @@ _codegen() {
             codegen,new)
                 cmd="codegen__subcmd__new"
                 ;;
+            codegen,profile)
+                cmd="codegen__subcmd__profile"
+                ;;
             codegen,quorum)
                 cmd="codegen__subcmd__quorum"
                 ;;
@@ -66,6 +69,9 @@ _codegen() {
                 ;;
             codegen__subcmd__help,new)
                 cmd="codegen__subcmd__help__subcmd__new"
+                ;;
+            codegen__subcmd__help,profile)
+                cmd="codegen__subcmd__help__subcmd__profile"
                 ;;
             codegen__subcmd__help,quorum)
                 cmd="codegen__subcmd__help__subcmd__quorum"
@@ -128,7 +134,7 @@ _codegen() {
 
     case "${cmd}" in
         codegen)
-            opts="-q -v -h -V --quiet --verbose --color --config --isolated --help --version generate validate rules completions templates init new schema config quorum help"
+            opts="-q -v -h -V --quiet --verbose --color --config --isolated --help --version generate validate rules completions templates init new schema config quorum profile help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -198,7 +204,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__generate)
-            opts="-o -j -q -v -h -V --output --jobs --fail-fast --strict --ignore --timings --trace --check --diff --dry-run --force --prune --shard --output-format --templates --package-prefix --quorum --require-quorum --no-cache --quiet --verbose --color --config --isolated --help --version"
+            opts="-o -j -q -v -h -V --output --jobs --fail-fast --strict --ignore --step-timeout --quality-select --timings --trace --check --diff --dry-run --force --prune --shard --output-format --templates --package-prefix --quorum --require-quorum --no-cache --quiet --verbose --color --config --isolated --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -222,6 +228,14 @@ _codegen() {
                     ;;
                 --ignore)
                     COMPREPLY=($(compgen -W "CTR SYN CMP STB QLT DOC TYP ONX SEC CTR001 CTR002 CTR003 CTR004 CTR005 CTR006 SYN001 SYN002 SYN003 CMP001 CMP002 CMP003 STB001 STB002 STB003 QLT001 QLT002 QLT003 QLT004 QLT005 DOC001 TYP001 TYP002 ONX001 ONX002 ONX003 ONX004 ONX005 ONX006 ONX007 ONX008 SEC001 SEC002 SEC003 SEC004 SEC005" -- "${cur}"))
+                    return 0
+                    ;;
+                --step-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --quality-select)
+                    COMPREPLY=($(compgen -W "ALL SYN CMP STB QLT DOC TYP ONX SEC SYN001 SYN002 SYN003 CMP001 CMP002 CMP003 STB001 STB002 STB003 QLT001 QLT002 QLT003 QLT004 QLT005 DOC001 TYP001 TYP002 ONX001 ONX002 ONX003 ONX004 ONX005 ONX006 ONX007 ONX008 SEC001 SEC002 SEC003 SEC004 SEC005" -- "${cur}"))
                     return 0
                     ;;
                 --trace)
@@ -260,7 +274,7 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__help)
-            opts="generate validate rules completions templates init new schema config quorum help"
+            opts="generate validate rules completions templates init new schema config quorum profile help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -344,6 +358,20 @@ _codegen() {
             return 0
             ;;
         codegen__subcmd__help__subcmd__new)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__help__subcmd__profile)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -511,6 +539,52 @@ _codegen() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        codegen__subcmd__profile)
+            opts="-j -q -v -h -V --iterations --threshold --apply --output-format --jobs --templates --quorum --require-quorum --no-cache --quiet --verbose --color --config --isolated --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --iterations)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --templates)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

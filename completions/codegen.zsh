@@ -44,6 +44,8 @@ _arguments "${_arguments_options[@]}" : \
 '-j+[Steps run in parallel inside a stage (default\: the number of cores)]:N:_default' \
 '--jobs=[Steps run in parallel inside a stage (default\: the number of cores)]:N:_default' \
 '*--ignore=[Warnings not to report, by code or prefix (\`CTR006\`, \`ONX008\`, \`CTR\`); errors are always reported]:CODES:(CTR SYN CMP STB QLT DOC TYP ONX SEC CTR001 CTR002 CTR003 CTR004 CTR005 CTR006 SYN001 SYN002 SYN003 CMP001 CMP002 CMP003 STB001 STB002 STB003 QLT001 QLT002 QLT003 QLT004 QLT005 DOC001 TYP001 TYP002 ONX001 ONX002 ONX003 ONX004 ONX005 ONX006 ONX007 ONX008 SEC001 SEC002 SEC003 SEC004 SEC005)' \
+'--step-timeout=[Seconds one step (one contract'\''s stage), or the format command, may run before it is stopped and reported \[default\: 60; config\: \`\[generate\] step-timeout\`\]. Stage 5 gets the quorum'\''s deadline on top for each turn of its package'\''s files]:SECS:_default' \
+'*--quality-select=[The rules stage 5 checks the generated code with, by code or prefix \[default\: all; config\: \`\[generate\] quality-select\`\]]:CODES:(ALL SYN CMP STB QLT DOC TYP ONX SEC SYN001 SYN002 SYN003 CMP001 CMP002 CMP003 STB001 STB002 STB003 QLT001 QLT002 QLT003 QLT004 QLT005 DOC001 TYP001 TYP002 ONX001 ONX002 ONX003 ONX004 ONX005 ONX006 ONX007 ONX008 SEC001 SEC002 SEC003 SEC004 SEC005)' \
 '--trace=[Write a Chrome trace of the run (stages, and every step on its worker thread) to FILE; open it in Perfetto or \`chrome\://tracing\`]:FILE:_files' \
 '--shard=[Take shard I of N (e.g. 2/4)\: a stable share of the contracts by name, for CI matrices; \`auto\` reads I and N from the CI'\''s parallel-job variables (GitLab \`CI_NODE_INDEX\`/ \`CI_NODE_TOTAL\`, \`CircleCI\` \`CIRCLE_NODE_INDEX\`/\`CIRCLE_NODE_TOTAL\`, Buildkite \`BUILDKITE_PARALLEL_JOB\`/\`BUILDKITE_PARALLEL_JOB_COUNT\`)]:I/N|auto:_default' \
 '--output-format=[How to print the result on standard output \[default\: text\]]:OUTPUT_FORMAT:((text\:"Diagnostics and a summary on standard error"
@@ -399,6 +401,35 @@ esac
     ;;
 esac
 ;;
+(profile)
+_arguments "${_arguments_options[@]}" : \
+'--iterations=[Whole runs measured, for each setting tried]:N:_default' \
+'--threshold=[An operation taking at least this share of the run is a hot path]:SHARE:_default' \
+'--output-format=[How the profile is printed]:OUTPUT_FORMAT:((text\:"A table with a bar chart of shares, hot paths and recommendations"
+json\:"One JSON document on standard output"))' \
+'-j+[Parallel jobs to start from \[default\: the CPU count; config\: \`\[generate\] jobs\`\]]:N:_default' \
+'--jobs=[Parallel jobs to start from \[default\: the CPU count; config\: \`\[generate\] jobs\`\]]:N:_default' \
+'--templates=[Templates that override the built-in ones \[config\: \`\[generate\] templates\`\]]:DIR:_files' \
+'--color=[When to use colour \[default\: auto; config\: \`color\`\]]:COLOR:((auto\:"Colour on a terminal unless \`NO_COLOR\` is set, \`CLICOLOR=0\` or \`TERM=dumb\`; \`FORCE_COLOR\` or \`CLICOLOR_FORCE\` forces it, even into a pipe"
+always\:""
+never\:""))' \
+'(--isolated)--config=[Read settings from this file (a \`codegen.toml\`, or a \`pyproject.toml\` with \`\[tool.codegen\]\`) instead of searching for one]:FILE:_files' \
+'--apply[Write the recommended settings into \`codegen.toml\` (comments and order kept)]' \
+'--quorum[Also have the configured LLMs vote on every Python file (see \`codegen quorum check\`)]' \
+'--require-quorum[With --quorum\: exit 2 when a verdict is inconclusive (too little weight answered)]' \
+'--no-cache[With --quorum\: neither read nor write the cache of votes]' \
+'(-v --verbose)-q[Print nothing but errors; never draw progress bars]' \
+'(-v --verbose)--quiet[Print nothing but errors; never draw progress bars]' \
+'*-v[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'*--verbose[More log output (-v\: info, -vv\: debug, -vvv\: trace). \`RUST_LOG\` also works]' \
+'--isolated[Ignore every configuration file\: built-in defaults and flags only]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'*::paths -- Contract files, or directories searched (recursively) for `*.yaml` and `*.yml` \[config\: `\[generate\] contracts`\]:_files' \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_codegen__subcmd__help_commands" \
@@ -487,6 +518,10 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(profile)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -513,6 +548,7 @@ _codegen_commands() {
 'schema:Print the JSON Schema (draft 2020-12) of the contract format' \
 'config:Print the resolved configuration and where each value comes from' \
 'quorum:The AI quorum\: check that each configured model answers' \
+'profile:Run generate over and over into a scratch directory\: where the time goes, and the settings that measurably make it faster' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'codegen commands' commands "$@"
@@ -545,6 +581,7 @@ _codegen__subcmd__help_commands() {
 'schema:Print the JSON Schema (draft 2020-12) of the contract format' \
 'config:Print the resolved configuration and where each value comes from' \
 'quorum:The AI quorum\: check that each configured model answers' \
+'profile:Run generate over and over into a scratch directory\: where the time goes, and the settings that measurably make it faster' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'codegen help commands' commands "$@"
@@ -578,6 +615,11 @@ _codegen__subcmd__help__subcmd__init_commands() {
 _codegen__subcmd__help__subcmd__new_commands() {
     local commands; commands=()
     _describe -t commands 'codegen help new commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__help__subcmd__profile_commands] )) ||
+_codegen__subcmd__help__subcmd__profile_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen help profile commands' commands "$@"
 }
 (( $+functions[_codegen__subcmd__help__subcmd__quorum_commands] )) ||
 _codegen__subcmd__help__subcmd__quorum_commands() {
@@ -633,6 +675,11 @@ _codegen__subcmd__init_commands() {
 _codegen__subcmd__new_commands() {
     local commands; commands=()
     _describe -t commands 'codegen new commands' commands "$@"
+}
+(( $+functions[_codegen__subcmd__profile_commands] )) ||
+_codegen__subcmd__profile_commands() {
+    local commands; commands=()
+    _describe -t commands 'codegen profile commands' commands "$@"
 }
 (( $+functions[_codegen__subcmd__quorum_commands] )) ||
 _codegen__subcmd__quorum_commands() {

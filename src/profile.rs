@@ -7,22 +7,24 @@
 //! Spans nest: an operation's time is its own, without the operations it
 //! opened inside it (`hash` inside `manifest plan` is booked under `hash`),
 //! so the times of all operations add up to the time measured, once. Each
-//! thread books into a buffer of its own, registered once, so threads never
-//! wait on each other; [`take`] gathers and empties them all.
+//! thread books into a buffer of its own and hands it over with [`flush`]
+//! (the pipeline does at the end of every step), so threads never wait on
+//! each other mid-step; [`take`] gathers what was handed over.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 static RECORDING: AtomicBool = AtomicBool::new(false);
-static BUFFERS: Mutex<Vec<Arc<Mutex<Vec<Sample>>>>> = Mutex::new(Vec::new());
+static BOOKED: Mutex<Vec<Sample>> = Mutex::new(Vec::new());
 
 thread_local! {
-    static BUFFER: OnceCell<Arc<Mutex<Vec<Sample>>>> = const { OnceCell::new() };
-    /// For each span open on this thread, innermost last: the time of the
-    /// spans that ended inside it.
-    static OPEN: RefCell<Vec<Duration>> = const { RefCell::new(Vec::new()) };
+    /// This thread's samples, not yet handed over.
+    static BUFFER: RefCell<Vec<Sample>> = const { RefCell::new(Vec::new()) };
+    /// The time of the spans that ended inside the innermost span open on
+    /// this thread.
+    static INSIDE: Cell<Duration> = const { Cell::new(Duration::ZERO) };
 }
 
 /// One timed operation.
@@ -56,14 +58,21 @@ pub fn recording() -> bool {
     RECORDING.load(Ordering::Relaxed)
 }
 
-/// Every sample recorded since the last call, from every thread.
-pub fn take() -> Vec<Sample> {
-    let buffers = BUFFERS.lock().unwrap_or_else(PoisonError::into_inner);
-    let mut all = Vec::new();
-    for buffer in buffers.iter() {
-        all.append(&mut buffer.lock().unwrap_or_else(PoisonError::into_inner));
+/// Hands this thread's samples over to [`take`]; cheap when there are none.
+pub fn flush() {
+    let mut mine = BUFFER.with(|buffer| std::mem::take(&mut *buffer.borrow_mut()));
+    if !mine.is_empty() {
+        BOOKED
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .append(&mut mine);
     }
-    all
+}
+
+/// Every sample handed over since the last call (this thread's included).
+pub fn take() -> Vec<Sample> {
+    flush();
+    std::mem::take(&mut *BOOKED.lock().unwrap_or_else(PoisonError::into_inner))
 }
 
 /// A running operation; booked when dropped.
@@ -74,49 +83,48 @@ pub struct Span {
     detail: Option<Box<str>>,
     /// Takes part in the thread's nesting ([`concurrent`] spans do not).
     nested: bool,
+    /// The outer span's [`INSIDE`] when this one opened, given back when it ends.
+    outer_inside: Duration,
+}
+
+impl Span {
+    const OFF: Span = Span {
+        started: None,
+        kind: "",
+        detail: None,
+        nested: false,
+        outer_inside: Duration::ZERO,
+    };
+
+    fn nested(kind: &'static str, detail: Option<Box<str>>) -> Span {
+        Span {
+            outer_inside: INSIDE.with(|inside| inside.replace(Duration::ZERO)),
+            started: Some(Instant::now()),
+            kind,
+            detail,
+            nested: true,
+        }
+    }
 }
 
 /// Times the operation `kind` until the span drops.
+#[inline]
 pub fn span(kind: &'static str) -> Span {
-    if !recording() {
-        return Span {
-            started: None,
-            kind,
-            detail: None,
-            nested: false,
-        };
+    if recording() {
+        Span::nested(kind, None)
+    } else {
+        Span::OFF
     }
-    open();
-    Span {
-        started: Some(Instant::now()),
-        kind,
-        detail: None,
-        nested: true,
-    }
-}
-
-fn open() {
-    OPEN.with(|open| open.borrow_mut().push(Duration::ZERO));
 }
 
 /// Times one of several operations of a kind (`render`, `node.py.tera`); the
 /// detail is only built while recording.
+#[inline]
 pub fn span_of(kind: &'static str, detail: impl FnOnce() -> String) -> Span {
-    if !recording() {
-        return Span {
-            started: None,
-            kind,
-            detail: None,
-            nested: false,
-        };
-    }
-    let detail = Some(detail().into_boxed_str());
-    open();
-    Span {
-        started: Some(Instant::now()),
-        kind,
-        detail,
-        nested: true,
+    if recording() {
+        Span::nested(kind, Some(detail().into_boxed_str()))
+    } else {
+        Span::OFF
     }
 }
 
@@ -124,29 +132,33 @@ pub fn span_of(kind: &'static str, detail: impl FnOnce() -> String) -> Span {
 /// call in a future): it neither nests nor is nested, and its time overlaps
 /// the operation that waits for it.
 pub fn concurrent(kind: &'static str, detail: impl FnOnce() -> String) -> Span {
+    if !recording() {
+        return Span::OFF;
+    }
     Span {
-        started: recording().then(Instant::now),
+        started: Some(Instant::now()),
         kind,
-        detail: recording().then(|| detail().into_boxed_str()),
+        detail: Some(detail().into_boxed_str()),
         nested: false,
+        outer_inside: Duration::ZERO,
     }
 }
 
 impl Drop for Span {
+    #[inline]
     fn drop(&mut self) {
-        let Some(started) = self.started else {
-            return;
-        };
-        let elapsed = started.elapsed();
+        if let Some(started) = self.started {
+            self.book(started.elapsed());
+        }
+    }
+}
+
+impl Span {
+    fn book(&mut self, elapsed: Duration) {
+        // What ended inside this span is its children's time; from now on
+        // this span counts as inside its outer one.
         let inside = if self.nested {
-            OPEN.with(|open| {
-                let mut open = open.borrow_mut();
-                let inside = open.pop().unwrap_or_default();
-                if let Some(outer) = open.last_mut() {
-                    *outer += elapsed;
-                }
-                inside
-            })
+            INSIDE.with(|inside| inside.replace(self.outer_inside + elapsed))
         } else {
             Duration::ZERO
         };
@@ -155,20 +167,16 @@ impl Drop for Span {
             detail: self.detail.take(),
             duration: elapsed.saturating_sub(inside),
         };
-        BUFFER.with(|cell| {
-            let buffer = cell.get_or_init(|| {
-                let buffer = Arc::new(Mutex::new(Vec::with_capacity(1024)));
-                BUFFERS
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .push(Arc::clone(&buffer));
-                buffer
-            });
-            buffer
+        if self.nested {
+            BUFFER.with(|buffer| buffer.borrow_mut().push(sample));
+        } else {
+            // A concurrent span ends on whichever thread ran its future,
+            // which may never flush: booked straight away.
+            BOOKED
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .push(sample);
-        });
+        }
     }
 }
 
@@ -184,9 +192,14 @@ mod tests {
         record(true);
         drop(span("profile yaml read"));
         drop(span_of("profile render", || "node.py.tera".to_owned()));
-        std::thread::spawn(|| drop(span("profile write")))
-            .join()
-            .unwrap();
+        std::thread::spawn(|| {
+            drop(span("profile write"));
+            drop(span("profile write again"));
+            flush();
+            drop(span("profile not handed over"));
+        })
+        .join()
+        .unwrap();
         let total = Instant::now();
         let outer = span("profile outer");
         std::thread::sleep(Duration::from_millis(5));
@@ -210,6 +223,7 @@ mod tests {
                 "profile outer",
                 "profile render node.py.tera",
                 "profile write",
+                "profile write again",
                 "profile yaml read"
             ]
         );

@@ -651,12 +651,14 @@ fn ensure_parent(path: &Path, retries: &mut IoRetries) -> Result<(), OutputError
 /// Writes a file whose directory exists (from the start again after a
 /// transient error).
 fn write_file(path: &Path, bytes: &[u8], retries: &mut IoRetries) -> Result<(), OutputError> {
+    let _span = crate::profile::span("file write");
     attempt(retries, path, || fs::File::create(path)?.write_all(bytes))
         .map_err(|e| OutputError::io(path, "cannot write", e))
 }
 
 fn link_or_copy(from: &Path, to: &Path, retries: &mut IoRetries) -> Result<(), OutputError> {
     ensure_parent(to, retries)?;
+    let _span = crate::profile::span("file link");
     if fs::hard_link(from, to).is_ok() {
         return Ok(());
     }
@@ -675,6 +677,7 @@ fn swap_into_place(staging: &Path, dir: &Path, retries: &mut IoRetries) -> Resul
         let _ = fs::remove_dir_all(staging);
         return Err(e);
     }
+    let renaming = crate::profile::span("rename");
     if fs::symlink_metadata(dir).is_err() {
         let moved = match attempt(retries, dir, || fs::rename(staging, dir)) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -686,6 +689,8 @@ fn swap_into_place(staging: &Path, dir: &Path, retries: &mut IoRetries) -> Resul
         return moved.map_err(|e| OutputError::io(dir, "cannot move the package into place", e));
     }
     exchange(staging, dir, retries)?;
+    drop(renaming);
+    let _span = crate::profile::span("old package removal");
     attempt(retries, staging, || fs::remove_dir_all(staging))
         .map_err(|e| OutputError::io(staging, "cannot remove the old package", e))
 }

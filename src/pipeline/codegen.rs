@@ -319,6 +319,7 @@ fn configure(
         let started = Instant::now();
         let result = step(job);
         job.timings.push((name, started.elapsed()));
+        crate::profile::flush();
         result
     })
     .timeout(Some(options.step_timeout))

@@ -98,7 +98,7 @@ fn lint_passes(
         findings.push(super::too_large(path));
         return findings;
     }
-    let decoding = crate::profile::span("quality: decode");
+    let parsing = crate::profile::span("quality: parse");
     let source = match encoding::decode(path, bytes) {
         Ok(source) => source,
         Err(diagnostic) => {
@@ -106,8 +106,6 @@ fn lint_passes(
             return findings;
         }
     };
-    drop(decoding);
-    let parsing = crate::profile::span("quality: parse");
     let locator = Locator::new(&source);
     let parsed = match syntax::parse(&source) {
         Ok(parsed) => parsed,
@@ -116,13 +114,11 @@ fn lint_passes(
             return findings;
         }
     };
-    drop(parsing);
-    let syntax_errors = crate::profile::span("quality: syntax errors");
     if let Some(error) = syntax::first_error(path, &source, &locator, &parsed) {
         findings.push(error);
         return findings;
     }
-    drop(syntax_errors);
+    drop(parsing);
     // Nested deeper than `CPython` compiles: no other rule walks it.
     if let Some(error) = super::too_deep(path, &locator, &parsed) {
         findings.push(error);
