@@ -11,7 +11,7 @@ INFRA_PY     := $(abspath $(VENV_INFRA))/bin/python
 CONTRACTS    := contracts
 OUT          := generated
 
-.PHONY: all build release wheel test venv venv-oldest venv-infra generate lint fmt completions man clean bench-regen bench-data bench bench-micro bench-quorum bench-validate bench-scale bench-profiles
+.PHONY: all build release wheel test venv venv-oldest venv-infra generate lint fmt completions man clean bench-regen bench-data bench bench-micro bench-quorum bench-validate bench-scale bench-profiles bench-profiler
 
 all: build
 
@@ -126,6 +126,7 @@ bench: venv
 	python3 benches/run_bench.py --codegen target/release/codegen --floor target/release/examples/floor \
 	  --python $(VENV_PYTHON) --ruff $(abspath $(VENV))/bin/ruff \
 	  --sizes $(BENCH_SIZES) --runs $(BENCH_RUNS) --corpus $$($(VENV_PYTHON) -c 'import sysconfig; print(sysconfig.get_path("stdlib"), sysconfig.get_path("purelib"))')
+	$(MAKE) --no-print-directory bench-profiler
 
 ## The validate table alone: codegen validate (--select SYN, every rule) vs ruff E9, one 100 KB file.
 bench-validate: venv
@@ -141,6 +142,12 @@ bench-profiles:
 	python3 benches/profiles.py --build --contracts bench-data/contracts --runs $(BENCH_PROFILE_RUNS)
 
 BENCH_PROFILE_RUNS ?= 7
+
+## The profiler's own overhead on the benchmark contracts (instrumented against plain runs).
+bench-profiler:
+	$(CARGO) build --release --quiet --bin codegen
+	@test -d bench-data/contracts || $(MAKE) bench-data
+	python3 benches/profiler_overhead.py --codegen target/release/codegen --contracts bench-data/contracts
 
 ## Divan micro benchmarks: parse, cached render, lint one file, executor overhead.
 bench-micro:

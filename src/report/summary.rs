@@ -268,7 +268,8 @@ impl Report {
             })
     }
 
-    /// 2 for bad input or a failed write; 1 for error findings, hand edits or (with --check) stale output.
+    /// 2 for bad input or a failed write; 1 for error findings, hand edits, a
+    /// full disk or (with --check) stale output.
     pub fn exit_status(&self) -> ExitStatus {
         let input = self.problems.iter().any(Diagnostic::is_error)
             || self.results.iter().any(ContractResult::is_input_failure);
