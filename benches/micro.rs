@@ -13,7 +13,7 @@ use codegen::contract::{LoadOptions, load};
 use codegen::pipeline::executor::{Executor, Stage};
 use codegen::python::{LintContext, lint, role_for_path};
 use codegen::render::Renderer;
-use codegen::templates::TemplateManager;
+use codegen::render::templates::TemplateManager;
 
 const INFRA: &str = "tests/fixtures/omnibase_infra/node_auth_gate_compute/contract.yaml";
 const EXAMPLE: &str = "contracts/node_invoice_total_compute.yaml";

@@ -16,7 +16,6 @@ pub mod quorum;
 pub mod render;
 pub mod report;
 pub mod select;
-pub mod templates;
 
 use cli::{Cli, Command};
 use exit::ExitStatus;

@@ -39,7 +39,7 @@ fn text(settings: &Settings) -> String {
             }
         }
     }
-    out.push_str(&crate::quorum::report::settings_text(&settings.quorum));
+    out.push_str(&crate::report::quorum::settings_text(&settings.quorum));
     out
 }
 
@@ -86,7 +86,7 @@ fn json(settings: &Settings) -> String {
     let document = serde_json::json!({
         "file": settings.file.as_ref().map(|p| p.display().to_string()),
         "settings": entries,
-        "quorum": crate::quorum::report::settings_json(&settings.quorum),
+        "quorum": crate::report::quorum::settings_json(&settings.quorum),
     });
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');

@@ -19,10 +19,10 @@ use crate::pipeline::codegen::{self, Context, Job, Mode, Options};
 use crate::pipeline::executor::{self, Crew, ItemOutcome, Observer, StageReport, StepReport};
 use crate::pipeline::recovery::{self, Recovery};
 use crate::render::Renderer;
+use crate::render::templates::TemplateManager;
 use crate::report::summary::{self, ContractResult, Orphan, Report, Status};
 use crate::report::trace::{self, TracedRun};
 use crate::report::{Printer, StageBar};
-use crate::templates::TemplateManager;
 
 /// A step that runs longer than this is stopped and reported as timed out
 /// (`--step-timeout` changes it).
@@ -169,7 +169,7 @@ fn format_and_swap(
                 .job
                 .plan
                 .as_ref()
-                .map(crate::config::hook::files_to_format)
+                .map(crate::output::formatter::files_to_format)
                 .unwrap_or_default();
             (r, files)
         })
@@ -180,7 +180,7 @@ fn format_and_swap(
         .flat_map(|(root, files)| files.iter().map(|f| root.join(f)))
         .collect();
     let formatting = crate::profile::span("format command");
-    let failed = crate::config::hook::run(command, &paths, limit).err();
+    let failed = crate::output::formatter::run(command, &paths, limit).err();
     drop(formatting);
     let shown = command.join(" ");
     for (result, files) in &mut staged {
@@ -433,8 +433,8 @@ fn finish(
                         .iter()
                         .flat_map(|r| r.job.quorum.clone())
                         .collect();
-                    err.write_all(crate::quorum::report::text(&verdicts).as_bytes())?;
-                    writeln!(err, "{}", crate::quorum::report::summary(&verdicts))?;
+                    err.write_all(crate::report::quorum::text(&verdicts).as_bytes())?;
+                    writeln!(err, "{}", crate::report::quorum::summary(&verdicts))?;
                 }
                 err.write_all(summary::render_text(report, printer).as_bytes())?;
             }

@@ -8,9 +8,9 @@ use std::io::Write as _;
 use crate::cli::{CheckFormat, QuorumCommand};
 use crate::config::quorum::QuorumSettings;
 use crate::exit::ExitStatus;
-use crate::quorum::report::model_line;
 use crate::quorum::{ModelOutcome, Quorum};
 use crate::report::Printer;
+use crate::report::quorum::model_line;
 
 pub fn run(
     command: &QuorumCommand,

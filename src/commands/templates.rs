@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use crate::cli::{EjectArgs, TemplatesCommand, TemplatesListArgs};
 use crate::diagnostics::Diagnostic;
 use crate::exit::ExitStatus;
+use crate::render::templates::{TemplateError, TemplateManager};
 use crate::report::Printer;
-use crate::templates::{TemplateError, TemplateManager};
 
 pub fn run(command: &TemplatesCommand, printer: Printer) -> anyhow::Result<ExitStatus> {
     match command {

@@ -57,20 +57,7 @@ pub fn run(args: &ValidateSettings, printer: Printer) -> anyhow::Result<ExitStat
         file.then_with(|| (a.position, a.code, &a.message).cmp(&(b.position, b.code, &b.message)))
     });
     let verdicts = match &args.quorum {
-        Some(settings) => {
-            let stdin = checked
-                .stdin
-                .as_ref()
-                .map(|(n, b)| (n.as_path(), b.as_slice()));
-            let verdicts =
-                quorum::stage::vote_validated(settings, &checked.files, stdin, &checked.findings)?;
-            checked.findings.extend(quorum::stage::findings(&verdicts));
-            checked.findings.sort_by(|a, b| {
-                (&a.file, a.position, a.code, &a.message)
-                    .cmp(&(&b.file, b.position, b.code, &b.message))
-            });
-            Some(verdicts)
-        }
+        Some(settings) => Some(vote(settings, &mut checked)?),
         None => None,
     };
     let rules: Vec<&'static RuleInfo> = registry
@@ -91,7 +78,7 @@ pub fn run(args: &ValidateSettings, printer: Printer) -> anyhow::Result<ExitStat
         };
         match &verdicts {
             Some(verdicts) => {
-                quorum::report::write(args.output_format, &report, verdicts, &mut out)
+                crate::report::quorum::write(args.output_format, &report, verdicts, &mut out)
             }
             None => formats::write(args.output_format, &report, &mut out),
         }?;
@@ -114,7 +101,7 @@ pub fn run(args: &ValidateSettings, printer: Printer) -> anyhow::Result<ExitStat
             )
         )?;
         if let Some(verdicts) = &verdicts {
-            writeln!(err, "{}", quorum::report::summary(verdicts))?;
+            writeln!(err, "{}", crate::report::quorum::summary(verdicts))?;
         }
     }
 
@@ -127,10 +114,30 @@ pub fn run(args: &ValidateSettings, printer: Printer) -> anyhow::Result<ExitStat
         ExitStatus::Success
     };
     let status =
-        quorum::stage::exit_status(status, args.quorum.as_ref(), verdicts.iter().flatten());
+        quorum::validate::exit_status(status, args.quorum.as_ref(), verdicts.iter().flatten());
     // The process ends next: freeing every finding one by one would only delay it.
     std::mem::forget(checked);
     Ok(status)
+}
+
+/// Puts the checked files to the quorum and adds its findings to the checker's.
+fn vote(
+    settings: &crate::config::quorum::QuorumSettings,
+    checked: &mut Checked,
+) -> anyhow::Result<Vec<quorum::FileVerdict>> {
+    let stdin = checked
+        .stdin
+        .as_ref()
+        .map(|(name, bytes)| (name.as_path(), bytes.as_slice()));
+    let verdicts =
+        quorum::validate::vote_validated(settings, &checked.files, stdin, &checked.findings)?;
+    checked
+        .findings
+        .extend(quorum::validate::findings(&verdicts));
+    checked.findings.sort_by(|a, b| {
+        (&a.file, a.position, a.code, &a.message).cmp(&(&b.file, b.position, b.code, &b.message))
+    });
+    Ok(verdicts)
 }
 
 /// What checking the inputs gave, before selection.

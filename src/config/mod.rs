@@ -5,7 +5,6 @@
 //! it came from, for `codegen config`.
 
 mod file;
-pub mod hook;
 pub mod quorum;
 pub mod shard;
 

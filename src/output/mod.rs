@@ -4,6 +4,7 @@
 
 pub mod diff;
 pub mod findings;
+pub mod formatter;
 pub mod lock;
 pub mod manifest;
 pub mod package;

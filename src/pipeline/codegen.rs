@@ -283,7 +283,7 @@ pub fn generate_executor(
                 STAGES[4],
                 move |job: &mut Job| {
                     quality(&vote, job)?;
-                    crate::quorum::stage::vote_job(vote.quorum.as_ref(), job)
+                    super::vote::vote_job(vote.quorum.as_ref(), job)
                 },
                 options,
             )

@@ -4,3 +4,4 @@
 pub mod codegen;
 pub mod executor;
 pub mod recovery;
+pub mod vote;

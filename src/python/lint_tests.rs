@@ -9,8 +9,8 @@ use super::checks::is_secret_name;
 use super::lint::{Noqa, parse_noqa, todo_marker};
 use super::{FileRole, LintContext, lint, role_for_path, rules};
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::render::templates::TemplateManager;
 use crate::render::{Ownership, Renderer};
-use crate::templates::TemplateManager;
 
 const FIXTURES: &str = "tests/fixtures/python/rules";
 

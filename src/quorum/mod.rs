@@ -11,13 +11,13 @@
 pub mod cache;
 pub mod client;
 pub mod consensus;
+pub mod finding;
 pub mod parse;
 pub mod prompt;
 pub mod provider;
 pub mod recovery;
-pub mod report;
 pub mod secret;
-pub mod stage;
+pub mod validate;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -150,6 +150,26 @@ pub struct Quorum {
 }
 
 impl Quorum {
+    /// `--require-quorum` was given.
+    pub fn require(&self) -> bool {
+        self.inner.settings.require
+    }
+
+    /// The longest stage 5 can take over a package of `files` Python files
+    /// while `jobs` packages vote at once: each file's verdict has the
+    /// quorum's deadline from when its calls can start, and the files of
+    /// every package in flight take turns, `files_at_once` at a time.
+    pub fn time_for(&self, files: usize, jobs: usize) -> std::time::Duration {
+        let turns = files
+            .max(1)
+            .saturating_mul(jobs.max(1))
+            .div_ceil(self.inner.files_at_once.max(1));
+        self.inner
+            .settings
+            .deadline
+            .saturating_mul(u32::try_from(turns).unwrap_or(u32::MAX))
+    }
+
     /// Resolves keys from the environment (a model whose variable is unset is
     /// skipped, with a warning) and builds the HTTP client and the runtime.
     pub fn new(settings: &QuorumSettings) -> anyhow::Result<Quorum> {

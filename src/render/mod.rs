@@ -4,6 +4,7 @@
 
 pub mod python;
 pub mod samples;
+pub mod templates;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -18,7 +19,7 @@ use crate::contract::model::{
 };
 use crate::contract::{ADAPTER_CLASS, ADAPTER_MODULE, DISPATCH_MODULE};
 use crate::diagnostics::Diagnostic;
-use crate::templates::{TemplateError, TemplateManager};
+use crate::render::templates::{TemplateError, TemplateManager};
 use samples::Py;
 
 /// Who owns a file once it is written.

@@ -3,6 +3,7 @@
 //! and the run summary is rendered here.
 
 pub mod formats;
+pub mod quorum;
 pub mod summary;
 pub mod trace;
 

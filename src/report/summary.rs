@@ -15,9 +15,9 @@ use crate::output::{self, ExistingPackage, FileAction, PackagePlan};
 use crate::pipeline::codegen::{Job, Mode};
 use crate::pipeline::executor::{ItemOutcome, StageReport, StepOutcome};
 use crate::pipeline::recovery::{self, Class, Recovery, Strategy, Tally};
+use crate::render::templates::CacheStats;
 use crate::report::Printer;
 use crate::report::formats::github_line;
-use crate::templates::CacheStats;
 
 /// What became of one contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

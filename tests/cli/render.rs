@@ -10,8 +10,8 @@ use codegen::contract::model::{
     Binding, BoundHandler, Constraints, Contract, EnumDef, EnumMember, FieldDef, FieldType,
     HandlerDef, ModelDef, ModelLocation, ModelRef, NodeType, Route, Version,
 };
+use codegen::render::templates::TemplateManager;
 use codegen::render::{GeneratedFile, Ownership, Renderer};
-use codegen::templates::TemplateManager;
 
 fn field(name: &str, ty: FieldType) -> FieldDef {
     FieldDef {

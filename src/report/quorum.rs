@@ -1,95 +1,15 @@
 //! How verdicts are shown: a text block per file (each model's vote,
-//! confidence, time, reasoning or error, and what was recovered), a finding
-//! for a failing or inconclusive file (so every output format carries it), and
-//! the JSON form (the [`FileVerdict`] itself).
+//! confidence, time, reasoning or error, and what was recovered), the
+//! verdicts inside `validate`'s formats, and `codegen config`'s quorum tables.
 
 use std::fmt::Write as _;
 
-use super::{FileVerdict, ModelOutcome, ModelVote, Verdict};
+use super::formats::{self, Report};
 use crate::cli::OutputFormat;
 use crate::config::Source;
 use crate::config::quorum::{ModelConfig, QuorumSettings};
-use crate::diagnostics::Diagnostic;
-use crate::report::formats::{self, Report};
-
-/// The code of the finding for a file the quorum fails.
-pub const FAIL_CODE: &str = "QRM001";
-/// The code of the warning for an inconclusive verdict.
-pub const INCONCLUSIVE_CODE: &str = "QRM002";
-
-/// The headline: `pass: consensus 0.62 (threshold 0.60), 6.5 of 6.5 weight voted`.
-pub fn headline(v: &FileVerdict) -> String {
-    let mut line = format!(
-        "{}: consensus {:.3} (threshold {:.2}), {} of {} weight voted",
-        v.verdict.as_str(),
-        v.consensus,
-        v.threshold,
-        weight(v.participating_weight),
-        weight(v.total_weight),
-    );
-    if v.vote_verdict == Verdict::Inconclusive {
-        let _ = write!(line, " ({} needed)", weight(v.min_participating_weight));
-    }
-    if v.static_errors {
-        line.push_str("; static error findings fail the file whatever the vote");
-    }
-    line
-}
-
-fn weight(w: f64) -> String {
-    let text = format!("{w:.2}");
-    let text = text.trim_end_matches('0');
-    if text.ends_with('.') {
-        format!("{text}0")
-    } else {
-        text.to_owned()
-    }
-}
-
-/// The finding a verdict gives: an error for `fail`, a warning for `inconclusive`.
-pub fn finding(v: &FileVerdict) -> Option<Diagnostic> {
-    let message = format!("AI quorum {}", headline(v));
-    match v.verdict {
-        // A file failed by its static findings alone has them reported already.
-        Verdict::Pass | Verdict::Fail if v.vote_verdict != Verdict::Fail && v.static_errors => {
-            None
-        }
-        Verdict::Pass => None,
-        Verdict::Fail => Some(
-            Diagnostic::error(&v.file, message)
-                .with_code(FAIL_CODE)
-                .with_help(reasons(v)),
-        ),
-        Verdict::Inconclusive => Some(
-            Diagnostic::warning(&v.file, message)
-                .with_code(INCONCLUSIVE_CODE)
-                .with_help(
-                    "too few models answered: see each model's error; --require-quorum makes this exit 2",
-                ),
-        ),
-    }
-}
-
-/// The fail votes' reasoning, for the help line of a failing file.
-fn reasons(v: &FileVerdict) -> String {
-    let fails: Vec<String> = v
-        .votes
-        .iter()
-        .filter_map(|m| match &m.outcome {
-            ModelOutcome::Voted {
-                vote: false,
-                reasoning,
-                ..
-            } => Some(format!("{}: {reasoning}", m.model)),
-            _ => None,
-        })
-        .collect();
-    if fails.is_empty() {
-        "the pass votes were not confident enough".to_owned()
-    } else {
-        fails.join("; ")
-    }
-}
+use crate::quorum::finding::{headline, weight};
+use crate::quorum::{FileVerdict, ModelOutcome, ModelVote, Verdict};
 
 /// One model's line: `gemini     pass   0.95   412 ms  reasoning`.
 pub fn model_line(m: &ModelVote) -> String {
@@ -149,7 +69,7 @@ pub fn text(verdicts: &[FileVerdict]) -> String {
     out
 }
 
-fn recovery_line(m: &ModelVote, step: &super::recovery::Recovery) -> String {
+fn recovery_line(m: &ModelVote, step: &crate::quorum::recovery::Recovery) -> String {
     let recovered = matches!(m.outcome, ModelOutcome::Voted { .. }) && step.waited_ms.is_some();
     format!(
         "{}{}",
@@ -242,7 +162,7 @@ fn source_json(source: &Source) -> serde_json::Value {
 fn key_state(model: &ModelConfig) -> &'static str {
     if model.api_key_env.is_empty() {
         "no key needed"
-    } else if super::secret::ApiKey::from_env(&model.api_key_env).is_some() {
+    } else if crate::quorum::secret::ApiKey::from_env(&model.api_key_env).is_some() {
         "set"
     } else {
         "not set: the model is skipped"
@@ -291,7 +211,7 @@ pub fn settings_text(settings: &QuorumSettings) -> String {
             source("cache_dir")
         );
     } else {
-        let dir = super::cache::Cache::open(None)
+        let dir = crate::quorum::cache::Cache::open(None)
             .map_or_else(|| "none".to_owned(), |c| c.dir().display().to_string());
         let _ = writeln!(out, "# cache_dir is not set: {dir}  # default");
     }
