@@ -10,8 +10,8 @@ use std::hint::black_box;
 use std::path::Path;
 
 use codegen::contract::{LoadOptions, load};
+use codegen::lint::{LintContext, lint, role_for_path};
 use codegen::pipeline::executor::{Executor, Stage};
-use codegen::python::{LintContext, lint, role_for_path};
 use codegen::render::Renderer;
 use codegen::render::templates::TemplateManager;
 

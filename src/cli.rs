@@ -530,7 +530,7 @@ impl RuleCodes {
 
     /// `ALL` (Python rules only), each letter prefix once, then every code, in catalogue order.
     fn values(self) -> Vec<&'static str> {
-        let codes = crate::python::rules().iter().map(|rule| rule.code);
+        let codes = crate::lint::rules().iter().map(|rule| rule.code);
         let codes: Vec<&'static str> = if self.contract {
             crate::contract::codes::CATALOGUE
                 .iter()

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::diagnostics::Diagnostic;
-use crate::python::RuleInfo;
+use crate::lint::RuleInfo;
 
 /// One parsed `--select`/`--ignore` value.
 #[derive(Debug, Clone, PartialEq, Eq)]

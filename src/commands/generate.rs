@@ -460,7 +460,7 @@ fn contracts_of(args: &GenerateSettings) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let files = own_output_left_out(files, args, &mut problems);
     problems.extend(unknown_ignores(&args.ignore));
     for selector in args.quality_select.iter().flatten() {
-        let known = crate::python::rules()
+        let known = crate::lint::rules()
             .iter()
             .any(|r| ignores(std::slice::from_ref(selector), Some(r.code)));
         if !known {
@@ -509,7 +509,7 @@ fn ignores(selectors: &[String], code: Option<&str>) -> bool {
 
 /// `--ignore` selectors that name no code: usage errors, with the codes.
 fn unknown_ignores(selectors: &[String]) -> Vec<Diagnostic> {
-    let codes: Vec<&str> = crate::python::rules()
+    let codes: Vec<&str> = crate::lint::rules()
         .iter()
         .map(|r| r.code)
         .chain(contract::codes::CATALOGUE.iter().map(|(c, _, _)| *c))

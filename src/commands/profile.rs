@@ -29,9 +29,9 @@ const QUALITY: &str = "quality: ";
 
 /// The passes of the quality stage a rule selection can leave out, and their rules.
 const OPTIONAL_PASSES: [(&str, &[&str]); 3] = [
-    ("quality: compile rules", crate::python::COMPILE_RULES),
-    ("quality: structure rules", crate::python::STRUCTURE_RULES),
-    ("quality: tree rules", crate::python::TREE_RULES),
+    ("quality: compile rules", crate::lint::COMPILE_RULES),
+    ("quality: structure rules", crate::lint::STRUCTURE_RULES),
+    ("quality: tree rules", crate::lint::TREE_RULES),
 ];
 
 pub fn run(
@@ -579,7 +579,7 @@ fn quality_selection(
     if quality < args.threshold || base.quality_select.is_some() {
         return Ok(None);
     }
-    let kept: Vec<String> = crate::python::rules()
+    let kept: Vec<String> = crate::lint::rules()
         .iter()
         .map(|r| r.code)
         .filter(|code| !left_out.contains(code))

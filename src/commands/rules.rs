@@ -8,11 +8,11 @@ use serde_json::{Value, json};
 
 use crate::cli::{RulesArgs, RulesFormat};
 use crate::exit::ExitStatus;
-use crate::python::{self, RuleInfo};
+use crate::lint::{self, RuleInfo};
 use crate::select::Selector;
 
 pub fn run(args: &RulesArgs) -> anyhow::Result<ExitStatus> {
-    let registry = python::rules();
+    let registry = lint::rules();
     let text = match &args.code {
         None => listing(registry.iter().collect(), args.output_format),
         Some(code) => {

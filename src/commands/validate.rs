@@ -14,8 +14,8 @@ use rayon::prelude::*;
 use crate::config::ValidateSettings;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::exit::ExitStatus;
+use crate::lint::{self, FileRole, RuleInfo};
 use crate::output;
-use crate::python::{self, FileRole, RuleInfo};
 use crate::quorum;
 use crate::report::Printer;
 use crate::report::formats::{self, Report};
@@ -26,7 +26,7 @@ const STDIN: &str = "-";
 
 pub fn run(args: &ValidateSettings, printer: Printer) -> anyhow::Result<ExitStatus> {
     crate::pipeline::executor::note_capped_jobs(args.jobs, printer.quiet);
-    let registry = python::rules();
+    let registry = lint::rules();
     let selection = match RuleSelection::resolve(
         args.select.as_deref(),
         &args.extend_select,
@@ -183,9 +183,9 @@ fn check(args: &ValidateSettings, selection: &RuleSelection) -> anyhow::Result<O
     // The tree of a lone file is left for the process exit to free; standard input is read
     // after the files, so it is the last one then.
     let syntax = if single_file && !reads_stdin {
-        python::Syntax::Leak
+        lint::Syntax::Leak
     } else {
-        python::Syntax::Drop
+        lint::Syntax::Drop
     };
     let check_one = |(index, found): (usize, Found)| {
         let outcome = match found {
@@ -223,7 +223,7 @@ fn check(args: &ValidateSettings, selection: &RuleSelection) -> anyhow::Result<O
             Ok(_) => {
                 checked
                     .findings
-                    .extend(linter.lint(&name, &bytes, python::Syntax::Leak));
+                    .extend(linter.lint(&name, &bytes, lint::Syntax::Leak));
                 checked.files.push(name.clone());
                 if args.quorum.is_some() {
                     checked.stdin = Some((name, bytes));
@@ -326,7 +326,7 @@ struct Linter<'a> {
 
 impl<'a> Linter<'a> {
     fn new(selection: &'a RuleSelection) -> Self {
-        let registry = python::rules();
+        let registry = lint::rules();
         Self {
             selection,
             needs_role: registry
@@ -340,17 +340,17 @@ impl<'a> Linter<'a> {
     /// The findings of the selected rules for one file, `# noqa` applied.
     /// A file that a package manifest marks as the user's (a scaffold) gets the
     /// scaffold severities, and a `node.py` is checked against the contract beside it.
-    fn lint(&self, path: &Path, bytes: &[u8], syntax: python::Syntax) -> Vec<Diagnostic> {
-        let context = python::LintContext {
+    fn lint(&self, path: &Path, bytes: &[u8], syntax: lint::Syntax) -> Vec<Diagnostic> {
+        let context = lint::LintContext {
             role: if self.needs_role {
-                python::role_for_path(path)
+                lint::role_for_path(path)
             } else {
                 FileRole::Other
             },
             scaffold: self.needs_scaffold && self.is_user_scaffold(path),
             contract_dir: path.parent(),
         };
-        python::lint_with(
+        lint::lint_with(
             path,
             bytes,
             &context,

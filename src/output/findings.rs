@@ -174,7 +174,7 @@ fn revive(f: Finding, out: &Path, contract: &Path) -> Diagnostic {
 
 /// The catalogues' own spelling of a rule or contract code (codes are `&'static str`).
 fn static_code(code: &str) -> Option<&'static str> {
-    crate::python::rules()
+    crate::lint::rules()
         .iter()
         .map(|r| r.code)
         .chain(crate::contract::codes::CATALOGUE.iter().map(|(c, _, _)| *c))

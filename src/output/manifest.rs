@@ -176,7 +176,7 @@ impl Generator {
     pub fn new(template_hash: String) -> Self {
         const SOURCES: &[&str] = &[
             include_str!("../render/mod.rs"),
-            include_str!("../render/python.rs"),
+            include_str!("../render/pysrc.rs"),
             include_str!("../render/samples.rs"),
             include_str!("../contract/load.rs"),
             include_str!("../contract/copy.rs"),

@@ -10,11 +10,11 @@ use std::time::{Duration, Instant};
 
 use crate::contract::{self, Contract, LoadOptions, NodeType};
 use crate::diagnostics::{Diagnostic, count, has_errors};
+use crate::lint::{self, FileRole};
 use crate::output::manifest::sha256_hex;
 use crate::output::{self, Generator, PackageManifest, PackagePlan, PlanOptions};
 use crate::pipeline::executor::{Executor, Observer, Stage, StepError};
 use crate::pipeline::recovery;
-use crate::python::{self, FileRole};
 use crate::render::{GeneratedFile, Ownership, Renderer};
 
 /// The stage names, in order.
@@ -455,7 +455,7 @@ fn quality(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
     {
         let shown = package.join(&file.path);
         let scaffold = file.ownership == Ownership::Scaffold;
-        let context = python::LintContext {
+        let context = lint::LintContext {
             role: role_of(&file.path, &base, &file.contents),
             scaffold,
             contract_dir: None,
@@ -469,7 +469,7 @@ fn quality(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
             })
         };
         findings.extend(
-            python::lint_selected(&shown, file.contents.as_bytes(), &context, &selected)
+            lint::lint_selected(&shown, file.contents.as_bytes(), &context, &selected)
                 .into_iter()
                 .filter(|d| !(scaffold && d.code == Some("STB003"))),
         );

@@ -2,7 +2,7 @@
 //! (models, node shell, handler scaffolds, contract copy, tests) through the
 //! templates; Python details are computed here and the templates lay them out.
 
-pub mod python;
+pub mod pysrc;
 pub mod samples;
 pub mod templates;
 
@@ -114,10 +114,7 @@ impl Renderer {
         let mut files = Vec::new();
 
         let mut ctx = self.base(c, false);
-        ctx.insert(
-            "module_doc",
-            &python::docstring(&package_summary(c), &[], 0),
-        );
+        ctx.insert("module_doc", &pysrc::docstring(&package_summary(c), &[], 0));
         files.push(self.file(
             c,
             "package_init.py.tera",
@@ -141,12 +138,12 @@ impl Renderer {
         }
         ctx.insert(
             "module_doc",
-            &python::docstring(&format!("Node shell for `{}`.", c.name), &[], 0),
+            &pysrc::docstring(&format!("Node shell for `{}`.", c.name), &[], 0),
         );
-        ctx.insert("class_doc", &python::docstring(&summary, &extra, 1));
+        ctx.insert("class_doc", &pysrc::docstring(&summary, &extra, 1));
         let (base, imports) = node_base(c)?;
         let head = format!("class {}({base}):", c.class_name);
-        let head = if head.chars().count() > python::LINE_LENGTH {
+        let head = if head.chars().count() > pysrc::LINE_LENGTH {
             format!("class {}(\n    {base}\n):", c.class_name)
         } else {
             head
@@ -353,7 +350,7 @@ impl Renderer {
         ctx.insert(
             "header",
             &Header {
-                source: python::comment_text(&c.source.display().to_string()),
+                source: pysrc::comment_text(&c.source.display().to_string()),
                 name: c.name.clone(),
                 class_name: c.class_name.clone(),
                 scaffold,
@@ -367,20 +364,20 @@ impl Renderer {
 
     fn init_context(&self, c: &Contract, summary: &str, exports: &[(String, String)]) -> Context {
         let mut ctx = self.base(c, false);
-        ctx.insert("module_doc", &python::docstring(summary, &[], 0));
+        ctx.insert("module_doc", &pysrc::docstring(summary, &[], 0));
         let mut by_module: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for (module, class) in exports {
             by_module.entry(module).or_default().push(class.clone());
         }
         let imports: Vec<String> = by_module
             .iter()
-            .map(|(module, classes)| python::from_import(&format!(".{module}"), classes, 0))
+            .map(|(module, classes)| pysrc::from_import(&format!(".{module}"), classes, 0))
             .collect();
         let mut names: Vec<String> = exports.iter().map(|(_, class)| class.clone()).collect();
         names.sort();
-        let names: Vec<String> = names.iter().map(|n| python::string(n)).collect();
+        let names: Vec<String> = names.iter().map(|n| pysrc::string(n)).collect();
         ctx.insert("imports", &imports);
-        ctx.insert("all", &python::list_assign("__all__", &names));
+        ctx.insert("all", &pysrc::list_assign("__all__", &names));
         ctx
     }
 
@@ -389,14 +386,14 @@ impl Renderer {
         let summary = describe(&e.description, &format!("Values of `{}`.", e.class_name));
         ctx.insert(
             "module_doc",
-            &python::docstring(&format!("The `{}` enum.", e.class_name), &[], 0),
+            &pysrc::docstring(&format!("The `{}` enum.", e.class_name), &[], 0),
         );
         ctx.insert("enum_name", &e.class_name);
-        ctx.insert("class_doc", &python::docstring(&summary, &[], 1));
+        ctx.insert("class_doc", &pysrc::docstring(&summary, &[], 1));
         let members: Vec<String> = e
             .members
             .iter()
-            .map(|m| format!("{} = {}", m.name, python::string(&m.value)))
+            .map(|m| format!("{} = {}", m.name, pysrc::string(&m.value)))
             .collect();
         ctx.insert("members", &members);
         ctx
@@ -447,30 +444,30 @@ impl Renderer {
             groups.push("from __future__ import annotations".to_owned());
         }
         groups.push(uses.stdlib().join("\n"));
-        groups.push(python::from_import("pydantic", &pydantic, 0));
+        groups.push(pysrc::from_import("pydantic", &pydantic, 0));
         groups.push(uses.local(c, Some(&m.class_name), ".")?.join("\n"));
         groups.retain(|g| !g.is_empty());
         let imports = groups;
         let summary = describe(&m.description, &format!("The `{}` model.", m.class_name));
         ctx.insert(
             "module_doc",
-            &python::docstring(&format!("The `{}` model.", m.class_name), &[], 0),
+            &pysrc::docstring(&format!("The `{}` model.", m.class_name), &[], 0),
         );
         ctx.insert("model_name", &m.class_name);
         let note = if m.declared {
             Vec::new()
         } else {
-            vec![python::wrap(
+            vec![pysrc::wrap(
                 "The contract declares no fields for this model, so its shape is unknown here: declare them below. This file is yours; codegen writes it only when it is missing.",
-                python::LINE_LENGTH - 8,
+                pysrc::LINE_LENGTH - 8,
             )
             .join("\n")]
         };
-        ctx.insert("class_doc", &python::docstring(&summary, &note, 1));
+        ctx.insert("class_doc", &pysrc::docstring(&summary, &note, 1));
         ctx.insert("imports", &imports.join("\n\n"));
         ctx.insert(
             "config",
-            &python::call("model_config = ConfigDict(", &config, ")", 1),
+            &pysrc::call("model_config = ConfigDict(", &config, ")", 1),
         );
         ctx.insert("fields", &fields);
         Ok(ctx)
@@ -497,7 +494,7 @@ impl Renderer {
                 names.push("Any".to_owned());
             }
             imports.push(String::new());
-            imports.push(python::from_import("typing", &names, 0));
+            imports.push(pysrc::from_import("typing", &names, 0));
         }
         if handlers.iter().any(|h| h.kind == HandlerKind::Class) {
             imports.push(String::new());
@@ -521,7 +518,7 @@ impl Renderer {
             imports.push(String::new());
             imports.push("if TYPE_CHECKING:".into());
             for (module, classes) in &by_module {
-                imports.push(python::from_import(module, classes, 1));
+                imports.push(pysrc::from_import(module, classes, 1));
             }
         }
         let names: Vec<String> = handlers.iter().map(|h| h.class_name.clone()).collect();
@@ -533,7 +530,7 @@ impl Renderer {
         };
         ctx.insert(
             "module_doc",
-            &python::docstring(
+            &pysrc::docstring(
                 &summary,
                 &["Generated once as a starting point; the logic belongs here.".to_owned()],
                 0,
@@ -541,10 +538,10 @@ impl Renderer {
         );
         ctx.insert("imports", &imports.join("\n"));
         ctx.insert("handlers", &classes);
-        let mut quoted: Vec<String> = names.iter().map(|n| python::string(n)).collect();
+        let mut quoted: Vec<String> = names.iter().map(|n| pysrc::string(n)).collect();
         quoted.sort();
         quoted.dedup();
-        ctx.insert("all", &python::list_assign("__all__", &quoted));
+        ctx.insert("all", &pysrc::list_assign("__all__", &quoted));
         Ok(ctx)
     }
 
@@ -581,9 +578,9 @@ impl Renderer {
         let mut notes = vec![ops];
         if h.default {
             notes.push(
-                python::wrap(
+                pysrc::wrap(
                     "The node's default handler: the framework runs it when a request names no routed operation.",
-                    python::LINE_LENGTH - 8,
+                    pysrc::LINE_LENGTH - 8,
                 )
                 .join("\n"),
             );
@@ -594,21 +591,21 @@ impl Renderer {
             NodeType::Effect => ("INFRA_HANDLER", "EFFECT"),
             NodeType::Reducer | NodeType::Orchestrator => ("NODE_HANDLER", "COMPUTE"),
         };
-        let method_doc = python::docstring(&method_doc, &[], if function { 1 } else { 2 });
+        let method_doc = pysrc::docstring(&method_doc, &[], if function { 1 } else { 2 });
         let (function, asynchronous) = match h.kind {
             HandlerKind::Class => (false, true),
             HandlerKind::Function { asynchronous } => (true, asynchronous),
         };
         let keyword = if asynchronous { "async def" } else { "def" };
         let signature = if function {
-            python::call(
+            pysrc::call(
                 &format!("{keyword} {}(", h.class_name),
                 &[format!("request: {request}")],
                 &format!(") -> {response}:"),
                 0,
             )
         } else {
-            python::call(
+            pysrc::call(
                 &format!("{keyword} handle("),
                 &["self".into(), format!("request: {request}")],
                 &format!(") -> {response}:"),
@@ -620,7 +617,7 @@ impl Renderer {
             function,
             role: role.to_owned(),
             category: category.to_owned(),
-            class_doc: python::docstring(
+            class_doc: pysrc::docstring(
                 &if function {
                     format!(
                         "Handles requests for the `{}` node ({}).",
@@ -635,9 +632,9 @@ impl Renderer {
             ),
             signature,
             method_doc,
-            message: python::assign(
+            message: pysrc::assign(
                 "message",
-                &python::string(&message),
+                &pysrc::string(&message),
                 if function { 1 } else { 2 },
             ),
         }
@@ -654,7 +651,7 @@ impl Renderer {
         let mut ctx = self.base(c, false);
         ctx.insert(
             "module_doc",
-            &python::docstring(
+            &pysrc::docstring(
                 &format!(
                     "Registry of the `{}` node: its class, and a node built on a container.",
                     c.name
@@ -664,7 +661,7 @@ impl Renderer {
             ),
         );
         let class_def = format!("def get_node_class() -> type[{}]:", c.class_name);
-        let class_def = if python::width(&class_def) <= python::LINE_LENGTH {
+        let class_def = if pysrc::width(&class_def) <= pysrc::LINE_LENGTH {
             class_def
         } else {
             format!("def get_node_class() -> (\n    type[{}]\n):", c.class_name)
@@ -672,7 +669,7 @@ impl Renderer {
         ctx.insert("class_def", &class_def);
         ctx.insert(
             "create_def",
-            &python::call(
+            &pysrc::call(
                 "def create_node(",
                 &["container: ModelONEXContainer".to_owned()],
                 &format!(") -> {}:", c.class_name),
@@ -681,11 +678,11 @@ impl Renderer {
         );
         ctx.insert(
             "class_doc",
-            &python::docstring(&format!("The node class of `{}`.", c.name), &[], 1),
+            &pysrc::docstring(&format!("The node class of `{}`.", c.name), &[], 1),
         );
         ctx.insert(
             "create_doc",
-            &python::docstring(
+            &pysrc::docstring(
                 &format!(
                     "A `{}` on the framework's dependency container.",
                     c.class_name
@@ -704,7 +701,7 @@ impl Renderer {
         let mut ctx = self.base(c, false);
         ctx.insert(
             "module_doc",
-            &python::docstring(&format!("The registry of the `{}` node.", c.name), &[], 0),
+            &pysrc::docstring(&format!("The registry of the `{}` node.", c.name), &[], 0),
         );
         ctx.insert("module", &stem);
         files.push(self.file(
@@ -717,7 +714,7 @@ impl Renderer {
         let mut ctx = self.base(c, false);
         ctx.insert(
             "entry",
-            &format!("{} = {}", c.name, python::string(&c.import_path)),
+            &format!("{} = {}", c.name, pysrc::string(&c.import_path)),
         );
         files.push(self.file(
             c,
@@ -737,19 +734,19 @@ impl Renderer {
             "The default handler of the `{}` node, as a class the framework can run.",
             c.name
         );
-        let extra = vec![python::wrap(
+        let extra = vec![pysrc::wrap(
             &format!(
                 "The contract routes to the function `{}` in `{}`; the framework's local runtime instantiates a class and calls its `handle(request)`. `{ADAPTER_CLASS}` is that class: it calls the function and awaits its answer when the function is async.",
                 default.class, default.module
             ),
-            python::LINE_LENGTH - 6,
+            pysrc::LINE_LENGTH - 6,
         )
         .join("\n")];
-        ctx.insert("module_doc", &python::docstring(&summary, &extra, 0));
+        ctx.insert("module_doc", &pysrc::docstring(&summary, &extra, 0));
         ctx.insert("adapter_class", ADAPTER_CLASS);
         ctx.insert(
             "import",
-            &python::from_import(&default.module, std::slice::from_ref(&default.class), 0),
+            &pysrc::from_import(&default.module, std::slice::from_ref(&default.class), 0),
         );
         ctx.insert("function", &default.class);
         ctx
@@ -765,8 +762,8 @@ impl Renderer {
                 .as_ref()
                 .map_or_else(String::new, |(m, c)| format!("{m}:{c}"));
             [
-                python::string(&format!("{}:{}", h.module, h.class)),
-                python::string(&request),
+                pysrc::string(&format!("{}:{}", h.module, h.class)),
+                pysrc::string(&request),
             ]
         };
         let entries: Vec<String> = c
@@ -774,8 +771,8 @@ impl Renderer {
             .routes
             .iter()
             .map(|r| {
-                python::call(
-                    &format!("{}: (", python::string(&r.operation)),
+                pysrc::call(
+                    &format!("{}: (", pysrc::string(&r.operation)),
                     &pair(&r.handler),
                     ")",
                     1,
@@ -786,7 +783,7 @@ impl Renderer {
             .collect();
         ctx.insert(
             "routes",
-            &python::call("ROUTES: dict[str, tuple[str, str]] = {", &entries, "}", 0),
+            &pysrc::call("ROUTES: dict[str, tuple[str, str]] = {", &entries, "}", 0),
         );
         let default = c
             .binding
@@ -795,7 +792,7 @@ impl Renderer {
             .map_or_else(|| ["\"\"".to_owned(), "\"\"".to_owned()], pair);
         ctx.insert(
             "default",
-            &python::call("DEFAULT: tuple[str, str] = (", &default, ")", 0),
+            &pysrc::call("DEFAULT: tuple[str, str] = (", &default, ")", 0),
         );
         let (input, how) = if effect {
             (
@@ -812,15 +809,15 @@ impl Renderer {
             "How `process()` reaches the handlers of the `{}` node.",
             c.name
         );
-        let extra = vec![python::wrap(
+        let extra = vec![pysrc::wrap(
             &format!(
                 "{}.process() calls the callable of the contract's default handler entry (`handler_routing.default_handler`), this module's `dispatch`, with the node and its {input}. `dispatch` {how} A handler is a class with `handle(request)` or a function called with the request.",
                 c.node_type.base_class()
             ),
-            python::LINE_LENGTH - 6,
+            pysrc::LINE_LENGTH - 6,
         )
         .join("\n")];
-        ctx.insert("module_doc", &python::docstring(&summary, &extra, 0));
+        ctx.insert("module_doc", &pysrc::docstring(&summary, &extra, 0));
         ctx.insert("effect", &effect);
         ctx
     }
@@ -844,10 +841,10 @@ impl Renderer {
             models.push(ModelCase {
                 declared: m.declared,
                 module: m.module.clone(),
-                declared_def: python::test_def(&format!("test_{test_name}_declares_its_fields")),
-                skip: python::call(
+                declared_def: pysrc::test_def(&format!("test_{test_name}_declares_its_fields")),
+                skip: pysrc::call(
                     "pytest.skip(",
-                    &[python::string(&format!(
+                    &[pysrc::string(&format!(
                         "{} declares no fields yet: fill in models/{}.py",
                         m.class_name, m.module
                     ))],
@@ -855,8 +852,8 @@ impl Renderer {
                     2,
                 ),
                 class_name: m.class_name.clone(),
-                round_trip_def: python::test_def(&format!("test_{test_name}_round_trips")),
-                unknown_def: python::test_def(&format!("test_{test_name}_rejects_unknown_fields")),
+                round_trip_def: pysrc::test_def(&format!("test_{test_name}_round_trips")),
+                unknown_def: pysrc::test_def(&format!("test_{test_name}_rejects_unknown_fields")),
                 data,
                 unknown_key,
             });
@@ -866,14 +863,14 @@ impl Renderer {
             .iter()
             .map(|e| {
                 let values: Vec<String> =
-                    e.members.iter().map(|m| python::string(&m.value)).collect();
+                    e.members.iter().map(|m| pysrc::string(&m.value)).collect();
                 EnumCase {
                     class_name: e.class_name.clone(),
-                    values_def: python::test_def(&format!(
+                    values_def: pysrc::test_def(&format!(
                         "test_{}_values",
                         e.module.to_snake_case()
                     )),
-                    values: python::call(
+                    values: pysrc::call(
                         "assert [member.value for member in enum_type] == [",
                         &values,
                         "]",
@@ -890,7 +887,7 @@ impl Renderer {
         ctx.insert("enums", &enums);
         ctx.insert("uses_pytest", &pytest_needed);
         ctx.insert("uses_validation", &c.models.iter().any(|m| m.declared));
-        ctx.insert("models_import", &python::from_import("..models", &names, 0));
+        ctx.insert("models_import", &pysrc::from_import("..models", &names, 0));
         ctx
     }
 
@@ -915,14 +912,14 @@ impl Renderer {
         ctx.insert("sampled", &sampled);
         ctx.insert(
             "handlers_import",
-            &python::from_import("..handlers", &handler_names, 0),
+            &pysrc::from_import("..handlers", &handler_names, 0),
         );
         ctx.insert(
             "models_import",
             &if model_imports.is_empty() {
                 String::new()
             } else {
-                python::from_import("..models", &model_imports, 0)
+                pysrc::from_import("..models", &model_imports, 0)
             },
         );
         ctx
@@ -960,16 +957,16 @@ fn handler_case(c: &Contract, h: &HandlerDef) -> HandlerCase {
         (None, Some(r), None) => (
             Some(format!(
                 "names = {{cls.__name__ for cls in type(result).__mro__}}\n    assert {} in names",
-                python::string(&r.class_name)
+                pysrc::string(&r.class_name)
             )),
             false,
         ),
         (None, _, _) => (None, false),
     };
     let def_line = if sampled {
-        python::test_def(&format!("test_{test_name}_answers_a_sample_request"))
+        pysrc::test_def(&format!("test_{test_name}_answers_a_sample_request"))
     } else {
-        python::test_def(&format!("test_{test_name}_takes_one_request"))
+        pysrc::test_def(&format!("test_{test_name}_takes_one_request"))
     };
     let entry = if function {
         h.class_name.clone()
@@ -981,9 +978,9 @@ fn handler_case(c: &Contract, h: &HandlerDef) -> HandlerCase {
         function,
         entry,
         def_line,
-        skip: python::call(
+        skip: pysrc::call(
             "pytest.skip(",
-            &[python::string(&format!(
+            &[pysrc::string(&format!(
                 "{}() takes arguments: test it in your own tests",
                 h.class_name
             ))],
@@ -1238,14 +1235,14 @@ impl Uses {
             lines.push("import datetime as dt".into());
         } else if !self.datetime.is_empty() {
             let names: Vec<String> = self.datetime.iter().map(|s| (*s).to_owned()).collect();
-            lines.push(python::from_import("datetime", &names, 0));
+            lines.push(pysrc::from_import("datetime", &names, 0));
         }
         if self.decimal {
             lines.push("from decimal import Decimal".into());
         }
         if !self.typing.is_empty() {
             let names: Vec<String> = self.typing.iter().map(|s| (*s).to_owned()).collect();
-            lines.push(python::from_import("typing", &names, 0));
+            lines.push(pysrc::from_import("typing", &names, 0));
         }
         if self.uuid {
             lines.push("from uuid import UUID".into());
@@ -1280,7 +1277,7 @@ impl Uses {
         found.sort();
         Ok(found
             .into_iter()
-            .map(|(module, name)| python::from_import(&format!("{prefix}{module}"), &[name], 0))
+            .map(|(module, name)| pysrc::from_import(&format!("{prefix}{module}"), &[name], 0))
             .collect())
     }
 }
@@ -1325,7 +1322,7 @@ fn field_line(
             let value = typed_default(c, &f.ty, v, dates, uses);
             let one = format!("default_factory=lambda: {}", value.inline());
             // At two indents, with its comma.
-            if python::width(&one) + 9 <= python::LINE_LENGTH {
+            if pysrc::width(&one) + 9 <= pysrc::LINE_LENGTH {
                 args.push(one);
             } else {
                 args.push(format!("default_factory=lambda: {}", value.render(2)));
@@ -1339,10 +1336,10 @@ fn field_line(
         None => {}
     }
     if let Some(alias) = &f.alias {
-        args.push(format!("alias={}", python::string(alias)));
+        args.push(format!("alias={}", pysrc::string(alias)));
     }
     if let Some(d) = f.description.as_deref().filter(|d| !d.trim().is_empty()) {
-        args.push(format!("description={}", python::string(d)));
+        args.push(format!("description={}", pysrc::string(d)));
     }
     let k = &f.constraints;
     let is_float = matches!(strip_optional(&f.ty), FieldType::Float | FieldType::Decimal);
@@ -1353,29 +1350,29 @@ fn field_line(
     }
     for (key, v) in [("ge", k.ge), ("gt", k.gt), ("le", k.le), ("lt", k.lt)] {
         if let Some(v) = v {
-            args.push(format!("{key}={}", python::number(v, is_float)));
+            args.push(format!("{key}={}", pysrc::number(v, is_float)));
         }
     }
     if let Some(p) = &k.pattern {
-        args.push(format!("pattern={}", python::string(p)));
+        args.push(format!("pattern={}", pysrc::string(p)));
     }
-    let declared = format!("{}: {}", f.name, python::annotation_in(&ty, dates));
+    let declared = format!("{}: {}", f.name, pysrc::annotation_in(&ty, dates));
     let head = if args.is_empty() {
         format!("    {declared}")
     } else {
         format!("    {declared} = Field(")
     };
-    if python::width(&head) <= python::LINE_LENGTH {
+    if pysrc::width(&head) <= pysrc::LINE_LENGTH {
         if args.is_empty() {
             return Ok((head, false));
         }
-        let line = python::call(&format!("{declared} = Field("), &args, ")", 1);
+        let line = pysrc::call(&format!("{declared} = Field("), &args, ")", 1);
         return Ok((line, true));
     }
     let exploded = format!(
         "    {}: {}",
         f.name,
-        python::annotation_exploded(&ty, 1, dates)
+        pysrc::annotation_exploded(&ty, 1, dates)
     );
     if args.is_empty() {
         return Ok((exploded, false));
@@ -1383,7 +1380,7 @@ fn field_line(
     let (body, last) = exploded
         .rsplit_once('\n')
         .unwrap_or(("", exploded.as_str()));
-    let tail = python::call(&format!("{} = Field(", last.trim_start()), &args, ")", 1);
+    let tail = pysrc::call(&format!("{} = Field(", last.trim_start()), &args, ")", 1);
     let line = if body.is_empty() {
         tail
     } else {
@@ -1495,17 +1492,17 @@ fn typed_default(
             };
             atom(match t.parse::<i128>() {
                 Ok(i) => format!("Decimal({i})"),
-                Err(_) => format!("Decimal({})", python::string(&t)),
+                Err(_) => format!("Decimal({})", pysrc::string(&t)),
             })
         }
-        (FieldType::Uuid, J::String(t)) => atom(format!("UUID({})", python::string(t))),
+        (FieldType::Uuid, J::String(t)) => atom(format!("UUID({})", pysrc::string(t))),
         (FieldType::Enum(name), J::String(t)) => atom(
             c.enum_def(name)
                 .and_then(|e| e.members.iter().find(|m| &m.value == t))
-                .map_or_else(|| python::value(v), |m| format!("{name}.{}", m.name)),
+                .map_or_else(|| pysrc::value(v), |m| format!("{name}.{}", m.name)),
         ),
         (FieldType::Date, J::String(t)) => {
-            atom(format!("{dates}date.fromisoformat({})", python::string(t)))
+            atom(format!("{dates}date.fromisoformat({})", pysrc::string(t)))
         }
         // `datetime.fromisoformat` reads every form the loader accepts but a
         // lower-case `z`, which means the same as `Z`.
@@ -1515,23 +1512,23 @@ fn typed_default(
                 .map_or_else(|| t.clone(), |s| format!("{s}Z"));
             atom(format!(
                 "{dates}datetime.fromisoformat({})",
-                python::string(&t)
+                pysrc::string(&t)
             ))
         }
         (FieldType::DateTime, J::Number(n)) => {
             uses.datetime.insert("UTC");
             let magnitude = n.as_f64().unwrap_or(0.0).abs();
             let seconds = if magnitude > 2e10 {
-                format!("{} / 1000", python::value(v))
+                format!("{} / 1000", pysrc::value(v))
             } else {
-                python::value(v)
+                pysrc::value(v)
             };
             atom(format!(
                 "{dates}datetime.fromtimestamp({seconds}, tz={dates}UTC)"
             ))
         }
-        (FieldType::Bytes, J::String(t)) if t.is_ascii() => atom(format!("b{}", python::string(t))),
-        (FieldType::Bytes, J::String(t)) => atom(format!("{}.encode()", python::string(t))),
+        (FieldType::Bytes, J::String(t)) if t.is_ascii() => atom(format!("b{}", pysrc::string(t))),
+        (FieldType::Bytes, J::String(t)) => atom(format!("{}.encode()", pysrc::string(t))),
         (FieldType::List(inner), J::Array(items)) => Py::List(
             items
                 .iter()
@@ -1544,7 +1541,7 @@ fn typed_default(
                 .collect(),
         ),
         (FieldType::Model(name), J::Object(_)) => {
-            atom(format!("{name}.model_validate({})", python::value(v)))
+            atom(format!("{name}.model_validate({})", pysrc::value(v)))
         }
         (_, J::Array(items)) => Py::List(
             items
@@ -1557,7 +1554,7 @@ fn typed_default(
                 .map(|(k, i)| (k.clone(), typed_default(c, &FieldType::Any, i, dates, uses)))
                 .collect(),
         ),
-        _ => atom(python::value(v)),
+        _ => atom(pysrc::value(v)),
     }
 }
 

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use crate::contract::model::{Constraints, Contract, FieldDef, FieldType, ModelDef};
 
-use super::python;
+use super::pysrc;
 
 /// A Python value for a test: atoms print inline, non-empty containers one
 /// item per line with a trailing comma (stable under `ruff format`).
@@ -35,7 +35,7 @@ impl Py {
             Py::Dict(items) => {
                 let items: Vec<String> = items
                     .iter()
-                    .map(|(k, v)| format!("{}: {}", python::string(k), v.inline()))
+                    .map(|(k, v)| format!("{}: {}", pysrc::string(k), v.inline()))
                     .collect();
                 format!("{{{}}}", items.join(", "))
             }
@@ -60,7 +60,7 @@ impl Py {
             Py::Dict(items) => {
                 out.push_str("{\n");
                 for (key, item) in items {
-                    let _ = write!(out, "{inner}{}: ", python::string(key));
+                    let _ = write!(out, "{inner}{}: ", pysrc::string(key));
                     item.write(level + 1, out);
                     out.push_str(",\n");
                 }
@@ -96,7 +96,7 @@ fn field_sample(contract: &Contract, field: &FieldDef, depth: usize) -> Option<P
     let c = &field.constraints;
     if c.pattern.is_some() {
         if let Some(default) = &field.default {
-            return Some(Py::Atom(python::value(default)));
+            return Some(Py::Atom(pysrc::value(default)));
         }
         if !field.required {
             return None;
@@ -124,16 +124,16 @@ fn sample(contract: &Contract, ty: &FieldType, c: &Constraints, depth: usize) ->
     let none = Constraints::default();
     Some(match ty {
         FieldType::Str => Py::Atom(string_sample(c)?),
-        FieldType::Bytes => Py::Atom(python::string(&"b".repeat(length(c)?))),
+        FieldType::Bytes => Py::Atom(pysrc::string(&"b".repeat(length(c)?))),
         FieldType::Int => Py::Atom(int_sample(c)?),
-        FieldType::Float => Py::Atom(python::float(float_sample(c)?)),
-        FieldType::Decimal => Py::Atom(python::string(&python::float(float_sample(c)?))),
+        FieldType::Float => Py::Atom(pysrc::float(float_sample(c)?)),
+        FieldType::Decimal => Py::Atom(pysrc::string(&pysrc::float(float_sample(c)?))),
         FieldType::Bool => Py::Atom("True".into()),
-        FieldType::DateTime => Py::Atom(python::string("2024-05-06T07:08:09+00:00")),
-        FieldType::Date => Py::Atom(python::string("2024-05-06")),
-        FieldType::Uuid => Py::Atom(python::string("12345678-1234-5678-1234-567812345678")),
-        FieldType::Any => Py::Dict(vec![("key".into(), Py::Atom(python::string("value")))]),
-        FieldType::Literal(values) => Py::Atom(python::string(values.first()?)),
+        FieldType::DateTime => Py::Atom(pysrc::string("2024-05-06T07:08:09+00:00")),
+        FieldType::Date => Py::Atom(pysrc::string("2024-05-06")),
+        FieldType::Uuid => Py::Atom(pysrc::string("12345678-1234-5678-1234-567812345678")),
+        FieldType::Any => Py::Dict(vec![("key".into(), Py::Atom(pysrc::string("value")))]),
+        FieldType::Literal(values) => Py::Atom(pysrc::string(values.first()?)),
         FieldType::Optional(inner) => sample(contract, inner, c, depth)?,
         FieldType::List(inner) => {
             let count = container_size(c)?;
@@ -160,7 +160,7 @@ fn sample(contract: &Contract, ty: &FieldType, c: &Constraints, depth: usize) ->
         }
         FieldType::Enum(name) => {
             let found = contract.enum_def(name)?;
-            Py::Atom(python::string(&found.members.first()?.value))
+            Py::Atom(pysrc::string(&found.members.first()?.value))
         }
         FieldType::Model(name) => {
             if depth >= MAX_DEPTH {
@@ -203,11 +203,11 @@ fn string_sample(c: &Constraints) -> Option<String> {
         if c.min_length.is_some_and(|m| len < m) || c.max_length.is_some_and(|m| len > m) {
             return None;
         }
-        return Some(python::string(&text));
+        return Some(pysrc::string(&text));
     }
     let len = length(c)?;
     Some(if len <= 24 {
-        python::string(&"sample text example value"[..len])
+        pysrc::string(&"sample text example value"[..len])
     } else {
         format!("\"x\" * {len}")
     })
@@ -230,7 +230,7 @@ fn int_sample(c: &Constraints) -> Option<String> {
         (None, Some(hi)) => hi.min(1.0),
         (None, None) => 1.0,
     };
-    Some(python::number(value, false))
+    Some(pysrc::number(value, false))
 }
 
 fn float_sample(c: &Constraints) -> Option<f64> {

@@ -24,8 +24,8 @@ use serde_json::{Value, json};
 
 use crate::cli::OutputFormat;
 use crate::diagnostics::{Diagnostic, Severity, location, paint};
+use crate::lint::RuleInfo;
 use crate::output::manifest::sha256_hex;
-use crate::python::RuleInfo;
 
 /// What one run found, ready to print.
 #[derive(Debug, Clone, Copy)]
@@ -63,7 +63,7 @@ fn json_document(value: &Value, out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn rule_name(code: Option<&str>) -> &'static str {
-    code.and_then(|code| crate::python::rules().iter().find(|rule| rule.code == code))
+    code.and_then(|code| crate::lint::rules().iter().find(|rule| rule.code == code))
         .map_or("", |rule| rule.name)
 }
 

@@ -54,7 +54,7 @@ fn bash_completes_only_listed_commands_and_rule_codes() {
     assert_eq!(syntax, ["SYN", "SYN001", "SYN002", "SYN003"]);
     let all = bash_completes(&["codegen", "validate", "--extend-select", ""]);
     assert_eq!(all.first().map(String::as_str), Some("ALL"));
-    for rule in codegen::python::rules() {
+    for rule in codegen::lint::rules() {
         assert!(
             all.iter().any(|v| v == rule.code),
             "{} is offered",

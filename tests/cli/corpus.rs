@@ -43,7 +43,7 @@ fn the_syntax_verdict_agrees_with_cpython_on_the_stdlib_and_site_packages() {
         };
         files += 1;
         let started = Instant::now();
-        let found = codegen::python::check_bytes(Path::new(path), &bytes);
+        let found = codegen::lint::check_bytes(Path::new(path), &bytes);
         elapsed += started.elapsed();
         let ours = found.iter().find(|d| d.is_error());
         match (expected_line, ours) {

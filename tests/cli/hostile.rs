@@ -369,13 +369,13 @@ fn keep(name: &str, input: &str) {
 
 fn python_entry_points(input: &str) {
     let path = Path::new("fuzz.py");
-    let _ = codegen::python::check_bytes(path, input.as_bytes());
-    let context = codegen::python::LintContext {
-        role: codegen::python::FileRole::Other,
+    let _ = codegen::lint::check_bytes(path, input.as_bytes());
+    let context = codegen::lint::LintContext {
+        role: codegen::lint::FileRole::Other,
         scaffold: false,
         contract_dir: None,
     };
-    let _ = codegen::python::lint(path, input.as_bytes(), &context);
+    let _ = codegen::lint::lint(path, input.as_bytes(), &context);
 }
 
 fn contract_entry_points(input: &str) {

@@ -4,7 +4,7 @@
 use heck::{ToKebabCase, ToLowerCamelCase, ToPascalCase, ToShoutySnakeCase, ToSnakeCase};
 use tera::{Kwargs, State, Tera};
 
-use crate::render::python;
+use crate::render::pysrc;
 
 /// Registers every filter on `tera`.
 pub(crate) fn register(tera: &mut Tera) {
@@ -17,8 +17,8 @@ pub(crate) fn register(tera: &mut Tera) {
     tera.register_filter("shouty", |s: &str, _: Kwargs, _: &State| {
         s.to_shouty_snake_case()
     });
-    tera.register_filter("pystr", |s: &str, _: Kwargs, _: &State| python::string(s));
+    tera.register_filter("pystr", |s: &str, _: Kwargs, _: &State| pysrc::string(s));
     tera.register_filter("comment", |s: &str, _: Kwargs, _: &State| {
-        python::comment_text(s)
+        pysrc::comment_text(s)
     });
 }
