@@ -174,22 +174,8 @@ pub struct Generator {
 
 impl Generator {
     pub fn new(template_hash: String) -> Self {
-        const SOURCES: &[&str] = &[
-            include_str!("../render/mod.rs"),
-            include_str!("../render/pysrc.rs"),
-            include_str!("../render/samples.rs"),
-            include_str!("../contract/load.rs"),
-            include_str!("../contract/copy.rs"),
-            include_str!("../contract/types.rs"),
-            include_str!("../contract/naming.rs"),
-            include_str!("../contract/tree.rs"),
-        ];
-        let mut hasher = Sha256::new();
-        for source in SOURCES {
-            hasher.update((source.len() as u64).to_le_bytes());
-            hasher.update(source.as_bytes());
-        }
-        let fingerprint = hex(&hasher.finalize());
+        // Written by build.rs from the sources under src/contract and src/render.
+        let fingerprint = env!("CODEGEN_SOURCE_FINGERPRINT");
         Self {
             template_hash,
             tool_version: format!("{}+{}", env!("CARGO_PKG_VERSION"), &fingerprint[..12]),
