@@ -4,7 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use super::*;
-use crate::contract::model::{Constraints, EnumMember, NodeType, Version};
+use crate::contract::model::{
+    Constraints, EnumDef, EnumMember, FieldDef, HandlerDef, ModelDef, ModelLocation, ModelRef,
+    NodeType, Version,
+};
 
 fn field(name: &str, ty: FieldType, required: bool) -> FieldDef {
     FieldDef {
