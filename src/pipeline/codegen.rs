@@ -323,7 +323,6 @@ fn configure(
         result
     })
     .timeout(Some(options.step_timeout))
-    .retries(0)
 }
 
 fn parse(ctx: &Context, job: &mut Job) -> Result<(), StepError> {

@@ -12,8 +12,6 @@ use crate::pipeline::executor::{StageReport, StepOutcome};
 
 /// Track of the stage spans.
 const STAGE_TRACK: usize = 0;
-/// Async steps have no worker: their tracks start here, one per item.
-const ASYNC_TRACKS: usize = 100_000;
 
 /// One executor run: its stages and, by item index, the contract each item is.
 pub struct TracedRun<'a> {
@@ -52,12 +50,11 @@ pub fn chrome_trace(epoch: Instant, runs: &[TracedRun<'_>]) -> String {
                 format!("{:?}", stage.status).to_lowercase(),
             );
             for step in &stage.steps {
-                let Some(began) = step.started else {
+                // A step that started ran on a worker; each worker is a track.
+                let (Some(began), Some(worker)) = (step.started, step.worker) else {
                     continue;
                 };
-                let track = step
-                    .worker
-                    .map_or(ASYNC_TRACKS + step.item, |worker| worker + 1);
+                let track = worker + 1;
                 tracks.insert(track);
                 let path = run.items.get(step.item);
                 let contract = path.map(|p| p.display().to_string()).unwrap_or_default();
@@ -67,26 +64,25 @@ pub fn chrome_trace(epoch: Instant, runs: &[TracedRun<'_>]) -> String {
                     .unwrap_or_default();
                 let _ = writeln!(
                     out,
-                    ",{{\"ph\":\"X\",\"pid\":1,\"tid\":{track},\"cat\":\"step\",\"name\":{},\"ts\":{:.3},\"dur\":{:.3},\"args\":{{\"stage\":{},\"contract\":{},\"outcome\":\"{}\",\"attempts\":{}}}}}",
+                    ",{{\"ph\":\"X\",\"pid\":1,\"tid\":{track},\"cat\":\"step\",\"name\":{},\"ts\":{:.3},\"dur\":{:.3},\"args\":{{\"stage\":{},\"contract\":{},\"outcome\":\"{}\",\"attempts\":1}}}}",
                     quoted(&format!("{} {short}", stage.name)),
                     micros(began),
                     step.duration.as_secs_f64() * 1e6,
                     quoted(&stage.name),
                     quoted(&contract),
                     outcome(step.outcome),
-                    step.attempts,
                 );
             }
         }
     }
     for track in tracks {
-        let name = if track >= ASYNC_TRACKS {
-            format!("async {}", track - ASYNC_TRACKS)
-        } else {
-            format!("worker {}", track - 1)
-        };
         out.push(',');
-        metadata(&mut out, "thread_name", Some(track), &name);
+        metadata(
+            &mut out,
+            "thread_name",
+            Some(track),
+            &format!("worker {}", track - 1),
+        );
     }
     out.push_str("]}\n");
     out
