@@ -1,28 +1,41 @@
 //! `codegen generate`: contracts in, node packages out, through the six
 //! stages; or, with `--check` / `--dry-run`, what would change, without writing.
+//!
+//! This module wires the run together: settings to context, the parse run, the
+//! generation run, formatting and the swap into place, the report. What it
+//! decides on the way lives beside it: `inputs` (which contracts), `parsed`
+//! (shards, duplicates, what is final after parsing), `orphans` (packages no
+//! contract generates, and the index), `progress` (the stage bars).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+mod inputs;
+mod orphans;
+mod parsed;
+mod progress;
+
+use inputs::{contracts_of, drop_ignored, is_usage_error};
+use orphans::{settle_orphans, update_index};
+use parsed::{duplicate_names, sort_parsed};
+use progress::Bars;
+
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::cli::{GenerateFormat, Shard};
+use crate::cli::GenerateFormat;
 use crate::config::GenerateSettings;
-use crate::contract::{self, LoadOptions};
+use crate::contract::LoadOptions;
 use crate::diagnostics::Diagnostic;
-use crate::discover;
 use crate::exit::ExitStatus;
-use crate::output::manifest::sha256_hex;
-use crate::output::{self, ExistingPackage, Generator, OutputLock, PlanOptions};
+use crate::output::{self, Generator, OutputLock, PlanOptions};
 use crate::pipeline::codegen::{self, Context, Job, Mode, Options};
-use crate::pipeline::executor::{self, Crew, ItemOutcome, Observer, StageReport, StepReport};
+use crate::pipeline::executor::{self, Crew, Observer, StageReport};
 use crate::pipeline::recovery::{self, Recovery};
 use crate::render::Renderer;
 use crate::render::templates::TemplateManager;
-use crate::report::summary::{self, ContractResult, Orphan, Report, Status};
+use crate::report::Printer;
+use crate::report::summary::{self, ContractResult, Report, Status};
 use crate::report::trace::{self, TracedRun};
-use crate::report::{Printer, StageBar};
 
 /// A step that runs longer than this is stopped and reported as timed out
 /// (`--step-timeout` changes it).
@@ -63,7 +76,8 @@ pub fn execute(args: &GenerateSettings, printer: Printer) -> anyhow::Result<Repo
         output::package::clean_staging(&args.output);
     }
 
-    let Some(templates) = super::templates::load_into(args.templates.as_deref(), &mut problems)
+    let Some(templates) =
+        crate::commands::templates::load_into(args.templates.as_deref(), &mut problems)
     else {
         return early(problems);
     };
@@ -448,425 +462,4 @@ fn finish(
         err.write_all(summary::render_changes(report, true).as_bytes())?;
     }
     Ok(report.exit_status())
-}
-
-/// What usage errors of `--ignore` are reported under.
-const IGNORE_FLAG: &str = "--ignore";
-
-/// The contract files the run was given (its own output left out), and the
-/// problems found on the way, `--ignore` selectors naming no code among them.
-fn contracts_of(args: &GenerateSettings) -> (Vec<PathBuf>, Vec<Diagnostic>) {
-    let (files, mut problems) = discover::contract_files(&args.paths);
-    let files = own_output_left_out(files, args, &mut problems);
-    problems.extend(unknown_ignores(&args.ignore));
-    for selector in args.quality_select.iter().flatten() {
-        let known = crate::lint::rules()
-            .iter()
-            .any(|r| ignores(std::slice::from_ref(selector), Some(r.code)));
-        if !known {
-            problems.push(
-                Diagnostic::error(
-                    QUALITY_FLAG,
-                    format!("'{selector}' is not a rule code or a prefix of one"),
-                )
-                .with_help("`codegen rules` lists the rule codes"),
-            );
-        }
-    }
-    (files, problems)
-}
-
-/// A bad `--ignore` or `--quality-select` selector: the run stops before it starts.
-fn is_usage_error(problem: &Diagnostic) -> bool {
-    problem.file == Path::new(IGNORE_FLAG) || problem.file == Path::new(QUALITY_FLAG)
-}
-
-/// What usage errors of `--quality-select` are reported under.
-const QUALITY_FLAG: &str = "--quality-select";
-
-/// Drops the warnings `--ignore` names (errors stay).
-fn drop_ignored(
-    selectors: &[String],
-    results: &mut [ContractResult],
-    problems: &mut Vec<Diagnostic>,
-) {
-    let ignored = |d: &Diagnostic| !d.is_error() && ignores(selectors, d.code);
-    for r in results {
-        r.job.diagnostics.retain(|d| !ignored(d));
-    }
-    problems.retain(|d| !ignored(d));
-}
-
-/// Whether `--ignore` names the code: the code or a prefix of it, any case.
-fn ignores(selectors: &[String], code: Option<&str>) -> bool {
-    code.is_some_and(|code| {
-        selectors.iter().any(|s| {
-            code.to_ascii_uppercase()
-                .starts_with(&s.to_ascii_uppercase())
-        })
-    })
-}
-
-/// `--ignore` selectors that name no code: usage errors, with the codes.
-fn unknown_ignores(selectors: &[String]) -> Vec<Diagnostic> {
-    let codes: Vec<&str> = crate::lint::rules()
-        .iter()
-        .map(|r| r.code)
-        .chain(contract::codes::CATALOGUE.iter().map(|(c, _, _)| *c))
-        .collect();
-    selectors
-        .iter()
-        .filter(|s| {
-            !codes
-                .iter()
-                .any(|c| ignores(std::slice::from_ref(*s), Some(c)))
-        })
-        .map(|s| {
-            Diagnostic::error(
-                IGNORE_FLAG,
-                format!("'{s}' is not a code or a prefix of one"),
-            )
-            .with_help(
-                "`codegen rules` lists the rule codes; contract warnings are CTR001 to CTR006",
-            )
-        })
-        .collect()
-}
-
-/// Contracts found by walking that are codegen's own output (inside the
-/// output directory, or the `contract.yaml` of a generated package, beside
-/// its manifest) are left out; one named on the command line is an error.
-fn own_output_left_out(
-    files: Vec<PathBuf>,
-    args: &GenerateSettings,
-    problems: &mut Vec<Diagnostic>,
-) -> Vec<PathBuf> {
-    let out = std::fs::canonicalize(&args.output).ok();
-    let named: HashSet<PathBuf> = args
-        .paths
-        .iter()
-        .filter_map(|p| std::fs::canonicalize(p).ok())
-        .collect();
-    files
-        .into_iter()
-        .filter(|file| {
-            let Ok(real) = std::fs::canonicalize(file) else {
-                return true;
-            };
-            let generated = out.as_ref().is_some_and(|o| real.starts_with(o))
-                || real.parent().is_some_and(|dir| {
-                    real.file_name().is_some_and(|n| n == "contract.yaml")
-                        && dir.join(output::MANIFEST_FILE).is_file()
-                });
-            if generated && named.contains(&real) {
-                problems.push(
-                    Diagnostic::error(
-                        file,
-                        "this is a package codegen generated (its contract copy), not a contract",
-                    )
-                    .with_help("name the contract the package was generated from"),
-                );
-            }
-            !generated
-        })
-        .collect()
-}
-
-/// Splits the parse run's items into contracts to generate and results that
-/// are final already (unchanged, another shard's, failed, duplicates).
-fn sort_parsed(
-    items: Vec<ItemOutcome<Job>>,
-    duplicates: &[Diagnostic],
-    stop: bool,
-    shard: Option<Shard>,
-) -> (Vec<ContractResult>, Vec<Job>) {
-    let duplicate_files: HashSet<&PathBuf> = duplicates.iter().map(|d| &d.file).collect();
-    let mut results = Vec::new();
-    let mut good = Vec::new();
-    for outcome in items {
-        match outcome {
-            ItemOutcome::Completed(job) if !in_shard(job.package.as_deref(), shard) => {
-                results.push(ContractResult::new(job, Status::OtherShard, None));
-            }
-            ItemOutcome::Completed(mut job) if duplicate_files.contains(&job.path) => {
-                job.diagnostics
-                    .extend(duplicates.iter().filter(|d| d.file == job.path).cloned());
-                let failure = Some(("parse".to_owned(), "duplicate node name".to_owned()));
-                results.push(ContractResult::new(job, Status::Failed, failure));
-            }
-            ItemOutcome::Completed(job) if job.fresh => {
-                results.push(ContractResult::new(job, Status::Unchanged, None));
-            }
-            ItemOutcome::Completed(job) if job.skipped => {
-                results.push(ContractResult::new(job, Status::Skipped, None));
-            }
-            ItemOutcome::Completed(job) if stop => {
-                results.push(ContractResult::new(
-                    job,
-                    Status::Failed,
-                    Some(summary::stopped_early()),
-                ));
-            }
-            ItemOutcome::Completed(job) => good.push(job),
-            other => results.push(ContractResult::from_outcome(other)),
-        }
-    }
-    (results, good)
-}
-
-/// Names used by more than one contract: parsed ones by the loader's rule,
-/// and any parsed contract reusing the name of an unchanged (unparsed) one.
-fn duplicate_names(items: &[ItemOutcome<Job>]) -> Vec<Diagnostic> {
-    let parsed: Vec<&contract::Contract> = items
-        .iter()
-        .filter_map(|o| match o {
-            ItemOutcome::Completed(job) => job.contract.as_ref(),
-            _ => None,
-        })
-        .collect();
-    let mut found = contract::check_duplicates(&parsed);
-    let mut first: HashMap<&str, &PathBuf> = HashMap::new();
-    for job in items.iter().filter_map(|o| match o {
-        ItemOutcome::Completed(job) => Some(job),
-        _ => None,
-    }) {
-        let Some(name) = job.package.as_deref() else {
-            continue;
-        };
-        match first.get(name) {
-            Some(other) if !found.iter().any(|d| d.file == job.path) => {
-                let message = format!("node name '{name}' is already used by {}", other.display());
-                found.push(
-                    Diagnostic::error(&job.path, message)
-                        .with_help("give each contract its own `name`"),
-                );
-            }
-            Some(_) => {}
-            None => {
-                first.insert(name, &job.path);
-            }
-        }
-    }
-    found.sort_by(|a, b| (&a.file, a.position).cmp(&(&b.file, b.position)));
-    found.dedup_by(|a, b| a.file == b.file && a.message == b.message);
-    found
-}
-
-/// Whether a package name falls into `shard` (all do without one): a stable
-/// hash of the name, so every contract lands in exactly one shard.
-fn in_shard(name: Option<&str>, shard: Option<Shard>) -> bool {
-    let (Some(name), Some(shard)) = (name, shard) else {
-        return true;
-    };
-    let digest = sha256_hex(name.as_bytes());
-    let value = u64::from_str_radix(&digest[..16], 16).unwrap_or(0);
-    value % u64::from(shard.count) == u64::from(shard.index - 1)
-}
-
-/// A directory of the output that looks like a package of ours but is not
-/// taken as one: an error, except an unreadable manifest (a warning: the
-/// directory is simply not ours to settle).
-fn refused_package(out: &Path, e: &output::OutputError) -> Diagnostic {
-    let mut d = e.diagnostic();
-    if let output::OutputError::CorruptManifest { .. } = e {
-        d.severity = crate::diagnostics::Severity::Warning;
-        d.message.push_str(
-            "; no contract produces this package, and without its manifest codegen cannot \
-             tell what it wrote there, so the directory is left as it is",
-        );
-        d = d.with_help(
-            "restore the manifest from version control, or remove the directory if it is no \
-             longer wanted",
-        );
-    } else if matches!(e, output::OutputError::Symlink { path } if path.parent() == Some(out)) {
-        "is a symbolic link to a directory with a codegen manifest; codegen never prunes, \
-         writes or reads a package through a link, so it leaves it alone"
-            .clone_into(&mut d.message);
-    }
-    d
-}
-
-/// Packages a run of ours wrote whose contract is gone, or whose contract now
-/// produces another package; and the directories refused as packages.
-fn find_orphans(
-    out: &std::path::Path,
-    results: &[ContractResult],
-    shard: Option<Shard>,
-) -> (Vec<ExistingPackage>, Vec<output::OutputError>) {
-    let produced: HashMap<String, Option<&str>> = results
-        .iter()
-        .map(|r| (r.job.reference.clone(), r.job.package.as_deref()))
-        .collect();
-    // A package this run produced from the contract its manifest names is current.
-    let current: HashSet<&str> = results
-        .iter()
-        .filter(|r| matches!(r.status, Status::Generated | Status::Unchanged))
-        .filter_map(|r| r.job.package.as_deref())
-        .collect();
-    let (found, refused) = output::existing_packages(out, &|name| current.contains(name));
-    let orphans = found
-        .into_iter()
-        .filter(|p| in_shard(Some(&p.name), shard))
-        .filter(|p| match produced.get(&p.manifest.contract) {
-            Some(Some(name)) => *name != p.name,
-            Some(None) => false,
-            None => !output::resolve_contract(out, &p.manifest.contract).exists(),
-        })
-        .collect();
-    // A refused directory that this run's contracts name was reported by the
-    // package stage already.
-    let named: HashSet<&str> = results
-        .iter()
-        .filter_map(|r| r.job.package.as_deref())
-        .collect();
-    let refused = refused
-        .into_iter()
-        .filter(|e| {
-            let name = e
-                .path()
-                .strip_prefix(out)
-                .ok()
-                .and_then(|p| p.components().next())
-                .map(|c| c.as_os_str().to_string_lossy().into_owned());
-            !name.as_deref().is_some_and(|n| named.contains(n)) && in_shard(name.as_deref(), shard)
-        })
-        .collect();
-    (orphans, refused)
-}
-
-/// Finds the orphans (and the directories refused as packages) and settles
-/// each: pruned, or reported.
-fn settle_orphans(
-    args: &GenerateSettings,
-    mode: Mode,
-    results: &[ContractResult],
-    problems: &mut Vec<Diagnostic>,
-) -> Vec<Orphan> {
-    let (orphans, refused) = find_orphans(&args.output, results, args.shard);
-    problems.extend(refused.iter().map(|e| refused_package(&args.output, e)));
-    orphans
-        .iter()
-        .map(|package| settle_orphan(package, mode, args.prune, problems))
-        .collect()
-}
-
-fn settle_orphan(
-    package: &ExistingPackage,
-    mode: Mode,
-    prune: bool,
-    problems: &mut Vec<Diagnostic>,
-) -> Orphan {
-    let mut orphan = Orphan::new(package);
-    if mode != Mode::Write && prune {
-        // What --prune would meet: a refusal is reported, and nothing is
-        // listed as deleted; else the files it would remove are listed.
-        match output::prune_package(package, false) {
-            Ok(pruned) => orphan.files = pruned.removed,
-            Err(e) => {
-                orphan.refused = true;
-                problems.push(e.diagnostic());
-            }
-        }
-    } else if mode == Mode::Write && prune {
-        match output::prune_package(package, true) {
-            Ok(pruned) => {
-                orphan.pruned = true;
-                orphan.files = pruned.removed;
-                for file in pruned.kept {
-                    problems.push(Diagnostic::warning(
-                        &file,
-                        "kept: edited by hand, so --prune leaves it for you",
-                    ));
-                }
-            }
-            Err(e) => {
-                orphan.refused = true;
-                problems.push(e.diagnostic());
-            }
-        }
-    } else if mode == Mode::Write {
-        problems.push(
-            Diagnostic::warning(
-                &package.dir,
-                format!(
-                    "orphaned: its contract {} is gone",
-                    package.manifest.contract
-                ),
-            )
-            .with_help("run with --prune to remove it"),
-        );
-    }
-    orphan
-}
-
-fn update_index(
-    ctx: &Context,
-    results: &[ContractResult],
-    orphans: &[Orphan],
-    problems: &mut Vec<Diagnostic>,
-) {
-    let mut index: BTreeMap<String, String> = ctx.index.clone();
-    let pruned: HashSet<&str> = orphans
-        .iter()
-        .filter(|o| o.pruned)
-        .map(|o| o.package.as_str())
-        .collect();
-    index.retain(|_, name| !pruned.contains(name.as_str()));
-    for result in results {
-        if let (Some(name), Status::Generated | Status::Unchanged) =
-            (&result.job.package, result.status)
-        {
-            index.insert(result.job.reference.clone(), name.clone());
-        }
-    }
-    if (index != ctx.index || ctx.index_dirty)
-        && let Err(e) = output::write_index(&ctx.out, &index)
-    {
-        problems.push(Diagnostic::warning(&ctx.out, e.to_string()));
-    }
-}
-
-/// Progress bars, one per stage, only when the printer draws them.
-struct Bars {
-    enabled: bool,
-    current: Mutex<Option<StageBar>>,
-}
-
-impl Bars {
-    fn new(enabled: bool) -> Self {
-        Self {
-            enabled,
-            current: Mutex::new(None),
-        }
-    }
-}
-
-impl Observer for Bars {
-    fn stage_started(&self, _stage: usize, name: &str, items: usize) {
-        if !self.enabled {
-            return;
-        }
-        if let Ok(mut current) = self.current.lock() {
-            let name = codegen::STAGES
-                .iter()
-                .find(|s| **s == name)
-                .copied()
-                .unwrap_or("stage");
-            *current = Some(StageBar::start(name, items as u64));
-        }
-    }
-
-    fn step_finished(&self, _stage: usize, _step: &StepReport) {
-        if let Ok(current) = self.current.lock()
-            && let Some(bar) = current.as_ref()
-        {
-            bar.inc();
-        }
-    }
-
-    fn stage_finished(&self, _stage: usize, _report: &StageReport) {
-        if let Ok(mut current) = self.current.lock() {
-            current.take();
-        }
-    }
 }
