@@ -1,5 +1,6 @@
 //! Integration tests of the `codegen` binary: one test binary, one file per feature.
 
+mod architecture;
 mod ci;
 mod color;
 mod common;
