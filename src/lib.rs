@@ -6,6 +6,7 @@ pub mod commands;
 pub mod config;
 pub mod contract;
 pub mod diagnostics;
+pub mod digest;
 pub mod discover;
 pub mod exit;
 pub mod lint;

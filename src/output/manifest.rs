@@ -4,11 +4,10 @@
 //! generator's fingerprint and every file's hash and owner.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::Path;
 
+use crate::digest::sha256_hex;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::OutputError;
 use super::safe::{self, Found, PackageReader};
@@ -182,20 +181,6 @@ impl Generator {
             version: env!("CARGO_PKG_VERSION").to_owned(),
         }
     }
-}
-
-/// Lower-case hex SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let _span = crate::profile::span("hash");
-    hex(&Sha256::digest(bytes))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        let _ = write!(out, "{byte:02x}");
-    }
-    out
 }
 
 #[cfg(test)]

@@ -376,7 +376,7 @@ pub fn prune_package(package: &ExistingPackage, remove: bool) -> Result<Pruned, 
         }
         let rel = Path::new(path);
         match reader.read(rel)? {
-            Some(bytes) if manifest::sha256_hex(&bytes) == recorded.hash => doomed.push(rel),
+            Some(bytes) if crate::digest::sha256_hex(&bytes) == recorded.hash => doomed.push(rel),
             Some(_) => kept.push(package.dir.join(rel)),
             None => {}
         }

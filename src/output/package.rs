@@ -13,10 +13,11 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::OutputError;
-use super::manifest::{MANIFEST_FILE, ManifestFile, Owner, PackageManifest, sha256_hex};
+use super::manifest::{MANIFEST_FILE, ManifestFile, Owner, PackageManifest};
 use super::retry::{IoRetries, attempt};
 use super::safe::{self, PackageReader};
 use crate::diagnostics::Diagnostic;
+use crate::digest::sha256_hex;
 use crate::render::{GeneratedFile, Ownership};
 
 /// Where staging directories and the lock live, inside the output directory.

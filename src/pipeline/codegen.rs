@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use crate::contract::{self, Contract, LoadOptions, NodeType};
 use crate::diagnostics::{Diagnostic, count, has_errors};
+use crate::digest::sha256_hex;
 use crate::lint::{self, FileRole};
-use crate::output::manifest::sha256_hex;
 use crate::output::{self, Generator, PackageManifest, PackagePlan, PlanOptions};
 use crate::pipeline::executor::{Executor, Observer, Stage, StepError};
 use crate::pipeline::recovery;

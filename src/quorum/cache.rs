@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::prompt::PROMPT_VERSION;
 use crate::config::quorum::ModelConfig;
-use crate::output::manifest::sha256_hex;
+use crate::digest::sha256_hex;
 
 /// One cached vote.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use crate::contract::Contract;
-use crate::output::manifest::sha256_hex;
+use crate::digest::sha256_hex;
 
 /// Bump whenever the text below changes.
 pub const PROMPT_VERSION: &str = "quorum-prompt-v1";

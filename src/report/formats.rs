@@ -24,8 +24,8 @@ use serde_json::{Value, json};
 
 use crate::cli::OutputFormat;
 use crate::diagnostics::{Diagnostic, Severity, location, paint};
+use crate::digest::sha256_hex;
 use crate::lint::RuleInfo;
-use crate::output::manifest::sha256_hex;
 
 /// What one run found, ready to print.
 #[derive(Debug, Clone, Copy)]

@@ -387,7 +387,7 @@ fn package_bytes(pkg: &Path) -> std::collections::BTreeMap<std::path::PathBuf, V
 }
 
 fn sha256(bytes: &[u8]) -> String {
-    codegen::output::manifest::sha256_hex(bytes)
+    codegen::digest::sha256_hex(bytes)
 }
 
 const PACKAGE: &str = "generated/node_invoice_total_compute";

@@ -401,7 +401,7 @@ fn check_names_each_reason() {
     let mut manifest: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(&manifest_path).unwrap()).unwrap();
     manifest["files"]["node.py"]["hash"] =
-        serde_json::Value::from(codegen::output::manifest::sha256_hex(older.as_bytes()));
+        serde_json::Value::from(codegen::digest::sha256_hex(older.as_bytes()));
     fs::write(
         &manifest_path,
         serde_json::to_string_pretty(&manifest).unwrap() + "\n",

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use codegen::output::manifest::sha256_hex as hex;
+use codegen::digest::sha256_hex as hex;
 
 use crate::common::{codegen, contracts, files_under, repo, stderr, stdout};
 

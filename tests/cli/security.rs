@@ -10,7 +10,7 @@ use std::os::unix::fs::{FileTypeExt as _, MetadataExt as _, symlink};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use codegen::output::manifest::sha256_hex as hex;
+use codegen::digest::sha256_hex as hex;
 
 use crate::common::{codegen, repo, stderr, stdout};
 

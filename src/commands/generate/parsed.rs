@@ -4,7 +4,7 @@
 use crate::cli::Shard;
 use crate::contract;
 use crate::diagnostics::Diagnostic;
-use crate::output::manifest::sha256_hex;
+use crate::digest::sha256_hex;
 use crate::pipeline::codegen::Job;
 use crate::pipeline::executor::ItemOutcome;
 use crate::report::summary::{self, ContractResult, Status};

@@ -3,10 +3,7 @@
 //! the normalised copy written out.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
 use std::path::Path;
-
-use sha2::{Digest, Sha256};
 
 use crate::contract::codes;
 use crate::contract::copy::{ModelSite, Rewrites, contract_copy};
@@ -52,10 +49,7 @@ pub struct Loaded {
 /// Parse and check one contract. Ok: the contract plus warnings. Err: every
 /// error found (and warnings), all located.
 pub fn load(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Loaded, Vec<Diagnostic>> {
-    let source_hash = {
-        let _span = crate::profile::span("hash");
-        hex(&Sha256::digest(bytes))
-    };
+    let source_hash = crate::digest::sha256_hex(bytes);
     let read = crate::profile::span("yaml read");
     let text = decode(path, bytes)?;
     let text: &str = &text;
@@ -83,14 +77,6 @@ pub fn load(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Loaded, 
             Err(all)
         }
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
 }
 
 struct Walker<'a> {

@@ -8,7 +8,6 @@
 mod filters;
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -241,11 +240,7 @@ impl TemplateManager {
             hasher.update((source.len() as u64).to_le_bytes());
             hasher.update(source.as_bytes());
         }
-        let mut hex = String::with_capacity(64);
-        for byte in hasher.finalize() {
-            let _ = write!(hex, "{byte:02x}");
-        }
-        hex
+        crate::digest::hex(&hasher.finalize())
     }
 
     /// Compiles the whole built-in set now, so that the first render finds
