@@ -9,7 +9,6 @@ use std::path::Path;
 use ruff_python_ast::{Expr, ModModule, Stmt, StmtClassDef};
 use ruff_text_size::{Ranged, TextSize};
 
-use super::rules;
 use super::syntax::{self, Locator};
 use crate::diagnostics::Diagnostic;
 
@@ -99,11 +98,8 @@ struct Structure<'a> {
 
 impl Structure<'_> {
     fn report(&mut self, code: &'static str, offset: TextSize, message: String, help: &str) {
-        let diagnostic = self
-            .locator
-            .place_offset(rules::diagnostic(code, self.path, message), offset)
-            .with_help(help);
-        self.findings.push(diagnostic);
+        let finding = self.locator.finding(code, self.path, message, offset, help);
+        self.findings.push(finding);
     }
 
     fn node(&mut self, classes: &[&StmtClassDef], expected: Option<&str>) {

@@ -169,6 +169,20 @@ impl<'a> Locator<'a> {
     pub(super) fn place_offset(&self, diagnostic: Diagnostic, offset: TextSize) -> Diagnostic {
         self.place(diagnostic, self.position(offset))
     }
+
+    /// A finding of rule `code` at `offset` in `path`, its severity from the catalogue, with
+    /// its source line and `help`: what every tree pass reports.
+    pub(super) fn finding(
+        &self,
+        code: &'static str,
+        path: &Path,
+        message: String,
+        offset: TextSize,
+        help: &str,
+    ) -> Diagnostic {
+        self.place_offset(super::rules::diagnostic(code, path, message), offset)
+            .with_help(help)
+    }
 }
 
 trait TextLen {

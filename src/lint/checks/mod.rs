@@ -21,7 +21,6 @@ use ruff_python_ast::{Expr, ModModule, Parameters, Stmt};
 use ruff_text_size::{Ranged, TextSize};
 
 use crate::diagnostics::Diagnostic;
-use crate::lint::rules;
 use crate::lint::structure::FileRole;
 use crate::lint::syntax::Locator;
 
@@ -100,11 +99,8 @@ struct Checker<'a, 'o> {
 
 impl Checker<'_, '_> {
     fn report(&mut self, code: &'static str, offset: TextSize, message: String, help: &str) {
-        let diagnostic = self
-            .locator
-            .place_offset(rules::diagnostic(code, self.path, message), offset)
-            .with_help(help);
-        self.findings.push(diagnostic);
+        let finding = self.locator.finding(code, self.path, message, offset, help);
+        self.findings.push(finding);
     }
 
     fn add_complexity(&mut self, amount: u32) {
