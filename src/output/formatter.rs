@@ -5,7 +5,9 @@
 use std::io::Read as _;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
+use std::time::Duration;
 
 use crate::diagnostics::Diagnostic;
 use crate::output::package::{FileAction, PackagePlan};
@@ -82,18 +84,37 @@ pub fn run(command: &[String], files: &[PathBuf], limit: Duration) -> Result<(),
             text
         })
     });
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if started.elapsed() >= limit => break None,
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(_) => break None,
-        }
+    // The child is watched from a thread of its own, so this thread blocks on a
+    // channel (not in a sleep) until it exits or the limit passes; asked to stop,
+    // the watcher kills it and reaps it.
+    let stop = Arc::new(AtomicBool::new(false));
+    let (done, exited) = mpsc::channel();
+    let watcher = {
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            let status = loop {
+                match child.try_wait() {
+                    Ok(Some(status)) => break Some(status),
+                    Ok(None) if stop.load(Ordering::Relaxed) => break None,
+                    Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+                    Err(_) => break None,
+                }
+            };
+            if status.is_none() {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+            let _ = done.send(status);
+        })
+    };
+    let status = if let Ok(status) = exited.recv_timeout(limit) {
+        status
+    } else {
+        stop.store(true, Ordering::Relaxed);
+        let _ = watcher.join();
+        None
     };
     let Some(status) = status else {
-        let _ = child.kill();
-        let _ = child.wait();
         return Err(HookFailure {
             diagnostic: Box::new(
                 Diagnostic::error(
