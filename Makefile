@@ -11,7 +11,7 @@ INFRA_PY     := $(abspath $(VENV_INFRA))/bin/python
 CONTRACTS    := contracts
 OUT          := generated
 
-.PHONY: all build release wheel test venv venv-oldest venv-infra generate lint fmt completions man clean bench-regen bench-data bench bench-micro bench-quorum bench-validate bench-scale bench-profiles bench-profiler
+.PHONY: all build release wheel test venv venv-oldest venv-infra generate lint fmt completions readme man clean bench-regen bench-data bench bench-micro bench-quorum bench-validate bench-scale bench-profiles bench-profiler
 
 all: build
 
@@ -91,6 +91,10 @@ completions: build
 	for shell in bash zsh fish powershell elvish; do \
 	  $(CARGO) run --quiet -- completions $$shell > completions/codegen.$$shell; \
 	done
+
+## Regenerate README.md's rule table from the catalogue (a test checks it is current).
+readme:
+	$(CARGO) run --quiet --example readme -- README.md
 
 ## The man pages: man/codegen.1 and one page per subcommand (man -l man/codegen.1).
 man: build

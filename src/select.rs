@@ -361,12 +361,14 @@ fn unreadable(path: &Path, reason: &str) -> Diagnostic {
 mod tests {
     use super::*;
     use crate::diagnostics::Severity;
+    use crate::lint::Pass;
 
     static RULES: &[RuleInfo] = &[
         RuleInfo {
             code: "SYN001",
             name: "a",
             severity: Severity::Error,
+            pass: Pass::Tree,
             summary: "",
             why: "",
             bad: "",
@@ -379,6 +381,7 @@ mod tests {
             code: "SYN002",
             name: "b",
             severity: Severity::Error,
+            pass: Pass::Tree,
             summary: "",
             why: "",
             bad: "",
@@ -391,6 +394,7 @@ mod tests {
             code: "ONX001",
             name: "c",
             severity: Severity::Error,
+            pass: Pass::Tree,
             summary: "",
             why: "",
             bad: "",
@@ -403,6 +407,7 @@ mod tests {
             code: "ONX006",
             name: "d",
             severity: Severity::Warning,
+            pass: Pass::Tree,
             summary: "",
             why: "",
             bad: "",
@@ -415,6 +420,7 @@ mod tests {
             code: "ONX010",
             name: "e",
             severity: Severity::Warning,
+            pass: Pass::Tree,
             summary: "",
             why: "",
             bad: "",

@@ -13,7 +13,7 @@ use ruff_python_ast::{
 };
 use ruff_text_size::{Ranged, TextSize};
 
-use super::rules;
+use super::rules::{self, Rule};
 use super::syntax::Locator;
 use crate::diagnostics::Diagnostic;
 
@@ -69,7 +69,7 @@ pub(super) fn check(path: &Path, locator: &Locator, module: &ModModule) -> Vec<D
         .into_iter()
         .map(|finding| {
             locator.place_offset(
-                rules::diagnostic("SYN002", path, finding.message),
+                rules::diagnostic(Rule::SYN002, path, finding.message),
                 finding.offset,
             )
         })

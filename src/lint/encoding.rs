@@ -9,7 +9,7 @@ use encoding_rs::{Encoding, WINDOWS_1252};
 
 use ruff_text_size::Ranged;
 
-use super::rules;
+use super::rules::{self, Rule};
 use crate::diagnostics::{Diagnostic, Position};
 
 /// The bytes `CPython`'s cp1252 codec refuses, though the `WHATWG` table maps them.
@@ -130,7 +130,7 @@ fn undecodable(path: &Path, bytes: &[u8], offset: usize, name: &str) -> Box<Diag
 
 fn error(path: &Path, position: Position, message: impl Into<String>) -> Box<Diagnostic> {
     Box::new(
-        rules::diagnostic("SYN003", path, message)
+        rules::diagnostic(Rule::SYN003, path, message)
             .at(position)
             .with_help("save the file as UTF-8, or declare its encoding in a `# -*- coding: NAME -*-` comment on line 1 or 2"),
     )

@@ -22,10 +22,8 @@ use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
 
-pub use rules::{RuleInfo, rules};
-pub use run::{
-    COMPILE_RULES, LintContext, STRUCTURE_RULES, TREE_RULES, lint, lint_selected, role_for_path,
-};
+pub use rules::{Pass, Rule, RuleInfo, markdown_table, readme_section, rules, with_readme_table};
+pub use run::{LintContext, lint, lint_selected, role_for_path};
 pub(crate) use run::{Syntax, lint_with};
 pub use structure::{FileRole, check_structure};
 
@@ -57,7 +55,7 @@ pub fn check_syntax(path: &Path, source: &str) -> Vec<Diagnostic> {
 /// `SYN001` for nesting `CPython` refuses before parsing.
 fn refused(path: &Path, locator: &syntax::Locator, refusal: nesting::Refusal) -> Diagnostic {
     locator.place_offset(
-        rules::diagnostic("SYN001", path, refusal.message),
+        rules::diagnostic(Rule::SYN001, path, refusal.message),
         refusal.offset,
     )
 }
@@ -65,7 +63,10 @@ fn refused(path: &Path, locator: &syntax::Locator, refusal: nesting::Refusal) ->
 /// `SYN002` for a tree nested deeper than `CPython`'s compiler goes.
 fn too_deep(path: &Path, locator: &syntax::Locator, tree: &syntax::Tree) -> Option<Diagnostic> {
     tree.depth.too_deep.map(|offset| {
-        locator.place_offset(rules::diagnostic("SYN002", path, nesting::TOO_DEEP), offset)
+        locator.place_offset(
+            rules::diagnostic(Rule::SYN002, path, nesting::TOO_DEEP),
+            offset,
+        )
     })
 }
 
@@ -84,7 +85,7 @@ pub fn check_bytes(path: &Path, bytes: &[u8]) -> Vec<Diagnostic> {
 
 fn too_large(path: &Path) -> Diagnostic {
     rules::diagnostic(
-        "SYN001",
+        Rule::SYN001,
         path,
         "the file is too large to parse (4 GiB or more)",
     )

@@ -10,9 +10,10 @@ use ruff_python_ast::{ModModule, Stmt};
 use ruff_python_parser::Parsed;
 use ruff_text_size::{Ranged, TextSize};
 
+use super::rules::{self, Pass, Rule};
 use super::structure::FileRole;
 use super::syntax::{self, Locator};
-use super::{checks, compile, encoding, rules, structure};
+use super::{checks, compile, encoding, structure};
 use crate::contract::{self, LoadOptions};
 use crate::diagnostics::{Diagnostic, Position};
 
@@ -32,18 +33,6 @@ pub struct LintContext<'a> {
 pub fn lint(path: &Path, bytes: &[u8], context: &LintContext) -> Vec<Diagnostic> {
     lint_selected(path, bytes, context, &|_| true)
 }
-
-/// The rules of each pass after parsing, for skipping the passes whose rules are all off.
-pub(super) const CONTRACT_RULES: &[&str] = &["ONX004", "ONX005", "CMP002"];
-pub const COMPILE_RULES: &[&str] = &["SYN002"];
-pub const STRUCTURE_RULES: &[&str] = &[
-    "CMP001", "CMP003", "ONX001", "ONX002", "ONX003", "ONX006", "ONX007", "ONX008",
-];
-pub const TREE_RULES: &[&str] = &[
-    "DOC001", "QLT001", "QLT002", "QLT003", "QLT004", "QLT005", "SEC001", "SEC002", "SEC003",
-    "SEC004", "SEC005", "STB002", "STB003", "TYP001", "TYP002",
-];
-pub(super) const COMMENT_RULES: &[&str] = &["STB001"];
 
 /// The findings of [`lint`] whose code `enabled` accepts, without running the passes whose
 /// rules it all refuses. Decoding and parsing always run: a file that does not parse gets no
@@ -74,7 +63,7 @@ pub(crate) fn lint_with(
     enabled: &dyn Fn(&str) -> bool,
     syntax: Syntax,
 ) -> Vec<Diagnostic> {
-    let wanted = |codes: &[&str]| codes.iter().any(|code| enabled(code));
+    let wanted = |pass: Pass| pass.codes().any(enabled);
     let mut findings = lint_passes(path, bytes, context, &wanted, syntax);
     findings.retain(|finding| finding.code.is_none_or(enabled));
     findings
@@ -84,13 +73,13 @@ fn lint_passes(
     path: &Path,
     bytes: &[u8],
     context: &LintContext,
-    wanted: &dyn Fn(&[&str]) -> bool,
+    wanted: &dyn Fn(Pass) -> bool,
     syntax: Syntax,
 ) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     if matches!(context.role, FileRole::Node { .. })
         && let Some(dir) = context.contract_dir
-        && wanted(CONTRACT_RULES)
+        && wanted(Pass::Contract)
     {
         findings.extend(contract_findings(path, dir));
     }
@@ -98,7 +87,7 @@ fn lint_passes(
         findings.push(super::too_large(path));
         return findings;
     }
-    let parsing = crate::profile::span("quality: parse");
+    let parsing = crate::profile::span(Pass::Parse.operation());
     let source = match encoding::decode(path, bytes) {
         Ok(source) => source,
         Err(diagnostic) => {
@@ -148,19 +137,19 @@ fn tree_passes(
     locator: &Locator,
     parsed: &Parsed<ModModule>,
     context: &LintContext,
-    wanted: &dyn Fn(&[&str]) -> bool,
+    wanted: &dyn Fn(Pass) -> bool,
     findings: &mut Vec<Diagnostic>,
 ) {
-    if wanted(COMPILE_RULES) {
-        let _span = crate::profile::span("quality: compile rules");
+    if wanted(Pass::Compile) {
+        let _span = crate::profile::span(Pass::Compile.operation());
         findings.extend(
             compile::check(path, locator, parsed.syntax())
                 .into_iter()
                 .take(1),
         );
     }
-    if wanted(STRUCTURE_RULES) {
-        let _span = crate::profile::span("quality: structure rules");
+    if wanted(Pass::Structure) {
+        let _span = crate::profile::span(Pass::Structure.operation());
         findings.extend(structure::check_module(
             path,
             locator,
@@ -171,11 +160,11 @@ fn tree_passes(
     // The comments: `STB001`, the pragmas that mark stubs as intended (read by the tree
     // rules), and the suppressions of findings.
     let mut todo = Vec::new();
-    let comment_span = crate::profile::span("quality: comments");
+    let comment_span = crate::profile::span(Pass::Comments.operation());
     let pragmas = comments(path, source, locator, parsed, &mut todo);
     drop(comment_span);
-    if wanted(TREE_RULES) {
-        let _span = crate::profile::span("quality: tree rules");
+    if wanted(Pass::Tree) {
+        let _span = crate::profile::span(Pass::Tree.operation());
         let options = checks::Options {
             role: &context.role,
             scaffold: context.scaffold,
@@ -183,7 +172,7 @@ fn tree_passes(
         };
         findings.extend(checks::check(path, locator, parsed.syntax(), &options));
     }
-    if wanted(COMMENT_RULES) {
+    if wanted(Pass::Comments) {
         findings.append(&mut todo);
     }
     findings.retain(|finding| !suppressed(finding, path, &pragmas));
@@ -273,7 +262,7 @@ pub(super) fn comments(
             findings.push(
                 locator
                     .place_offset(
-                        rules::diagnostic("STB001", path, format!("`{marker}` comment")),
+                        rules::diagnostic(Rule::STB001, path, format!("`{marker}` comment")),
                         offset,
                     )
                     .with_help("finish the work, or track it in an issue"),
@@ -389,7 +378,7 @@ fn contract_findings(path: &Path, dir: &Path) -> Vec<Diagnostic> {
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             return vec![
                 rules::diagnostic(
-                    "ONX004",
+                    Rule::ONX004,
                     path,
                     format!("no contract.yaml beside node.py (in {})", dir.display()),
                 )
@@ -399,7 +388,7 @@ fn contract_findings(path: &Path, dir: &Path) -> Vec<Diagnostic> {
         }
         Err(error) => {
             return vec![rules::diagnostic(
-                "ONX005",
+                Rule::ONX005,
                 &contract_path,
                 format!("cannot read the contract: {error}"),
             )];
@@ -410,7 +399,7 @@ fn contract_findings(path: &Path, dir: &Path) -> Vec<Diagnostic> {
         Err(errors) => errors
             .into_iter()
             .filter(Diagnostic::is_error)
-            .map(|error| error.with_code("ONX005"))
+            .map(|error| error.with_code(Rule::ONX005.code()))
             .collect(),
     }
 }
@@ -448,7 +437,7 @@ fn undefined(path: &Path, dir: &Path, contract: &contract::Contract) -> Vec<Diag
         }
         findings.push(
             rules::diagnostic(
-                "CMP002",
+                Rule::CMP002,
                 path,
                 format!("the contract's {kind} `{class}` is defined by no module of the package"),
             )

@@ -9,6 +9,7 @@ use std::path::Path;
 use ruff_python_ast::{Expr, ModModule, Stmt, StmtClassDef};
 use ruff_text_size::{Ranged, TextSize};
 
+use super::rules::Rule;
 use super::syntax::{self, Locator};
 use crate::diagnostics::Diagnostic;
 
@@ -97,7 +98,7 @@ struct Structure<'a> {
 }
 
 impl Structure<'_> {
-    fn report(&mut self, code: &'static str, offset: TextSize, message: String, help: &str) {
+    fn report(&mut self, code: Rule, offset: TextSize, message: String, help: &str) {
         let finding = self.locator.finding(code, self.path, message, offset, help);
         self.findings.push(finding);
     }
@@ -120,7 +121,7 @@ impl Structure<'_> {
                     None => (TextSize::new(0), "no node class in node.py".to_owned()),
                 };
             self.report(
-                "CMP001",
+                Rule::CMP001,
                 offset,
                 message,
                 &format!(
@@ -134,7 +135,7 @@ impl Structure<'_> {
             let name = class.name.as_str();
             if !is_node_name(name) {
                 self.report(
-                    "ONX001",
+                    Rule::ONX001,
                     class.name.start(),
                     format!("node class `{name}` is not named `Node` + PascalCase"),
                     "name the class like `NodeOrderTotalCompute`",
@@ -147,7 +148,7 @@ impl Structure<'_> {
                     .as_ref()
                     .map_or(class.name.start(), |arguments| arguments.start());
                 self.report(
-                    "ONX002",
+                    Rule::ONX002,
                     offset,
                     format!("node class `{name}` does not derive from `{expected}`"),
                     &format!("the contract's node_type needs `{expected}` as the base class"),
@@ -166,7 +167,7 @@ impl Structure<'_> {
             }
             if let Some(word) = crate::contract::generic_class_word(name) {
                 self.report(
-                    "ONX008",
+                    Rule::ONX008,
                     class.name.start(),
                     format!("class `{name}` contains the generic word '{word}'"),
                     "name it after what it does in the domain (`onex validate --strict` refuses this)",
@@ -186,7 +187,7 @@ impl Structure<'_> {
             }
             if !has_entry_point(class, classes, 0) {
                 self.report(
-                    "CMP003",
+                    Rule::CMP003,
                     class.name.start(),
                     format!(
                         "handler class `{name}` has no `handle` method (nor `execute`, `run` or \
@@ -213,7 +214,7 @@ impl Structure<'_> {
                 enums.insert(name);
                 if !name.starts_with("Enum") {
                     self.report(
-                        "ONX003",
+                        Rule::ONX003,
                         class.name.start(),
                         format!("enum `{name}` is not named `Enum*`"),
                         "prefix enum names with `Enum`",
@@ -231,7 +232,7 @@ impl Structure<'_> {
             model_count += 1;
             if !name.starts_with("Model") {
                 self.report(
-                    "ONX003",
+                    Rule::ONX003,
                     class.name.start(),
                     format!("model `{name}` is not named `Model*`"),
                     "prefix pydantic model names with `Model`",
@@ -242,7 +243,7 @@ impl Structure<'_> {
                 strict.insert(name);
             } else {
                 self.report(
-                    "ONX006",
+                    Rule::ONX006,
                     class.name.start(),
                     format!("model `{name}` does not forbid extra fields"),
                     "add `model_config = ConfigDict(extra=\"forbid\")`",
@@ -250,7 +251,7 @@ impl Structure<'_> {
             }
             if models_file && model_count == 2 {
                 self.report(
-                    "ONX007",
+                    Rule::ONX007,
                     class.name.start(),
                     format!("`{name}` is a second model class in this models/ file"),
                     "move each model to its own file",

@@ -16,7 +16,7 @@ use ruff_source_file::{LineIndex, OneIndexed};
 use ruff_text_size::{Ranged, TextSize};
 
 use super::nesting::{self, Depth, Refusal};
-use super::rules;
+use super::rules::{self, Rule};
 use crate::diagnostics::{Diagnostic, Position};
 
 /// Whether a source of `len` bytes is small enough for ruff's 32-bit offsets.
@@ -174,7 +174,7 @@ impl<'a> Locator<'a> {
     /// its source line and `help`: what every tree pass reports.
     pub(super) fn finding(
         &self,
-        code: &'static str,
+        code: Rule,
         path: &Path,
         message: String,
         offset: TextSize,
@@ -263,7 +263,7 @@ pub(super) fn first_error(
     if candidates.is_empty() {
         return overflow.map(|at| {
             locator.place_offset(
-                rules::diagnostic("SYN001", path, nesting::PARSER_OVERFLOW),
+                rules::diagnostic(Rule::SYN001, path, nesting::PARSER_OVERFLOW),
                 at,
             )
         });
@@ -303,7 +303,7 @@ pub(super) fn first_error(
         position.column = column;
     }
     Some(locator.place(
-        rules::diagnostic("SYN001", path, chosen.message.clone()),
+        rules::diagnostic(Rule::SYN001, path, chosen.message.clone()),
         position,
     ))
 }

@@ -63,8 +63,8 @@ fn json_document(value: &Value, out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn rule_name(code: Option<&str>) -> &'static str {
-    code.and_then(|code| crate::lint::rules().iter().find(|rule| rule.code == code))
-        .map_or("", |rule| rule.name)
+    code.and_then(crate::lint::Rule::from_code)
+        .map_or("", |rule| rule.info().name)
 }
 
 /// `path:line:col: CODE message`.

@@ -179,9 +179,9 @@ pub(super) fn quality_selection(
         .sum();
     let costliest = OPTIONAL_PASSES
         .iter()
-        .filter_map(|(name, rules)| {
-            let op = operations.iter().find(|op| op.name == *name)?;
-            Some((op, *rules))
+        .filter_map(|pass| {
+            let op = operations.iter().find(|op| op.name == pass.operation())?;
+            Some((op, *pass))
         })
         .max_by(|a, b| a.0.total.total_cmp(&b.0.total));
     let Some((pass, left_out)) = costliest else {
@@ -192,8 +192,8 @@ pub(super) fn quality_selection(
     }
     let kept: Vec<String> = crate::lint::rules()
         .iter()
+        .filter(|r| r.pass != left_out)
         .map(|r| r.code)
-        .filter(|code| !left_out.contains(code))
         .map(str::to_owned)
         .collect();
     let mut settings = base.clone();
@@ -216,7 +216,7 @@ pub(super) fn quality_selection(
             quality * 100.0,
             pass.share * 100.0,
             pass.name.trim_start_matches(QUALITY),
-            left_out.join(", "),
+            left_out.codes().collect::<Vec<_>>().join(", "),
         ),
         setting: ("generate", "quality-select", toml_edit::Value::Array(value)),
         flag: Some(format!("--quality-select {}", kept.join(","))),

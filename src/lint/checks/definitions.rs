@@ -5,7 +5,7 @@
 use super::security::numeric_names;
 use super::{Checker, MAX_COMPLEXITY, Scope, docstring, last_name};
 use crate::diagnostics::Severity;
-use crate::lint::rules;
+use crate::lint::rules::{self, Rule};
 use ruff_python_ast::visitor::Visitor;
 use ruff_python_ast::{Expr, Parameters, Stmt, StmtClassDef, StmtFunctionDef};
 use ruff_text_size::Ranged;
@@ -100,7 +100,7 @@ impl<'a> Checker<'a, '_> {
             && complexity > MAX_COMPLEXITY
         {
             self.report(
-                "QLT001",
+                Rule::QLT001,
                 def.name.start(),
                 format!(
                     "function `{name}` has cyclomatic complexity {complexity} (over {MAX_COMPLEXITY})"
@@ -120,7 +120,7 @@ impl<'a> Checker<'a, '_> {
         let doc = docstring(&def.body);
         if doc.is_none() && !overload {
             self.report(
-                "DOC001",
+                Rule::DOC001,
                 def.name.start(),
                 format!("public function `{name}` has no docstring"),
                 "add a docstring saying what it does",
@@ -136,7 +136,7 @@ impl<'a> Checker<'a, '_> {
         });
         if stub && !abstract_like {
             self.report(
-                "STB002",
+                Rule::STB002,
                 def.name.start(),
                 format!("public function `{name}` has an empty body"),
                 "implement it, or mark it `@abstractmethod`",
@@ -148,7 +148,7 @@ impl<'a> Checker<'a, '_> {
         let name = def.name.as_str();
         if def.returns.is_none() && name != "__init__" {
             self.report(
-                "TYP001",
+                Rule::TYP001,
                 def.name.start(),
                 format!("public function `{name}` has no return annotation"),
                 "add `-> ReturnType` (`-> None` when it returns nothing)",
@@ -170,7 +170,7 @@ impl<'a> Checker<'a, '_> {
             .filter(|p| p.annotation.is_none());
         for parameter in unannotated {
             self.report(
-                "TYP002",
+                Rule::TYP002,
                 parameter.name.start(),
                 format!(
                     "parameter `{}` of public function `{name}` has no annotation",
@@ -191,7 +191,7 @@ impl<'a> Checker<'a, '_> {
         for default in defaults {
             if self.is_mutable(default) {
                 self.report(
-                    "QLT003",
+                    Rule::QLT003,
                     default.start(),
                     "mutable default argument".to_owned(),
                     "default to None and create the value inside the function",
@@ -235,7 +235,7 @@ impl<'a> Checker<'a, '_> {
         let public = enclosing_public && !name.starts_with('_');
         if public && docstring(&class.body).is_none() {
             self.report(
-                "DOC001",
+                Rule::DOC001,
                 class.name.start(),
                 format!("public class `{name}` has no docstring"),
                 "add a docstring saying what the class is for",
@@ -293,7 +293,7 @@ impl<'a> Checker<'a, '_> {
             .locator
             .place_offset(
                 rules::diagnostic(
-                    "STB003",
+                    Rule::STB003,
                     self.path,
                     "`raise NotImplementedError`: the code is not implemented",
                 ),

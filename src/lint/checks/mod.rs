@@ -21,6 +21,7 @@ use ruff_python_ast::{Expr, ModModule, Parameters, Stmt};
 use ruff_text_size::{Ranged, TextSize};
 
 use crate::diagnostics::Diagnostic;
+use crate::lint::rules::Rule;
 use crate::lint::structure::FileRole;
 use crate::lint::syntax::Locator;
 
@@ -56,7 +57,7 @@ pub(super) fn check(
     let non_empty = module.body.iter().any(|stmt| !stmt.is_pass_stmt());
     if non_empty && docstring(&module.body).is_none() {
         checker.report(
-            "DOC001",
+            Rule::DOC001,
             TextSize::new(0),
             "module has no docstring".to_owned(),
             "start the module with a docstring saying what it holds",
@@ -98,7 +99,7 @@ struct Checker<'a, 'o> {
 }
 
 impl Checker<'_, '_> {
-    fn report(&mut self, code: &'static str, offset: TextSize, message: String, help: &str) {
+    fn report(&mut self, code: Rule, offset: TextSize, message: String, help: &str) {
         let finding = self.locator.finding(code, self.path, message, offset, help);
         self.findings.push(finding);
     }
@@ -154,7 +155,7 @@ impl Checker<'_, '_> {
                 for alias in &import.names {
                     if alias.name.as_str() == "*" {
                         self.report(
-                            "QLT004",
+                            Rule::QLT004,
                             alias.start(),
                             format!("wildcard import from `{module}`"),
                             "import the names you use",
@@ -201,7 +202,7 @@ impl<'a> Visitor<'a> for Checker<'a, '_> {
                     let ruff_python_ast::ExceptHandler::ExceptHandler(handler) = handler;
                     if handler.type_.is_none() {
                         self.report(
-                            "QLT002",
+                            Rule::QLT002,
                             handler.start(),
                             "bare `except:`".to_owned(),
                             "catch the exceptions you expect, e.g. `except ValueError:`",

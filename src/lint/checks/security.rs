@@ -3,6 +3,7 @@
 //! (`SEC004`), shell commands (`SEC005`) and `print` in node code (`QLT005`).
 
 use super::{Checker, last_name};
+use crate::lint::rules::Rule;
 use crate::lint::structure::FileRole;
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, ExprCall, ModModule, Operator, Stmt};
@@ -38,7 +39,7 @@ impl Checker<'_, '_> {
             return;
         }
         self.report(
-            "SEC001",
+            Rule::SEC001,
             value.start(),
             format!("hard-coded secret assigned to `{name}`"),
             "read it from the environment or a secret store",
@@ -56,7 +57,7 @@ impl Checker<'_, '_> {
             .is_some_and(|loader| is_safe_loader(loader) || self.safe_loaders.contains(loader));
         if !safe {
             self.report(
-                "SEC004",
+                Rule::SEC004,
                 call.start(),
                 format!("`{name}` without a safe Loader can run arbitrary code"),
                 "use yaml.safe_load, or pass Loader=yaml.SafeLoader",
@@ -71,7 +72,7 @@ impl Checker<'_, '_> {
             .is_some_and(|keyword| !is_falsy(&keyword.value));
         if shell {
             self.report(
-                "SEC005",
+                Rule::SEC005,
                 call.start(),
                 format!("`{name}` with shell=True"),
                 "pass an argument list without shell=True",
@@ -115,7 +116,7 @@ impl Checker<'_, '_> {
                 ) =>
             {
                 self.report(
-                    "QLT005",
+                    Rule::QLT005,
                     call.start(),
                     "`print` in node code".to_owned(),
                     "use a logger",
@@ -129,7 +130,7 @@ impl Checker<'_, '_> {
             | "builtins.__import__" => {
                 let short = name.trim_start_matches("builtins.");
                 self.report(
-                    "SEC002",
+                    Rule::SEC002,
                     call.start(),
                     format!("call of `{short}` runs arbitrary code"),
                     if short == "__import__" {
@@ -142,7 +143,7 @@ impl Checker<'_, '_> {
             "pickle.load" | "pickle.loads" | "pickle.Unpickler" | "cPickle.load"
             | "cPickle.loads" | "_pickle.load" | "_pickle.loads" => {
                 self.report(
-                    "SEC004",
+                    Rule::SEC004,
                     call.start(),
                     format!("`{name}` can run arbitrary code from the data"),
                     "load data with json, or only unpickle data you produced",
@@ -151,7 +152,7 @@ impl Checker<'_, '_> {
             "yaml.load" | "yaml.load_all" => self.yaml_load(name, call),
             "yaml.unsafe_load" | "yaml.unsafe_load_all" => {
                 self.report(
-                    "SEC004",
+                    Rule::SEC004,
                     call.start(),
                     format!("`{name}` can run arbitrary code"),
                     "use yaml.safe_load",
@@ -159,7 +160,7 @@ impl Checker<'_, '_> {
             }
             "os.system" | "os.popen" | "subprocess.getoutput" | "subprocess.getstatusoutput" => {
                 self.report(
-                    "SEC005",
+                    Rule::SEC005,
                     call.start(),
                     format!("`{name}` runs a shell command"),
                     "use subprocess.run with an argument list",
@@ -183,7 +184,7 @@ impl Checker<'_, '_> {
             && !self.numbers_only(query)
         {
             self.report(
-                "SEC003",
+                Rule::SEC003,
                 query.start(),
                 "SQL built from values is passed to `execute`".to_owned(),
                 "use a parameterised query: execute(\"... WHERE id = %s\", (value,))",
