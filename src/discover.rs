@@ -156,14 +156,27 @@ fn is_contract_name(path: &Path) -> bool {
 }
 
 /// `./a/b.yaml` → `a/b.yaml`: paths are shown and recorded as the user would write them.
-fn tidy(path: &Path) -> PathBuf {
-    path.strip_prefix(".")
-        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+/// `path` without a leading `./`, as users write paths back; `.` itself stays `.`, never
+/// the empty path. Shared with [`crate::select`], so both walks name files alike.
+pub(crate) fn tidy(path: &Path) -> PathBuf {
+    match path.strip_prefix(".") {
+        Ok(rest) if !rest.as_os_str().is_empty() => rest.to_path_buf(),
+        _ => path.to_path_buf(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tidy_drops_a_leading_dot_but_never_empties_a_path() {
+        assert_eq!(tidy(Path::new("./a/b.yaml")), Path::new("a/b.yaml"));
+        assert_eq!(tidy(Path::new(".")), Path::new("."));
+        assert_eq!(tidy(Path::new("./")), Path::new("./"));
+        assert_eq!(tidy(Path::new(".hidden/x")), Path::new(".hidden/x"));
+        assert_eq!(tidy(Path::new("/abs/x")), Path::new("/abs/x"));
+    }
 
     #[test]
     fn directories_expand_recursively_in_a_stable_order() {

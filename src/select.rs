@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::diagnostics::Diagnostic;
+use crate::discover::tidy;
 use crate::lint::RuleInfo;
 
 /// One parsed `--select`/`--ignore` value.
@@ -302,13 +303,6 @@ fn walk(
 }
 
 /// `./a.py` as `a.py`, as the user would write it.
-fn tidy(path: &Path) -> PathBuf {
-    match path.strip_prefix(".") {
-        Ok(rest) if !rest.as_os_str().is_empty() => rest.to_path_buf(),
-        _ => path.to_path_buf(),
-    }
-}
-
 fn error_path(error: &ignore::Error) -> Option<PathBuf> {
     match error {
         ignore::Error::WithPath { path, .. } => Some(path.clone()),
