@@ -16,7 +16,7 @@ mod yaml;
 
 pub use binding::{ADAPTER_CLASS, ADAPTER_MODULE, DISPATCH_MODULE};
 pub use duplicates::check_duplicates;
-pub use load::{LoadOptions, Loaded, is_handler_contract, load};
+pub use load::{LoadOptions, Loaded, is_handler_contract, load, load_hashed};
 pub use model::*;
 pub use naming::{generic_class_word, is_module_path, node_class_name};
 

@@ -23,7 +23,7 @@ use std::path::Path;
 use crate::diagnostics::Diagnostic;
 
 pub use rules::{Pass, Rule, RuleInfo, markdown_table, readme_section, rules, with_readme_table};
-pub use run::{LintContext, lint, lint_selected, role_for_path};
+pub use run::{LintContext, PackageRoles, lint, lint_selected, role_for_path, role_in_package};
 pub(crate) use run::{Syntax, lint_with};
 pub use structure::{FileRole, check_structure};
 

@@ -504,68 +504,118 @@ fn classes_in(path: &Path) -> HashSet<String> {
     names
 }
 
-/// The handler classes of the module at `path` (`<package>/handlers/<stem>.py`) that the
-/// package's `contract.yaml` routes to; empty when there is no contract or it does not load.
-fn routed_handlers(path: &Path) -> Vec<String> {
-    let Some(stem) = path.file_stem().map(|s| s.to_string_lossy().into_owned()) else {
-        return Vec::new();
-    };
-    let Some(package) = path.parent().and_then(Path::parent) else {
-        return Vec::new();
-    };
-    let contract_path = package.join("contract.yaml");
-    let Ok(bytes) = crate::discover::read_regular(&contract_path) else {
-        return Vec::new();
-    };
-    let Ok(loaded) = contract::load(&contract_path, &bytes, &LoadOptions::default()) else {
-        return Vec::new();
-    };
-    loaded
-        .contract
-        .handlers
-        .into_iter()
-        .filter(|h| h.kind == contract::HandlerKind::Class && h.module == stem && !h.implied)
-        .map(|h| h.class_name)
-        .collect()
+/// What a package's contract says about the roles of its files: the node's base class and the
+/// handler classes it routes to, by module. Small enough to keep once the contract is dropped.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PackageRoles {
+    base_class: Option<String>,
+    /// (module stem under `handlers/`, class) for every class the contract routes to.
+    routed: Vec<(String, String)>,
 }
 
-/// The role a file plays in a node package, from its path: `node.py` (its base class read from
-/// the `contract.yaml` beside it when that loads), files under `handlers/` and `models/`,
-/// tests, `__init__.py`, anything else.
-pub fn role_for_path(path: &Path) -> FileRole {
+impl PackageRoles {
+    pub fn of(contract: &contract::Contract) -> Self {
+        Self {
+            base_class: Some(contract.node_type.base_class().to_owned()),
+            routed: contract
+                .handlers
+                .iter()
+                .filter(|h| h.kind == contract::HandlerKind::Class && !h.implied)
+                .map(|h| (h.module.clone(), h.class_name.clone()))
+                .collect(),
+        }
+    }
+
+    /// The roles the `contract.yaml` in `package` gives; none when it is missing or does not
+    /// load (any node base is then accepted, and no handler is routed to).
+    fn read(package: &Path) -> Self {
+        let contract_path = package.join("contract.yaml");
+        crate::discover::read_regular(&contract_path)
+            .ok()
+            .and_then(|bytes| contract::load(&contract_path, &bytes, &LoadOptions::default()).ok())
+            .map_or_else(Self::default, |loaded| Self::of(&loaded.contract))
+    }
+}
+
+/// Where a file sits in a node package, from its path alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Node,
+    Handler,
+    Model,
+    Init,
+    Test,
+    Other,
+}
+
+fn place(path: &Path) -> Place {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let parent = path.parent();
-    let parent_name = parent
+    let parent_name = path
+        .parent()
         .and_then(Path::file_name)
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     if name == "__init__.py" {
-        FileRole::Init
+        Place::Init
     } else if parent_name == "tests"
         || parent_name == "test"
         || name.starts_with("test_")
         || name.ends_with("_test.py")
         || name == "conftest.py"
     {
-        FileRole::Test
+        Place::Test
     } else if name == "node.py" {
-        let dir = parent.unwrap_or_else(|| Path::new(""));
-        let contract_path = dir.join("contract.yaml");
-        let base_class = crate::discover::read_regular(&contract_path)
-            .ok()
-            .and_then(|bytes| contract::load(&contract_path, &bytes, &LoadOptions::default()).ok())
-            .map(|loaded| loaded.contract.node_type.base_class().to_owned());
-        FileRole::Node { base_class }
+        Place::Node
     } else if parent_name == "handlers" {
-        FileRole::Handler {
-            routed: routed_handlers(path),
-        }
+        Place::Handler
     } else if parent_name == "models" {
-        FileRole::Model
+        Place::Model
     } else {
-        FileRole::Other
+        Place::Other
     }
+}
+
+/// The role a file plays in a node package, from its path (`node.py`, files under `handlers/`
+/// and `models/`, tests, `__init__.py`, anything else) and what the package's contract says.
+/// The one place a role is decided: [`role_for_path`] reads the contract from disk, `generate`
+/// passes the one it rendered.
+pub fn role_in_package(path: &Path, roles: &PackageRoles) -> FileRole {
+    match place(path) {
+        Place::Node => FileRole::Node {
+            base_class: roles.base_class.clone(),
+        },
+        Place::Handler => {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            FileRole::Handler {
+                routed: roles
+                    .routed
+                    .iter()
+                    .filter(|(module, _)| *module == stem)
+                    .map(|(_, class)| class.clone())
+                    .collect(),
+            }
+        }
+        Place::Model => FileRole::Model,
+        Place::Init => FileRole::Init,
+        Place::Test => FileRole::Test,
+        Place::Other => FileRole::Other,
+    }
+}
+
+/// [`role_in_package`] for a file on disk: the `contract.yaml` of its package (beside
+/// `node.py`, above `handlers/`) is read only for the roles that need it.
+pub fn role_for_path(path: &Path) -> FileRole {
+    let package = match place(path) {
+        Place::Node => path.parent(),
+        Place::Handler => path.parent().and_then(Path::parent),
+        _ => None,
+    };
+    let roles = package.map_or_else(PackageRoles::default, PackageRoles::read);
+    role_in_package(path, &roles)
 }

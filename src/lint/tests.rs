@@ -525,3 +525,48 @@ fn dump_verdicts() {
         );
     }
 }
+
+/// A file's role comes from one place whether the contract is read from disk or handed over:
+/// `generate`'s roles for its rendered files are what `validate` finds for the same files.
+#[test]
+fn a_role_is_the_same_from_disk_and_from_the_rendered_contract() {
+    let source = Path::new("contracts/node_payment_gateway_effect.yaml");
+    let bytes = std::fs::read(source).unwrap();
+    let contract = crate::contract::load(source, &bytes, &crate::contract::LoadOptions::default())
+        .unwrap()
+        .contract;
+    let roles = super::PackageRoles::of(&contract);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("contract.yaml"), &bytes).unwrap();
+    let mut files = vec![
+        "node.py".to_owned(),
+        "models/model_x.py".to_owned(),
+        "handlers/unrouted.py".to_owned(),
+        "tests/test_node.py".to_owned(),
+        "__init__.py".to_owned(),
+        "other.py".to_owned(),
+    ];
+    let mut routed = 0;
+    for handler in &contract.handlers {
+        files.push(format!("handlers/{}.py", handler.module));
+        routed +=
+            usize::from(handler.kind == crate::contract::HandlerKind::Class && !handler.implied);
+    }
+    assert!(routed > 0, "the fixture routes to a handler class");
+    for file in files {
+        let in_package = super::role_in_package(Path::new(&file), &roles);
+        assert_eq!(
+            in_package,
+            super::role_for_path(&dir.path().join(&file)),
+            "{file}"
+        );
+        if file == "node.py" {
+            assert!(matches!(
+                in_package,
+                FileRole::Node {
+                    base_class: Some(_)
+                }
+            ));
+        }
+    }
+}

@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use crate::contract::{self, Contract, LoadOptions, NodeType};
+use crate::contract::{self, Contract, LoadOptions};
 use crate::diagnostics::{Diagnostic, count, has_errors};
 use crate::digest::sha256_hex;
-use crate::lint::{self, FileRole};
+use crate::lint;
 use crate::output::{self, Generator, PackageManifest, PackagePlan, PlanOptions};
 use crate::pipeline::executor::{Executor, Observer, Stage, StepError};
 use crate::pipeline::recovery;
@@ -43,8 +43,9 @@ pub struct Job {
     /// The package name, once known (parsed, or read from a fresh manifest).
     pub package: Option<String>,
     pub contract: Option<Contract>,
-    /// The node type, kept once the contract is dropped after rendering.
-    pub node_type: Option<NodeType>,
+    /// What the contract says about the roles of the package's files, kept once the contract
+    /// is dropped after rendering.
+    pub roles: Option<lint::PackageRoles>,
     /// The package is up to date: every later stage is skipped.
     pub fresh: bool,
     /// The file is a handler contract, not a node's: nothing is generated.
@@ -267,10 +268,10 @@ pub fn generate_executor(
             move |job: &mut Job| {
                 render(&tests, job, |c| tests.renderer.render_tests(c))?;
                 // Rendering is over: from here on the package needs only its
-                // name and base class (and, for the vote, a summary of its
+                // name and the roles of its files (and, for the vote, a summary of its
                 // contract), so every contract's model is dropped before the
                 // files of all of them are checked and written.
-                job.node_type = job.contract.as_ref().map(|c| c.node_type);
+                job.roles = job.contract.as_ref().map(lint::PackageRoles::of);
                 if tests.quorum.is_none() {
                     job.contract = None;
                 }
@@ -363,7 +364,7 @@ fn parse(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         job.skipped = true;
         return Ok(());
     }
-    match contract::load(&job.path, &bytes, &ctx.load) {
+    match contract::load_hashed(&job.path, &bytes, job.contract_hash.clone(), &ctx.load) {
         Ok(loaded) => {
             tracing::debug!(contract = %job.path.display(), node = %loaded.contract.name, "parsed");
             job.diagnostics.extend(loaded.warnings);
@@ -440,12 +441,11 @@ fn render(
 /// before anything is written. A scaffold's `raise NotImplementedError`
 /// (STB003) is its purpose, so it is not reported here.
 fn quality(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
-    let (Some(name), Some(node_type)) = (&job.package, job.node_type) else {
+    let (Some(name), Some(roles)) = (&job.package, &job.roles) else {
         return Err(StepError::fatal("the contract was not rendered"));
     };
     // Findings name files as they open from the working directory.
     let package = ctx.out.join(name);
-    let base = node_type.base_class().to_owned();
     let mut findings = Vec::new();
     for file in job
         .files
@@ -455,7 +455,7 @@ fn quality(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         let shown = package.join(&file.path);
         let scaffold = file.ownership == Ownership::Scaffold;
         let context = lint::LintContext {
-            role: role_of(&file.path, &base, &file.contents),
+            role: lint::role_in_package(&file.path, roles),
             scaffold,
             contract_dir: None,
         };
@@ -480,37 +480,6 @@ fn quality(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         return Err(StepError::fatal("generated code has error findings"));
     }
     Ok(())
-}
-
-/// The role of a generated file; a handler module's classes are all routed to by the contract
-/// it was rendered from.
-fn role_of(path: &Path, base: &str, contents: &str) -> FileRole {
-    let top = path
-        .components()
-        .next()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned());
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    match (top.as_deref(), name.as_str()) {
-        (_, "__init__.py") => FileRole::Init,
-        (Some("node.py"), _) => FileRole::Node {
-            base_class: Some(base.to_owned()),
-        },
-        (Some("models"), _) => FileRole::Model,
-        (Some("handlers"), _) => FileRole::Handler {
-            routed: contents
-                .lines()
-                .filter_map(|line| line.strip_prefix("class "))
-                .filter_map(|rest| rest.split(['(', ':']).next())
-                .filter(|name| name.starts_with("Handler"))
-                .map(str::to_owned)
-                .collect(),
-        },
-        (Some("tests"), _) => FileRole::Test,
-        _ => FileRole::Other,
-    }
 }
 
 /// An output error as a diagnostic: the refusals of the safety rules name

@@ -49,7 +49,17 @@ pub struct Loaded {
 /// Parse and check one contract. Ok: the contract plus warnings. Err: every
 /// error found (and warnings), all located.
 pub fn load(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Loaded, Vec<Diagnostic>> {
-    let source_hash = crate::digest::sha256_hex(bytes);
+    load_hashed(path, bytes, crate::digest::sha256_hex(bytes), options)
+}
+
+/// [`load`] for a caller that has hashed `bytes` already (`source_hash` is their SHA-256,
+/// hex), so a contract is hashed once per run.
+pub fn load_hashed(
+    path: &Path,
+    bytes: &[u8],
+    source_hash: String,
+    options: &LoadOptions,
+) -> Result<Loaded, Vec<Diagnostic>> {
     let read = crate::profile::span("yaml read");
     let text = decode(path, bytes)?;
     let text: &str = &text;
