@@ -156,8 +156,7 @@ fn is_contract_name(path: &Path) -> bool {
 }
 
 /// `./a/b.yaml` → `a/b.yaml`: paths are shown and recorded as the user would write them.
-/// `path` without a leading `./`, as users write paths back; `.` itself stays `.`, never
-/// the empty path. Shared with [`crate::select`], so both walks name files alike.
+/// `.` itself stays `.`, never the empty path; `validate`'s walk uses it too.
 pub(crate) fn tidy(path: &Path) -> PathBuf {
     match path.strip_prefix(".") {
         Ok(rest) if !rest.as_os_str().is_empty() => rest.to_path_buf(),
