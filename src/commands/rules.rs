@@ -17,8 +17,8 @@ pub fn run(args: &RulesArgs) -> anyhow::Result<ExitStatus> {
         None => listing(registry.iter().collect(), args.output_format),
         Some(code) => {
             let wanted = code.trim().to_ascii_uppercase();
-            if let Some(rule) = registry.iter().find(|rule| rule.code == wanted) {
-                explanation(rule, args.output_format)
+            if let Some(rule) = lint::Rule::from_code(&wanted) {
+                explanation(rule.info(), args.output_format)
             } else {
                 match Selector::parse(code, registry) {
                     Ok(selector) => {

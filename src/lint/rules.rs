@@ -562,22 +562,21 @@ pub fn markdown_table() -> String {
 const TABLE_BEGIN: &str = "<!-- rules: begin (written by `make readme`) -->\n";
 const TABLE_END: &str = "<!-- rules: end -->";
 
-/// The rule table between the markers of `readme`, if it has them.
-pub fn readme_section(readme: &str) -> Option<&str> {
+/// Where the rule table of `readme` lies: the bytes between its markers, if it has them.
+fn readme_range(readme: &str) -> Option<std::ops::Range<usize>> {
     let start = readme.find(TABLE_BEGIN)? + TABLE_BEGIN.len();
     let end = start + readme[start..].find(TABLE_END)?;
-    Some(&readme[start..end])
+    Some(start..end)
+}
+
+/// The rule table between the markers of `readme`, if it has them.
+pub fn readme_section(readme: &str) -> Option<&str> {
+    readme_range(readme).map(|range| &readme[range])
 }
 
 /// `readme` with the table between its markers replaced by the catalogue's.
 pub fn with_readme_table(readme: &str) -> Option<String> {
-    let old = readme_section(readme)?;
-    let start = old.as_ptr() as usize - readme.as_ptr() as usize;
-    let end = start + old.len();
-    Some(format!(
-        "{}{}{}",
-        &readme[..start],
-        markdown_table(),
-        &readme[end..]
-    ))
+    let mut updated = readme.to_owned();
+    updated.replace_range(readme_range(readme)?, &markdown_table());
+    Some(updated)
 }

@@ -537,18 +537,11 @@ impl PackageRoles {
     }
 }
 
-/// Where a file sits in a node package, from its path alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Place {
-    Node,
-    Handler,
-    Model,
-    Init,
-    Test,
-    Other,
-}
-
-fn place(path: &Path) -> Place {
+/// The role a file plays in a node package, from its path (`node.py`, files under `handlers/`
+/// and `models/`, tests, `__init__.py`, anything else) and what the package's contract says.
+/// The one place a role is decided: [`role_for_path`] reads the contract from disk, `generate`
+/// passes the one it rendered.
+pub fn role_in_package(path: &Path, roles: &PackageRoles) -> FileRole {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -559,63 +552,48 @@ fn place(path: &Path) -> Place {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     if name == "__init__.py" {
-        Place::Init
+        FileRole::Init
     } else if parent_name == "tests"
         || parent_name == "test"
         || name.starts_with("test_")
         || name.ends_with("_test.py")
         || name == "conftest.py"
     {
-        Place::Test
+        FileRole::Test
     } else if name == "node.py" {
-        Place::Node
-    } else if parent_name == "handlers" {
-        Place::Handler
-    } else if parent_name == "models" {
-        Place::Model
-    } else {
-        Place::Other
-    }
-}
-
-/// The role a file plays in a node package, from its path (`node.py`, files under `handlers/`
-/// and `models/`, tests, `__init__.py`, anything else) and what the package's contract says.
-/// The one place a role is decided: [`role_for_path`] reads the contract from disk, `generate`
-/// passes the one it rendered.
-pub fn role_in_package(path: &Path, roles: &PackageRoles) -> FileRole {
-    match place(path) {
-        Place::Node => FileRole::Node {
+        FileRole::Node {
             base_class: roles.base_class.clone(),
-        },
-        Place::Handler => {
-            let stem = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            FileRole::Handler {
-                routed: roles
-                    .routed
-                    .iter()
-                    .filter(|(module, _)| *module == stem)
-                    .map(|(_, class)| class.clone())
-                    .collect(),
-            }
         }
-        Place::Model => FileRole::Model,
-        Place::Init => FileRole::Init,
-        Place::Test => FileRole::Test,
-        Place::Other => FileRole::Other,
+    } else if parent_name == "handlers" {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        FileRole::Handler {
+            routed: roles
+                .routed
+                .iter()
+                .filter(|(module, _)| *module == stem)
+                .map(|(_, class)| class.clone())
+                .collect(),
+        }
+    } else if parent_name == "models" {
+        FileRole::Model
+    } else {
+        FileRole::Other
     }
 }
 
 /// [`role_in_package`] for a file on disk: the `contract.yaml` of its package (beside
 /// `node.py`, above `handlers/`) is read only for the roles that need it.
 pub fn role_for_path(path: &Path) -> FileRole {
-    let package = match place(path) {
-        Place::Node => path.parent(),
-        Place::Handler => path.parent().and_then(Path::parent),
-        _ => None,
+    let package = match role_in_package(path, &PackageRoles::default()) {
+        FileRole::Node { .. } => path.parent(),
+        FileRole::Handler { .. } => path.parent().and_then(Path::parent),
+        role => return role,
     };
-    let roles = package.map_or_else(PackageRoles::default, PackageRoles::read);
-    role_in_package(path, &roles)
+    role_in_package(
+        path,
+        &package.map_or_else(PackageRoles::default, PackageRoles::read),
+    )
 }
