@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::Path;
 
+use codegen::contract::Contracts;
 use codegen::contract::{LoadOptions, load};
 use codegen::lint::{LintContext, lint, role_for_path};
 use codegen::pipeline::executor::{Executor, Stage};
@@ -67,9 +68,9 @@ fn lint_generated_model(bencher: divan::Bencher) {
         .expect("at least one model");
     let path = Path::new("node_invoice_total_compute").join(&file.path);
     let context = LintContext {
-        role: role_for_path(&path),
+        role: role_for_path(&path, &Contracts::default()),
         scaffold: false,
-        contract_dir: None,
+        contracts: None,
     };
     bencher.bench(|| lint(&path, black_box(file.contents.as_bytes()), &context).len());
 }
@@ -90,9 +91,9 @@ fn lint_100kb_module(bencher: divan::Bencher) {
     }
     let path = Path::new("big.py");
     let context = LintContext {
-        role: role_for_path(path),
+        role: role_for_path(path, &Contracts::default()),
         scaffold: false,
-        contract_dir: None,
+        contracts: None,
     };
     bencher.bench(|| lint(path, black_box(source.as_bytes()), &context).len());
 }

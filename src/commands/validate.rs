@@ -12,6 +12,7 @@ use std::sync::{Arc, RwLock};
 use rayon::prelude::*;
 
 use crate::config::ValidateSettings;
+use crate::contract::Contracts;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::exit::ExitStatus;
 use crate::lint::{self, FileRole, RuleInfo};
@@ -36,7 +37,8 @@ pub fn run(args: &ValidateSettings, printer: Printer) -> anyhow::Result<ExitStat
         Ok(selection) => selection,
         Err(error) => return Ok(usage_error(&error.to_string())),
     };
-    let Some(mut checked) = check(args, &selection)? else {
+    let contracts = Contracts::default();
+    let Some(mut checked) = check(args, &selection, &contracts)? else {
         return Ok(ExitStatus::Error);
     };
 
@@ -57,7 +59,7 @@ pub fn run(args: &ValidateSettings, printer: Printer) -> anyhow::Result<ExitStat
         file.then_with(|| (a.position, a.code, &a.message).cmp(&(b.position, b.code, &b.message)))
     });
     let verdicts = match &args.quorum {
-        Some(settings) => Some(vote(settings, &mut checked)?),
+        Some(settings) => Some(vote(settings, &mut checked, &contracts)?),
         None => None,
     };
     let rules: Vec<&'static RuleInfo> = registry
@@ -124,13 +126,19 @@ pub fn run(args: &ValidateSettings, printer: Printer) -> anyhow::Result<ExitStat
 fn vote(
     settings: &crate::config::quorum::QuorumSettings,
     checked: &mut Checked,
+    contracts: &Contracts,
 ) -> anyhow::Result<Vec<quorum::FileVerdict>> {
     let stdin = checked
         .stdin
         .as_ref()
         .map(|(name, bytes)| (name.as_path(), bytes.as_slice()));
-    let verdicts =
-        quorum::validate::vote_validated(settings, &checked.files, stdin, &checked.findings)?;
+    let verdicts = quorum::validate::vote_validated(
+        settings,
+        &checked.files,
+        stdin,
+        &checked.findings,
+        contracts,
+    )?;
     checked
         .findings
         .extend(quorum::validate::findings(&verdicts));
@@ -153,7 +161,11 @@ struct Checked {
 
 /// Finds the files and checks them in parallel, then standard input when asked. `None` after
 /// a usage error has been printed. Only the passes of the selected rules run.
-fn check(args: &ValidateSettings, selection: &RuleSelection) -> anyhow::Result<Option<Checked>> {
+fn check(
+    args: &ValidateSettings,
+    selection: &RuleSelection,
+    contracts: &Contracts,
+) -> anyhow::Result<Option<Checked>> {
     let options = WalkOptions {
         exclude: args.exclude.clone(),
         extend_exclude: args.extend_exclude.clone(),
@@ -177,7 +189,7 @@ fn check(args: &ValidateSettings, selection: &RuleSelection) -> anyhow::Result<O
             return Ok(None);
         }
     };
-    let linter = Linter::new(selection);
+    let linter = Linter::new(selection, contracts);
     // One named file is checked on this thread: a thread pool would cost more than it saves.
     let single_file = paths.len() <= 1 && paths.iter().all(|p| !p.is_dir());
     // The tree of a lone file is left for the process exit to free; standard input is read
@@ -315,23 +327,26 @@ enum Outcome {
 /// Lints files with the selected rules, shared by the checking threads.
 struct Linter<'a> {
     selection: &'a RuleSelection,
-    /// Whether any rule outside `SYN` is on: only those depend on a file's role.
+    /// Whether a selected rule's pass reads the file's role.
     needs_role: bool,
     /// The scaffold flag only changes the severity of `STB003`.
     needs_scaffold: bool,
     /// The package manifest of each directory looked at, read once. Keyed by the path's bytes:
     /// hashing a `Path` splits it into components, three times per file.
     manifests: RwLock<HashMap<OsString, Option<Arc<output::PackageManifest>>>>,
+    /// The contracts beside the files, read once for the roles, the contract rules and the
+    /// quorum.
+    contracts: &'a Contracts,
 }
 
 impl<'a> Linter<'a> {
-    fn new(selection: &'a RuleSelection) -> Self {
-        let registry = lint::rules();
+    fn new(selection: &'a RuleSelection, contracts: &'a Contracts) -> Self {
         Self {
             selection,
-            needs_role: registry
+            contracts,
+            needs_role: lint::rules()
                 .iter()
-                .any(|rule| !rule.code.starts_with("SYN") && selection.is_enabled(rule.code)),
+                .any(|rule| rule.pass.reads_role() && selection.is_enabled(rule.code)),
             needs_scaffold: selection.is_enabled("STB003"),
             manifests: RwLock::new(HashMap::new()),
         }
@@ -343,12 +358,12 @@ impl<'a> Linter<'a> {
     fn lint(&self, path: &Path, bytes: &[u8], syntax: lint::Syntax) -> Vec<Diagnostic> {
         let context = lint::LintContext {
             role: if self.needs_role {
-                lint::role_for_path(path)
+                lint::role_for_path(path, self.contracts)
             } else {
                 FileRole::Other
             },
             scaffold: self.needs_scaffold && self.is_user_scaffold(path),
-            contract_dir: path.parent(),
+            contracts: Some(self.contracts),
         };
         lint::lint_with(
             path,

@@ -4,6 +4,7 @@
 mod binding;
 pub mod codes;
 mod copy;
+mod disk;
 mod duplicates;
 pub(crate) mod keys;
 mod load;
@@ -15,6 +16,7 @@ mod values;
 mod yaml;
 
 pub use binding::{ADAPTER_CLASS, ADAPTER_MODULE, DISPATCH_MODULE};
+pub use disk::{CONTRACT_FILE, Contracts, OnDisk};
 pub use duplicates::check_duplicates;
 pub use load::{LoadOptions, Loaded, is_handler_contract, load, load_hashed};
 pub use model::*;

@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 
 use super::checks::is_secret_name;
 use super::run::{Noqa, parse_noqa, todo_marker};
-use super::{FileRole, LintContext, Rule, lint, role_for_path, rules};
+use super::{
+    FileRole, LintContext, PackageRoles, Rule, lint, role_for_path, role_in_package, rules,
+};
+use crate::contract::Contracts;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::render::templates::TemplateManager;
 use crate::render::{Ownership, Renderer};
@@ -50,7 +53,7 @@ fn case_findings(code: &str, case: &str) -> Option<Vec<Diagnostic>> {
         let context = LintContext {
             role: fixture_role(code),
             scaffold: false,
-            contract_dir: None,
+            contracts: None,
         };
         findings = alone(code, &file, &bytes, &context);
     } else {
@@ -61,12 +64,13 @@ fn case_findings(code: &str, case: &str) -> Option<Vec<Diagnostic>> {
         let mut files = Vec::new();
         collect_py(&package, &mut files);
         files.sort();
+        let contracts = Contracts::default();
         for file in files {
             let bytes = std::fs::read(&file).ok()?;
             let context = LintContext {
-                role: role_for_path(&file),
+                role: role_for_path(&file, &contracts),
                 scaffold: false,
-                contract_dir: file.parent(),
+                contracts: Some(&contracts),
             };
             findings.extend(alone(code, &file, &bytes, &context));
         }
@@ -174,13 +178,14 @@ fn selected_lint_keeps_what_lint_finds() {
         &|code| code.starts_with("ONX") || code == "QLT002",
         &|code| code != "STB001",
     ];
+    let contracts = Contracts::default();
     for file in files {
         let bytes = std::fs::read(&file).unwrap();
         for scaffold in [false, true] {
             let context = LintContext {
-                role: role_for_path(&file),
+                role: role_for_path(&file, &contracts),
                 scaffold,
-                contract_dir: file.parent(),
+                contracts: Some(&contracts),
             };
             let all = lint(&file, &bytes, &context);
             for enabled in selections {
@@ -213,7 +218,7 @@ fn lint_source(source: &str, role: FileRole, scaffold: bool) -> Vec<(&'static st
     let context = LintContext {
         role,
         scaffold,
-        contract_dir: None,
+        contracts: None,
     };
     lint(Path::new("x.py"), source.as_bytes(), &context)
         .iter()
@@ -395,7 +400,7 @@ def f(a, b, c):
     let context = LintContext {
         role: FileRole::Other,
         scaffold: false,
-        contract_dir: None,
+        contracts: None,
     };
     let message = lint(Path::new("x.py"), mixed.as_bytes(), &context)
         .into_iter()
@@ -411,7 +416,7 @@ fn not_implemented_is_a_warning_in_scaffolds() {
     let context = |scaffold| LintContext {
         role: FileRole::Handler { routed: Vec::new() },
         scaffold,
-        contract_dir: None,
+        contracts: None,
     };
     let severity = |scaffold| {
         lint(Path::new("h.py"), source.as_bytes(), &context(scaffold))
@@ -467,10 +472,11 @@ fn invalid_contract_is_located_in_the_yaml() {
     let dir = Path::new(FIXTURES).join("ONX005/bad");
     let node = dir.join("node.py");
     let bytes = std::fs::read(&node).unwrap_or_default();
+    let contracts = Contracts::default();
     let context = LintContext {
-        role: role_for_path(&node),
+        role: role_for_path(&node, &contracts),
         scaffold: false,
-        contract_dir: Some(&dir),
+        contracts: Some(&contracts),
     };
     let findings: Vec<Diagnostic> = lint(&node, &bytes, &context)
         .into_iter()
@@ -498,11 +504,15 @@ fn roles_from_paths() {
         ("nowhere/node.py", FileRole::Node { base_class: None }),
     ];
     for (path, role) in cases {
-        assert_eq!(role_for_path(Path::new(path)), role, "{path}");
+        assert_eq!(
+            role_for_path(Path::new(path), &Contracts::default()),
+            role,
+            "{path}"
+        );
     }
     let node = Path::new(FIXTURES).join("ONX004/good/node.py");
     assert_eq!(
-        role_for_path(&node),
+        role_for_path(&node, &Contracts::default()),
         FileRole::Node {
             base_class: Some("NodeCompute".to_owned())
         }
@@ -514,7 +524,7 @@ fn nothing_panics_on_odd_input() {
     let context = LintContext {
         role: FileRole::Node { base_class: None },
         scaffold: false,
-        contract_dir: Some(Path::new("/nonexistent/dir")),
+        contracts: Some(&Contracts::default()),
     };
     for bytes in [
         &b""[..],
@@ -525,7 +535,7 @@ fn nothing_panics_on_odd_input() {
         b"#",
         b"x = f'{'",
     ] {
-        let _ = lint(Path::new("node.py"), bytes, &context);
+        let _ = lint(Path::new("/nonexistent/dir/node.py"), bytes, &context);
     }
 }
 
@@ -567,14 +577,10 @@ fn generated_packages_are_clean() {
         {
             let shown = Path::new(&contract.name).join(&file.path);
             let handler = file.ownership == Ownership::Scaffold;
-            let mut role = role_for_path(&shown);
-            if let FileRole::Node { base_class } = &mut role {
-                *base_class = Some(contract.node_type.base_class().to_owned());
-            }
             let context = LintContext {
-                role,
+                role: role_in_package(&shown, &PackageRoles::of(&contract)),
                 scaffold: handler,
-                contract_dir: None,
+                contracts: None,
             };
             linted += 1;
             for finding in lint(&shown, file.contents.as_bytes(), &context) {
@@ -607,11 +613,12 @@ fn lint_a_directory() {
         .collect();
     let started = std::time::Instant::now();
     let mut counts = std::collections::BTreeMap::new();
+    let contracts = Contracts::default();
     for (path, bytes) in &sources {
         let context = LintContext {
-            role: role_for_path(path),
+            role: role_for_path(path, &contracts),
             scaffold: false,
-            contract_dir: path.parent(),
+            contracts: Some(&contracts),
         };
         for finding in lint(path, bytes, &context) {
             *counts.entry(finding.code.unwrap_or("-")).or_insert(0) += 1;

@@ -34,6 +34,12 @@ impl Pass {
         matches!(self, Self::Decode | Self::Parse)
     }
 
+    /// Whether the pass's findings depend on the file's role in its package, so the role
+    /// (and the contract it is read from) is worth deciding only for a selection that runs it.
+    pub fn reads_role(self) -> bool {
+        matches!(self, Self::Contract | Self::Structure | Self::Tree)
+    }
+
     /// The operation `codegen profile` times the pass under. Decoding is timed with parsing,
     /// and the contract pass with the reads it does.
     pub fn operation(self) -> &'static str {

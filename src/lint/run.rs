@@ -14,7 +14,7 @@ use super::rules::{self, Pass, Rule};
 use super::structure::FileRole;
 use super::syntax::{self, Locator};
 use super::{checks, compile, encoding, structure};
-use crate::contract::{self, LoadOptions};
+use crate::contract::{self, Contracts, OnDisk};
 use crate::diagnostics::{Diagnostic, Position};
 
 /// What `lint` needs to know about a file besides its bytes.
@@ -23,9 +23,9 @@ pub struct LintContext<'a> {
     pub role: FileRole,
     /// A user-owned scaffold: `raise NotImplementedError` is a warning there.
     pub scaffold: bool,
-    /// The directory holding the node's `contract.yaml`, for `ONX004`, `ONX005` and `CMP002`;
-    /// `None` skips those rules.
-    pub contract_dir: Option<&'a Path>,
+    /// The run's contracts on disk, for the rules that check a `node.py` against the
+    /// `contract.yaml` beside it (`ONX004`, `ONX005`, `CMP002`); `None` skips those rules.
+    pub contracts: Option<&'a Contracts>,
 }
 
 /// Every rule on one file: findings sorted by position, `# noqa` applied. Selection by code
@@ -78,10 +78,11 @@ fn lint_passes(
 ) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     if matches!(context.role, FileRole::Node { .. })
-        && let Some(dir) = context.contract_dir
+        && let Some(contracts) = context.contracts
+        && let Some(dir) = path.parent()
         && wanted(Pass::Contract)
     {
-        findings.extend(contract_findings(path, dir));
+        findings.extend(contract_findings(path, dir, &contracts.in_dir(dir)));
     }
     if !syntax::fits(bytes.len()) {
         findings.push(super::too_large(path));
@@ -371,35 +372,27 @@ pub(super) fn parse_noqa(comment: &str) -> Option<Noqa> {
 }
 
 /// `ONX004`, `ONX005` and `CMP002` for a node.py whose contract should be in `dir`.
-fn contract_findings(path: &Path, dir: &Path) -> Vec<Diagnostic> {
-    let contract_path = dir.join("contract.yaml");
-    let bytes = match crate::discover::read_regular(&contract_path) {
-        Ok(bytes) => bytes,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            return vec![
-                rules::diagnostic(
-                    Rule::ONX004,
-                    path,
-                    format!("no contract.yaml beside node.py (in {})", dir.display()),
-                )
-                .at(Position::new(1, 1))
-                .with_help("write the node's ONEX contract to contract.yaml beside node.py"),
-            ];
-        }
-        Err(error) => {
-            return vec![rules::diagnostic(
-                Rule::ONX005,
-                &contract_path,
-                format!("cannot read the contract: {error}"),
-            )];
-        }
-    };
-    match contract::load(&contract_path, &bytes, &LoadOptions::default()) {
-        Ok(loaded) => undefined(path, dir, &loaded.contract),
-        Err(errors) => errors
-            .into_iter()
-            .filter(Diagnostic::is_error)
-            .map(|error| error.with_code(Rule::ONX005.code()))
+fn contract_findings(path: &Path, dir: &Path, contract: &OnDisk) -> Vec<Diagnostic> {
+    match contract {
+        OnDisk::Loaded(contract) => undefined(path, dir, contract),
+        OnDisk::Missing => vec![
+            rules::diagnostic(
+                Rule::ONX004,
+                path,
+                format!("no contract.yaml beside node.py (in {})", dir.display()),
+            )
+            .at(Position::new(1, 1))
+            .with_help("write the node's ONEX contract to contract.yaml beside node.py"),
+        ],
+        OnDisk::Unreadable(error) => vec![rules::diagnostic(
+            Rule::ONX005,
+            &dir.join(contract::CONTRACT_FILE),
+            format!("cannot read the contract: {error}"),
+        )],
+        OnDisk::Invalid(errors) => errors
+            .iter()
+            .filter(|error| error.is_error())
+            .map(|error| error.clone().with_code(Rule::ONX005.code()))
             .collect(),
     }
 }
@@ -528,12 +521,11 @@ impl PackageRoles {
 
     /// The roles the `contract.yaml` in `package` gives; none when it is missing or does not
     /// load (any node base is then accepted, and no handler is routed to).
-    fn read(package: &Path) -> Self {
-        let contract_path = package.join("contract.yaml");
-        crate::discover::read_regular(&contract_path)
-            .ok()
-            .and_then(|bytes| contract::load(&contract_path, &bytes, &LoadOptions::default()).ok())
-            .map_or_else(Self::default, |loaded| Self::of(&loaded.contract))
+    fn read(package: &Path, contracts: &Contracts) -> Self {
+        contracts
+            .in_dir(package)
+            .contract()
+            .map_or_else(Self::default, Self::of)
     }
 }
 
@@ -585,8 +577,9 @@ pub fn role_in_package(path: &Path, roles: &PackageRoles) -> FileRole {
 }
 
 /// [`role_in_package`] for a file on disk: the `contract.yaml` of its package (beside
-/// `node.py`, above `handlers/`) is read only for the roles that need it.
-pub fn role_for_path(path: &Path) -> FileRole {
+/// `node.py`, above `handlers/`) is read, through the run's `contracts`, only for the roles
+/// that need it.
+pub fn role_for_path(path: &Path, contracts: &Contracts) -> FileRole {
     let package = match role_in_package(path, &PackageRoles::default()) {
         FileRole::Node { .. } => path.parent(),
         FileRole::Handler { .. } => path.parent().and_then(Path::parent),
@@ -594,6 +587,8 @@ pub fn role_for_path(path: &Path) -> FileRole {
     };
     role_in_package(
         path,
-        &package.map_or_else(PackageRoles::default, PackageRoles::read),
+        &package.map_or_else(PackageRoles::default, |package| {
+            PackageRoles::read(package, contracts)
+        }),
     )
 }

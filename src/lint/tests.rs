@@ -557,7 +557,10 @@ fn a_role_is_the_same_from_disk_and_from_the_rendered_contract() {
         let in_package = super::role_in_package(Path::new(&file), &roles);
         assert_eq!(
             in_package,
-            super::role_for_path(&dir.path().join(&file)),
+            super::role_for_path(
+                &dir.path().join(&file),
+                &crate::contract::Contracts::default()
+            ),
             "{file}"
         );
         if file == "node.py" {

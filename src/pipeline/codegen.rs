@@ -457,7 +457,7 @@ fn quality(ctx: &Context, job: &mut Job) -> Result<(), StepError> {
         let context = lint::LintContext {
             role: lint::role_in_package(&file.path, roles),
             scaffold,
-            contract_dir: None,
+            contracts: None,
         };
         let selected = |code: &str| {
             ctx.quality_select.as_ref().is_none_or(|select| {

@@ -2,13 +2,12 @@
 //! error findings fail whatever the vote; an inconclusive verdict under
 //! `--require-quorum` makes the exit 2.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::prompt::{FileInput, contract_summary};
 use super::{FileVerdict, Quorum, Verdict, finding};
 use crate::config::quorum::QuorumSettings;
-use crate::contract::{self, LoadOptions};
+use crate::contract::Contracts;
 use crate::diagnostics::Diagnostic;
 use crate::exit::ExitStatus;
 
@@ -32,26 +31,27 @@ pub fn exit_status<'a>(
 }
 
 /// `validate --quorum`: every file checked is voted on; files with static error
-/// findings fail whatever the vote. `stdin` is standard input's name and bytes.
+/// findings fail whatever the vote. `stdin` is standard input's name and bytes; `contracts`
+/// are the ones the checks read, so no contract is read again for the prompt.
 pub fn vote_validated(
     settings: &QuorumSettings,
     files: &[PathBuf],
     stdin: Option<(&Path, &[u8])>,
     findings: &[Diagnostic],
+    contracts: &Contracts,
 ) -> anyhow::Result<Vec<FileVerdict>> {
     let quorum = Quorum::new(settings)?;
-    let mut contracts: HashMap<PathBuf, Option<(String, String)>> = HashMap::new();
     let mut inputs = Vec::with_capacity(files.len());
     for path in files {
         let bytes = match stdin {
             Some((name, bytes)) if name == path => bytes.to_vec(),
-            _ => match std::fs::read(path) {
+            _ => match crate::discover::read_regular(path) {
                 Ok(bytes) => bytes,
                 Err(_) => continue,
             },
         };
         let (node_type, contract) =
-            contract_near(path, &mut contracts).map_or((None, None), |(t, s)| (Some(t), Some(s)));
+            contract_near(path, contracts).map_or((None, None), |(t, s)| (Some(t), Some(s)));
         inputs.push(FileInput {
             path: path.clone(),
             code: String::from_utf8_lossy(&bytes).into_owned(),
@@ -69,36 +69,17 @@ pub fn vote_validated(
     Ok(verdicts)
 }
 
-/// The node type and summary of the `contract.yaml` in the file's package (up
-/// to three directories up), read once per directory.
-fn contract_near(
-    path: &Path,
-    seen: &mut HashMap<PathBuf, Option<(String, String)>>,
-) -> Option<(String, String)> {
-    for dir in path.ancestors().skip(1).take(3) {
-        let candidate = dir.join("contract.yaml");
-        if let Some(found) = seen.get(&candidate) {
-            if found.is_some() {
-                return found.clone();
-            }
-            continue;
-        }
-        let loaded = std::fs::read(&candidate).ok().and_then(|bytes| {
-            contract::load(&candidate, &bytes, &LoadOptions::default())
-                .ok()
-                .map(|l| {
-                    (
-                        l.contract.node_type.lower().to_owned(),
-                        contract_summary(&l.contract),
-                    )
-                })
-        });
-        seen.insert(candidate, loaded.clone());
-        if loaded.is_some() {
-            return loaded;
-        }
-    }
-    None
+/// The node type and summary of the contract of the file's package: the nearest
+/// `contract.yaml` that loads, up to three directories up.
+fn contract_near(path: &Path, contracts: &Contracts) -> Option<(String, String)> {
+    path.ancestors().skip(1).take(3).find_map(|dir| {
+        let on_disk = contracts.in_dir(dir);
+        let contract = on_disk.contract()?;
+        Some((
+            contract.node_type.lower().to_owned(),
+            contract_summary(contract),
+        ))
+    })
 }
 
 /// The findings the verdicts add to a `validate` run.

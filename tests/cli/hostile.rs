@@ -373,7 +373,7 @@ fn python_entry_points(input: &str) {
     let context = codegen::lint::LintContext {
         role: codegen::lint::FileRole::Other,
         scaffold: false,
-        contract_dir: None,
+        contracts: None,
     };
     let _ = codegen::lint::lint(path, input.as_bytes(), &context);
 }

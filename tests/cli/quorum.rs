@@ -1167,3 +1167,46 @@ async fn stage_5_waits_for_every_vote_of_a_large_package_past_the_step_limit() {
     assert_eq!(timeout["strategy"], "exclude");
     assert_eq!(timeout["times"].as_u64().unwrap(), verdicts.len() as u64);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn validate_prompts_name_the_contract_of_each_file_package() {
+    let servers = Servers::start().await;
+    servers.all_vote([true; 4], [0.9; 4]).await;
+    let dir = project(&servers.endpoints(), [""; 4]);
+    let package = dir.path().join("pkg");
+    std::fs::create_dir_all(package.join("handlers")).unwrap();
+    let contract = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("contracts")
+        .join("node_invoice_total_compute.yaml");
+    std::fs::copy(contract, package.join("contract.yaml")).unwrap();
+    std::fs::write(package.join("node.py"), CODE).unwrap();
+    std::fs::write(package.join("handlers").join("handler_total.py"), CODE).unwrap();
+    let output = run(
+        dir.path(),
+        &["validate", "--quorum", "--no-cache", "pkg", "module.py"],
+        &[],
+    )
+    .await;
+    assert_ne!(output.status.code(), Some(2), "{}", stderr(&output));
+    let mut prompts: Vec<String> = servers
+        .requests(0)
+        .await
+        .iter()
+        .map(|request| String::from_utf8_lossy(&request.body).into_owned())
+        .collect();
+    prompts.sort();
+    assert_eq!(prompts.len(), 3, "{prompts:#?}");
+    for prompt in &prompts {
+        let in_package = prompt.contains("pkg/");
+        assert_eq!(
+            prompt.contains("Node type: compute"),
+            in_package,
+            "{prompt}"
+        );
+        assert_eq!(
+            prompt.contains("- name: node_invoice_total_compute"),
+            in_package,
+            "{prompt}"
+        );
+    }
+}
