@@ -211,17 +211,30 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(Diagnostic::is_error)
 }
 
-/// The candidate nearest to `given`, for a "did you mean" suggestion: at most two edits
-/// away, or a third of the candidate's length for long ones (an edit being an insertion, a
-/// deletion, a substitution or a swap of two neighbouring characters), ties going to the
-/// candidate that sorts first.
+/// The candidate nearest to `given`, for a "did you mean" suggestion: the one policy every
+/// suggestion follows, contract keys (where a suggestion is also a `CTR001` finding), types,
+/// configuration keys and rule selectors alike. An edit is an insertion, a deletion, a
+/// substitution or a swap of two neighbouring characters; a word of up to three characters is
+/// never corrected (short names collide by chance), one of four to seven characters may be
+/// one edit away, one of eight to eleven two, a longer one three (more would pair a compound
+/// key such as `env_dependencies` with the word it ends in). Ties go to the candidate that
+/// sorts first; `given` itself is never suggested.
 pub fn closest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let length = given.chars().count();
+    let limit = match length {
+        4..=7 => 1,
+        8..=11 => 2,
+        12..=64 => 3,
+        // Longer words are never near a key; skipping them keeps huge keys cheap.
+        _ => return None,
+    };
     candidates
         .into_iter()
-        .map(|k| (strsim::osa_distance(given, k), k))
-        .filter(|(d, k)| *d <= (k.len() / 3).max(2))
+        .filter(|candidate| candidate.chars().count().abs_diff(length) <= limit)
+        .map(|candidate| (strsim::osa_distance(given, candidate), candidate))
+        .filter(|&(distance, _)| distance > 0 && distance <= limit)
         .min()
-        .map(|(_, k)| k)
+        .map(|(_, candidate)| candidate)
 }
 
 #[cfg(test)]
@@ -229,8 +242,14 @@ mod tests {
     use super::closest;
 
     #[test]
-    fn closest_allows_two_edits_or_a_third_of_long_keys_and_breaks_ties_by_name() {
-        let keys = ["deadline", "threshold", "min_participating_weight", "id"];
+    fn closest_allows_more_edits_in_longer_words_and_breaks_ties_by_name() {
+        let keys = [
+            "deadline",
+            "threshold",
+            "min_participating_weight",
+            "id",
+            "name",
+        ];
         assert_eq!(closest("dealdine", keys), Some("deadline"));
         assert_eq!(closest("treshhold", keys), Some("threshold"));
         assert_eq!(
@@ -238,7 +257,16 @@ mod tests {
             Some("min_participating_weight")
         );
         assert_eq!(closest("concurrency", keys), None);
-        assert_eq!(closest("ab", ["cd", "ab_"]), Some("ab_"));
-        assert_eq!(closest("xx", ["xb", "xa"]), Some("xa"));
+        assert_eq!(closest("nmae", keys), Some("name"));
+        // Two edits in a word of seven or fewer characters are too far.
+        assert_eq!(closest("dedlin", keys), None);
+        // Three characters or fewer: never corrected.
+        assert_eq!(closest("nam", keys), None);
+        assert_eq!(closest("ib", keys), None);
+        assert_eq!(closest("deadline", keys), None);
+        assert_eq!(closest("abcx", ["abcz", "abcy"]), Some("abcy"));
+        // A word the key ends in is not a typo of it: four edits away.
+        assert_eq!(closest("env_dependencies", ["dependencies"]), None);
+        assert_eq!(closest(&"x".repeat(65), ["x".repeat(64).as_str()]), None);
     }
 }

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, closest};
 use crate::discover::tidy;
 use crate::lint::RuleInfo;
 
@@ -139,7 +139,7 @@ impl RuleSelection {
     }
 }
 
-/// The closest registered code or letter prefix to `given`, within a small edit distance.
+/// The registered code or letter prefix closest to `given` (see [`closest`]).
 fn suggest(given: &str, rules: &[RuleInfo]) -> Option<String> {
     let mut candidates: Vec<String> = vec!["ALL".to_owned()];
     for rule in rules {
@@ -153,12 +153,7 @@ fn suggest(given: &str, rules: &[RuleInfo]) -> Option<String> {
             candidates.push(letters);
         }
     }
-    candidates
-        .into_iter()
-        .map(|candidate| (strsim::osa_distance(given, &candidate), candidate))
-        .filter(|(d, candidate)| *d <= 2.max(candidate.len() / 3) && *d < candidate.len())
-        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)))
-        .map(|(_, candidate)| candidate)
+    closest(given, candidates.iter().map(String::as_str)).map(str::to_owned)
 }
 
 /// The directories and files skipped while walking unless `--exclude` replaces them.
@@ -470,10 +465,13 @@ mod tests {
     fn unknown_selectors_suggest_the_closest() {
         let error = Selector::parse("SNY001", RULES).unwrap_err();
         assert_eq!(error.suggestion.as_deref(), Some("SYN001"));
-        let error = Selector::parse("SNY", RULES).unwrap_err();
+        let error = Selector::parse("SYNX", RULES).unwrap_err();
         assert_eq!(error.suggestion.as_deref(), Some("SYN"));
-        let error = Selector::parse("ONY", RULES).unwrap_err();
+        let error = Selector::parse("ONXX", RULES).unwrap_err();
         assert_eq!(error.suggestion.as_deref(), Some("ONX"));
+        // Three letters are never corrected: too many codes are a letter apart.
+        let error = Selector::parse("ONY", RULES).unwrap_err();
+        assert_eq!(error.suggestion, None);
         let error = Selector::parse("QQQQQQQQ", RULES).unwrap_err();
         assert_eq!(error.suggestion, None);
         assert!(Selector::parse("", RULES).is_err());

@@ -296,35 +296,6 @@ pub(crate) fn enum_member_name(value: &str, index: usize) -> String {
     name
 }
 
-/// The suggestion closest to `word` within a small edit distance, if any.
-pub(crate) fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let limit = match word.chars().count() {
-        0..=3 => 0,
-        4..=6 => 1,
-        _ => 2,
-    };
-    did_you_mean_within(word, candidates, limit)
-}
-
-/// Like [`did_you_mean`] with an explicit edit limit (type names are short, so typos weigh more).
-pub(crate) fn did_you_mean_within<'a>(
-    word: &str,
-    candidates: &[&'a str],
-    limit: usize,
-) -> Option<&'a str> {
-    // Long words are never near a key; skipping them keeps huge keys cheap.
-    if word.len() > 64 {
-        return None;
-    }
-    candidates
-        .iter()
-        .filter(|c| c.len().abs_diff(word.len()) <= limit)
-        .map(|c| (strsim::osa_distance(word, c), *c))
-        .filter(|(d, c)| *d <= limit && *c != word)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
 /// Words the framework's naming checker (`onex validate --strict`) refuses,
 /// in any case, in class names outside `handlers/`, `services/` and error classes.
 const GENERIC_CLASS_WORDS: &[&str] = &[
@@ -431,18 +402,5 @@ mod tests {
         assert_eq!(enum_member_name("soft-deny", 0), "SOFT_DENY");
         assert_eq!(enum_member_name("2xx", 0), "V_2XX");
         assert_eq!(enum_member_name("??", 3), "VALUE_3");
-    }
-
-    #[test]
-    fn suggestions() {
-        let known = ["contract_version", "node_type", "name"];
-        assert_eq!(
-            did_you_mean("contrct_version", &known),
-            Some("contract_version")
-        );
-        assert_eq!(did_you_mean("node_tpye", &known), Some("node_type"));
-        assert_eq!(did_you_mean("nmae", &known), Some("name"));
-        assert_eq!(did_you_mean("nam", &known), None);
-        assert_eq!(did_you_mean("event_bus", &known), None);
     }
 }

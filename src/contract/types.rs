@@ -3,7 +3,7 @@
 //! parsed into [`FieldType`].
 
 use super::model::FieldType;
-use super::naming::did_you_mean_within;
+use crate::diagnostics::closest;
 
 /// Scalar type names, as written in contracts.
 pub(crate) const SCALARS: &[&str] = &[
@@ -15,6 +15,30 @@ pub(crate) const SCALARS: &[&str] = &[
 const GENERICS: &[&str] = &[
     "list", "List", "dict", "Dict", "optional", "Optional", "literal", "Literal",
 ];
+
+/// Other languages' names for the scalars (any case), and the scalar a contract writes.
+const ALIASES: &[(&str, &str)] = &[
+    ("string", "str"),
+    ("text", "str"),
+    ("integer", "int"),
+    ("long", "int"),
+    ("boolean", "bool"),
+    ("number", "float"),
+    ("double", "float"),
+];
+
+/// The scalar an alias (in lower case) or a near miss of one stands for: `strng` is `str`.
+fn alias(lower: &str) -> Option<&'static str> {
+    let names = ALIASES.iter().map(|(alias, _)| *alias);
+    let alias = names
+        .clone()
+        .find(|alias| *alias == lower)
+        .or_else(|| closest(lower, names))?;
+    ALIASES
+        .iter()
+        .find(|(name, _)| *name == alias)
+        .map(|(_, scalar)| *scalar)
+}
 
 const MAX_DEPTH: usize = 32;
 
@@ -277,22 +301,15 @@ impl Parser<'_> {
                 let mut candidates: Vec<&str> = SCALARS.to_vec();
                 candidates.extend_from_slice(GENERICS);
                 candidates.extend_from_slice(self.known);
-                let limit = if name.chars().count() >= 4 { 2 } else { 1 };
-                let suggestion = did_you_mean_within(&name, &candidates, limit)
+                let lower = name.to_ascii_lowercase();
+                let suggestion = closest(&name, candidates.iter().copied())
                     .or_else(|| {
-                        let lower = name.to_ascii_lowercase();
                         candidates
                             .iter()
-                            .find(|c| c.to_ascii_lowercase() == lower)
+                            .find(|c| c.eq_ignore_ascii_case(&name))
                             .copied()
                     })
-                    .or(match name.to_ascii_lowercase().as_str() {
-                        "string" | "text" => Some("str"),
-                        "integer" | "long" => Some("int"),
-                        "boolean" => Some("bool"),
-                        "number" | "double" => Some("float"),
-                        _ => None,
-                    })
+                    .or_else(|| alias(&lower))
                     .map(str::to_owned);
                 Err(TypeError::Unknown { name, suggestion })
             }

@@ -406,9 +406,10 @@ fn unknown_selectors_are_usage_errors_with_a_suggestion() {
             "unknown rule selector `SNY001` (did you mean `SYN001`?)",
         ),
         (
-            ["--ignore", "ONY"],
-            "unknown rule selector `ONY` (did you mean `ONX`?)",
+            ["--ignore", "ONXX"],
+            "unknown rule selector `ONXX` (did you mean `ONX`?)",
         ),
+        (["--ignore", "ONY"], "unknown rule selector `ONY`\n"),
         (
             ["--extend-select", "ZZZZZZZZ"],
             "unknown rule selector `ZZZZZZZZ`\n",

@@ -11,9 +11,8 @@ use crate::contract::keys::TOP_KEYS;
 use crate::contract::model::{
     Binding, ClassIndex, Contract, FieldType, HandlerDef, ModelRef, NodeType, Version,
 };
-use crate::contract::naming::did_you_mean;
 use crate::contract::tree::{Node, Value, scalar_text};
-use crate::diagnostics::{Diagnostic, Position};
+use crate::diagnostics::{Diagnostic, Position, closest};
 
 mod definitions;
 mod fields;
@@ -129,7 +128,7 @@ impl Walker<'_> {
             if known.contains(&k) {
                 continue;
             }
-            if let Some(suggestion) = did_you_mean(k, known) {
+            if let Some(suggestion) = closest(k, known.iter().copied()) {
                 let message = format!("unknown key '{k}'{context}, did you mean '{suggestion}'?");
                 if self.strict {
                     self.error(key.pos, message, None);
