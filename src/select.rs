@@ -352,72 +352,28 @@ mod tests {
     use crate::diagnostics::Severity;
     use crate::lint::Pass;
 
+    const fn rule(code: &'static str) -> RuleInfo {
+        RuleInfo {
+            code,
+            name: code,
+            severity: Severity::Error,
+            pass: Pass::Tree,
+            summary: "",
+            why: "",
+            bad: "",
+            good: "",
+            scope: "",
+            skips: "",
+            also: &[],
+        }
+    }
+
     static RULES: &[RuleInfo] = &[
-        RuleInfo {
-            code: "SYN001",
-            name: "a",
-            severity: Severity::Error,
-            pass: Pass::Tree,
-            summary: "",
-            why: "",
-            bad: "",
-            good: "",
-            scope: "",
-            skips: "",
-            also: &[],
-        },
-        RuleInfo {
-            code: "SYN002",
-            name: "b",
-            severity: Severity::Error,
-            pass: Pass::Tree,
-            summary: "",
-            why: "",
-            bad: "",
-            good: "",
-            scope: "",
-            skips: "",
-            also: &[],
-        },
-        RuleInfo {
-            code: "ONX001",
-            name: "c",
-            severity: Severity::Error,
-            pass: Pass::Tree,
-            summary: "",
-            why: "",
-            bad: "",
-            good: "",
-            scope: "",
-            skips: "",
-            also: &[],
-        },
-        RuleInfo {
-            code: "ONX006",
-            name: "d",
-            severity: Severity::Warning,
-            pass: Pass::Tree,
-            summary: "",
-            why: "",
-            bad: "",
-            good: "",
-            scope: "",
-            skips: "",
-            also: &[],
-        },
-        RuleInfo {
-            code: "ONX010",
-            name: "e",
-            severity: Severity::Warning,
-            pass: Pass::Tree,
-            summary: "",
-            why: "",
-            bad: "",
-            good: "",
-            scope: "",
-            skips: "",
-            also: &[],
-        },
+        rule("SYN001"),
+        rule("SYN002"),
+        rule("ONX001"),
+        rule("ONX006"),
+        rule("ONX010"),
     ];
 
     fn enabled(select: Option<&[&str]>, extend: &[&str], ignore: &[&str]) -> Vec<&'static str> {

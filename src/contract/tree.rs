@@ -163,15 +163,21 @@ fn emit_after_key(value: &Node, level: usize, out: &mut String) {
             indent(level + 1, out);
             emit_seq(items, level + 1, out);
         }
-        Value::Str(s) if block_literal_ok(s) => {
-            out.push_str(" |");
-            emit_literal_body(s, level + 1, out);
-        }
-        _ => {
-            out.push(' ');
-            write_scalar(value, out);
-            out.push('\n');
-        }
+        _ => emit_scalar(value, level, out),
+    }
+}
+
+/// A scalar after its key or dash: a block literal when the string reads better as one.
+fn emit_scalar(node: &Node, level: usize, out: &mut String) {
+    if let Value::Str(s) = &node.value
+        && block_literal_ok(s)
+    {
+        out.push_str(" |");
+        emit_literal_body(s, level + 1, out);
+    } else {
+        out.push(' ');
+        write_scalar(node, out);
+        out.push('\n');
     }
 }
 
@@ -190,15 +196,7 @@ fn emit_seq(items: &[Node], level: usize, out: &mut String) {
                 out.push(' ');
                 emit_seq(inner, level + 1, out);
             }
-            Value::Str(s) if block_literal_ok(s) => {
-                out.push_str(" |");
-                emit_literal_body(s, level + 1, out);
-            }
-            _ => {
-                out.push(' ');
-                write_scalar(item, out);
-                out.push('\n');
-            }
+            _ => emit_scalar(item, level, out),
         }
     }
 }

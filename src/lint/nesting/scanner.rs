@@ -131,15 +131,8 @@ impl<'s> Scanner<'s> {
                 return refuse(at, TOO_MANY_BRACKETS);
             }
         }
-        self.frames.push(Frame {
-            context,
-            saved_level: self.level,
-            saved_start: self.start,
-            base: self.level,
-            ifs: Vec::new(),
-            lambdas: Vec::new(),
-            comprehension: false,
-        });
+        self.frames
+            .push(Frame::opened(context, self.level, self.start));
         self.start = self.level;
         self.after_operand = false;
         None
@@ -476,15 +469,11 @@ impl<'s> Scanner<'s> {
         self.at = at + if triple { 3 } else { 1 };
         if fstring {
             self.fstrings += 1;
-            self.frames.push(Frame {
-                context: Context::FString { quote, triple },
-                saved_level: self.level,
-                saved_start: self.start,
-                base: self.level,
-                ifs: Vec::new(),
-                lambdas: Vec::new(),
-                comprehension: false,
-            });
+            self.frames.push(Frame::opened(
+                Context::FString { quote, triple },
+                self.level,
+                self.start,
+            ));
             return;
         }
         while self.at < self.bytes.len() {
@@ -510,11 +499,16 @@ impl<'s> Scanner<'s> {
 
 impl Frame {
     fn top() -> Self {
+        Self::opened(Context::Bracket, 0, 0)
+    }
+
+    /// A frame opened at chain level `level`, the current element starting at `start`.
+    fn opened(context: Context, level: usize, start: usize) -> Self {
         Self {
-            context: Context::Bracket,
-            saved_level: 0,
-            saved_start: 0,
-            base: 0,
+            context,
+            saved_level: level,
+            saved_start: start,
+            base: level,
             ifs: Vec::new(),
             lambdas: Vec::new(),
             comprehension: false,
