@@ -352,11 +352,11 @@ mod tests {
     use crate::diagnostics::Severity;
     use crate::lint::Pass;
 
-    const fn rule(code: &'static str) -> RuleInfo {
+    const fn rule(code: &'static str, severity: Severity) -> RuleInfo {
         RuleInfo {
             code,
             name: code,
-            severity: Severity::Error,
+            severity,
             pass: Pass::Tree,
             summary: "",
             why: "",
@@ -369,11 +369,11 @@ mod tests {
     }
 
     static RULES: &[RuleInfo] = &[
-        rule("SYN001"),
-        rule("SYN002"),
-        rule("ONX001"),
-        rule("ONX006"),
-        rule("ONX010"),
+        rule("SYN001", Severity::Error),
+        rule("SYN002", Severity::Error),
+        rule("ONX001", Severity::Error),
+        rule("ONX006", Severity::Warning),
+        rule("ONX010", Severity::Warning),
     ];
 
     fn enabled(select: Option<&[&str]>, extend: &[&str], ignore: &[&str]) -> Vec<&'static str> {
