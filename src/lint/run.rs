@@ -82,6 +82,7 @@ fn lint_passes(
         && let Some(dir) = path.parent()
         && wanted(Pass::Contract)
     {
+        let _span = crate::profile::span(Pass::Contract.operation());
         findings.extend(contract_findings(path, dir, &contracts.in_dir(dir)));
     }
     if !syntax::fits(bytes.len()) {
